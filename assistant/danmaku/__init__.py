@@ -1,0 +1,1 @@
+"""The danmaku pipeline: normalise, triage, resolve the product, answer, cache, comply."""

@@ -1,0 +1,382 @@
+"""Turn a resolved question into a grounded answer.
+
+Order: operator answer -> catalog facts at the message time (structured intents) -> the product's
+curated FAQ -> retrieval + LLM (only when configured; every number checked against the grounding)
+-> grounded fallback -> honest handoff. Amounts only ever come from ``SkuFacts`` or catalog text.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from assistant.danmaku import answer_templates as tpl
+from assistant.danmaku import answers, answers_policy, answers_product
+from assistant.danmaku.attributes import attribute_answer
+from assistant.danmaku.cache import AnswerKey
+from assistant.danmaku.clarify import product_options
+from assistant.danmaku.compliance import drop_injected_sentences, find_banned, sanitize
+from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
+from assistant.danmaku.operator_faq import OperatorFaq
+from assistant.danmaku.resolve import (
+    SKIN_VARIANT_WORDS,
+    Resolution,
+    matching_skus,
+    product_label,
+    skin_variants,
+)
+from assistant.danmaku.size_chart import answer_size
+from assistant.danmaku.types import Danmaku, Intent, ReplySource, Understanding
+from assistant.llm.client import LlmClient, LlmError
+from assistant.llm.guard import unsupported_numbers
+from assistant.llm.prompt import grounded_messages, leaks_prompt
+from assistant.rooms import Room
+from knowledge.domain import Catalog, FaqPair, Product, Sku
+from knowledge.facts import SkuFacts, sku_facts
+
+log = logging.getLogger(__name__)
+
+ANSWER_MAX_AGE_S = 300.0  # a cached answer is recomputed at least this often
+COUNTDOWN_MAX_AGE_S = 1.0  # answers that say "还剩3分20秒" go stale within a second
+MAX_PASSAGES = 4
+FALLBACK_CHARS = 60
+
+Search = Callable[[str, str, str | None], Sequence[str]]  # (catalog_id, question, product_id) -> passages
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    message: Danmaku
+    understanding: Understanding
+    resolution: Resolution
+    key: AnswerKey
+    dialogue: ViewerDialogue | None
+
+
+@dataclass(frozen=True, slots=True)
+class Composed:
+    body: str
+    source: ReplySource
+    product_id: str | None
+    expires_at: datetime | None
+    sku_id: str | None
+    pending: PendingClarification | None = None
+    cacheable: bool = True
+    llm_called: bool = False
+
+
+class Answerer:
+    """Composes answers; holds the optional LLM and the operator answers."""
+
+    def __init__(self, search: Search, llm: LlmClient | None, operator_faq: OperatorFaq) -> None:
+        self._search = search
+        self._llm = llm
+        self.operator_faq = operator_faq
+
+    def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
+        understanding, resolution = question.understanding, question.resolution
+        lang = understanding.language
+        if resolution.product_id is None:
+            return self._without_product(catalog, question, at)
+        product = catalog.product(resolution.product_id)
+        if product is None:  # the catalog changed under the dialogue: ask again
+            return self._ask_which(question, at, lang)
+        operator = self.operator_faq.match(
+            catalog.catalog_id, product.product_id, str(understanding.intent), understanding.normalized
+        )
+        if operator is not None:
+            return self._done(operator.answer, ReplySource.FAQ, product, at, None)
+        faq = answers_product.find_faq(product, understanding.normalized) or faq_by_shared_word(
+            product, understanding.normalized
+        )
+        if faq is not None and understanding.intent in FAQ_FIRST:
+            return self._done(faq.answer, ReplySource.FAQ, product, at, None)
+        if understanding.intent is Intent.DISCOUNT and GIFT_RE.search(understanding.normalized):
+            return self._gift(product, lang, at)
+        structured = self._structured(room, catalog, product, question, at)
+        if structured is not None:
+            return structured
+        if faq is not None:
+            return self._done(faq.answer, ReplySource.FAQ, product, at, None)
+        attribute = attribute_answer(product, understanding.normalized, lang)
+        if attribute is not None:
+            return self._done(attribute, ReplySource.CATALOG, product, at, None)
+        if understanding.intent is Intent.OTHER and INTRODUCE_RE.search(understanding.normalized):
+            intro = introduction(product, lang)
+            if intro:
+                return self._done(intro, ReplySource.CATALOG, product, at, None)
+        return self._open(catalog, product, question, at)
+
+    def _gift(self, product: Product, lang: str, at: datetime) -> Composed:
+        """Gifts and lucky bags (赠品, 福袋) are only promised when the catalog lists them."""
+        gift = next((v for k, v in product.attributes.items() if "赠" in k or "福袋" in k), None)
+        if gift is None:
+            return self._handoff(product, lang)
+        body = f"Gift: {gift}" if lang == "en" else f"{product.name} 赠品：{gift}"
+        return self._done(body, ReplySource.CATALOG, product, at, None)
+
+    # -- structured intents from facts ----------------------------------------------------------
+    def _structured(
+        self, room: Room, catalog: Catalog, product: Product, question: Question, at: datetime
+    ) -> Composed | None:
+        u = question.understanding
+        slots, lang, intent = u.slots, u.language, u.intent
+        promotions = (*catalog.promotions, *room.promotions)
+        skus = matching_skus(product, slots) or list(product.skus)
+        facts = [sku_facts(product, sku, promotions, at) for sku in skus]
+        max_age = ANSWER_MAX_AGE_S
+        body: str | None
+        if intent is Intent.PRICE:
+            body = answers.answer_price(product, facts, lang)
+        elif intent is Intent.DISCOUNT:
+            body = answers.answer_discount(product, facts, lang)
+        elif intent is Intent.FLASH_SALE:
+            body = answers.answer_flash_sale(product, facts, now=at, lang=lang)
+            max_age = COUNTDOWN_MAX_AGE_S
+        elif intent is Intent.PRICE_PROTECTION:
+            body = answers.answer_price_protection(product, catalog.price_protection, lang)
+        elif intent is Intent.STOCK:
+            body = answers_product.answer_stock(product, slots.size, slots.color, lang)
+        elif intent is Intent.SHIPPING:
+            policy = catalog.shipping_policy(product.shipping_id)
+            body = answers_policy.answer_shipping(policy, slots.region, lang)
+        elif intent is Intent.SIZE:
+            body = answer_size(product, slots.height_cm, slots.weight_kg, lang)
+        elif intent is Intent.VARIANT:
+            hint = slots.variant_hint or asked_variant(u.normalized)
+            body = answers_product.answer_variant(product, slots.color, hint, lang)
+        elif intent is Intent.MATERIAL:
+            body = answers_product.answer_material(product, lang)
+        elif intent is Intent.SUITABILITY:
+            variants = skin_variants(product)
+            skin = slots.skin_type or skin_named_by_variant(variants, slots.variant_hint or u.normalized)
+            if variants and skin is None and slots.age is None:
+                return self._clarify_variant(product, question, variants, at)
+            body = answers_product.answer_suitability(product, skin, slots.age, lang)
+        elif intent is Intent.USAGE:
+            body = answers_product.answer_usage(product, lang)
+        elif intent is Intent.AFTER_SALES:
+            body = answers_policy.answer_after_sales(catalog.after_sales_policy(product.after_sales_id), lang)
+        elif intent is Intent.HOW_TO_ORDER:
+            body = answers.answer_how_to_order(product, lang)
+        else:
+            return None
+        if body is None:
+            return None
+        sku_id = skus[0].sku_id if len(skus) == 1 else None
+        return self._done(body, ReplySource.CATALOG, product, at, _facts_expiry(facts), sku_id, max_age)
+
+    def _clarify_variant(
+        self, product: Product, question: Question, variants: dict[str, list[Sku]], at: datetime
+    ) -> Composed:
+        lang = question.understanding.language
+        text = answers_product.clarify_variant(product, lang=lang) or tpl.handoff(lang)
+        options = tuple(
+            ClarifyOption(
+                keywords=(skin, *_variant_words(skin)), product_id=product.product_id, sku_id=skus[0].sku_id
+            )
+            for skin, skus in variants.items()
+        )
+        pending = PendingClarification(
+            question.understanding.intent,
+            question.understanding.slots,
+            options,
+            at,
+            question.understanding.normalized,
+        )
+        return Composed(
+            sanitize(text), ReplySource.CLARIFY, product.product_id, None, None, pending, cacheable=False
+        )
+
+    # -- no product ----------------------------------------------------------------------------
+    def _without_product(self, catalog: Catalog, question: Question, at: datetime) -> Composed:
+        resolution, lang = question.resolution, question.understanding.language
+        if resolution.how == "unknown_link":
+            link = question.understanding.slots.link_no
+            body = (
+                f"There is no link No.{link} in the cart; please check the numbers below."
+                if lang == "en"
+                else f"购物车里没有{link}号链接哦，看看下方小黄车的编号～"
+            )
+            return Composed(body, ReplySource.CATALOG, None, None, None)
+        if resolution.how == "choice":
+            products = [p for p in (catalog.product(c) for c in resolution.candidates) if p is not None]
+            names = [product_label(p) for p in products]
+            body = (
+                f"Which one do you mean: {' or '.join(names)}?"
+                if lang == "en"
+                else f"您问的是{'，还是'.join(names)}？"
+            )
+            pending = PendingClarification(
+                question.understanding.intent,
+                question.understanding.slots,
+                product_options(products),
+                at,
+                question.understanding.normalized,
+            )
+            return Composed(sanitize(body), ReplySource.CLARIFY, None, None, None, pending, cacheable=False)
+        if question.understanding.intent is Intent.OTHER:
+            return self._handoff(None, lang)  # not about a product (公司在哪, 分期): the host answers
+        return self._ask_which(question, at, lang)
+
+    def _ask_which(self, question: Question, at: datetime, lang: str) -> Composed:
+        body = "Which link number are you asking about?" if lang == "en" else "您问的是几号链接的宝贝呀？"
+        pending = PendingClarification(
+            question.understanding.intent,
+            question.understanding.slots,
+            (),
+            at,
+            question.understanding.normalized,
+        )
+        return Composed(body, ReplySource.CLARIFY, None, None, None, pending, cacheable=False)
+
+    # -- open questions ------------------------------------------------------------------------
+    def _open(self, catalog: Catalog, product: Product, question: Question, at: datetime) -> Composed:
+        lang = question.understanding.language
+        if self._llm is None:
+            return self._handoff(product, lang)
+        passages = [
+            drop_injected_sentences(p)
+            for p in self._search(catalog.catalog_id, question.message.text, product.product_id)
+        ][:MAX_PASSAGES]
+        passages = [p for p in passages if p.strip()]
+        if not passages:
+            return self._handoff(product, lang)
+        messages = grounded_messages(question.message.text, passages, product.name, lang)
+        try:
+            answer = self._llm.complete(messages)
+        except LlmError as exc:
+            log.info("LLM gave no answer (%s); sending the grounded fallback", exc.kind)
+            return self._fallback(product, passages[0], lang, at)
+        text = sanitize(answer.text)
+        grounding = "\n".join((product.name, *passages))
+        if unsupported_numbers(text, grounding) or leaks_prompt(text) or find_banned(text):
+            log.info("LLM answer refused by the guard; sending the grounded fallback")
+            return self._fallback(product, passages[0], lang, at)
+        composed = self._done(text, ReplySource.LLM, product, at, None)
+        return replace(composed, llm_called=True)
+
+    def _fallback(self, product: Product, passage: str, lang: str, at: datetime) -> Composed:
+        snippet = sanitize(" ".join(passage.split()))[:FALLBACK_CHARS]
+        body = f"From the product notes: {snippet}" if lang == "en" else f"商品资料里写着：{snippet}"
+        return Composed(
+            body, ReplySource.FALLBACK, product.product_id, None, None, cacheable=False, llm_called=True
+        )
+
+    def _handoff(self, product: Product | None, lang: str) -> Composed:
+        return Composed(
+            tpl.handoff(lang),
+            ReplySource.HANDOFF,
+            product.product_id if product else None,
+            None,
+            None,
+            cacheable=False,
+        )
+
+    def _done(
+        self,
+        body: str,
+        source: ReplySource,
+        product: Product,
+        at: datetime,
+        facts_expiry: datetime | None,
+        sku_id: str | None = None,
+        max_age_s: float = ANSWER_MAX_AGE_S,
+    ) -> Composed:
+        limit = at + timedelta(seconds=max_age_s)
+        expires = limit if facts_expiry is None else min(limit, facts_expiry)
+        return Composed(sanitize(body), source, product.product_id, expires, sku_id)
+
+
+# Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
+FAQ_FIRST = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.VARIANT, Intent.OTHER})
+GIFT_RE = re.compile(r"赠品|福袋|送什么|有赠|有送|送不送|gift")
+INTRODUCE_RE = re.compile(r"介绍|讲一下|讲讲|说说|tell me about|introduce")
+_ASKED_VARIANT_RE = re.compile(r"有(?:没有)?(.{1,5}?)的?(?:吗|嘛)$")
+INTRO_CHARS = 80
+
+
+_ASCII_WORD_RE = re.compile(r"[a-z][a-z0-9+]{2,}")
+_ENGLISH_STOP = frozenset(
+    (
+        "the",
+        "and",
+        "for",
+        "does",
+        "this",
+        "that",
+        "with",
+        "can",
+        "will",
+        "what",
+        "how",
+        "much",
+        "many",
+        "have",
+        "has",
+        "are",
+        "you",
+        "your",
+        "its",
+        "it",
+        "is",
+        "work",
+        "works",
+        "use",
+        "used",
+        "good",
+        "any",
+        "there",
+    )
+)
+
+
+def faq_by_shared_word(product: Product, normalized: str) -> FaqPair | None:
+    """An FAQ pair whose question shares a distinctive Latin word with the viewer's ("Mac", "iPhone"):
+    English questions about a Chinese FAQ ("Does it work with a Mac?" -> "Mac能用吗")."""
+    words = set(_ASCII_WORD_RE.findall(normalized)) - _ENGLISH_STOP
+    if not words:
+        return None
+    hits = [f for f in product.faq if words & set(_ASCII_WORD_RE.findall(f.question.lower()))]
+    return hits[0] if len(hits) == 1 else None
+
+
+def asked_variant(normalized: str) -> str | None:
+    """The variant named in "有抹茶味吗" / "有钢带吗" / "有甜辣的吗", if any."""
+    match = _ASKED_VARIANT_RE.search(normalized.rstrip("?"))
+    if match is None:
+        return None
+    word = match.group(1).removeprefix("没有").strip()
+    return word if len(word) >= 1 and word not in ("什么", "哪些", "几种", "货") else None
+
+
+def introduction(product: Product, lang: str) -> str:
+    """A short introduction from the operator's description (injected instructions removed)."""
+    text = drop_injected_sentences(" ".join(product.description.split()))
+    if not text:
+        return ""
+    cut = text[:INTRO_CHARS]
+    if len(text) > INTRO_CHARS:
+        end = max(cut.rfind("。"), cut.rfind("，"), cut.rfind("；"))
+        cut = cut[: end + 1] if end > 20 else cut + "…"
+    return f"{product.name}: {cut}" if lang == "en" else f"{product.name}：{cut}"
+
+
+def _facts_expiry(facts: Sequence[SkuFacts]) -> datetime | None:
+    times = [f.valid_until for f in facts if f.valid_until is not None]
+    return min(times) if times else None
+
+
+def _variant_words(skin: str) -> tuple[str, ...]:
+    return SKIN_VARIANT_WORDS.get(skin, ())
+
+
+def skin_named_by_variant(variants: dict[str, list[Sku]], text: str) -> str | None:
+    """ "那保湿的呢" names the skin type through a variant word: 保湿 -> 干皮."""
+    for skin in variants:
+        if any(word in text for word in SKIN_VARIANT_WORDS.get(skin, ()) if word != skin):
+            return skin
+    return None

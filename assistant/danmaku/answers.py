@@ -1,0 +1,331 @@
+"""Grounded answers about money and ordering: price, discounts, flash sales, price protection, stock.
+
+Every amount comes from ``knowledge.facts.SkuFacts`` (or the catalog objects it names) and is
+printed with ``format_amount`` exactly as stored; nothing here computes a price. Replies are short,
+address the viewer (``@昵称``), follow the question's language (``lang`` "zh" / "en") and pass
+through ``compliance.sanitize``. Answers about stock, variants, material, suitability and usage
+(``answers_product``), shipping and after-sales (``answers_policy``) and size (``size_chart``) are
+re-exported here, so callers import one module. Those return ``None`` where the catalog lacks the
+facts to answer (the caller then uses the FAQ, retrieval or a handoff).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from decimal import Decimal
+
+from assistant.danmaku.answer_templates import (
+    finish,
+    format_amount,
+    format_clock,
+    format_duration,
+    format_rate,
+    handoff,
+    join,
+    steering_reply,
+)
+from assistant.danmaku.answers_policy import answer_after_sales, answer_shipping
+from assistant.danmaku.answers_product import (
+    answer_material,
+    answer_stock,
+    answer_suitability,
+    answer_usage,
+    answer_variant,
+    clarify_variant,
+    find_faq,
+    skus_for_skin,
+)
+from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_size
+from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product
+from knowledge.facts import SkuFacts
+from knowledge.price_protection import ProtectionOutcome, ProtectionResult
+
+__all__ = [
+    "answer_after_sales",
+    "answer_discount",
+    "answer_flash_sale",
+    "answer_how_to_order",
+    "answer_material",
+    "answer_price",
+    "answer_price_protection",
+    "answer_shipping",
+    "answer_size",
+    "answer_stock",
+    "answer_suitability",
+    "answer_usage",
+    "answer_variant",
+    "clarify_variant",
+    "find_faq",
+    "handoff",
+    "parse_size_chart",
+    "pick_size",
+    "skus_for_skin",
+    "steering_reply",
+]
+
+MAX_LISTED_SKUS = 4  # above this a price answer gives the range only
+
+
+def _facts_list(facts: SkuFacts | Sequence[SkuFacts]) -> list[SkuFacts]:
+    items = [facts] if isinstance(facts, SkuFacts) else list(facts)
+    if not items:
+        raise ValueError("an answer needs the facts of at least one SKU")
+    return items
+
+
+def _spec(product: Product, facts: SkuFacts) -> str:
+    sku = product.sku(facts.sku_id)
+    return sku.spec if sku else facts.sku_id
+
+
+def _coupon_terms(coupon: Coupon, lang: str) -> str:
+    if coupon.rate is not None:
+        deal = format_rate(coupon.rate, lang)
+    else:
+        deal = (
+            f"减{format_amount(coupon.amount or Decimal(0))}"
+            if lang != "en"
+            else f"{format_amount(coupon.amount or Decimal(0))} off"
+        )
+    if coupon.threshold > 0:
+        return (
+            f"满{format_amount(coupon.threshold)}{deal}"
+            if lang != "en"
+            else f"{deal} over {format_amount(coupon.threshold)}"
+        )
+    return f"无门槛{deal}" if lang != "en" else deal
+
+
+def _price_span(product: Product, items: list[SkuFacts], lang: str) -> str:
+    prices = sorted({f.price for f in items})
+    if len(prices) == 1:
+        one = items[0]
+        shown = format_amount(one.price)
+        if one.list_price is not None and one.list_price > one.price and not one.flash_sale:
+            shown += (
+                f"（划线价{format_amount(one.list_price)}）"
+                if lang != "en"
+                else f" (list {format_amount(one.list_price)})"
+            )
+        return shown
+    span = f"{format_amount(prices[0])}-{format_amount(prices[-1])}"
+    if len(items) <= MAX_LISTED_SKUS:
+        listed = join((f"{_spec(product, f)} {format_amount(f.price)}" for f in items), lang)
+        span += f"（{listed}）" if lang != "en" else f" ({listed})"
+    return span
+
+
+def _best_coupon_text(items: list[SkuFacts], lang: str) -> str:
+    with_coupon = [f for f in items if f.best_coupon is not None]
+    if not with_coupon:
+        return ""
+    best = min(with_coupon, key=lambda f: f.price_after_coupon)
+    coupon = best.best_coupon
+    assert coupon is not None  # filtered above
+    prefix = "起" if len({f.price_after_coupon for f in with_coupon}) > 1 else ""
+    if lang == "en":
+        start = "from " if prefix else ""
+        return f"with coupon {start}{format_amount(best.price_after_coupon)} ({_coupon_terms(coupon, lang)})"
+    return f"用券后{format_amount(best.price_after_coupon)}{prefix}（{_coupon_terms(coupon, lang)}券）"
+
+
+def answer_price(
+    product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
+) -> str:
+    """The price now: one SKU, or the range over SKUs when the SKU is unknown; flash-sale price
+    with its end time ("秒杀价¥89，20:10结束") and the best coupon price ("用券后¥99")."""
+    items = _facts_list(facts)
+    en = lang == "en"
+    flashing = [f for f in items if f.flash_sale is not None]
+    parts = []
+    if not flashing or len(flashing) < len(items) or len({f.price for f in items}) > 1:
+        parts.append(_price_span(product, items, lang))
+    if flashing:
+        sale = flashing[0].flash_sale
+        assert sale is not None
+        end = format_clock(sale.end, flashing[0].at, lang)
+        regular = format_amount(flashing[0].base_price)
+        specs = "" if len(flashing) == len(items) else join((_spec(product, f) for f in flashing), lang)
+        if en:
+            scope = f" for {specs}" if specs else f" (regular {regular})"
+            parts.append(f"flash-sale price {format_amount(sale.price)}{scope} until {end}")
+        else:
+            scope = f"（{specs}）" if specs else f"（日常价{regular}）"
+            parts.append(f"秒杀价{format_amount(sale.price)}{scope}，{end}结束")
+    elif (upcoming := _upcoming_flash(items)) is not None:
+        start = format_clock(upcoming.start, items[0].at, lang)
+        price = format_amount(upcoming.price)
+        parts.append(f"flash sale {price} from {start}" if en else f"{start}开抢秒杀价{price}")
+    coupon = _best_coupon_text(items, lang)
+    if coupon:
+        parts.append(coupon)
+    return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
+
+
+def answer_discount(
+    product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
+) -> str:
+    """Coupons (terms, validity), 满减, a running or upcoming flash sale, or honestly none."""
+    items = _facts_list(facts)
+    en = lang == "en"
+    at = items[0].at
+    coupons = list({c.promo_id: c for f in items for c in f.coupons}.values())
+    parts = []
+    for coupon in coupons:
+        until = format_clock(coupon.valid_to, at, lang)
+        terms = _coupon_terms(coupon, lang)
+        parts.append(f"coupon {terms}, valid until {until}" if en else f"{terms}券（{until}前有效）")
+    best = _best_coupon_text(items, lang)
+    if best:
+        parts.append(best)
+    spends = list({s.promo_id: s for f in items for s in f.spend_discounts}.values())
+    for spend in spends:
+        deal = (
+            f"{format_amount(spend.amount)} off over {format_amount(spend.threshold)}"
+            if en
+            else f"满{format_amount(spend.threshold)}减{format_amount(spend.amount)}"
+        )
+        parts.append(deal)
+    sale = next((f.flash_sale for f in items if f.flash_sale), None)
+    if sale is not None:
+        end = format_clock(sale.end, at, lang)
+        parts.append(
+            f"flash sale {format_amount(sale.price)} until {end}"
+            if en
+            else f"正在秒杀{format_amount(sale.price)}，{end}结束"
+        )
+    elif (upcoming := _upcoming_flash(items)) is not None:
+        start = format_clock(upcoming.start, at, lang)
+        parts.append(
+            f"flash sale {format_amount(upcoming.price)} from {start}"
+            if en
+            else f"{start}开抢秒杀价{format_amount(upcoming.price)}"
+        )
+    if not parts:
+        now_price = _price_span(product, items, lang)
+        body = (
+            f"no coupon for {product.name} right now; price {now_price}"
+            if en
+            else f"{product.name}暂时没有优惠券，现价{now_price}"
+        )
+        return finish(body, nickname, lang)
+    return finish(f"{product.name} " + ("; " if en else "；").join(parts), nickname, lang)
+
+
+def _upcoming_flash(items: list[SkuFacts]) -> FlashSale | None:
+    sales = [p for f in items for p in f.upcoming if isinstance(p, FlashSale)]
+    return min(sales, key=lambda p: p.start) if sales else None
+
+
+def answer_flash_sale(
+    product: Product,
+    facts: SkuFacts | Sequence[SkuFacts],
+    now: datetime | None = None,
+    lang: str = "zh",
+    nickname: str = "",
+) -> str:
+    """Flash-sale timing: time left and end ("还剩3分20秒，20:10结束"), or when it starts
+    ("21:00开抢"), the price and the quantity cap; or that none runs, with the price now."""
+    items = _facts_list(facts)
+    en = lang == "en"
+    at = now or items[0].at
+    active = next((f for f in items if f.flash_sale is not None), None)
+    if active is not None and active.flash_sale is not None:
+        sale = active.flash_sale
+        left, end = format_duration(sale.end - at, lang), format_clock(sale.end, at, lang)
+        body = (
+            f"flash-sale price {format_amount(sale.price)}, {left} left (ends {end})"
+            if en
+            else f"秒杀价{format_amount(sale.price)}，还剩{left}（{end}结束）"
+        )
+    elif (upcoming := _upcoming_flash(items)) is not None:
+        sale = upcoming
+        start, wait = format_clock(sale.start, at, lang), format_duration(sale.start - at, lang)
+        body = (
+            f"flash sale starts at {start} (in {wait}), price {format_amount(sale.price)}"
+            if en
+            else f"{start}开抢（还有{wait}），秒杀价{format_amount(sale.price)}"
+        )
+    else:
+        price = _price_span(product, items, lang)
+        body = (
+            f"no flash sale for {product.name} now; price {price}"
+            if en
+            else f"{product.name}现在没有秒杀活动，现价{price}"
+        )
+        return finish(body, nickname, lang)
+    if sale.quantity_cap:
+        body += f", limited to {sale.quantity_cap}" if en else f"，限量{sale.quantity_cap}件"
+    return finish(f"{product.name} {body}", nickname, lang)
+
+
+def _protection_rules_note(rules: PriceProtectionRules, lang: str) -> str:
+    if lang == "en":
+        excluded = [
+            w for w, on in (("flash-sale", rules.exclude_flash_sale), ("coupon", rules.exclude_coupons)) if on
+        ]
+        return f"{' and '.join(excluded)} prices excluded" if excluded else ""
+    if rules.note:
+        return rules.note
+    excluded = [
+        w for w, on in (("秒杀价", rules.exclude_flash_sale), ("优惠券价", rules.exclude_coupons)) if on
+    ]
+    return f"{'、'.join(excluded)}不参与保价" if excluded else ""
+
+
+def answer_price_protection(
+    product: Product,
+    rules: PriceProtectionRules,
+    lang: str = "zh",
+    nickname: str = "",
+    result: ProtectionResult | None = None,
+) -> str:
+    """N天保价 and its exclusions; with a ``ProtectionResult`` also the viewer's own case."""
+    en = lang == "en"
+    days = product.price_protection_days
+    if days <= 0:
+        body = f"{product.name} has no price protection" if en else f"{product.name}不支持保价"
+        return finish(body, nickname, lang)
+    note = _protection_rules_note(rules, lang)
+    parts = [f"{product.name}: {days}-day price protection" if en else f"{product.name}支持{days}天保价"]
+    if note:
+        parts.append(note)
+    if result is not None:
+        parts.append(_protection_case(result, lang))
+    return finish(("; " if en else "，").join(p for p in parts if p), nickname, lang)
+
+
+def _protection_case(result: ProtectionResult, lang: str) -> str:
+    en = lang == "en"
+    if result.outcome is ProtectionOutcome.REFUND:
+        return (
+            f"you can claim {format_amount(result.refund)} back"
+            if en
+            else f"可申请退差价{format_amount(result.refund)}"
+        )
+    if result.outcome is ProtectionOutcome.EXPIRED:
+        return "your purchase is past the protection period" if en else "你的订单已过保价期"
+    if result.outcome is ProtectionOutcome.FLASH_SALE_PURCHASE:
+        return "a flash-sale purchase is not protected" if en else "秒杀价购买的订单不参与保价"
+    if result.outcome is ProtectionOutcome.NO_PRICE_DROP:
+        return "the price has not dropped" if en else "目前价格没有降低"
+    return ""
+
+
+def answer_how_to_order(product: Product, lang: str = "zh", nickname: str = "") -> str:
+    """Where to buy: "点击下方小黄车3号链接" (or the product name when it has no link number)."""
+    en = lang == "en"
+    if product.link_no is not None:
+        body = (
+            f"tap the cart below, link #{product.link_no} ({product.name}), pick your option and order"
+            if en
+            else f"点击下方小黄车{product.link_no}号链接（{product.name}），选好规格下单"
+        )
+    else:
+        body = (
+            f"find {product.name} in the cart below once the host lists it"
+            if en
+            else f"{product.name}上架后在下方小黄车里就能找到"
+        )
+    return finish(body, nickname, lang)

@@ -1,0 +1,79 @@
+"""Grounded answers about shipping (carrier, dispatch, 包邮, excluded regions) and after-sales
+(N天无理由, 运费险, warranty, the operator's conditions), from the catalog's policy objects."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.danmaku.answer_templates import finish, format_amount, join
+from knowledge.domain import AfterSalesPolicy, ShippingPolicy
+
+
+def answer_shipping(
+    policy: ShippingPolicy | None, region: str | None = None, lang: str = "zh", nickname: str = ""
+) -> str | None:
+    """Carrier, dispatch promise (or pre-sale date), free-shipping threshold and excluded regions."""
+    if policy is None:
+        return None
+    en = lang == "en"
+    parts = [
+        (f"ships by {policy.carrier}, " if en else f"{policy.carrier}快递，")
+        + (
+            (f"pre-sale: {policy.presale_dispatch}" if en else f"预售：{policy.presale_dispatch}")
+            if policy.presale_dispatch
+            else (
+                f"dispatched within {policy.dispatch_hours} h of payment"
+                if en
+                else f"付款后{policy.dispatch_hours}小时内发货"
+            )
+        )
+    ]
+    threshold = policy.free_shipping_threshold
+    if threshold is None:
+        parts.append(
+            f"shipping fee {format_amount(policy.fee)}" if en else f"运费{format_amount(policy.fee)}"
+        )
+    elif threshold == 0:
+        parts.append("free shipping" if en else "包邮")
+    else:
+        parts.append(
+            f"free shipping over {format_amount(threshold)}, else {format_amount(policy.fee)}"
+            if en
+            else f"满{format_amount(threshold)}包邮，不满收运费{format_amount(policy.fee)}"
+        )
+    excluded = policy.excluded_regions
+    if region is not None and region in excluded:
+        parts.append(f"{region} is not covered by free shipping" if en else f"{region}不在包邮范围")
+    elif excluded:
+        parts.append(f"except {join(excluded, lang)}" if en else f"{join(excluded, lang)}除外")
+    return finish(("; " if en else "，").join(parts), nickname, lang)
+
+
+_NOTE_SPLIT_RE = re.compile(r"[，,；;。]")
+_CONDITION_RE = re.compile(r"不|后|除|仅|只|需|未|质量|人为")
+
+
+def answer_after_sales(policy: AfterSalesPolicy | None, lang: str = "zh", nickname: str = "") -> str | None:
+    """Returns (N天无理由), return-shipping insurance, warranty, plus the operator's conditions."""
+    if policy is None:
+        return None
+    en = lang == "en"
+    days, months = policy.no_reason_return_days, policy.warranty_months
+    if en:
+        parts = [f"{days}-day no-reason returns" if days > 0 else "no no-reason returns"]
+        parts.append(
+            "return shipping insurance included"
+            if policy.return_shipping_insurance
+            else "no return shipping insurance"
+        )
+        if months > 0:
+            parts.append(f"{months}-month warranty")
+    else:
+        parts = [f"支持{days}天无理由退货" if days > 0 else "不支持无理由退货"]
+        parts.append("有运费险" if policy.return_shipping_insurance else "没有运费险")
+        if months > 0:
+            parts.append(f"保修{months}个月")
+    said = "".join(parts)
+    notes = [n.strip() for n in _NOTE_SPLIT_RE.split(policy.notes) if n.strip()]
+    extra = [n for n in notes if n not in said and _CONDITION_RE.search(n)]
+    return finish(("; " if en else "，").join(parts + extra), nickname, lang)

@@ -1,0 +1,263 @@
+"""Grounded answers about the product itself: stock, variants, material, suitability, usage, FAQ
+look-up, and clarifying questions between variants (size advice: ``size_chart``; shipping and
+after-sales: ``answers_policy``).
+
+Facts come from the catalog objects (``Product`` attributes, SKUs, FAQ, ``ShippingPolicy``,
+``AfterSalesPolicy``); operator text is echoed as written (sanitised). Functions return ``None``
+where the catalog has nothing to ground an answer on. Attribute keys follow the demo catalog
+(``knowledge/demo/demo_catalog.json``): 尺码建议, 适用肤质, 适用年龄, 面料, 材质, 使用方法 ...
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.danmaku.answer_templates import finish, join
+from assistant.danmaku.normalize import normalize
+from knowledge.domain import FaqPair, Product, Sku
+
+LOW_STOCK = 10  # at or below this many units a stock answer says how many are left
+_MATERIAL_KEYS = (
+    "面料",
+    "材质",
+    "材料",
+    "成分",
+    "核心成分",
+    "主要成分",
+    "配料",
+    "填充物",
+    "充绒量",
+    "里料",
+    "鞋面",
+    "内里",
+    "原料",
+)
+_USAGE_KEYS = ("使用方法", "用法", "用量", "洗涤", "洗涤说明", "冲泡建议", "食用方法", "储存方式", "卸妆建议")
+_SKIN_WORDS = {
+    "油皮": ("油皮", "油性"),
+    "干皮": ("干皮", "干性"),
+    "敏感肌": ("敏感",),
+    "混合皮": ("混合",),
+    "痘痘肌": ("痘",),
+    "中性皮": ("中性",),
+}
+# Variant words that speak to a skin type: 控油款 is for 油皮 ... (clarifying questions).
+VARIANT_SKIN = {
+    "控油": "油皮",
+    "清爽": "油皮",
+    "保湿": "干皮",
+    "滋润": "干皮",
+    "舒缓": "敏感肌",
+    "修护": "敏感肌",
+}
+
+
+def _spec_matches(spec: str, size: str | None, color: str | None) -> bool:
+    tokens = {t.upper() for t in re.split(r"[\s/,，+×]+", spec) if t}
+    if size is not None and size.upper() not in tokens:
+        return False
+    if color is not None:
+        base = color.removesuffix("色") or color
+        return color in spec or base in spec
+    return True
+
+
+def answer_stock(
+    product: Product, size: str | None = None, color: str | None = None, lang: str = "zh", nickname: str = ""
+) -> str:
+    """Stock of the SKUs matching ``size`` / ``color`` (all SKUs when neither is given)."""
+    en = lang == "en"
+    wanted = [s for s in product.skus if _spec_matches(s.spec, size, color)]
+    if not wanted:
+        asked = " ".join(x for x in (color, size) if x)
+        options = join((s.spec for s in product.skus), lang)
+        body = (
+            f"{product.name} has no {asked}; options: {options}"
+            if en
+            else f"{product.name}没有{asked}这个规格，可选：{options}"
+        )
+        return finish(body, nickname, lang)
+    parts = [_stock_line(s, lang) for s in wanted]
+    if not (size or color) and all(s.stock > LOW_STOCK for s in wanted):
+        parts = ["all options in stock" if en else "各规格都有货"]
+    return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
+
+
+def _stock_line(sku: Sku, lang: str) -> str:
+    if lang == "en":
+        if sku.stock <= 0:
+            return f"{sku.spec} sold out"
+        return f"{sku.spec} only {sku.stock} left" if sku.stock <= LOW_STOCK else f"{sku.spec} in stock"
+    if sku.stock <= 0:
+        return f"{sku.spec}已售罄"
+    return f"{sku.spec}仅剩{sku.stock}件" if sku.stock <= LOW_STOCK else f"{sku.spec}有货"
+
+
+def _spec_columns(product: Product) -> list[list[str]]:
+    """Distinct values per position when every spec has the same number of words (颜色 尺码)."""
+    rows = [s.spec.split() for s in product.skus]
+    if not rows or len({len(r) for r in rows}) != 1 or len(rows[0]) < 2:
+        return [list(dict.fromkeys(s.spec for s in product.skus))]
+    return [list(dict.fromkeys(r[i] for r in rows)) for i in range(len(rows[0]))]
+
+
+def answer_variant(
+    product: Product,
+    color: str | None = None,
+    variant_hint: str | None = None,
+    lang: str = "zh",
+    nickname: str = "",
+) -> str:
+    """Which variants exist; for a colour or variant asked, whether it exists and its SKUs."""
+    en = lang == "en"
+    asked = color or variant_hint
+    options = (
+        "; ".join(join(col, lang) for col in _spec_columns(product))
+        if en
+        else "；".join(join(col, lang) for col in _spec_columns(product))
+    )
+    if asked is None:
+        body = f"{product.name} options: {options}" if en else f"{product.name}可选：{options}"
+        return finish(body, nickname, lang)
+    hits = [s.spec for s in product.skus if _spec_matches(s.spec, None, asked)]
+    if hits:
+        body = (
+            f"{product.name} has {asked}: {join(hits, lang)}"
+            if en
+            else f"{product.name}有{asked}：{join(hits, lang)}"
+        )
+    else:
+        body = (
+            f"{product.name} has no {asked}; options: {options}"
+            if en
+            else f"{product.name}暂时没有{asked}，可选：{options}"
+        )
+    return finish(body, nickname, lang)
+
+
+def _attribute_lines(product: Product, keys: Sequence[str], lang: str) -> list[str]:
+    sep = ": " if lang == "en" else "："
+    return [f"{k}{sep}{product.attributes[k]}" for k in keys if k in product.attributes]
+
+
+def answer_material(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
+    """Material / ingredients attributes (面料, 材质, 成分, 配料, 填充物 ...)."""
+    lines = _attribute_lines(product, _MATERIAL_KEYS, lang)
+    if not lines:
+        return None
+    return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
+
+
+def answer_usage(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
+    """Usage attributes (使用方法, 洗涤, 冲泡建议, 储存方式 ...)."""
+    lines = _attribute_lines(product, _USAGE_KEYS, lang)
+    if not lines:
+        return None
+    return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
+
+
+# Function words that every question shares; FAQ matching compares what is left.
+_FAQ_STOP_RE = re.compile(r"请问|可以|能不能|会不会|是不是|[能会吗呢吧啊的了是不用吃喝么?!,.。\s]")
+
+
+def _grams(question: str) -> set[str]:
+    core = _FAQ_STOP_RE.sub("", normalize(question))
+    return set(core) | {core[i : i + 2] for i in range(len(core) - 1)}
+
+
+def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPair | None:
+    """The product's FAQ pair closest to ``question``: Jaccard overlap of the characters and
+    bigrams left once shared function words (能 可以 吗 用 ...) are removed, if ``min_overlap``
+    or more ("孕妇可以用吗" finds "孕妇能用吗", "敏感肌能用吗" does not). A cheap exact-ish match
+    before any semantic search."""
+    asked = _grams(question)
+    best, best_score = None, 0.0
+    for pair in product.faq:
+        grams = _grams(pair.question)
+        union = asked | grams
+        score = len(asked & grams) / len(union) if union else 0.0
+        if score > best_score:
+            best, best_score = pair, score
+    return best if best_score >= min_overlap else None
+
+
+def _faq_mentioning(product: Product, words: Sequence[str]) -> FaqPair | None:
+    return next((f for f in product.faq if any(w in f.question for w in words)), None)
+
+
+def answer_suitability(
+    product: Product,
+    skin_type: str | None = None,
+    age: str | None = None,
+    lang: str = "zh",
+    nickname: str = "",
+) -> str | None:
+    """Suitability for a skin type or age from the FAQ and the 适用肤质 / 适用年龄 attributes.
+    Pregnancy, infants and other safety questions are answered only from the operator's FAQ."""
+    words = _SKIN_WORDS.get(skin_type, (skin_type,)) if skin_type else (age,) if age else ()
+    faq = _faq_mentioning(product, [w for w in words if w])
+    if faq is not None:
+        return finish(f"{product.name}：{faq.answer}", nickname, lang)
+    if skin_type is not None:
+        return _skin_answer(product, skin_type, lang, nickname)
+    if age is not None:
+        return _age_answer(product, age, lang, nickname)
+    lines = _attribute_lines(product, ("适用肤质", "适用年龄", "适用人群"), lang)
+    return finish(f"{product.name} " + "；".join(lines), nickname, lang) if lines else None
+
+
+def _skin_answer(product: Product, skin_type: str, lang: str, nickname: str) -> str | None:
+    skus = skus_for_skin(product, skin_type)
+    suited = product.attributes.get("适用肤质")
+    if skus:
+        variant = _variant_word(skus[0].spec) or skus[0].spec
+        body = f"{skin_type}选{variant}" + (f"（适用肤质：{suited}）" if suited else "")
+        return finish(f"{product.name} {body}", nickname, lang)
+    if suited is None:
+        return None
+    return finish(f"{product.name}适用肤质：{suited}", nickname, lang)
+
+
+def _age_answer(product: Product, age: str, lang: str, nickname: str) -> str | None:
+    suited = product.attributes.get("适用年龄") or product.attributes.get("适用人群")
+    if suited is None or not (m := re.fullmatch(r"(\d+)岁", age)):
+        return None  # 孕妇 / 婴儿 / 老人 without an FAQ answer: not ours to judge
+    years = int(m.group(1))
+    span = re.search(r"(\d+)\s*[-~到至]\s*(\d+)岁|(\d+)岁以上", suited)
+    verdict = ""
+    if span:
+        low = int(span.group(1) or span.group(3))
+        high = int(span.group(2)) if span.group(2) else None
+        ok = years >= low and (high is None or years <= high)
+        verdict = f"，{age}可以用" if ok else f"，{age}不在适用范围"
+    return finish(f"{product.name}适用年龄：{suited}{verdict}", nickname, lang)
+
+
+def _variant_word(spec: str) -> str | None:
+    m = re.search(r"[\u4e00-\u9fff]{1,4}(款|装|版)", spec)
+    return m.group(0) if m else None
+
+
+def skus_for_skin(product: Product, skin_type: str) -> tuple[Sku, ...]:
+    """SKUs whose variant word suits ``skin_type`` (控油款 for 油皮, 保湿款 for 干皮 ...)."""
+    words = [w for w, skin in VARIANT_SKIN.items() if skin == skin_type]
+    return tuple(s for s in product.skus if any(w in s.spec for w in words))
+
+
+def clarify_variant(
+    product: Product, options: Sequence[str] | None = None, lang: str = "zh", nickname: str = ""
+) -> str | None:
+    """A clarifying question between variants: "您是油皮想控油，还是干皮想保湿？" when the variants
+    speak to skin types, else "有控油款、保湿款，您想了解哪一款？". None with fewer than two."""
+    found = options or list(dict.fromkeys(w for s in product.skus if (w := _variant_word(s.spec))))
+    if len(found) < 2:
+        return None
+    en = lang == "en"
+    pairs = [(VARIANT_SKIN.get(re.sub(r"(款|装|版)$", "", o)), re.sub(r"(款|装|版)$", "", o)) for o in found]
+    if not en and all(skin for skin, _ in pairs):
+        return finish(
+            "您是" + "，还是".join(f"{skin}想{word}" for skin, word in pairs) + "？", nickname, lang
+        )
+    body = f"which one: {join(found, lang)}?" if en else f"有{join(found, lang)}，您想了解哪一款？"
+    return finish(body, nickname, lang)

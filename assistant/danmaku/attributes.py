@@ -1,0 +1,61 @@
+"""Answer a question that names one of the product's attributes ("保质期多久", "哪里产的", "什么牌子").
+
+Operators fill many attributes (产地, 保质期, 续航, 功率, 辣度, 兼容 ...); a question that names one
+(or a common phrasing of it) is answered with that attribute's value, exactly as written in the
+catalog, rather than handed off.
+"""
+
+from __future__ import annotations
+
+from assistant.danmaku.answer_templates import finish
+from knowledge.domain import Product
+
+# Phrasings viewers use -> the attribute keys that answer them (first present wins).
+SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("哪里产", "哪产", "哪儿产", "产自", "原产", "哪里生产", "哪里的货", "国产吗", "进口吗"), ("产地",)),
+    (("能放多久", "放多久", "保存多久", "过期", "保质"), ("保质期",)),
+    (("多重", "重不重", "几斤重", "重量"), ("重量", "净含量", "克重")),
+    (("用多久", "待机", "电量", "续航"), ("续航", "电池")),
+    (("辣不辣", "辣吗", "多辣", "辣度"), ("辣度",)),
+    (("甜不甜", "甜吗", "多甜", "甜度"), ("甜度",)),
+    (("防水吗", "防不防水", "能泡水", "防水"), ("防水等级", "防水")),
+    (("吵不吵", "噪音", "声音大"), ("噪音",)),
+    (("什么口", "接口", "充电口", "type-c", "typec"), ("充电接口", "接口")),
+    (("兼容", "苹果能用", "安卓能用", "mac", "windows", "ipad"), ("兼容", "连接方式", "协议")),
+    (("多大", "尺寸", "多高", "多长", "多宽"), ("尺寸", "体积", "高度", "规格")),
+    (("多少克", "多少ml", "净含量", "分量", "多少片"), ("净含量", "容量", "规格")),
+    (("怎么存", "怎么保存", "冷藏", "储存"), ("储存方式",)),
+    (("保温多久", "保温效果", "能保温"), ("保温",)),
+    (("功率", "多少瓦", "费电"), ("功率",)),
+    (("香味", "什么味道", "香型"), ("香型",)),
+)
+BRAND_WORDS = ("什么牌子", "哪个牌子", "牌子", "品牌", "哪家的", "什么品牌", "brand")
+
+
+ABOUT_THE_HOST = ("主播", "小助理", "助播")
+
+
+def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str | None:
+    """The attribute line(s) the question asks for, or None when it names none the product has.
+
+    Questions about the host ("主播穿的什么牌子") are not about the product; the product's own name
+    and aliases are removed first, so "保温杯能刻字吗" does not ask for the attribute 保温.
+    """
+    if any(w in normalized for w in ABOUT_THE_HOST):
+        return None
+    for name in sorted((product.name.lower(), *(a.lower() for a in product.aliases)), key=len, reverse=True):
+        normalized = normalized.replace(name, " ")
+    if any(w in normalized for w in BRAND_WORDS) and product.brand:
+        body = f"Brand: {product.brand}" if lang == "en" else f"{product.name}是{product.brand}家的"
+        return finish(body, "", lang)
+    keys: list[str] = []
+    for phrasings, candidates in SYNONYMS:
+        if any(p in normalized for p in phrasings):
+            present = [k for k in candidates if k in product.attributes]
+            keys.extend(present[:1])
+    keys.extend(k for k in product.attributes if len(k) >= 2 and k.lower() in normalized and k not in keys)
+    if not keys:
+        return None
+    sep, join = (": ", "; ") if lang == "en" else ("：", "；")
+    lines = [f"{k}{sep}{product.attributes[k]}" for k in dict.fromkeys(keys)]
+    return finish(f"{product.name} " + join.join(lines), "", lang)

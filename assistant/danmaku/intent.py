@@ -1,0 +1,226 @@
+"""Intent and slots of a danmaku question, and how it refers to a product.
+
+``understand(text)`` runs the whole language side of the pipeline on one danmaku: normalise,
+triage, and for questions the intent, slots and language. It is pure and fast (~50-100 µs): an
+ordered list of precompiled regexes, first match wins. The order encodes the priorities:
+
+    PRICE_PROTECTION > FLASH_SALE > AFTER_SALES > DISCOUNT > SHIPPING > STOCK > SIZE > VARIANT
+    > MATERIAL > SUITABILITY > USAGE > HOW_TO_ORDER (explicit) > PRICE > HOW_TO_ORDER (a bare
+    link mention) > PRICE (a bare 多少) > OTHER
+
+so "降价了能退差价吗" is PRICE_PROTECTION (not PRICE), "秒杀价多少" FLASH_SALE, "运费险" AFTER_SALES
+(not SHIPPING), "XL还有吗" STOCK, "3号链接多少钱" PRICE. A question naming a height or weight
+with no stronger intent is SIZE. A fragment that only names a variant ("那黑色的呢") has no intent
+of its own: it is OTHER with the colour slot, and ``is_followup_reference`` is true, so the
+dialogue layer can reuse the viewer's previous intent with the new slot.
+
+Slot extraction lives in ``assistant.danmaku.slot_rules`` (``extract_slots``, re-exported here).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.danmaku.normalize import detect_language, normalize
+from assistant.danmaku.slot_rules import extract_slots, strip_slot_words
+from assistant.danmaku.triage import triage
+from assistant.danmaku.types import Intent, Triage, Understanding
+
+__all__ = [
+    "ProductRef",
+    "classify_intent",
+    "extract_product_reference",
+    "extract_slots",
+    "is_followup_reference",
+    "understand",
+]
+
+_RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
+    (intent, re.compile(pattern))
+    for intent, pattern in (
+        (
+            Intent.PRICE_PROTECTION,
+            r"保价|价保|价格保护|退差价|补差价|差价|(降价|便宜了|掉价|降了).{0,6}(怎么办|退|补|吗|呢)|买贵了"
+            r"|price (protection|match|drop)|prices? (drops?|goes down)",
+        ),
+        (
+            Intent.FLASH_SALE,
+            r"秒杀|抢购|开抢|倒计时|几点开始|还有多久|多久结束|什么时候结束|几点结束|限时|限量|还剩几分|还有几分钟|剩几分钟"
+            r"|flash|countdown|how long (is )?left|when does (the|it) (sale )?(end|start)|time left",
+        ),
+        (
+            Intent.AFTER_SALES,
+            r"退货|退换|能退|可以退|退吗|怎么退|退款|换货|能换|可以换|运费险|保修|质保|售后|无理由|假一赔|坏了"
+            r"|(?<![a-z])(returns?|refunds?|warranty|exchange|guarantee)(?![a-z])",
+        ),
+        (
+            Intent.PRICE,
+            r"用券.{0,4}(多少|几|什么价)|券后.{0,2}(多少|价)|到手价|到手多少|咋卖|怎么卖|"
+            r"只要\d+(\.\d+)?(元|块)|\d+(\.\d+)?(元|块钱?|块)(是)?真的|真的只要",
+        ),
+        (
+            Intent.DISCOUNT,
+            r"优惠|券|便宜点|便宜些|便宜一点|便宜吗|打折|折扣|几折|满减|满\d+减|减多少|红包|福袋|赠品|送什么|有赠|"
+            r"有送|送不送|活动|discount|coupon|promo|deal|on sale|(?<![a-z])off(?![a-z])|cheaper",
+        ),
+        (
+            Intent.SHIPPING,
+            r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|发什么|几天到|多久到|什么时候到|几号到|今天发|明天发|"
+            r"发吗|能发|发不发|寄|配送|送到|偏远|顺丰|中通|圆通|韵达|申通|京东|预售|到货|什么时候发|现货"
+            r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
+        ),
+        (
+            Intent.STOCK,
+            r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|还剩|剩多少|剩几|还能买|"
+            r"还有(xxxl|xxl|xl|xs|[sml]|\d?xl|\d{2,3}码|.{1,4}色)|\d{2,3}码?(还有|有吗|有没有)|色(还有|有吗|有没有)|.{2,6}有没有$|(xxxl|xxl|xl|xs|(?<![a-z])[sml]|\d?xl)码?(还有|有吗|有没有)"
+            r"|有(xxxl|xxl|xl|xs|[sml]|\d?xl)码?(吗|的吗)"
+            r"|in stock|out of stock|sold out|restock|available|left in",
+        ),
+        (
+            Intent.SIZE,
+            r"尺码|码数|码子|多大码|什么码|哪个码|几码|穿.{0,3}(什么|哪个|几)码|偏大|偏小|正码|合身|宽松吗|尺寸|"
+            r"身高|体重|\d+斤|\d+(\.\d)?kg|\d{3}cm|1米\d|\d{3}/\d{2,3}|平时穿|穿\d{2,3}码?|"
+            r"(?<![a-z])(size|fit|fits|tall|weigh|small|large)(?![a-z])",
+        ),
+        (
+            Intent.VARIANT,
+            r"颜色|色号|什么色|哪个色|几个色|几种色|有.{0,4}色(的)?吗|有没有.{0,4}色|显白|款式|几个款|几款|"
+            r"口味|味道|规格|容量|大瓶|小瓶|多少ml|多少毫升|有没有.{1,4}(款|装|版)|有.{1,4}(款|装|版)吗|"
+            r"有什么.{0,3}(味|香|色|款)|有哪(几|些)(种|款|个)|有几种|有.{1,4}(味|带)的?(吗|嘛)|有.{1,4}的(吗|嘛)"
+            r"|colou?rs?|variants?|flavou?rs?|options",
+        ),
+        (
+            Intent.MATERIAL,
+            r"面料|材质|材料|什么料|料子|纯棉(?!T|t|衫|裤)|棉的|含棉|含绒|绒量|羊毛(?!大衣|围巾|衫|裤|被)|真丝(?!衫|裙)|"
+            r"成分|配料|配方|起球|掉色|掉毛|透气|"
+            r"厚不厚|薄不薄|厚吗|薄吗|含量|填充|填的|什么皮|皮的吗|真皮|什么木|木头|什么做的|什么材"
+            r"|material|fabric|cotton|wool|ingredients|made of",
+        ),
+        (
+            Intent.SUITABILITY,
+            r"敏感肌|油皮|干皮|混油|混干|混合皮|痘痘肌|痘肌|孕妇|孕期|怀孕|哺乳|宝宝(?!们)|婴儿|儿童|小孩|孩子|老人|"
+            r"几岁|多大的孩子|适合|适用|能用吗|可以用吗|能吃吗|可以吃吗|男生|女生|学生"
+            r"|suitable|sensitive|oily|dry skin|pregnan|kids|children|baby|elderly",
+        ),
+        (
+            Intent.USAGE,
+            r"怎么用|如何用|如何使用|用法|使用方法|怎么使用|用几次|几次|用量|多久.{0,3}一次|一次.{0,3}几|放几|敷几|怎么洗|机洗|手洗|水洗|干洗|怎么吃|"
+            r"怎么穿|怎么搭|搭配|上飞机|怎么保存|怎么泡|how (do i |to )?(use|wash|apply)|usage|instructions",
+        ),
+        (
+            Intent.HOW_TO_ORDER,
+            r"怎么买|怎么拍|怎么下单|在哪买|哪里买|去哪买|在哪拍|链接在哪|几号链接|哪个链接|链接呢|上链接|求链接|"
+            r"拍哪个|拍几号|买哪个|在几号|是几号"
+            r"|how (do i |to |can i )?(buy|order|purchase)|where (to|can i|do i) buy",
+        ),
+        (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少一|how much|price|cost"),
+        (Intent.HOW_TO_ORDER, r"链接|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
+        (Intent.PRICE, r"多少(?!度|天|号|岁|次|ml|克|斤|个)"),
+    )
+)
+
+
+# Questions about the show itself ("直播几点结束") are not about a product's flash sale or stock.
+_SHOW_RE = re.compile(r"直播|下播|开播|主播几点|明天还播|今晚播")
+
+
+def classify_intent(normalized: str) -> Intent | None:
+    """The first intent rule that matches the normalised question, or None when none does."""
+    if _SHOW_RE.search(normalized) and not re.search(r"链接|秒杀|价|券|发货|快递", normalized):
+        return Intent.OTHER
+    for intent, pattern in _RULES:
+        if pattern.search(normalized):
+            return intent
+    return None
+
+
+def understand(text: str) -> Understanding:
+    """Normalise, triage and (for questions) classify one danmaku; see the module docstring."""
+    normalized = normalize(text)
+    kind = triage(normalized)
+    language = detect_language(normalized)
+    if kind is not Triage.QUESTION:
+        return Understanding(normalized=normalized, triage=kind, language=language)
+    slots = extract_slots(normalized)
+    intent = classify_intent(normalized)
+    if intent is None:
+        intent = Intent.SIZE if slots.height_cm or slots.weight_kg else Intent.OTHER
+    return Understanding(normalized, kind, intent, slots, language)
+
+
+RefKind = Literal["stage", "link", "name", "previous"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductRef:
+    """How a danmaku points at a product.
+
+    ``stage``: 这个 / 这款 / 它 / 主播手上的 / this one (the product on stage at the message time);
+    ``link``: 3号链接 (``link_no``); ``name``: a product name candidate (``text``, a span the
+    resolver still has to match against catalog names and aliases); ``previous``: a follow-up
+    that leans on the viewer's last product (那黑色的呢, 还有L码吗).
+    """
+
+    kind: RefKind
+    link_no: int | None = None
+    text: str = ""
+
+
+_STAGE_RE = re.compile(
+    r"这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|它|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
+    r"同款|现在(这|讲|卖)|正在(讲|卖)|(?<![a-z])(this|it)(?![a-z])"
+)
+_FOLLOWUP_START_RE = re.compile(r"^(那|那么|还有|另外|再问|然后|and |what about|how about)")
+_FOLLOWUP_FRAGMENT_RE = re.compile(r"^.{1,8}(的)?呢\??$")
+_PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
+# Before the first intent keyword or question word, what is left once slot words and these fillers
+# are blanked (2+ Chinese characters) is a product-name candidate: "羽绒服多少钱" -> "羽绒服".
+_QUESTION_WORD_RE = re.compile(r"多少|什么|怎么|如何|几|哪|能不能|可不可以|有没有|是不是|吗|呢|\?")
+_NAME_FILLER_RE = re.compile(
+    r"请问|问一?下|想问|主播|家人们|宝宝们|姐妹们?|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
+    r"这个|这款|那个|那款|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟]|[\d\s?!,.。a-z]"
+)
+_CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")
+
+
+def is_followup_reference(text: str) -> bool:
+    """Whether a danmaku leans on the earlier dialogue (那黑色的呢 / 还有L码吗 / 它保价吗 / what about)."""
+    normalized = normalize(text)
+    return bool(
+        _FOLLOWUP_START_RE.search(normalized)
+        or _FOLLOWUP_FRAGMENT_RE.search(normalized)
+        or _PRONOUN_RE.search(normalized)
+    )
+
+
+def extract_product_reference(text: str) -> ProductRef | None:
+    """How ``text`` refers to a product: link number > stage words > a name span > a follow-up.
+
+    A stage reference also carries a name span when there is one ("这个羽绒服" -> stage, "羽绒服"),
+    so the resolver can check that the product on stage is the one meant.
+    """
+    normalized = normalize(text)
+    slots = extract_slots(normalized)
+    if slots.link_no is not None:
+        return ProductRef("link", link_no=slots.link_no)
+    name = _name_span(normalized)
+    if _STAGE_RE.search(normalized):
+        return ProductRef("stage", text=name)
+    if name:
+        return ProductRef("name", text=name)
+    if is_followup_reference(normalized):
+        return ProductRef("previous")
+    return None
+
+
+def _name_span(normalized: str) -> str:
+    cut = len(normalized)
+    for _, pattern in (*_RULES, (Intent.OTHER, _QUESTION_WORD_RE)):
+        match = pattern.search(normalized, 0, cut)
+        if match:
+            cut = match.start()
+    head = _NAME_FILLER_RE.sub(" ", strip_slot_words(_STAGE_RE.sub(" ", normalized[:cut])))
+    spans = _CJK_SPAN_RE.findall(head)
+    return max(spans, key=len) if spans else ""

@@ -1,0 +1,78 @@
+"""Per-room idempotency and rate limits for danmaku, all bounded in memory.
+
+- ``SeenIds``: a message id is answered at most once; the last ``capacity`` ids per room are kept
+  (a replay older than that is treated as new: documented in the README).
+- ``ViewerFlood``: at most ``per_minute`` messages per viewer in any 60 s of message time; extra
+  messages are dropped with reason ``viewer_flood``.
+- ``ReplyBudget``: a token bucket of ``rate_per_s`` replies per room (burst ``burst``), spent in
+  priority order (purchase questions first); replies over budget are dropped with ``room_rate``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict, deque
+from datetime import datetime
+
+
+class SeenIds:
+    def __init__(self, capacity: int = 200_000) -> None:
+        self._capacity = capacity
+        self._ids: OrderedDict[str, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, msg_id: str) -> bool:
+        """Record ``msg_id``; False when it was already seen (a duplicate)."""
+        with self._lock:
+            if msg_id in self._ids:
+                return False
+            self._ids[msg_id] = None
+            if len(self._ids) > self._capacity:
+                self._ids.popitem(last=False)
+            return True
+
+
+class ViewerFlood:
+    def __init__(self, per_minute: int, max_viewers: int = 200_000) -> None:
+        self._limit = per_minute
+        self._max_viewers = max_viewers
+        self._times: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def allow(self, viewer_id: str, at: datetime) -> bool:
+        now = at.timestamp()
+        with self._lock:
+            times = self._times.get(viewer_id)
+            if times is None:
+                times = deque()
+                self._times[viewer_id] = times
+                if len(self._times) > self._max_viewers:
+                    self._times.popitem(last=False)
+            self._times.move_to_end(viewer_id)
+            while times and now - times[0] >= 60.0:
+                times.popleft()
+            if len(times) >= self._limit:
+                return False
+            times.append(now)
+            return True
+
+
+class ReplyBudget:
+    def __init__(self, rate_per_s: float, burst: float | None = None) -> None:
+        self._rate = rate_per_s
+        self._burst = burst if burst is not None else max(1.0, rate_per_s * 2)
+        self._tokens = self._burst
+        self._last: float | None = None
+        self._lock = threading.Lock()
+
+    def take(self, at: datetime) -> bool:
+        """Spend one reply at message time ``at``; False when the room is over its reply rate."""
+        now = at.timestamp()
+        with self._lock:
+            if self._last is not None and now > self._last:
+                self._tokens = min(self._burst, self._tokens + (now - self._last) * self._rate)
+            self._last = now if self._last is None else max(self._last, now)
+            if self._tokens < 1.0:
+                return False
+            self._tokens -= 1.0
+            return True

@@ -1,0 +1,58 @@
+"""What the pipeline returns for a batch: replies, questions joined to a recent reply, ignored messages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from assistant.danmaku.types import ReplySource
+
+MAX_NAMES_IN_ADDRESS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    reply_id: str
+    reply_to: tuple[str, ...]
+    text: str
+    product_id: str | None
+    intent: str
+    source: ReplySource
+    ai_generated: bool
+    latency_ms: float
+    viewer_ids: tuple[str, ...] = ()
+    cached: bool = False  # served from the answer cache
+    llm_called: bool = False  # composing it called the LLM
+
+
+@dataclass(frozen=True, slots=True)
+class Ignored:
+    msg_id: str
+    reason: str  # duplicate | viewer_flood | chatter | spam | abuse | steering | room_rate | empty
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    """A question answered by a reply posted moments ago (no new message in the room)."""
+
+    msg_id: str
+    reply_id: str
+
+
+@dataclass(slots=True)
+class BatchResult:
+    replies: list[Reply] = field(default_factory=list)
+    ignored: list[Ignored] = field(default_factory=list)
+    joined: list[Joined] = field(default_factory=list)
+
+
+def address(nicknames: Sequence[str], body: str, language: str) -> str:
+    """Prefix the answer with the viewers it answers: "@小王 @小李等5位 …"."""
+    names = [n for n in dict.fromkeys(nicknames) if n]
+    if not names:
+        return body
+    shown = " ".join(f"@{n}" for n in names[:MAX_NAMES_IN_ADDRESS])
+    extra = len(names) - MAX_NAMES_IN_ADDRESS
+    if extra > 0:
+        shown += f" and {extra} more" if language == "en" else f"等{len(names)}位"
+    return f"{shown} {body}"

@@ -1,0 +1,164 @@
+"""Which product (and SKU) a question is about.
+
+Order of evidence, strongest first:
+1. a link number ("3号链接");
+2. a full product name or alias, unless the word belongs to the stage product's own specs (or, for
+   usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;
+3. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time;
+4. distinctive name words ("口红"): one product wins; several are narrowed by the stage product and
+   the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); with
+   nothing on stage and no earlier product, names that sound alike (保温悲 -> 保温杯) count too;
+5. no reference: the viewer's last product if they asked after the latest stage change (a follow-up),
+   else the product on stage;
+6. nothing: ask which link the viewer means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from assistant.danmaku.dialogue import ViewerDialogue
+from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.types import Intent, Slots
+from assistant.rooms import Room
+from knowledge.domain import Catalog, Product, Sku
+
+MAX_CHOICES = 4
+
+How = Literal["link", "name", "stage", "previous", "choice", "none", "unknown_link"]
+ReferenceKind = Literal["stage", "link", "name", "previous"] | None
+
+# Skin types and the variant words that suit them.
+SKIN_VARIANT_WORDS: dict[str, tuple[str, ...]] = {
+    "油皮": ("控油", "清爽", "油皮"),
+    "混油": ("控油", "清爽"),
+    "干皮": ("保湿", "滋润", "干皮"),
+    "混干": ("保湿", "滋润"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    product_id: str | None
+    how: How
+    candidates: tuple[str, ...] = ()  # when the viewer must choose
+
+
+def resolve_product(
+    *,
+    text: str,
+    reference: ReferenceKind,
+    slots: Slots,
+    catalog: Catalog,
+    matcher: ProductMatcher,
+    room: Room,
+    at: datetime,
+    dialogue: ViewerDialogue | None,
+    intent: Intent = Intent.OTHER,
+) -> Resolution:
+    """Resolve the product a normalised danmaku refers to (see the module docstring for the order)."""
+    if slots.link_no is not None:
+        product_id = matcher.by_link.get(slots.link_no)
+        return Resolution(product_id, "link") if product_id else Resolution(None, "unknown_link")
+    names = matcher.match(text)
+    on_stage = room.stage_at(at)
+    previous = dialogue.product_id if dialogue else None
+    if len(names.exact) == 1:
+        stage_product = catalog.product(on_stage) if on_stage and on_stage != names.exact[0] else None
+        if stage_product is not None and stage_claims(stage_product, names.key, intent):
+            return Resolution(on_stage, "stage")
+        return Resolution(names.exact[0], "name")
+    if reference == "stage" and on_stage and not names.exact:
+        return Resolution(on_stage, "stage")
+    candidates = names.exact or names.partial
+    if not candidates and not on_stage and not previous:
+        candidates = matcher.sound_alike(text)  # typed by sound: 保温悲 -> 保温杯
+    if candidates:
+        if len(candidates) == 1:
+            return Resolution(candidates[0], "name")
+        for preferred in (on_stage, previous):
+            if preferred in candidates:
+                return Resolution(preferred, "stage" if preferred == on_stage else "previous")
+        if len(candidates) <= MAX_CHOICES:
+            return Resolution(None, "choice", candidates)
+    if previous and _is_follow_up(dialogue, room, at, reference):
+        return Resolution(previous, "previous")
+    if on_stage:
+        return Resolution(on_stage, "stage")
+    if previous:
+        return Resolution(previous, "previous")
+    return Resolution(None, "none")
+
+
+# Questions about how the product on stage is used or who it suits may name another product's
+# alias as a thing ("需要卸妆吗" while a sunscreen is presented); buying questions name what they buy.
+_CLAIMABLE_INTENTS = frozenset({Intent.USAGE, Intent.SUITABILITY, Intent.MATERIAL, Intent.OTHER})
+
+
+def stage_claims(stage: Product, key: str, intent: Intent) -> bool:
+    """Whether a word that names another product belongs to the stage product's own text instead:
+    one of its SKU specs ("面包款" of a pillow), or, for usage-like questions, its FAQ and attributes."""
+    if not key:
+        return False
+    if any(key in sku.spec.lower() for sku in stage.skus):
+        return True
+    if intent not in _CLAIMABLE_INTENTS:
+        return False
+    own = " ".join(
+        (*(f.question + f.answer for f in stage.faq), *stage.attributes.values(), stage.description)
+    )
+    return key in own.lower()
+
+
+def _is_follow_up(
+    dialogue: ViewerDialogue | None, room: Room, at: datetime, reference: ReferenceKind
+) -> bool:
+    """A question without a product refers to the viewer's last product unless the stage changed since."""
+    if dialogue is None:
+        return False
+    if reference == "previous":
+        return True
+    changed = room.last_stage_change_before(at)
+    return changed is None or dialogue.updated_at >= changed
+
+
+def matching_skus(product: Product, slots: Slots) -> list[Sku]:
+    """SKUs whose spec mentions the colour, size or variant the viewer named (all when none named)."""
+    skus = list(product.skus)
+    for wanted in (slots.color, slots.size, slots.variant_hint):
+        if wanted:
+            narrowed = [s for s in skus if _spec_has(s.spec, wanted)]
+            if not narrowed:
+                return []
+            skus = narrowed
+    return skus
+
+
+def _spec_has(spec: str, wanted: str) -> bool:
+    spec_l, wanted_l = spec.lower(), wanted.lower()
+    if wanted_l in spec_l:
+        return True
+    # "黑色" matches a spec "黑", "XL码" matches "XL"
+    core = wanted_l.removesuffix("色").removesuffix("码").removesuffix("款")
+    if not core:
+        return False
+    if core.isascii():
+        return core in spec_l.replace("码", " ").split() or f" {core} " in f" {spec_l} "
+    return core in spec_l
+
+
+def skin_variants(product: Product) -> dict[str, list[Sku]]:
+    """For products sold in skin-type variants: skin type -> the SKUs that suit it."""
+    out: dict[str, list[Sku]] = {}
+    for skin, words in SKIN_VARIANT_WORDS.items():
+        hits = [s for s in product.skus if any(w in s.spec for w in words)]
+        if hits and len(hits) < len(product.skus):
+            out[skin] = hits
+    return out
+
+
+def product_label(product: Product) -> str:
+    """How a product is named to viewers: "3号链接 丝绒哑光口红"."""
+    return f"{product.link_no}号链接 {product.name}" if product.link_no is not None else product.name

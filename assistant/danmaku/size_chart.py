@@ -1,0 +1,125 @@
+"""Size advice from a product's size chart (attribute 尺码建议 / 尺码表).
+
+The demo catalog writes charts as "M：身高155-163cm 体重45-55kg；L：身高163-170cm 体重55-62kg"; the
+parser also takes ``:``, ``|`` or new lines, ranges with ~ / 到, weights in 斤, and rows that give
+only a weight or a waist. Free-text advice ("偏大半码，平时穿37码建议选36码") is echoed as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.danmaku.answer_templates import finish
+from knowledge.domain import Product
+
+SIZE_KEYS = ("尺码建议", "尺码表", "尺码", "size_chart")
+
+
+@dataclass(frozen=True, slots=True)
+class SizeRow:
+    """One size of a size chart with its height (cm) and weight (kg) ranges, where given."""
+
+    label: str
+    text: str  # the entry as the operator wrote it
+    height_cm: tuple[float, float] | None
+    weight_kg: tuple[float, float] | None
+
+
+_RANGE_RE = re.compile(
+    r"(身高|体重|腰围|臀围|胸围|裤长)?\s*(\d+(?:\.\d+)?)\s*[-~～到至]\s*(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|千克|斤)?"
+)
+
+
+def parse_size_chart(text: str) -> list[SizeRow]:
+    """Rows of a size chart such as "M：身高155-163cm 体重45-55kg；L：…" (tolerant: ``:`` or ``：``,
+    ``;`` ``；`` ``|`` or new lines between entries, ranges with - ~ 到, 斤 converted to kg, labels
+    身高/体重 or units cm/kg). Entries without a label or ranges (free advice) are skipped."""
+    rows = []
+    for entry in re.split(r"[;；|\n]+", text):
+        label, sep, rest = entry.strip().partition("：" if "：" in entry else ":")
+        if not sep or not label.strip():
+            continue
+        height = weight = None
+        for m in _RANGE_RE.finditer(rest):
+            kind, low, high, unit = m.group(1), float(m.group(2)), float(m.group(3)), m.group(4) or ""
+            if unit == "斤":
+                low, high, unit = low / 2, high / 2, "kg"
+            if kind == "身高" or (kind is None and unit in ("cm", "厘米", "公分") and low >= 120):
+                height = (low, high)
+            elif kind == "体重" or (kind is None and unit in ("kg", "公斤", "千克")):
+                weight = (low, high)
+        if height or weight:
+            rows.append(SizeRow(label.strip().upper(), entry.strip(), height, weight))
+    return rows
+
+
+def _fits(value: float | None, span: tuple[float, float] | None) -> bool:
+    return value is not None and span is not None and span[0] <= value <= span[1]
+
+
+def pick_size(rows: Sequence[SizeRow], height_cm: float | None, weight_kg: float | None) -> SizeRow | None:
+    """The row fitting both height and weight, else weight (fit follows the body), else height;
+    below every row the smallest, above every row None (out of the chart)."""
+
+    def both(r: SizeRow) -> bool:
+        return _fits(height_cm, r.height_cm) and _fits(weight_kg, r.weight_kg)
+
+    def weight_only_chart(r: SizeRow) -> bool:
+        return _fits(weight_kg, r.weight_kg) and (height_cm is None or r.height_cm is None)
+
+    def weight(r: SizeRow) -> bool:
+        return _fits(weight_kg, r.weight_kg)
+
+    def height(r: SizeRow) -> bool:
+        return _fits(height_cm, r.height_cm)
+
+    for test in (both, weight_only_chart, weight, height):
+        hit = next((r for r in rows if test(r)), None)
+        if hit is not None:
+            return hit
+    if not rows:
+        return None
+    first = rows[0]
+    below = [
+        value < span[0]
+        for value, span in ((height_cm, first.height_cm), (weight_kg, first.weight_kg))
+        if value is not None and span is not None
+    ]
+    return first if below and all(below) else None
+
+
+def answer_size(
+    product: Product,
+    height_cm: int | None = None,
+    weight_kg: float | None = None,
+    lang: str = "zh",
+    nickname: str = "",
+) -> str | None:
+    """A size from the product's 尺码建议 for the viewer's height / weight, quoting the chart row."""
+    en = lang == "en"
+    chart = next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
+    if chart is None:
+        return None
+    rows = parse_size_chart(chart)
+    if not rows or (height_cm is None and weight_kg is None):
+        body = f"size guide: {chart}" if en else f"尺码建议：{chart}"
+        if rows:
+            body += "; tell me your height and weight" if en else "，告诉我身高体重帮你选"
+        return finish(body, nickname, lang)
+    you = " ".join(
+        x for x in (f"{height_cm}cm" if height_cm else "", f"{weight_kg:g}kg" if weight_kg else "") if x
+    )
+    row = pick_size(rows, height_cm, weight_kg)
+    if row is None:
+        body = (
+            f"{you} is outside the size guide ({chart}); I've asked the host"
+            if en
+            else f"{you}超出尺码表范围（{chart}），已帮你问主播"
+        )
+        return finish(body, nickname, lang)
+    body = (
+        f"for {you} we suggest {row.label} ({row.text})" if en else f"{you}建议选{row.label}码（{row.text}）"
+    )
+    return finish(body, nickname, lang)

@@ -1,0 +1,238 @@
+"""Slots of a normalised danmaku: height, weight, size, colour, skin type, age, region, link number.
+
+Pure regex extraction over ``normalize`` output (digits already Arabic, lower-case ASCII).
+Conventions:
+
+- height: "165", "165cm", "身高165", "1米65" / "1.65m" (-> 165 cm); a bare number counts as a
+  height only in 130..210 and when not followed by a money / weight / count unit.
+- weight: "110斤" (斤 is half a kilogram -> 55.0 kg), "55kg" / "55公斤"; a bare weight after
+  体重, or the second number of "165 110" / "165/110", is read as 斤 or kg, whichever gives a body
+  mass index closer to 21 (110 at 165 cm is 斤; 80 at 180 cm is kg); with no height, >= 80 is 斤.
+- size: S M L XL XXL XXXL XS 2XL..6XL (upper-cased), "38码" -> "38", "160/84a" -> "160/84A", 均码.
+- colour: a Chinese colour name ("黑色", "黑的" -> "黑色", "酒红"), English colours -> Chinese.
+- skin: 油皮 干皮 敏感肌 混合皮 痘痘肌 中性皮; age: "3岁", "6个月", 孕妇, 哺乳期, 老人, 儿童, 婴儿.
+- region: Chinese provinces and regions (新疆, 西藏, 内蒙古 ...), 港澳台, 偏远地区, 海外.
+- link_no: "3号链接", "3号" (not a date: 3号发货 / 10号到), "链接3", "第3个链接", "#3", "link 3".
+- variant_hint: "控油款" / "大瓶装" / "儿童版" style words, or 大瓶 / 小瓶 / 50ml.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.danmaku.types import Slots
+
+_HEIGHT_UNIT_RE = re.compile(
+    r"(?:身高|高)?(1[3-9]\d|20\d|210)\s*(?:cm|厘米|公分)|身高[:是]?\s*(1[3-9]\d|20\d)"
+)
+_HEIGHT_METRE_RE = re.compile(r"([12])米(\d{1,2})|([12])\.(\d{1,2})\s*(?:m|米)(?![a-z])")
+_HEIGHT_BARE_RE = re.compile(
+    r"(?<![\d.¥$])(1[3-9]\d|20\d)(?![\d.]|\s*(?:元|块|斤|kg|公斤|ml|g|克|号|件|单|%|码|w|万))"
+)
+_WEIGHT_UNIT_RE = re.compile(r"(\d{2,3}(?:\.\d)?)\s*(斤|公斤|kg|千克|lbs?)(?![a-z])")
+_WEIGHT_BARE_RE = re.compile(
+    r"体重[:是]?\s*(\d{2,3}(?:\.\d)?)|(?<=\d)\s*[/ ,]\s*(\d{2,3})(?![\d.]|\s*(?:元|块|cm|号))"
+)
+_SIZE_RE = re.compile(
+    r"(?<![a-z'])(xxxl|xxl|xl|xs|[2-6]xl|[sml])(?![a-z])|(\d{2})码|(均码)|(1[4-9]0/\d{2}[ab])(?![a-z])"
+)
+_COLORS = (
+    "黑白红蓝绿黄紫粉灰棕橙银金米杏驼青褐",  # one character: only with 色 or 的 (黑色, 黑的)
+    "藏青|藏蓝|酒红|卡其|米白|米杏|奶白|雾霾蓝|玫红|天蓝|浅蓝|深蓝|宝蓝|浅灰|深灰|军绿|墨绿|薄荷绿|裸粉|樱花粉",
+    "咖啡|焦糖|香槟|燕麦|奶茶|姜黄|豆沙|肤",  # also everyday words: only with 色 (咖啡色, not 装咖啡)
+)
+_COLOR_RE = re.compile(rf"({_COLORS[1]})色?|({_COLORS[2]})色|([{_COLORS[0]}])(?:色|的(?!话|时候))")
+_EN_COLORS = {
+    "black": "黑色",
+    "white": "白色",
+    "red": "红色",
+    "blue": "蓝色",
+    "green": "绿色",
+    "yellow": "黄色",
+    "purple": "紫色",
+    "pink": "粉色",
+    "grey": "灰色",
+    "gray": "灰色",
+    "brown": "棕色",
+    "beige": "米色",
+    "navy": "藏青色",
+    "khaki": "卡其色",
+}
+_EN_COLOR_RE = re.compile(r"(?<![a-z])(" + "|".join(_EN_COLORS) + r")(?![a-z])")
+_SKIN = {
+    "油皮": "油皮",
+    "油性": "油皮",
+    "oily": "油皮",
+    "干皮": "干皮",
+    "干性": "干皮",
+    "dry skin": "干皮",
+    "敏感肌": "敏感肌",
+    "敏感皮": "敏感肌",
+    "敏感": "敏感肌",
+    "sensitive": "敏感肌",
+    "混油": "混合皮",
+    "混干": "混合皮",
+    "混合": "混合皮",
+    "combination": "混合皮",
+    "痘痘肌": "痘痘肌",
+    "痘肌": "痘痘肌",
+    "中性皮": "中性皮",
+}
+_SKIN_RE = re.compile("|".join(sorted(map(re.escape, _SKIN), key=len, reverse=True)))
+_AGE_WORDS = {
+    "孕妇": "孕妇",
+    "孕期": "孕妇",
+    "怀孕": "孕妇",
+    "pregnan": "孕妇",
+    "哺乳": "哺乳期",
+    "老人": "老人",
+    "老年": "老人",
+    "elderly": "老人",
+    "婴儿": "婴儿",
+    "新生儿": "婴儿",
+    "baby": "婴儿",
+    "宝宝": "儿童",
+    "儿童": "儿童",
+    "小孩": "儿童",
+    "孩子": "儿童",
+    "小朋友": "儿童",
+    "kids": "儿童",
+    "children": "儿童",
+}
+_AGE_RE = re.compile(r"(\d{1,2})\s*(岁|个月)|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)))
+_REGIONS = (
+    "新疆|西藏|青海|内蒙古|内蒙|宁夏|甘肃|海南|香港|澳门|台湾|港澳台|偏远地区|偏远|海外|国外|"
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
+    "广东|广西|四川|贵州|云南|陕西"
+)
+_REGION_RE = re.compile(_REGIONS)
+_EN_REGIONS = {"xinjiang": "新疆", "tibet": "西藏", "hong kong": "香港", "macau": "澳门", "taiwan": "台湾"}
+_EN_REGION_RE = re.compile("|".join(_EN_REGIONS))
+_LINK_RE = re.compile(
+    r"(\d{1,3})\s*号\s*链接|链接\s*(\d{1,3})(?!\d)|第(\d{1,3})个?链接|#\s*(\d{1,3})(?!\d)"
+    r"|(?<![a-z])(?:link|number|no\.?)\s*#?\s*(\d{1,3})(?!\d)"
+    r"|(?<![\d月.])(\d{1,3})\s*号(?!\s*(?:发|到|前|之前|以前|后|之后|开|结束|左右|晚|早|上午|下午|晚上|码|\d))"
+)
+_NOT_VARIANT = "这那哪每同几一该此的能可会要不好"
+_VARIANT_RE = re.compile(
+    rf"(?![{_NOT_VARIANT}])[\u4e00-\u9fff](?![{_NOT_VARIANT}])[\u4e00-\u9fff](款|装|版)(?![式型])"
+    r"|大瓶|小瓶|\d+\s*(?:ml|g)(?![a-z])"
+)
+# A bare number is only read as a height where the danmaku talks about fit.
+_FIT_CONTEXT_RE = re.compile(r"码|穿|身高|体重|斤|kg|公斤|合身|偏大|偏小|size|fit|tall|[/ ,]\s*\d{2,3}(?!\d)")
+
+
+def _height(text: str) -> int | None:
+    if m := _HEIGHT_UNIT_RE.search(text):
+        return int(m.group(1) or m.group(2))
+    if m := _HEIGHT_METRE_RE.search(text):
+        metres, rest = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        cm = int(metres) * 100 + (int(rest) * 10 if len(rest) == 1 else int(rest))
+        return cm if 130 <= cm <= 210 else None
+    if _FIT_CONTEXT_RE.search(text) and (m := _HEIGHT_BARE_RE.search(text)):
+        return int(m.group(1))
+    return None
+
+
+def _bare_weight_kg(value: float, height_cm: int | None) -> float:
+    """A weight with no unit: 斤 or kg, whichever gives a BMI closer to 21 (see module docs)."""
+    if height_cm is None:
+        return value / 2 if value >= 80 else value
+    metres_sq = (height_cm / 100) ** 2
+    as_kg, as_jin = value / metres_sq, value / 2 / metres_sq
+    return value / 2 if abs(as_jin - 21) < abs(as_kg - 21) else value
+
+
+def _weight(text: str, height_cm: int | None) -> float | None:
+    if m := _WEIGHT_UNIT_RE.search(text):
+        value, unit = float(m.group(1)), m.group(2)
+        if unit == "斤":
+            return value / 2
+        return round(value * 0.4536, 1) if unit.startswith("lb") else value
+    if m := _WEIGHT_BARE_RE.search(text):
+        raw = m.group(1) or m.group(2)
+        if m.group(2) and height_cm is None:
+            return None  # "3 99" is not a body: only read a second bare number after a height
+        return _bare_weight_kg(float(raw), height_cm)
+    return None
+
+
+def _size(text: str) -> str | None:
+    m = _SIZE_RE.search(text)
+    if m is None:
+        return None
+    return next(g for g in m.groups() if g).upper()
+
+
+def _color(text: str) -> str | None:
+    if m := _COLOR_RE.search(text):
+        return f"{m.group(1) or m.group(2) or m.group(3)}色"
+    if m := _EN_COLOR_RE.search(text):
+        return _EN_COLORS[m.group(1)]
+    return None
+
+
+def _age(text: str) -> str | None:
+    m = _AGE_RE.search(text)
+    if m is None:
+        return None
+    if m.group(1):
+        return f"{m.group(1)}{m.group(2)}"
+    return _AGE_WORDS[m.group(0)]
+
+
+def _region(text: str) -> str | None:
+    if m := _REGION_RE.search(text):
+        region = m.group(0)
+        return {"内蒙": "内蒙古", "偏远": "偏远地区", "国外": "海外"}.get(region, region)
+    if m := _EN_REGION_RE.search(text):
+        return _EN_REGIONS[m.group(0)]
+    return None
+
+
+def _link_no(text: str) -> int | None:
+    m = _LINK_RE.search(text)
+    if m is None:
+        return None
+    return int(next(g for g in m.groups() if g))
+
+
+def _variant_hint(text: str) -> str | None:
+    m = _VARIANT_RE.search(text)
+    return m.group(0).replace(" ", "") if m else None
+
+
+_SLOT_WORD_RES = (
+    _COLOR_RE,
+    _REGION_RE,
+    _SKIN_RE,
+    _AGE_RE,
+    _SIZE_RE,
+    _LINK_RE,
+    _HEIGHT_UNIT_RE,
+    _WEIGHT_UNIT_RE,
+)
+
+
+def strip_slot_words(text: str) -> str:
+    """``text`` with every slot word (colour, region, skin, age, size, link, height, weight) blanked."""
+    for pattern in _SLOT_WORD_RES:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def extract_slots(normalized: str) -> Slots:
+    """Every slot found in the normalised danmaku (see the module docstring for the conventions)."""
+    height = _height(normalized)
+    skin = _SKIN_RE.search(normalized)
+    return Slots(
+        height_cm=height,
+        weight_kg=_weight(normalized, height),
+        size=_size(normalized),
+        color=_color(normalized),
+        skin_type=_SKIN[skin.group(0)] if skin else None,
+        age=_age(normalized),
+        region=_region(normalized),
+        link_no=_link_no(normalized),
+        variant_hint=_variant_hint(normalized),
+    )

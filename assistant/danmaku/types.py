@@ -1,0 +1,94 @@
+"""Types shared by the stages of the danmaku pipeline (normalise -> triage -> resolve -> answer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Triage(StrEnum):
+    """What a danmaku is, before anything else is done with it."""
+
+    QUESTION = "question"  # a question for the assistant: answered
+    CHATTER = "chatter"  # praise, greetings, 666, 来了: no answer
+    SPAM = "spam"  # ads, links, repeated junk: no answer
+    ABUSE = "abuse"  # insults: no answer, never echoed
+    STEERING = "steering"  # attempts to change the bot's instructions: a fixed safe reply or none
+
+
+class Intent(StrEnum):
+    PRICE = "price"  # 多少钱
+    DISCOUNT = "discount"  # 有优惠吗 / 有券吗 / 满减吗
+    FLASH_SALE = "flash_sale"  # 还有多久结束 / 几点开抢 / 秒杀价
+    PRICE_PROTECTION = "price_protection"  # 保价吗 / 买了降价怎么办
+    STOCK = "stock"  # 还有吗 / L码有吗
+    SHIPPING = "shipping"  # 发什么快递 / 几天到 / 包邮吗 / 新疆发吗
+    SIZE = "size"  # 165/110穿什么码
+    VARIANT = "variant"  # 有黑色吗 / 哪个颜色
+    MATERIAL = "material"  # 什么面料
+    SUITABILITY = "suitability"  # 敏感肌能用吗 / 孕妇 / 几岁
+    USAGE = "usage"  # 怎么用
+    AFTER_SALES = "after_sales"  # 能退吗 / 运费险 / 保修
+    HOW_TO_ORDER = "how_to_order"  # 怎么买 / 几号链接
+    OTHER = "other"  # anything else: FAQ, retrieval + LLM, or handoff
+
+
+class ReplySource(StrEnum):
+    CATALOG = "catalog"
+    FAQ = "faq"
+    LLM = "llm"
+    FALLBACK = "fallback"
+    CLARIFY = "clarify"
+    HANDOFF = "handoff"
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Details pulled out of a question; every field optional."""
+
+    height_cm: int | None = None
+    weight_kg: float | None = None  # converted from 斤 when the viewer says 斤 (1 斤 = 0.5 kg)
+    size: str | None = None  # "L", "XL", "160/84A" ...
+    color: str | None = None  # "黑色"
+    skin_type: str | None = None  # "油皮", "干皮", "敏感肌", "混合皮"
+    age: str | None = None  # "3岁", "孕妇", "老人"
+    region: str | None = None  # "新疆" (shipping questions)
+    link_no: int | None = None  # "3号链接"
+    variant_hint: str | None = None  # free text naming a variant ("控油款", "大瓶")
+
+    def key(self) -> tuple[object, ...]:
+        """A hashable view of the slots, used in the answer-cache key."""
+        return (
+            self.height_cm,
+            self.weight_kg,
+            self.size,
+            self.color,
+            self.skin_type,
+            self.age,
+            self.region,
+            self.link_no,
+            self.variant_hint,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Danmaku:
+    """One bullet comment as received (API shape ``{msg_id, viewer_id, nickname, text, ts}``)."""
+
+    msg_id: str
+    viewer_id: str
+    text: str
+    ts: datetime
+    nickname: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What the pipeline understood of one danmaku."""
+
+    normalized: str
+    triage: Triage
+    intent: Intent = Intent.OTHER
+    slots: Slots = field(default_factory=Slots)
+    language: str = "zh"  # "zh" or "en": the reply is written in this language

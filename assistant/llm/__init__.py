@@ -1,0 +1,1 @@
+"""The one LLM client (any OpenAI-compatible endpoint) and the guard on what it may say."""

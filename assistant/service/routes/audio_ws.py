@@ -1,0 +1,159 @@
+"""The live audio WebSocket ``/v1/rooms/{room_id}/audio``.
+
+Framing (documented for encoders):
+- binary frames: raw 16 kHz mono PCM16 little-endian audio, an even number of bytes, at most 1 s
+  (32,000 bytes) per frame; 20-100 ms frames are typical;
+- text frames (JSON): ``{"type": "start", "sample_rate": 16000, "channels": 1, "format": "pcm_s16le"}``
+  (optional, checked when sent), ``{"type": "ping"}`` (heartbeat, answered ``{"type": "pong"}``),
+  ``{"type": "end"}`` (end of stream: pending speech is finalised, then ``{"type": "end"}`` and a
+  normal close).
+Server -> client: ``{"type": "caption", "kind": "partial"|"final", "speaker", "text", "start", "end",
+"at"}``; the same captions go to the room's ``/ws`` subscribers. Close codes: 4401 bad key, 4404
+unknown room, 4400 bad frame or wrong audio format (the reason says which), 4409 a stream is
+already open for the room, 4503 the speech worker cannot keep up (queue full), 1011 internal error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import MutableMapping
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from assistant.live_audio import CaptionMessage, LiveAudioStream
+from assistant.service.routes.sockets import room_socket_services
+from assistant.service.wiring import Services
+from speech.domain import SAMPLE_RATE
+from speech.live import CaptionEvent, LiveCaptionSession
+
+router = APIRouter(tags=["captions"])
+
+CLOSE_BAD_FRAME = 4400
+CLOSE_BUSY_ROOM = 4409
+CLOSE_OVERLOADED = 4503
+MAX_FRAME_BYTES = 2 * SAMPLE_RATE  # 1 s of PCM16
+
+
+@router.websocket("/v1/rooms/{room_id}/audio")
+async def room_audio(websocket: WebSocket, room_id: str) -> None:
+    services = await room_socket_services(websocket, room_id)
+    if services is None:
+        return
+    streams: set[str] = services.extras.setdefault("audio_rooms", set())
+    if room_id in streams:
+        await websocket.close(code=CLOSE_BUSY_ROOM, reason="an audio stream is already open for this room")
+        return
+    streams.add(room_id)
+    try:
+        await websocket.accept()
+        await _serve(websocket, services, room_id)
+    finally:
+        streams.discard(room_id)
+
+
+async def _serve(websocket: WebSocket, services: Services, room_id: str) -> None:
+    loop = asyncio.get_running_loop()
+    outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    stream = await asyncio.to_thread(_open_stream, services, room_id, loop, outbox)
+    sender = asyncio.create_task(_send_all(websocket, outbox))
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                stream.end()
+                return
+            problem = await _handle(message, stream, websocket)
+            if problem == "end":
+                await asyncio.to_thread(stream.done.wait)
+                await outbox.join()
+                await websocket.send_json(
+                    {"type": "end", "captions": len(services.captions.captions(room_id))}
+                )
+                await websocket.close()
+                return
+            if problem:
+                stream.end()
+                await websocket.close(code=problem[0], reason=problem[1])
+                return
+            if stream.error is not None:
+                await websocket.close(code=CLOSE_BAD_FRAME, reason=str(stream.error)[:120])
+                return
+    except WebSocketDisconnect:
+        stream.end()
+    finally:
+        sender.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sender
+
+
+async def _handle(message: MutableMapping[str, Any], stream: LiveAudioStream, websocket: WebSocket) -> Any:
+    """None to go on, "end" at end of stream, or (close code, reason) for a bad frame."""
+    frame = message.get("bytes")
+    if frame is not None:
+        if len(frame) > MAX_FRAME_BYTES or len(frame) % 2:
+            return (
+                CLOSE_BAD_FRAME,
+                f"audio frames must be PCM16 (even length) of at most {MAX_FRAME_BYTES} bytes",
+            )
+        if not stream.put(frame):
+            return (CLOSE_OVERLOADED, "audio arrives faster than it can be captioned; send in real time")
+        return None
+    try:
+        control = json.loads(message.get("text") or "")
+    except json.JSONDecodeError:
+        return (CLOSE_BAD_FRAME, "text frames must be JSON control messages")
+    kind = control.get("type") if isinstance(control, dict) else None
+    if kind == "ping":
+        await websocket.send_json({"type": "pong"})
+        return None
+    if kind == "start":
+        if control.get("sample_rate", SAMPLE_RATE) != SAMPLE_RATE or control.get("channels", 1) != 1:
+            return (CLOSE_BAD_FRAME, "audio must be 16000 Hz mono PCM16 (pcm_s16le)")
+        if control.get("format", "pcm_s16le") != "pcm_s16le":
+            return (CLOSE_BAD_FRAME, "audio must be 16000 Hz mono PCM16 (pcm_s16le)")
+        return None
+    if kind == "end":
+        stream.end()
+        return "end"
+    return (CLOSE_BAD_FRAME, "unknown control message; expected start, ping or end")
+
+
+def _open_stream(
+    services: Services, room_id: str, loop: asyncio.AbstractEventLoop, outbox: asyncio.Queue[dict[str, Any]]
+) -> LiveAudioStream:
+    """Load the models (first use), then start the room's stream worker."""
+    pipeline = services.captions.pipeline()
+    session = LiveCaptionSession(
+        pipeline.transcriber, pipeline.diarizer.embedding, enrolled=services.captions.voiceprints(room_id)
+    )
+    started = services.clock()
+    metrics = services.metrics
+
+    def emit(message: CaptionMessage) -> None:
+        payload = message.as_dict()
+        services.live.hub.publish(room_id, payload)
+        loop.call_soon_threadsafe(outbox.put_nowait, payload)
+
+    def on_final(event: CaptionEvent) -> None:
+        services.captions.add_final(room_id, event.caption, started)
+
+    def on_lag(lag_s: float, behind: bool) -> None:
+        metrics.caption_lag.labels(room_id).set(lag_s)
+        if behind:
+            metrics.caption_frames_behind.inc()
+
+    return LiveAudioStream(session, started, emit, on_final, on_lag)
+
+
+async def _send_all(websocket: WebSocket, outbox: asyncio.Queue[dict[str, Any]]) -> None:
+    while True:
+        payload = await outbox.get()
+        try:
+            await websocket.send_json(payload)
+        except (RuntimeError, WebSocketDisconnect):
+            pass  # the client left; keep draining so the end handshake never waits forever
+        finally:
+            outbox.task_done()

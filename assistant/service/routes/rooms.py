@@ -1,0 +1,152 @@
+"""Room routes: create rooms, move the stage, room promotions, danmaku in, handoffs out."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, status
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, Field
+
+from assistant.danmaku.types import Danmaku
+from assistant.live import reply_to_dict
+from assistant.rooms import Room
+from assistant.service.deps import ServicesDep
+from assistant.service.errors import UnprocessableError
+from knowledge.serialize import promotion_from_dict, promotion_to_dict
+
+router = APIRouter(tags=["rooms"])
+
+IdStr = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:\-]+$")]
+
+
+class RoomIn(BaseModel):
+    room_id: IdStr
+    catalog_id: IdStr
+    title: str = Field("", max_length=200)
+
+
+class StageIn(BaseModel):
+    product_id: str | None = Field(description="the product the host presents now; null clears the stage")
+    at: datetime | None = Field(None, description="when it went on stage (default now); needs an offset")
+
+
+class DanmakuIn(BaseModel):
+    msg_id: Annotated[str, Field(min_length=1, max_length=128)]
+    viewer_id: Annotated[str, Field(min_length=1, max_length=128)]
+    nickname: str = Field("", max_length=64)
+    text: Annotated[str, Field(min_length=1)]
+    ts: datetime | None = Field(None, description="message time (default: received time); needs an offset")
+
+
+class DanmakuBatch(BaseModel):
+    messages: list[DanmakuIn]
+
+
+def room_to_dict(room: Room, now: datetime) -> dict[str, Any]:
+    return {**room.to_dict(), "on_stage": room.stage_at(now)}
+
+
+@router.post("/rooms", status_code=status.HTTP_201_CREATED)
+def create_room(body: RoomIn, services: ServicesDep) -> dict[str, Any]:
+    room = services.live.create(body.room_id, body.catalog_id, body.title)
+    return room_to_dict(room, services.clock())
+
+
+@router.get("/rooms")
+def list_rooms(services: ServicesDep) -> dict[str, Any]:
+    now = services.clock()
+    return {"rooms": [room_to_dict(r, now) for r in services.live.rooms.list()]}
+
+
+@router.get("/rooms/{room_id}")
+def get_room(room_id: str, services: ServicesDep) -> dict[str, Any]:
+    return room_to_dict(services.live.get(room_id), services.clock())
+
+
+@router.put("/rooms/{room_id}/stage")
+def put_stage(room_id: str, body: StageIn, services: ServicesDep) -> dict[str, Any]:
+    if body.at is not None and body.at.tzinfo is None:
+        raise UnprocessableError("'at' needs a timezone offset, e.g. 2026-11-21T20:05:00+08:00")
+    room = services.live.set_stage(room_id, body.product_id, body.at)
+    return room_to_dict(room, body.at or services.clock())
+
+
+@router.put("/rooms/{room_id}/promotions/{promo_id}")
+def put_room_promotion(
+    room_id: str, promo_id: str, body: dict[str, Any], services: ServicesDep
+) -> dict[str, Any]:
+    """Start a promotion in this room only (same JSON shape as catalog promotions)."""
+    room = services.live.get(room_id)
+    try:
+        promotion = promotion_from_dict({**body, "promo_id": promo_id})
+    except (KeyError, ValueError, TypeError, InvalidOperation) as exc:
+        raise UnprocessableError(f"promotion {promo_id!r} is not valid: {exc!r}") from None
+    if promotion.start.tzinfo is None or promotion.end.tzinfo is None or promotion.end <= promotion.start:
+        raise UnprocessableError(
+            f"promotion {promo_id!r}: start/end need offsets and end must be after start"
+        )
+    catalog = services.catalogs.catalog(room.catalog_id)
+    for product_id in getattr(promotion, "product_ids", ()) or (getattr(promotion, "product_id", None),):
+        if product_id is not None and catalog.product(product_id) is None:
+            raise UnprocessableError(f"promotion {promo_id!r}: product {product_id!r} is not in the catalog")
+    room = services.live.put_promotion(room_id, promotion)
+    return {"promotion": promotion_to_dict(promotion), "room_version": room.version}
+
+
+@router.delete("/rooms/{room_id}/promotions/{promo_id}")
+def delete_room_promotion(room_id: str, promo_id: str, services: ServicesDep) -> dict[str, Any]:
+    room = services.live.delete_promotion(room_id, promo_id)
+    return {"room_version": room.version}
+
+
+def to_danmaku(batch: DanmakuBatch, services: ServicesDep) -> list[Danmaku]:
+    """Validate a batch: sizes, text length, time offsets; 422 names the message and field."""
+    limits = services.settings.limits
+    if len(batch.messages) > limits.max_batch_messages:
+        raise UnprocessableError(f"at most {limits.max_batch_messages} messages per request")
+    now = services.clock()
+    out: list[Danmaku] = []
+    for i, m in enumerate(batch.messages):
+        if len(m.text) > limits.max_danmaku_chars:
+            raise UnprocessableError(
+                f"messages[{i}].text: {len(m.text)} characters, at most {limits.max_danmaku_chars} allowed"
+            )
+        if not m.text.strip():
+            raise UnprocessableError(f"messages[{i}].text: empty text")
+        if m.ts is not None and m.ts.tzinfo is None:
+            raise UnprocessableError(f"messages[{i}].ts: needs a timezone offset")
+        out.append(Danmaku(m.msg_id, m.viewer_id, m.text, m.ts or now, m.nickname))
+    return out
+
+
+@router.post("/rooms/{room_id}/danmaku")
+async def post_danmaku(room_id: str, batch: DanmakuBatch, services: ServicesDep) -> dict[str, Any]:
+    """Answer a batch of danmaku; repeated ``msg_id`` values are ignored (idempotent)."""
+    messages = to_danmaku(batch, services)
+    result = await run_in_threadpool(services.live.handle_danmaku, room_id, messages)
+    return {
+        "replies": [reply_to_dict(r) for r in result.replies],
+        "ignored": [{"msg_id": i.msg_id, "reason": i.reason} for i in result.ignored],
+        "joined": [{"msg_id": j.msg_id, "reply_id": j.reply_id} for j in result.joined],
+    }
+
+
+@router.get("/rooms/{room_id}/handoffs")
+def get_handoffs(room_id: str, services: ServicesDep) -> dict[str, Any]:
+    """Questions the assistant handed to the operator, oldest first."""
+    return {
+        "handoffs": [
+            {
+                "msg_id": h.msg_id,
+                "viewer_id": h.viewer_id,
+                "nickname": h.nickname,
+                "text": h.text,
+                "product_id": h.product_id,
+                "at": h.at.isoformat(),
+            }
+            for h in services.live.handoffs(room_id)
+        ]
+    }

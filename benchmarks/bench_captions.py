@@ -1,0 +1,153 @@
+"""Caption speed: batch real-time factor per stage, live latency, peak memory.
+
+Audio: the two-voice test dialogue (tests/data/audio/dialogue.flac, 44 s) repeated three times
+with 1 s gaps, ~2.2 min, with its reference utterance ends and RTTM shifted to match.
+
+Batch: ``CaptionPipeline.run`` with diarization, RTF per stage (decode, vad, transcribe, diarize,
+align) and in total, median over ``--repeats``; printed beside the baseline run in the same
+process, Whisper alone (transcription only, same settings), and the ratio. DER of each run is
+printed too (collar 0).
+
+Live: the clip is streamed in 20 ms PCM16 frames through a ``LiveCaptionSession`` on a simulated
+real-time clock: frame k arrives at k * 20 ms; the session (one worker) starts it when both the
+frame has arrived and the previous call has finished, and takes the measured wall time of the
+call. So compute is real, waiting is not, and a worker that falls behind accumulates lag exactly as
+it would streaming in real time (then partials are skipped, as a service would, once the lag
+passes 0.5 s). Latency = the time a final caption comes out minus the end of the reference
+utterance it closes; p50/p95 over all utterances.
+
+Peak memory: ``resource.getrusage`` max RSS of the process after everything.
+
+Run: ``python -m benchmarks.bench_captions --model-dir models [--repeats 3] [--threads 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from evals.captions import der, read_rttm
+from speech.decode import decode_audio
+from speech.domain import SAMPLE_RATE, Turn
+from speech.pipeline import CaptionPipeline, PipelineOptions
+
+AUDIO = Path(__file__).resolve().parents[1] / "tests" / "data" / "audio"
+REPEAT = 3
+GAP_S = 1.0
+FRAME_S = 0.02
+BEHIND_S = 0.5
+
+
+def build_clip() -> tuple[np.ndarray, list[float], list[Turn]]:
+    """The dialogue repeated REPEAT times: samples, reference utterance ends (s), reference turns."""
+    one = decode_audio(AUDIO / "dialogue.flac")
+    utterances = json.loads((AUDIO / "dialogue.json").read_text("utf-8"))["utterances"]
+    turns = read_rttm(AUDIO / "dialogue.rttm")
+    gap = np.zeros(int(GAP_S * SAMPLE_RATE), np.float32)
+    pieces, ends, ref = [], [], []
+    for k in range(REPEAT):
+        offset = k * (one.size + gap.size) / SAMPLE_RATE
+        pieces += [one, gap]
+        ends += [offset + u["end"] for u in utterances]
+        ref += [Turn(t.start + offset, t.end + offset, t.speaker) for t in turns]
+    return np.concatenate(pieces), sorted(ends), ref
+
+
+def bench_batch(pipeline: CaptionPipeline, audio: np.ndarray, ref: list[Turn], repeats: int) -> None:
+    duration = audio.size / SAMPLE_RATE
+    runs, asr_only = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        pipeline.transcriber.transcribe(audio, pipeline.options.transcribe)
+        asr_only.append((time.perf_counter() - t0) / duration)
+        result = pipeline.run(audio)
+        hyp = list(result.diarization.turns) if result.diarization else []
+        runs.append({**{k: v / duration for k, v in result.timings_s.items()}, "total": result.rtf,
+                     "der": der(ref, hyp)})  # fmt: skip
+    print(f"\nBatch, {duration:.1f} s two-speaker clip, {repeats} run(s), medians")
+    print("(RTF = processing seconds per second of audio)")
+    print(f"{'stage':12s} {'RTF':>8s}")
+    for key in ("decode", "vad", "transcribe", "diarize", "align", "total"):
+        print(f"{key:12s} {statistics.median(r[key] for r in runs):8.3f}")
+    base = statistics.median(asr_only)
+    total = statistics.median(r["total"] for r in runs)
+    print(f"baseline: Whisper alone RTF {base:.3f}; full pipeline / baseline = {total / base:.2f}x")
+    print("goal: total RTF <= 0.25")
+    print(f"DER (collar 0): {statistics.median(r['der'] for r in runs):.3f}")
+
+
+def bench_live(pipeline: CaptionPipeline, audio: np.ndarray, utterance_ends: list[float]) -> None:
+    pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes()
+    frame_bytes = int(FRAME_S * SAMPLE_RATE) * 2
+    session = pipeline.live_session()
+    free_at = 0.0
+    finals: list[tuple[float, float]] = []  # (caption end, emitted at) on the simulated clock
+    partial_gaps: list[float] = []
+    last_partial = None
+    for k, i in enumerate(range(0, len(pcm), frame_bytes)):
+        arrival = (k + 1) * FRAME_S
+        start = max(arrival, free_at)
+        t0 = time.perf_counter()
+        events = session.feed(pcm[i : i + frame_bytes], behind=start - arrival > BEHIND_S)
+        free_at = start + time.perf_counter() - t0
+        for e in events:
+            if e.kind == "final":
+                finals.append((e.caption.end, free_at))
+            else:
+                if last_partial is not None:
+                    partial_gaps.append(free_at - last_partial)
+                last_partial = free_at
+    t0 = time.perf_counter()
+    finals += [(e.caption.end, free_at + time.perf_counter() - t0) for e in session.finish()]
+    latencies = []
+    for end in utterance_ends:
+        emitted = [at for cap_end, at in finals if cap_end >= end - 0.3]
+        if emitted:
+            latencies.append(min(emitted) - end)
+    lat = np.array(latencies)
+    print(f"\nLive, {audio.size / SAMPLE_RATE:.1f} s streamed in 20 ms frames (simulated real-time clock)")
+    print(f"utterances with a final: {len(latencies)}/{len(utterance_ends)}")
+    if lat.size:
+        print(f"end of utterance -> final caption: p50 {np.percentile(lat, 50):.2f} s, "
+              f"p95 {np.percentile(lat, 95):.2f} s (goal p50 <= 1.2 s, p95 <= 2.5 s)")  # fmt: skip
+    if partial_gaps:
+        print(f"partials: {len(partial_gaps) + 1}, median gap {statistics.median(partial_gaps):.2f} s")
+    print(f"final lag of the worker behind real time: {max(0.0, free_at - len(pcm) / 2 / SAMPLE_RATE):.2f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="caption pipeline speed")
+    parser.add_argument("--model-dir", type=Path, default=Path("models"))
+    parser.add_argument("--repeats", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2, help="torch and CTranslate2 threads")
+    parser.add_argument("--skip-live", action="store_true")
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(args.threads)
+    pipeline = CaptionPipeline(
+        args.model_dir / "whisper-base",
+        args.model_dir / "pyannote-segmentation-3.0",
+        args.model_dir / "campplus-zh-en" / "campplus_cn_en_common.pt",
+        PipelineOptions(whisper_cpu_threads=args.threads),
+    )
+    t0 = time.perf_counter()
+    pipeline.load()
+    print(f"model load: {time.perf_counter() - t0:.1f} s")
+    audio, ends, ref = build_clip()
+    bench_batch(pipeline, audio, ref, args.repeats)
+    if not args.skip_live:
+        bench_live(pipeline, audio, ends)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory (max RSS): {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

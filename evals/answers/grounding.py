@@ -1,0 +1,298 @@
+"""What a reply about some products at time ``at`` may truthfully say, as sets of numbers.
+
+``grounding_for`` computes, from ``knowledge.facts.facts_at`` for every SKU of the products:
+
+- ``money``: base, list, current (flash-sale) and after-coupon prices, every applicable coupon's
+  threshold, amount and resulting price, 满减 thresholds and amounts, upcoming promotions' prices
+  (within the facts' 24 h horizon), price-history prices and the price drops between them (the
+  price-protection refund), shipping fee and free-shipping threshold;
+- ``rates``: coupon rates as written (9折 -> 9, 10% off -> 10);
+- ``durations``: price-protection days, return days, warranty months, dispatch hours, every
+  ``N天/N小时/N个月`` in the product's own text and policies, and the countdowns to every boundary
+  of the product's promotions (hours, minutes, seconds);
+- ``times``: the start and end of the product's promotions, and the question time;
+- ``dates``: promotion dates, the question's day and the day after, dates in the product text;
+- ``product_numbers``: every number of the product's own text (name, specs, attributes, FAQ,
+  description, link number, stock counts, quantity caps);
+- ``known``: all of the above plus every number anywhere in the catalog.
+
+Numbers in the viewer's question (and its 斤 as kg) are allowed everywhere (quoting them back is not a
+claim); an
+injected amount is caught by the case's ``forbidden`` list instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from evals.answers.amounts import Kind, extract, numbers_in, time_value
+from knowledge.domain import Catalog, Coupon, FlashSale, Product, Promotion, SpendDiscount
+from knowledge.facts import SkuFacts, coupon_price, facts_at
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+_JIN_RE = re.compile(r"(\d+(?:\.\d+)?)\s*斤")
+
+
+@dataclass(frozen=True, slots=True)
+class Grounding:
+    """Allowed values per number class (see module doc)."""
+
+    money: frozenset[Decimal]
+    rates: frozenset[Decimal]
+    rates_off: frozenset[Decimal]
+    durations: frozenset[Decimal]
+    times: frozenset[Decimal]
+    dates: frozenset[Decimal]
+    product_numbers: frozenset[Decimal]
+    known: frozenset[Decimal]
+
+    def allows(self, kind: Kind, value: Decimal) -> bool:
+        """Whether a number of class ``kind`` may have ``value`` (unchecked classes: True)."""
+        checked = {
+            Kind.MONEY: self.money,
+            Kind.RATE: self.rates,
+            Kind.RATE_OFF: self.rates_off,
+            Kind.DURATION: self.durations,
+            Kind.TIME: self.times,
+        }
+        allowed = checked.get(kind)
+        return True if allowed is None else value in allowed
+
+    def is_known(self, kind: Kind, value: Decimal) -> bool:
+        """Whether the number is supported by anything at all (catalog, facts, question)."""
+        if kind is Kind.TIME:
+            return value in self.times
+        if kind is Kind.DATE:
+            return value in self.dates
+        return value in self.known
+
+
+def _money_of_facts(f: SkuFacts) -> set[Decimal]:
+    out = {f.base_price, f.price, f.price_after_coupon}
+    if f.list_price is not None:
+        out.add(f.list_price)
+    if f.flash_sale is not None:
+        out.add(f.flash_sale.price)
+    for coupon in f.coupons:
+        out.update(_coupon_money(coupon, (f.price, f.base_price)))
+    for spend in f.spend_discounts:
+        out.update((spend.threshold, spend.amount))
+    for promo in f.upcoming:
+        out.update(_promo_money(promo, (f.base_price,)))
+    return out
+
+
+def _coupon_money(coupon: Coupon, prices: Iterable[Decimal]) -> set[Decimal]:
+    out = {coupon.threshold} if coupon.threshold > 0 else set()
+    if coupon.amount is not None:
+        out.add(coupon.amount)
+    for price in prices:
+        after = coupon_price(price, coupon)
+        if after is not None:
+            out.add(after)
+    return out
+
+
+def _promo_money(promo: Promotion, prices: Iterable[Decimal]) -> set[Decimal]:
+    if isinstance(promo, FlashSale):
+        return {promo.price}
+    if isinstance(promo, Coupon):
+        return _coupon_money(promo, prices)
+    if isinstance(promo, SpendDiscount):
+        return {promo.threshold, promo.amount}
+    return set()
+
+
+def _history_money(product: Product) -> set[Decimal]:
+    out: set[Decimal] = set()
+    for sku in product.skus:
+        prices = [p.price for p in sku.price_history] + [sku.price]
+        out.update(prices)
+        out.update(a - b for a in prices for b in prices if a > b)  # price-protection refunds
+    return out
+
+
+def product_text(product: Product) -> str:
+    """All the operator-written text of a product, one field a line."""
+    lines = [product.name, product.description, *product.aliases]
+    lines += [sku.spec for sku in product.skus]
+    lines += [f"{k}: {v}" for k, v in product.attributes.items()]
+    lines += [f"{pair.question} {pair.answer}" for pair in product.faq]
+    return "\n".join(lines)
+
+
+def _relevant_promotions(catalog: Catalog, product: Product) -> list[Promotion]:
+    return [
+        p
+        for p in catalog.promotions
+        if any(p.applies_to(product.product_id, sku.sku_id) for sku in product.skus)
+    ]
+
+
+def _countdown_parts(delta: timedelta) -> set[Decimal]:
+    seconds = int(delta.total_seconds())
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    total_min = seconds // 60
+    return {Decimal(v) for v in (hours, minutes, secs, total_min, total_min + 1, hours + 1, seconds // 86400)}
+
+
+def _clock(t: datetime) -> tuple[Decimal, Decimal]:
+    local = t.astimezone(SHANGHAI)
+    time = time_value(local.hour, local.minute)
+    if local.hour == 0 and local.minute == 0:
+        time = time_value(24, 0)  # "24:00" is how a midnight end is often written
+    return time, Decimal(local.month * 100 + local.day)
+
+
+def _policy_numbers(catalog: Catalog, product: Product) -> tuple[set[Decimal], set[Decimal], str]:
+    money: set[Decimal] = set()
+    durations = {Decimal(product.price_protection_days)}
+    text = ""
+    ship = catalog.shipping_policy(product.shipping_id)
+    if ship is not None:
+        durations.add(Decimal(ship.dispatch_hours))
+        money.add(ship.fee)
+        if ship.free_shipping_threshold is not None:
+            money.add(ship.free_shipping_threshold)
+        text += ship.presale_dispatch + "\n"
+    after = catalog.after_sales_policy(product.after_sales_id)
+    if after is not None:
+        durations.update((Decimal(after.no_reason_return_days), Decimal(after.warranty_months)))
+        text += after.notes + "\n"
+    return money, durations, text + catalog.price_protection.note
+
+
+@dataclass(slots=True)
+class _Sets:
+    money: set[Decimal]
+    rates: set[Decimal]
+    rates_off: set[Decimal]
+    durations: set[Decimal]
+    times: set[Decimal]
+    dates: set[Decimal]
+    numbers: set[Decimal]
+
+
+def _product_sets(catalog: Catalog, product: Product, at: datetime) -> _Sets:
+    facts = [facts_at(catalog, sku.sku_id, at) for sku in product.skus]
+    money = set().union(*(_money_of_facts(f) for f in facts)) | _history_money(product)
+    policy_money, durations, policy_text = _policy_numbers(catalog, product)
+    money |= policy_money
+    text = product_text(product) + "\n" + policy_text
+    mentions = extract(text)
+    durations |= {m.value for m in mentions if m.kind is Kind.DURATION}
+    dates = {m.value for m in mentions if m.kind is Kind.DATE}
+    rates: set[Decimal] = set()
+    rates_off: set[Decimal] = set()
+    times = {_clock(at)[0]}
+    numbers = numbers_in(text) | {Decimal(s.stock) for s in product.skus}
+    if product.link_no is not None:
+        numbers.add(Decimal(product.link_no))
+    for promo in _relevant_promotions(catalog, product):
+        for boundary in (promo.start, promo.end):
+            clock, day = _clock(boundary)
+            times.add(clock)
+            dates.add(day)
+            if boundary > at:
+                durations |= _countdown_parts(boundary - at)
+        if isinstance(promo, Coupon) and promo.rate is not None:
+            rates.add((promo.rate * 10).normalize())
+            rates_off.add(((1 - promo.rate) * 100).normalize())
+        if isinstance(promo, FlashSale) and promo.quantity_cap:
+            numbers.add(Decimal(promo.quantity_cap))
+    return _Sets(money, rates, rates_off, durations, times, dates, numbers)
+
+
+_CATALOG_NUMBERS: dict[tuple[str, int], frozenset[Decimal]] = {}
+
+
+def _catalog_numbers(catalog: Catalog) -> frozenset[Decimal]:
+    key = (catalog.catalog_id, catalog.version)
+    cached = _CATALOG_NUMBERS.get(key)
+    if cached is not None:
+        return cached
+    out: set[Decimal] = set()
+    for product in catalog.products:
+        out |= numbers_in(product_text(product))
+        out |= {Decimal(s.stock) for s in product.skus}
+        out.add(Decimal(product.link_no or 0))
+    for ship in catalog.shipping:
+        out |= numbers_in(ship.presale_dispatch) | {Decimal(ship.dispatch_hours), ship.fee}
+    for after in catalog.after_sales:
+        out |= numbers_in(after.notes) | {
+            Decimal(after.no_reason_return_days),
+            Decimal(after.warranty_months),
+        }
+    _CATALOG_NUMBERS[key] = frozenset(out)
+    return _CATALOG_NUMBERS[key]
+
+
+def question_numbers(question: str) -> set[Decimal]:
+    """The numbers of a question, plus weights in 斤 converted to kg (1 斤 = 0.5 kg)."""
+    asked = numbers_in(question)
+    asked |= {Decimal(m.group(1)) / 2 for m in _JIN_RE.finditer(question)}
+    return asked
+
+
+def grounding_for(
+    catalog: Catalog, product_ids: Iterable[str], at: datetime, question: str = ""
+) -> Grounding:
+    """The allowed numbers for a reply about ``product_ids`` at ``at`` to ``question``."""
+    asked = question_numbers(question)
+    asked_mentions = extract(question)
+    q_times = {m.value for m in asked_mentions if m.kind is Kind.TIME}
+    q_dates = {m.value for m in asked_mentions if m.kind is Kind.DATE}
+    clock, day = _clock(at)
+    next_day = _clock(at + timedelta(days=1))[1]
+    total = _Sets(
+        set(asked),
+        set(asked),
+        set(asked),
+        set(asked),
+        {clock, *q_times},
+        {day, next_day, *q_dates},
+        set(asked),
+    )
+    for pid in dict.fromkeys(product_ids):
+        product = catalog.product(pid)
+        if product is None:
+            continue
+        sets = _product_sets(catalog, product, at)
+        total.money |= sets.money
+        total.rates |= sets.rates
+        total.rates_off |= sets.rates_off
+        total.durations |= sets.durations
+        total.times |= sets.times
+        total.dates |= sets.dates
+        total.numbers |= sets.numbers
+    known = (
+        _catalog_numbers(catalog)
+        | total.money
+        | total.rates
+        | total.rates_off
+        | total.durations
+        | total.numbers
+        | {Decimal(int(t) // 100) for t in total.times}
+        | {Decimal(int(t) % 100) for t in total.times}
+    )
+    return Grounding(
+        money=frozenset(total.money),
+        rates=frozenset(total.rates),
+        rates_off=frozenset(total.rates_off),
+        durations=frozenset(total.durations),
+        times=frozenset(total.times),
+        dates=frozenset(total.dates),
+        product_numbers=frozenset(total.numbers),
+        known=frozenset(known),
+    )
+
+
+def products_named(catalog: Catalog, text: str) -> list[str]:
+    """Ids of the products whose full name appears in ``text`` (clarifying questions list them)."""
+    return [p.product_id for p in catalog.products if p.name and p.name in text]

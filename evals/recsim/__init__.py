@@ -1,0 +1,1 @@
+"""A synthetic live room for replay-evaluating recommendations (see ``evals.recsim.simulator``)."""

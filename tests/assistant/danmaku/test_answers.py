@@ -1,0 +1,345 @@
+"""Answer templates: exact amounts from SkuFacts on both sides of promotion boundaries, no banned terms."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant.danmaku import answers as A
+from assistant.danmaku.answer_templates import format_amount, format_clock, format_duration, format_rate
+from assistant.danmaku.compliance import find_banned
+from knowledge.domain import (
+    AfterSalesPolicy,
+    Coupon,
+    FaqPair,
+    FlashSale,
+    PricePoint,
+    PriceProtectionRules,
+    Product,
+    ShippingPolicy,
+    Sku,
+    SpendDiscount,
+)
+from knowledge.facts import SkuFacts, facts_at, sku_facts
+from knowledge.price_protection import protection_for
+from knowledge.serialize import catalog_from_dict
+
+TZ = ZoneInfo("Asia/Shanghai")
+DAY = datetime(2026, 11, 21, tzinfo=TZ)
+FLASH_START, FLASH_END = DAY.replace(hour=20), DAY.replace(hour=20, minute=10)
+
+CUP = Product(
+    product_id="P1",
+    name="全网最低价 保温杯",  # operator text with a banned claim: must never reach a reply
+    skus=(
+        Sku("P1-W", "奶白 500ml", Decimal("129.00"), list_price=Decimal("199.00"), stock=50),
+        Sku("P1-B", "墨黑 500ml", Decimal("139.90"), stock=3),
+        Sku("P1-G", "雾蓝 500ml", Decimal("129.00"), stock=0),
+    ),
+    link_no=3,
+    price_protection_days=15,
+)
+PROMOS = (
+    FlashSale("fs", "秒杀", FLASH_START, FLASH_END, Decimal("89.00"), "P1", ("P1-W",), quantity_cap=100),
+    Coupon("cp", "满100减10", DAY.replace(hour=19), DAY.replace(hour=23), Decimal("100"), Decimal("10.00")),
+    SpendDiscount(
+        "sd", "满300减50", DAY.replace(hour=19), DAY.replace(hour=23), Decimal("300"), Decimal("50")
+    ),
+)
+
+
+def facts(at: datetime, product: Product = CUP) -> list[SkuFacts]:
+    return [sku_facts(product, sku, PROMOS, at) for sku in product.skus]
+
+
+def clean(text: str | None) -> str:
+    assert text is not None
+    assert find_banned(text) == [], text
+    assert "最" not in text
+    return text
+
+
+def test_amount_and_time_formats() -> None:
+    assert format_amount(Decimal("199.00")) == "¥199"
+    assert format_amount(Decimal("129.9")) == "¥129.90"
+    assert format_amount(Decimal("134.10")) == "¥134.10"
+    assert format_rate(Decimal("0.9")) == "9折"
+    assert format_rate(Decimal("0.85")) == "8.5折"
+    assert format_rate(Decimal("0.9"), "en") == "10% off"
+    utc_end = FLASH_END.astimezone(ZoneInfo("UTC"))
+    assert format_clock(utc_end) == "20:10"  # shown in Asia/Shanghai whatever the input zone
+    assert format_clock(utc_end, FLASH_END - timedelta(days=1)) == "11月21日 20:10"
+    assert format_duration(timedelta(minutes=3, seconds=20)) == "3分20秒"
+    assert format_duration(timedelta(minutes=10)) == "10分钟"
+    assert format_duration(timedelta(hours=1, minutes=5), "en") == "1 h 5 min"
+
+
+def test_price_before_flash_sale_is_base_price_with_upcoming_sale() -> None:
+    text = clean(A.answer_price(CUP, facts(FLASH_START - timedelta(seconds=1))[0], nickname="小美"))
+    assert text.startswith("@小美 ")
+    assert "¥129（划线价¥199）" in text
+    assert "20:00开抢秒杀价¥89" in text
+    assert "用券后¥119（满¥100减¥10券）" in text
+    assert "全网" not in text and "保温杯" in text
+
+
+def test_price_during_flash_sale_shows_sale_price_and_end() -> None:
+    text = clean(A.answer_price(CUP, facts(FLASH_START)[0]))
+    assert "秒杀价¥89（日常价¥129），20:10结束" in text
+    assert "用券后" not in text  # a non-stackable coupon does not combine with the sale price
+
+
+def test_price_at_flash_end_is_back_to_base() -> None:
+    text = clean(A.answer_price(CUP, facts(FLASH_END)[0]))
+    assert "秒杀" not in text
+    assert "¥129（划线价¥199）" in text
+
+
+def test_price_range_over_skus_lists_exact_amounts() -> None:
+    text = clean(A.answer_price(CUP, facts(FLASH_START + timedelta(minutes=1))))
+    assert "¥89-¥139.90" in text
+    assert "墨黑 500ml ¥139.90" in text
+    assert "秒杀价¥89（奶白 500ml），20:10结束" in text
+    assert "用券后¥119起" in text
+
+
+def test_price_in_english() -> None:
+    text = clean(A.answer_price(CUP, facts(FLASH_START)[0], lang="en", nickname="amy"))
+    assert text.startswith("@amy ")
+    assert "flash-sale price ¥89 (regular ¥129) until 20:10" in text
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        (FLASH_START - timedelta(minutes=25), "20:00开抢（还有25分钟），秒杀价¥89，限量100件"),
+        (FLASH_END - timedelta(minutes=3, seconds=20), "秒杀价¥89，还剩3分20秒（20:10结束），限量100件"),
+        (FLASH_END - timedelta(seconds=1), "秒杀价¥89，还剩1秒（20:10结束）"),
+        (FLASH_END, "现在没有秒杀活动，现价¥129（划线价¥199）"),
+    ],
+)
+def test_flash_sale_timing(at: datetime, expected: str) -> None:
+    assert expected in clean(A.answer_flash_sale(CUP, facts(at)[0]))
+
+
+def test_flash_sale_english_countdown() -> None:
+    at = FLASH_END - timedelta(minutes=3, seconds=20)
+    assert "3 min 20 s left (ends 20:10), limited to 100" in A.answer_flash_sale(CUP, facts(at)[0], lang="en")
+
+
+def test_discount_lists_coupon_spend_discount_and_sale() -> None:
+    during = clean(A.answer_discount(CUP, facts(FLASH_START)[0]))
+    assert "满¥100减¥10券（23:00前有效）" in during
+    assert "满¥300减¥50" in during
+    assert "正在秒杀¥89，20:10结束" in during
+    after = clean(A.answer_discount(CUP, facts(DAY.replace(hour=23, minute=30))[0]))
+    assert "暂时没有优惠券，现价¥129" in after
+
+
+def test_price_protection_days_exclusions_and_case() -> None:
+    rules = PriceProtectionRules()
+    text = clean(A.answer_price_protection(CUP, rules))
+    assert "支持15天保价" in text and "秒杀价、优惠券价不参与保价" in text
+    dropping = Product(
+        "P2",
+        "面霜",
+        (
+            Sku(
+                "P2-1",
+                "50g",
+                Decimal("359.00"),
+                price_history=(
+                    PricePoint(DAY - timedelta(days=3), Decimal("399.00")),
+                    PricePoint(DAY, Decimal("359.00")),
+                ),
+            ),
+        ),
+        price_protection_days=30,
+    )
+    result = protection_for(
+        dropping, dropping.skus[0], (), rules, DAY - timedelta(days=2), DAY + timedelta(hours=1)
+    )
+    assert "可申请退差价¥40" in clean(A.answer_price_protection(dropping, rules, result=result))
+    none = Product("P3", "坚果", CUP.skus)
+    assert "不支持保价" in clean(A.answer_price_protection(none, rules))
+    assert "15-day price protection" in A.answer_price_protection(CUP, rules, lang="en")
+
+
+def test_stock_answers() -> None:
+    assert "墨黑 500ml仅剩3件" in clean(A.answer_stock(CUP, color="黑色"))
+    assert "雾蓝 500ml已售罄" in clean(A.answer_stock(CUP, color="蓝色"))
+    assert "奶白 500ml有货" in clean(A.answer_stock(CUP, color="白色"))
+    missing = clean(A.answer_stock(CUP, color="红色"))
+    assert "没有红色这个规格" in missing and "奶白 500ml" in missing
+    shirt = Product(
+        "T", "T恤", (Sku("T-L", "黑色 L", Decimal("59"), stock=20), Sku("T-XL", "黑色 XL", Decimal("59")))
+    )
+    assert "黑色 L有货" in A.answer_stock(shirt, size="L") and "XL" not in A.answer_stock(shirt, size="L")
+    assert "黑色 XL已售罄" in A.answer_stock(shirt, size="XL")
+
+
+DOWN = Product(
+    "FS01",
+    "羽绒服",
+    (
+        Sku("a", "黑色 M", Decimal("459")),
+        Sku("b", "黑色 L", Decimal("459")),
+        Sku("c", "米白 M", Decimal("459")),
+    ),
+    attributes={
+        "尺码建议": (
+            "M：身高155-163cm 体重45-55kg；L：身高163-170cm 体重55-62kg；XL：身高168-175cm 体重62-70kg"
+        ),
+        "面料": "锦纶，防泼水涂层",
+        "填充物": "90%白鸭绒",
+    },
+)
+
+
+@pytest.mark.parametrize(
+    ("height", "weight", "size"),
+    [
+        (160, 50.0, "M"),
+        (163, 55.0, "M"),
+        (165, 55.0, "L"),
+        (166, 58.0, "L"),
+        (172, 65.0, "XL"),
+        (150, 40.0, "M"),
+        (175, None, "XL"),
+    ],
+)
+def test_size_from_chart(height: int, weight: float | None, size: str) -> None:
+    assert f"建议选{size}码" in clean(A.answer_size(DOWN, height, weight))
+
+
+def test_size_chart_parser_is_tolerant() -> None:
+    rows = A.parse_size_chart("S:155~160cm/80-90斤 | M: 身高160到165 体重45-52kg\n均码：偏大半码")
+    assert [(r.label, r.height_cm, r.weight_kg) for r in rows] == [
+        ("S", (155.0, 160.0), (40.0, 45.0)),
+        ("M", (160.0, 165.0), (45.0, 52.0)),
+    ]
+    jeans = A.parse_size_chart("26：腰围66cm 体重45-50kg；27：腰围68cm 体重50-55kg")
+    assert A.pick_size(jeans, 160, 52.0) == jeans[1]
+
+
+def test_size_edge_cases() -> None:
+    assert "超出尺码表范围" in clean(A.answer_size(DOWN, 190, 90.0))
+    assert "告诉我身高体重帮你选" in clean(A.answer_size(DOWN))
+    boots = Product("B", "雪地靴", CUP.skus, attributes={"尺码建议": "偏大半码，平时穿37码建议选36码"})
+    assert "偏大半码" in clean(A.answer_size(boots, 165, 50.0))
+    assert A.answer_size(CUP, 165, 50.0) is None
+
+
+def test_variant_material_usage() -> None:
+    assert "有黑色：黑色 M、黑色 L" in clean(A.answer_variant(DOWN, color="黑色"))
+    assert "暂时没有红色，可选：黑色、米白；M、L" in clean(A.answer_variant(DOWN, color="红色"))
+    assert "面料：锦纶，防泼水涂层；填充物：90%白鸭绒" in clean(A.answer_material(DOWN))
+    assert A.answer_usage(DOWN) is None
+
+
+TONER = Product(
+    "MZ04",
+    "爽肤水",
+    (Sku("o", "控油款 200ml", Decimal("129")), Sku("m", "保湿款 200ml", Decimal("129"))),
+    attributes={"适用肤质": "控油款适合油性及混合偏油肌肤；保湿款适合干性及中性肌肤", "适用年龄": "12岁以上"},
+    faq=(FaqPair("孕妇能用吗", "不含水杨酸的保湿款孕期可用，建议先咨询医生"),),
+)
+
+
+def test_suitability_clarify_and_skin_variant() -> None:
+    assert A.clarify_variant(TONER, nickname="x") == "@x 您是油皮想控油，还是干皮想保湿？"
+    assert A.skus_for_skin(TONER, "油皮") == (TONER.skus[0],)
+    assert "油皮选控油款" in clean(A.answer_suitability(TONER, skin_type="油皮"))
+    assert "孕期可用" in clean(A.answer_suitability(TONER, age="孕妇"))
+    assert "12岁以上，8岁不在适用范围" in clean(A.answer_suitability(TONER, age="8岁"))
+    assert A.answer_suitability(DOWN, age="老人") is None
+    assert A.clarify_variant(DOWN) is None
+    assert A.find_faq(TONER, "孕妇可以用吗") == TONER.faq[0]
+    assert A.find_faq(TONER, "敏感肌能用吗") is None
+
+
+def test_shipping_after_sales_how_to_order_handoff() -> None:
+    zto = ShippingPolicy("z", "中通", 48, Decimal("99.00"), Decimal("8.00"), ("新疆", "西藏"))
+    text = clean(A.answer_shipping(zto, "新疆"))
+    assert text == "中通快递，付款后48小时内发货，满¥99包邮，不满收运费¥8，新疆不在包邮范围"
+    assert "新疆、西藏除外" in clean(A.answer_shipping(zto))
+    presale = ShippingPolicy("p", "顺丰", 24, presale_dispatch="12月5日前发货")
+    assert (
+        clean(A.answer_shipping(presale, lang="en"))
+        == "ships by 顺丰, pre-sale: 12月5日前发货; free shipping"
+    )
+    assert A.answer_shipping(None) is None
+    digital = AfterSalesPolicy("d", 7, True, 12, "保修12个月；激活后无质量问题不支持无理由退货")
+    assert clean(A.answer_after_sales(digital)) == (
+        "支持7天无理由退货，有运费险，保修12个月，激活后无质量问题不支持无理由退货"
+    )
+    assert "点击下方小黄车3号链接" in clean(A.answer_how_to_order(CUP))
+    assert A.handoff() == "已帮你转给主播，请稍等哦"
+    assert A.handoff("en", "amy") == "@amy I've passed your question to the host."
+    assert "商品" in A.steering_reply()
+
+
+def test_empty_facts_is_an_error() -> None:
+    with pytest.raises(ValueError, match="at least one SKU"):
+        A.answer_price(CUP, [])
+
+
+DEMO = Path(__file__).resolve().parents[3] / "knowledge" / "demo" / "demo_catalog.json"
+AMOUNT_RE = re.compile(r"¥(\d+(?:\.\d{2})?)")
+
+
+def _allowed_amounts(items: list[SkuFacts]) -> set[Decimal]:
+    allowed: set[Decimal] = set()
+    for f in items:
+        allowed |= {f.base_price, f.price, f.price_after_coupon}
+        allowed |= {f.list_price} if f.list_price is not None else set()
+        promos = [*f.coupons, *f.spend_discounts, *f.upcoming]
+        promos += [f.flash_sale] if f.flash_sale else []
+        for p in promos:
+            for name in ("price", "threshold", "amount"):
+                value = getattr(p, name, None)
+                if value is not None:
+                    allowed.add(value)
+    return allowed
+
+
+@pytest.mark.skipif(not DEMO.exists(), reason="demo catalog not present")
+@pytest.mark.parametrize(
+    "hour_min", [(19, 59), (20, 0), (20, 9), (20, 10), (21, 5), (22, 19), (22, 20), (23, 30)]
+)
+def test_demo_catalog_answers_use_only_fact_amounts(hour_min: tuple[int, int]) -> None:
+    """Every answer over every demo product: no banned term, every ¥ amount taken from the facts."""
+    catalog = catalog_from_dict(json.loads(DEMO.read_text(encoding="utf-8")))
+    at = DAY.replace(hour=hour_min[0], minute=hour_min[1])
+    for product in catalog.products:
+        items = [facts_at(catalog, sku.sku_id, at) for sku in product.skus]
+        allowed = _allowed_amounts(items)
+        money = [
+            A.answer_price(product, items),
+            A.answer_price(product, items[0], lang="en"),
+            A.answer_discount(product, items),
+            A.answer_flash_sale(product, items),
+        ]
+        for text in money:
+            assert {Decimal(m) for m in AMOUNT_RE.findall(clean(text))} <= allowed, text
+        others = [
+            A.answer_price_protection(product, catalog.price_protection),
+            A.answer_stock(product),
+            A.answer_variant(product),
+            A.answer_size(product, 165, 55.0),
+            A.answer_material(product),
+            A.answer_usage(product),
+            A.answer_suitability(product, skin_type="油皮"),
+            A.answer_how_to_order(product),
+            A.answer_after_sales(catalog.after_sales_policy(product.after_sales_id)),
+            A.answer_shipping(catalog.shipping_policy(product.shipping_id), "新疆"),
+        ]
+        for text in others:
+            if text is not None:
+                clean(text)

@@ -1,0 +1,122 @@
+"""Product resolution, follow-ups, clarification replies and attribute answers on the demo catalog."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant.danmaku.attributes import attribute_answer
+from assistant.danmaku.clarify import answer_to_pending
+from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
+from assistant.danmaku.followup import carry_over_intent
+from assistant.danmaku.intent import understand
+from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.resolve import resolve_product, stage_claims
+from assistant.danmaku.types import Intent
+from assistant.rooms import Room
+from knowledge.demo import load_demo_catalog
+
+TZ = ZoneInfo("Asia/Shanghai")
+T = datetime(2026, 11, 21, 20, 5, tzinfo=TZ)
+CATALOG = load_demo_catalog()
+MATCHER = ProductMatcher(CATALOG)
+
+
+def resolve(text: str, stage: str | None = None, previous: str | None = None) -> tuple[str | None, str]:
+    room = Room("r", "demo", "", T - timedelta(hours=1))
+    if stage:
+        room = room.with_stage(stage, T - timedelta(minutes=1))
+    dialogue = ViewerDialogue(previous, None, Intent.PRICE, T - timedelta(seconds=5)) if previous else None
+    u = understand(text)
+    r = resolve_product(
+        text=u.normalized,
+        reference=None,
+        slots=u.slots,
+        catalog=CATALOG,
+        matcher=MATCHER,
+        room=room,
+        at=T,
+        dialogue=dialogue,
+        intent=u.intent,
+    )
+    return r.product_id, r.how
+
+
+@pytest.mark.parametrize(
+    ("text", "product"),
+    [("保温悲多少钱", "HJ01"), ("耳几多少钱", "SM01"), ("面摸多少钱", "MZ09"), ("牛扎糖多少钱", "SP06")],
+)
+def test_homophone_typos_find_the_product_when_nothing_else_does(text: str, product: str) -> None:
+    assert resolve(text) == (product, "name")
+
+
+def test_sound_alike_is_not_used_over_the_stage_product() -> None:
+    assert resolve("耳几多少钱", stage="HJ01") == ("HJ01", "stage")
+
+
+def test_one_character_alias_counts_only_at_the_start() -> None:
+    assert resolve("锅什么价") == ("HJ07", "name")
+    assert MATCHER.match("火锅底料有吗").exact == ()
+
+
+def test_the_stage_product_claims_words_of_its_own_specs_and_faq() -> None:
+    assert resolve("面包款还有吗", stage="HJ06") == ("HJ06", "stage")  # a pillow shape, not bread
+    assert resolve("需要卸妆吗", stage="MZ03") == ("MZ03", "stage")  # its FAQ talks about removal
+    assert resolve("卸妆油多少钱", stage="MZ03") == ("MZ08", "name")  # buying questions name what they buy
+    stage = CATALOG.product("MZ03")
+    assert stage is not None and not stage_claims(stage, "", Intent.USAGE)
+
+
+def test_follow_up_fragments_keep_the_previous_intent_with_the_variant() -> None:
+    dialogue = ViewerDialogue("HJ02", None, Intent.PRICE, T)
+    follow = carry_over_intent(understand("6斤的呢"), dialogue)
+    assert (
+        follow.intent is Intent.PRICE
+        and follow.slots.variant_hint == "6斤"
+        and follow.slots.weight_kg is None
+    )
+    colour = carry_over_intent(understand("那黑色的呢"), dialogue)
+    assert colour.intent is Intent.PRICE and colour.slots.color == "黑色"
+    assert carry_over_intent(understand("6斤的呢"), None).intent is Intent.SIZE  # nothing to follow
+
+
+def test_clarification_replies_pick_by_skin_words_and_name_pieces() -> None:
+    skin = PendingClarification(
+        Intent.SUITABILITY,
+        understand("这款适合我吗").slots,
+        (
+            ClarifyOption(("油皮", "控油"), "MZ04", "MZ04-01"),
+            ClarifyOption(("干皮", "保湿"), "MZ04", "MZ04-02"),
+        ),
+        T,
+        "这款适合我吗",
+    )
+    picked = answer_to_pending(understand("干性皮肤"), skin, CATALOG)
+    assert picked is not None and picked.understanding.slots.skin_type == "干皮"
+    brand = PendingClarification(
+        Intent.PRICE,
+        understand("澜序多少钱").slots,
+        (
+            ClarifyOption(("澜序 修护精华液", "小黑瓶"), "MZ01"),
+            ClarifyOption(("澜序 玻色因紧致面霜", "紫罐"), "MZ02"),
+        ),
+        T,
+        "澜序多少钱",
+    )
+    chosen = answer_to_pending(understand("精华"), brand, CATALOG)
+    assert chosen is not None and chosen.resolution.product_id == "MZ01"
+    assert chosen.understanding.intent is Intent.PRICE
+    assert answer_to_pending(understand("哈哈哈"), brand, CATALOG) is None
+
+
+def test_attribute_answers_quote_the_catalog_and_skip_host_questions() -> None:
+    duck = CATALOG.product("SP05")
+    cup = CATALOG.product("HJ01")
+    assert duck is not None and cup is not None
+    assert f"产地：{duck.attributes['产地']}" in (attribute_answer(duck, "哪里产的") or "")
+    assert duck.brand in (attribute_answer(duck, "什么牌子") or "")
+    assert attribute_answer(duck, "主播穿的什么牌子") is None
+    assert attribute_answer(cup, "保温杯能刻字吗") is None  # 保温 is only in its name here
+    assert cup.attributes["保温"] in (attribute_answer(cup, "保温多久") or "")
