@@ -37,7 +37,7 @@ class PipelineOptions:
     ``naming_threshold``: least cosine similarity between a diarized speaker and an enrolled
     voiceprint for the speaker to take that name.
     ``whisper_*``: how the Whisper model is loaded (CTranslate2 device, quantisation, threads,
-    parallel workers).
+    parallel workers, the seed of the temperature fallback's sampling; see ``Transcriber``).
     """
 
     transcribe: TranscribeOptions = field(default_factory=TranscribeOptions)
@@ -50,6 +50,7 @@ class PipelineOptions:
     whisper_compute_type: str = "int8"
     whisper_cpu_threads: int = 0
     whisper_num_workers: int = 1
+    whisper_seed: int | None = 0
 
 
 class CaptionPipeline:
@@ -70,6 +71,7 @@ class CaptionPipeline:
             compute_type=o.whisper_compute_type,
             cpu_threads=o.whisper_cpu_threads,
             num_workers=o.whisper_num_workers,
+            seed=o.whisper_seed,
         )
         self.diarizer = Diarizer(segmentation_dir, embedding_path, o.diarizer)
 

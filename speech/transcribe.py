@@ -112,6 +112,11 @@ class Transcriber:
     """A faster-whisper model loaded once (lazily, thread-safe) and reused for every call.
 
     ``num_workers`` > 1 lets that many threads transcribe in parallel (CTranslate2 workers).
+    ``seed`` seeds the sampling of Whisper's temperature fallback (hard audio is decoded again at
+    temperatures 0.2-1.0 by sampling). CTranslate2 seeds each decoding thread once, from the seed in
+    force when that thread first samples, so it is set just before the model loads: a freshly
+    loaded model then gives the same captions for the same sequence of recordings, on every run.
+    ``None`` leaves the sampling unseeded.
     """
 
     def __init__(
@@ -122,8 +127,10 @@ class Transcriber:
         compute_type: str = "int8",
         cpu_threads: int = 0,
         num_workers: int = 1,
+        seed: int | None = 0,
     ) -> None:
         self.model_dir = model_dir
+        self.seed = seed
         self._kwargs = {
             "device": device,
             "compute_type": compute_type,
@@ -144,6 +151,10 @@ class Transcriber:
                     raise ModelLoadError(
                         f"no Whisper model at {path} (model.bin missing); install the models first"
                     )
+                if self.seed is not None:
+                    import ctranslate2
+
+                    ctranslate2.set_random_seed(self.seed)
                 try:
                     self._model = WhisperModel(str(self.model_dir), **self._kwargs)
                 except (OSError, RuntimeError, ValueError) as exc:
