@@ -93,3 +93,18 @@ def test_voiceprints_separate_the_two_voices(enrolled: dict[str, np.ndarray]) ->
     host, guest = enrolled["主播"], enrolled["嘉宾"]
     assert host.shape == (192,) and np.linalg.norm(host) == pytest.approx(1.0, abs=1e-4)
     assert float(host @ guest) < 0.5
+
+
+def test_fallback_sampling_is_seeded(model_dir: Path, audio_dir: Path, reference: dict[str, Any]) -> None:
+    """Hard audio is decoded again by sampling (temperatures 0.2-1.0); two freshly loaded models
+    with the same seed give the same text, so a re-run captions a recording the same way."""
+    from speech.transcribe import Transcriber
+
+    utterances = reference["utterances"][1:5]  # the product, keep-warm and price lines
+    start, end = int(utterances[0]["start"] * 16000), int(utterances[-1]["end"] * 16000) + 3200
+    audio = decode_audio(audio_dir / "dialogue.flac")[start:end]
+    texts = []
+    for _ in range(2):
+        transcriber = Transcriber(model_dir / "whisper-base", seed=7)
+        texts.append("".join(s.text for s in transcriber.transcribe(audio).segments))
+    assert texts[0] and texts[0] == texts[1]
