@@ -50,7 +50,8 @@ class LiveOptions:
     0.57 to 0.65-0.78 (re-check on real speech). ``transcribe``: Whisper
     options for utterances (VAD already done, so ``vad_filter`` is off; no temperature fallback,
     which can multiply the time of one call by six on a half-spoken word; decoding capped at 12
-    tokens per second of audio, so a hallucinated loop stops early).
+    tokens per second of audio, so a hallucinated loop stops early; the encoder runs over a window
+    fitted to the utterance, not Whisper's padded 30 s, see ``TranscribeOptions``).
     """
 
     max_frame_bytes: int = 2 * SAMPLE_RATE
@@ -66,7 +67,7 @@ class LiveOptions:
     vad_threshold: float = 0.5
     transcribe: TranscribeOptions = field(
         default_factory=lambda: TranscribeOptions(
-            vad_filter=False, temperatures=(0.0,), max_tokens_per_s=12.0
+            vad_filter=False, temperatures=(0.0,), max_tokens_per_s=12.0, fit_encoder_window=True
         )
     )
     cues: CueOptions = field(default_factory=CueOptions)
@@ -75,7 +76,12 @@ class LiveOptions:
     # of a 40 s stream), delaying finals; finals keep ``transcribe``.
     partial_transcribe: TranscribeOptions = field(
         default_factory=lambda: TranscribeOptions(
-            vad_filter=False, temperatures=(0.0,), max_tokens_per_s=12.0, beam_size=1, word_timestamps=False
+            vad_filter=False,
+            temperatures=(0.0,),
+            max_tokens_per_s=12.0,
+            beam_size=1,
+            word_timestamps=False,
+            fit_encoder_window=True,
         )
     )
 
