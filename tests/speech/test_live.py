@@ -12,7 +12,7 @@ import pytest
 from evals.captions import cer, read_rttm, speaker_accuracy
 from speech.decode import decode_audio
 from speech.errors import InvalidFrameError
-from speech.live import CaptionEvent, LiveCaptionSession
+from speech.live import CaptionEvent, LiveCaptionSession, LiveOptions
 from speech.transcribe import Transcriber
 
 FRAME_BYTES = 640  # 20 ms of 16 kHz PCM16
@@ -61,10 +61,46 @@ def test_partials_then_a_final(pipeline: Any, audio_dir: Path, reference: dict[s
     kinds = [e.kind for e in events]
     # partials of a half-spoken sentence can be dropped as hallucinations; at least one survives
     assert kinds.count("partial") >= 1 and kinds[-1] == "final"
-    partial_times = [e.emitted_at_audio_s for e in events if e.kind == "partial"]
-    assert all(b - a >= 0.99 for a, b in itertools.pairwise(partial_times))
     final_text = "".join(e.caption.text for e in events if e.kind == "final")
     assert cer(u02["text"], final_text) < 0.6
+    # the early final, transcribed when the host paused, is shown as the last partial ...
+    partials = [e for e in events if e.kind == "partial"]
+    assert partials[-1].caption.text == final_text
+    assert partials[-1].emitted_at_audio_s < events[-1].emitted_at_audio_s
+    # ... and the others come at most once a second of audio
+    partial_times = [e.emitted_at_audio_s for e in partials[:-1]]
+    assert all(b - a >= 0.99 for a, b in itertools.pairwise(partial_times))
+
+
+class CountingTranscriber(Transcriber):
+    """A real Transcriber that counts its Whisper calls."""
+
+    calls = 0
+
+    def transcribe(self, *args: Any, **kwargs: Any) -> Any:
+        self.calls += 1
+        return super().transcribe(*args, **kwargs)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pause_s", [0.2, 0.0])
+def test_early_final_moves_the_whisper_call_to_the_pause(
+    model_dir: Path, audio_dir: Path, pause_s: float
+) -> None:
+    # the host's first sentence (大家好，欢迎来到直播间。) and the 0.6 s of silence after it
+    audio = decode_audio(audio_dir / "dialogue.flac")[: int(4.98 * 16000)]
+    transcriber = CountingTranscriber(model_dir / "whisper-base")
+    session = LiveCaptionSession(transcriber, None, LiveOptions(pause_s=pause_s, partial_interval_s=60.0))
+    events = _stream(session, _pcm(audio), behind=False)
+    finals = [e for e in events if e.kind == "final"]
+    assert finals and "欢迎来到直播间" in "".join(e.caption.text for e in finals)
+    if pause_s:  # one call, at the pause: its words become the final
+        assert transcriber.calls == 1
+        assert [e.kind for e in events] == ["partial", "final"]
+        assert events[0].caption.text == finals[0].caption.text
+        assert events[0].emitted_at_audio_s < finals[0].emitted_at_audio_s
+    else:  # no early finals: the final makes its own call
+        assert transcriber.calls == 1 and all(e.kind == "final" for e in events)
 
 
 @pytest.mark.slow
