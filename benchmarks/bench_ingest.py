@@ -115,6 +115,12 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=200)
     parser.add_argument("--model-dir", type=Path, default=Path("models"))
     parser.add_argument("--skip-baseline", action="store_true", help="skip the slow all-chunks fp32 run")
+    parser.add_argument(
+        "--configs",
+        default="",
+        help="comma-separated row numbers of CONFIGS to run (0 = the baseline; default: all); "
+        "the first one run is the baseline of the ratios",
+    )
     args = parser.parse_args()
     import torch
 
@@ -131,8 +137,9 @@ def main() -> None:
     print("ratios (last column): fully indexed per cpu-s / searchable per cpu-s, against the baseline")
     base: Rates | None = None
     with tempfile.TemporaryDirectory() as tmp:
+        chosen = {int(i) for i in args.configs.split(",")} if args.configs else set(range(len(CONFIGS)))
         for i, config in enumerate(CONFIGS):
-            if i == 0 and args.skip_baseline:
+            if (i == 0 and args.skip_baseline) or i not in chosen:
                 continue
             embedder = loaded.get(config.quantize) or loaded.setdefault(
                 config.quantize, embedders[config.quantize]()
