@@ -1,8 +1,8 @@
 """The batch pipeline with the real models on the synthetic two-voice dialogue (slow).
 
 Bounds, measured first (see the speech package docs): espeak-ng's Mandarin is hard to understand
-for Whisper base, CER measured 0.32-0.61 on this clip across seeds of the fallback sampling (0.40
-for a fresh model with the default seed; real speech: ~0.26), so the bound is 0.60;
+for Whisper base, CER measured 0.32-0.40 on this clip across three seeds of the fallback sampling
+(0.47-0.61 with faster-whisper's best_of 5; real speech: ~0.26), so the bound is 0.60;
 DER measured 0.032-0.034 (collar 0), bound 0.15 (the project's goal).
 """
 
