@@ -32,6 +32,12 @@ Live (one session per audio stream; models shared with the pipeline)::
     events = session.finish()                          # end of stream: pending speech -> finals
     session.finals                                     # list[Caption] so far
 
+Live sessions run Whisper's encoder over a window fitted to each utterance (not the padded 30 s)
+and transcribe an utterance at the speaker's first pause ("early final", shown as a partial and
+kept as the final when the utterance then ends), see :class:`speech.live.LiveOptions`. A
+``Transcriber`` seeds the temperature fallback's sampling when its model loads, so a fresh model
+captions the same recordings the same way on every run.
+
 Modules:
 
 - :mod:`speech.domain`: ``Word``, ``Segment``, ``Turn``, ``Diarization``, ``Caption``,
@@ -40,7 +46,7 @@ Modules:
   (WAV, FLAC, MP3, M4A, MP4, Ogg, WebM), ``pcm16_to_float``.
 - :mod:`speech.vad`: ``speech_regions(audio, VadOptions)`` (Silero, from faster-whisper).
 - :mod:`speech.transcribe`: ``Transcriber``, ``TranscribeOptions``, ``Transcript``,
-  ``build_prompt(product_names)``, ``to_simplified``.
+  ``build_prompt(product_names)``, ``to_simplified``, ``fitted_encoder_frames``.
 - :mod:`speech.diarize`: ``Diarizer`` (``diarize``, ``embed_voice``, ``name_speakers``),
   ``DiarizerOptions``, ``match_voiceprints``.
 - :mod:`speech.align`: ``align(segments, diarization, CueOptions)``, ``assign_speakers``,
