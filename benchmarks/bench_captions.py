@@ -15,9 +15,10 @@ call. So compute is real, waiting is not, and a worker that falls behind accumul
 it would streaming in real time (then partials are skipped, as a service would, once the lag
 passes 0.5 s). Latency = the time a final caption comes out minus the end of the reference
 utterance it closes; p50/p95 over all utterances. The service's live options (Whisper's encoder
-over a window fitted to each utterance, early finals at pauses, greedy finals) run beside the
-baseline, the options before those (30 s encoder window, finals with beam 5 once the utterance has
-ended), in the same process; the CER of the finals is printed for both.
+over a window fitted to each utterance, early finals at pauses, greedy finals, the VAD every
+0.1 s, a partial every 0.8 s) run beside the baseline, the options before those (30 s encoder
+window, beam-5 finals once the utterance has ended, the VAD every 0.2 s, a partial every 1.0 s),
+in the same process; the CER of the finals is printed for both.
 
 Peak memory: ``resource.getrusage`` max RSS of the process after everything.
 
@@ -96,11 +97,13 @@ def bench_batch(pipeline: CaptionPipeline, audio: np.ndarray, ref: list[Turn], r
 def baseline_live_options() -> LiveOptions:
     """The live options before fitted encoder windows and early finals: Whisper's full 30 s
     window for finals and partials, beam 5 for finals, finals transcribed only once the utterance
-    has ended."""
+    has ended, a partial every 1.0 s of audio, the VAD every 0.2 s."""
     options = LiveOptions()
     return replace(
         options,
         pause_s=0.0,
+        analysis_interval_s=0.2,
+        partial_interval_s=1.0,
         transcribe=replace(options.transcribe, fit_encoder_window=False, beam_size=5),
         partial_transcribe=replace(options.partial_transcribe, fit_encoder_window=False),
     )
