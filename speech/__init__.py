@@ -34,7 +34,10 @@ Live (one session per audio stream; models shared with the pipeline)::
 
 Live sessions run Whisper's encoder over a window fitted to each utterance (not the padded 30 s)
 and transcribe an utterance at the speaker's first pause ("early final", shown as a partial and
-kept as the final when the utterance then ends), see :class:`speech.live.LiveOptions`. A
+kept as the final when the utterance then ends), cut an utterance where another speaker takes
+over (the segmentation model, :mod:`speech.speaker_change`), transcribe once more an utterance
+whose first result came back empty, and score each 32 ms of audio with the VAD once
+(:class:`speech.vad.StreamingVad`); see :class:`speech.live.LiveOptions`. A
 ``Transcriber`` seeds the temperature fallback's sampling when its model loads, so a fresh model
 captions the same recordings the same way on every run.
 
@@ -44,7 +47,11 @@ Modules:
   ``CaptionResult``, ``SAMPLE_RATE`` (16 kHz), ``ProgressHook``.
 - :mod:`speech.decode`: ``decode_audio(source, max_duration_s=None) -> float32 mono 16 kHz``
   (WAV, FLAC, MP3, M4A, MP4, Ogg, WebM), ``pcm16_to_float``.
-- :mod:`speech.vad`: ``speech_regions(audio, VadOptions)`` (Silero, from faster-whisper).
+- :mod:`speech.vad`: ``speech_regions(audio, VadOptions)`` (Silero, from faster-whisper);
+  ``StreamingVad`` (a growing buffer scored once per window), ``window_probabilities``,
+  ``regions_from_probabilities``.
+- :mod:`speech.speaker_change`: ``SpeakerChangeDetector.find_turn_change(audio)`` ->
+  ``TurnChange(end_s, next_start_s)`` or ``None``; ``turn_change`` on an activity matrix.
 - :mod:`speech.transcribe`: ``Transcriber``, ``TranscribeOptions``, ``Transcript``,
   ``build_prompt(product_names)``, ``to_simplified``, ``fitted_encoder_frames``.
 - :mod:`speech.diarize`: ``Diarizer`` (``diarize``, ``embed_voice``, ``name_speakers``),

@@ -148,6 +148,12 @@ class Diarizer:
             self._pipeline = pipeline
             log.info("loaded diarization pipeline from %s", self.segmentation_dir)
 
+    def segmentation_model(self) -> Any:
+        """The loaded pyannote segmentation model (loads the models on first use), shared with
+        live sessions for speaker-change checks."""
+        self.load()
+        return self._pipeline._segmentation.model
+
     def diarize(
         self,
         audio: np.ndarray,

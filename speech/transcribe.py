@@ -69,7 +69,8 @@ class TranscribeOptions:
     encoder's cost grows faster than linearly with its window (0.85 s for 30 s, 0.11 s for 10 s on
     2 cores with Whisper base int8), so short live utterances are captioned several times faster.
     Whisper was trained on 30 s windows: much shorter ones made it drop or mishear more of the
-    test dialogue, hence a floor of :data:`ENCODER_MIN_WINDOW_S`; it is off for recordings.
+    test dialogue, hence a floor of ``min_encoder_window_s`` (:data:`ENCODER_MIN_WINDOW_S` by
+    default); it is off for recordings.
     """
 
     language: str | None = "zh"
@@ -87,6 +88,7 @@ class TranscribeOptions:
     best_of: int = 1
     max_tokens_per_s: float | None = None
     fit_encoder_window: bool = False
+    min_encoder_window_s: int = ENCODER_MIN_WINDOW_S
 
 
 @dataclass(frozen=True)
@@ -120,11 +122,11 @@ def build_prompt(product_names: Sequence[str], *, lead: str = "直播间商品�
 _window = threading.local()  # the fitted encoder window (mel frames) of this thread's call
 
 
-def fitted_encoder_frames(duration_s: float) -> int | None:
+def fitted_encoder_frames(duration_s: float, min_window_s: int = ENCODER_MIN_WINDOW_S) -> int | None:
     """Mel frames of the fitted encoder window for a clip of ``duration_s`` seconds: the clip plus
-    :data:`ENCODER_MARGIN_S`, rounded up to whole seconds, at least :data:`ENCODER_MIN_WINDOW_S`;
+    :data:`ENCODER_MARGIN_S`, rounded up to whole seconds, at least ``min_window_s``;
     ``None`` where that is the full window."""
-    frames = max(ENCODER_MIN_WINDOW_S, math.ceil(duration_s + ENCODER_MARGIN_S)) * 100
+    frames = max(min_window_s, math.ceil(duration_s + ENCODER_MARGIN_S)) * 100
     return frames if frames < _FULL_WINDOW_FRAMES else None
 
 
@@ -233,7 +235,8 @@ class Transcriber:
         max_new_tokens = None
         if opts.max_tokens_per_s is not None and duration < 30.0:
             max_new_tokens = int(duration * opts.max_tokens_per_s) + 8
-        _window.frames = fitted_encoder_frames(duration) if opts.fit_encoder_window else None
+        if opts.fit_encoder_window:
+            _window.frames = fitted_encoder_frames(duration, opts.min_encoder_window_s)
         try:
             return self._decode(model, audio, opts, prompt, max_new_tokens, progress)
         finally:

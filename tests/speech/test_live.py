@@ -139,3 +139,64 @@ def test_live_finals_match_the_batch_captions(
     for at, end in utterance_end.items():  # a final comes out after the utterance, soon after
         assert end <= at + 1e-6
         assert at - end < 2.0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn_checks", [True, False])
+def test_a_guest_talking_over_the_host_ends_the_hosts_caption_at_the_handover(
+    pipeline: Any,
+    enrolled: dict[str, np.ndarray],
+    audio_dir: Path,
+    reference: dict[str, Any],
+    turn_checks: bool,
+) -> None:
+    # 有黑色和白色两种颜色。(host, ends 36.05 s) / 好的，我现在就下单。(guest, from 35.55 s): one VAD region
+    host, guest = reference["utterances"][7], reference["utterances"][8]
+    offset = 31.8
+    audio = decode_audio(audio_dir / "dialogue.flac")[int(offset * 16000) : int(39.6 * 16000)]
+    options = LiveOptions(partial_interval_s=60.0, turn_check_interval_s=0.8 if turn_checks else 0.0)
+    session = pipeline.live_session(options, enrolled=enrolled)
+    events = _stream(session, _pcm(audio), behind=False)
+    finals = [e for e in events if e.kind == "final"]
+    hosts = [e for e in finals if e.caption.speaker == "主播"]
+    if turn_checks:
+        # the host's caption comes out while the guest is still talking, under a second after
+        # the host stopped, and the guest's words are a caption of their own
+        assert hosts and max(e.caption.end for e in hosts) + offset < guest["start"] + 0.3
+        assert max(e.emitted_at_audio_s for e in hosts) + offset < host["end"] + 1.0
+        guests = [e for e in finals if e.caption.speaker == "嘉宾"]
+        assert guests and min(e.caption.start for e in guests) + offset >= guest["start"] - 0.3
+        assert cer(guest["text"], "".join(e.caption.text for e in guests)) < 0.5
+    else:  # one utterance: the first caption waits for the guest to stop
+        assert min(e.emitted_at_audio_s for e in finals) + offset > guest["end"]
+
+
+class RecordingTranscriber(Transcriber):
+    """A real Transcriber that records each call's prompt and whether it returned any words."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.calls: list[tuple[str | None, bool]] = []
+
+    def transcribe(self, audio: Any, options: Any = None, progress: Any = None) -> Any:
+        result = super().transcribe(audio, options, progress)
+        self.calls.append((options.initial_prompt if options else None, bool(result.segments)))
+        return result
+
+
+@pytest.mark.slow
+def test_an_utterance_whisper_drops_is_transcribed_again(
+    model_dir: Path, audio_dir: Path, reference: dict[str, Any]
+) -> None:
+    # 直播间价格九十九元，还送一个杯套。: with the default prompt, Whisper base answers this
+    # utterance by repeating the prompt, which the hallucination guard drops
+    u06 = reference["utterances"][5]
+    audio = decode_audio(audio_dir / "dialogue.flac")[
+        int((u06["start"] - 0.6) * 16000) : int((u06["end"] + 0.7) * 16000)
+    ]
+    transcriber = RecordingTranscriber(model_dir / "whisper-base")
+    session = LiveCaptionSession(transcriber, None, LiveOptions(partial_interval_s=60.0, pause_s=0.0))
+    finals = [e for e in _stream(session, _pcm(audio), behind=False) if e.kind == "final"]
+    retry_prompt = LiveOptions().retry_transcribe.initial_prompt
+    assert transcriber.calls == [(None, False), (retry_prompt, True)]
+    assert finals and "送" in "".join(e.caption.text for e in finals)

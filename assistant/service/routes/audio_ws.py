@@ -27,7 +27,7 @@ from assistant.live_audio import CaptionMessage, LiveAudioStream
 from assistant.service.routes.sockets import room_socket_services
 from assistant.service.wiring import Services
 from speech.domain import SAMPLE_RATE
-from speech.live import CaptionEvent, LiveCaptionSession
+from speech.live import CaptionEvent
 
 router = APIRouter(tags=["captions"])
 
@@ -126,9 +126,7 @@ def _open_stream(
 ) -> LiveAudioStream:
     """Load the models (first use), then start the room's stream worker."""
     pipeline = services.captions.pipeline()
-    session = LiveCaptionSession(
-        pipeline.transcriber, pipeline.diarizer.embedding, enrolled=services.captions.voiceprints(room_id)
-    )
+    session = pipeline.live_session(enrolled=services.captions.voiceprints(room_id))
     started = services.clock()
     metrics = services.metrics
 
