@@ -60,7 +60,7 @@ Modules:
   ``build_captions``.
 - :mod:`speech.render`: ``to_srt``, ``to_vtt``, ``to_json``, ``caption_dicts``, ``to_rttm``,
   ``to_text``.
-- :mod:`speech.live`: ``LiveCaptionSession``, ``LiveOptions``, ``CaptionEvent``.
+- :mod:`speech.live`: ``LiveCaptionSession``, ``LiveOptions``, ``CaptionEvent``, ``utterance_options``.
 - :mod:`speech.errors`: ``SpeechError`` > ``AudioInputError`` (client errors: ``CorruptAudioError``,
   ``UnsupportedFormatError``, ``EmptyAudioError``, ``AudioTooLongError``, ``InvalidFrameError``,
   ``EnrolmentError``), ``ModelLoadError`` (deployment).

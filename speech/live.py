@@ -40,7 +40,7 @@ import logging
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -63,6 +63,14 @@ when an utterance ends, so finals wait less)."""
 RETRY_PROMPT_ZH = "以下是普通话的句子。"
 """Neutral Simplified-Chinese prompt of the second attempt at an utterance whose first came back
 empty (on the test dialogue it recovered a 5.7 s utterance that the default prompt lost)."""
+
+
+def utterance_options(**changes: Any) -> TranscribeOptions:
+    """Whisper options for one live utterance (see ``LiveOptions``), with ``changes`` applied."""
+    base = TranscribeOptions(
+        vad_filter=False, temperatures=(0.0,), max_tokens_per_s=12.0, beam_size=1, fit_encoder_window=True
+    )
+    return replace(base, **changes)
 
 
 @dataclass(frozen=True)
@@ -111,38 +119,17 @@ class LiveOptions:
     turn_window_s: float = 4.0
     turn_change: TurnChangeOptions = field(default_factory=TurnChangeOptions)
     retry_min_s: float = 1.0
-    transcribe: TranscribeOptions = field(
-        default_factory=lambda: TranscribeOptions(
-            vad_filter=False,
-            temperatures=(0.0,),
-            max_tokens_per_s=12.0,
-            beam_size=1,
-            fit_encoder_window=True,
-        )
-    )
+    transcribe: TranscribeOptions = field(default_factory=lambda: utterance_options())
     retry_transcribe: TranscribeOptions = field(
-        default_factory=lambda: TranscribeOptions(
-            vad_filter=False,
-            temperatures=(0.0,),
-            max_tokens_per_s=12.0,
-            beam_size=1,
-            fit_encoder_window=True,
-            initial_prompt=RETRY_PROMPT_ZH,
-        )
+        default_factory=lambda: utterance_options(initial_prompt=RETRY_PROMPT_ZH)
     )
     cues: CueOptions = field(default_factory=CueOptions)
     # Partials are re-transcribed often and only shown until the final replaces them: greedy
     # decoding without word timings. They took 82 % of the live worker's CPU with beam 5 (profile
     # of a 40 s stream), delaying finals; finals keep ``transcribe``.
     partial_transcribe: TranscribeOptions = field(
-        default_factory=lambda: TranscribeOptions(
-            vad_filter=False,
-            temperatures=(0.0,),
-            max_tokens_per_s=12.0,
-            beam_size=1,
-            word_timestamps=False,
-            fit_encoder_window=True,
-            min_encoder_window_s=PARTIAL_MIN_WINDOW_S,
+        default_factory=lambda: utterance_options(
+            word_timestamps=False, min_encoder_window_s=PARTIAL_MIN_WINDOW_S
         )
     )
 
