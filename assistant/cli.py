@@ -197,8 +197,12 @@ def transcribe(
         console.print(f"[red]{file}: no such file")
         raise typer.Exit(2)
     configure_logging("WARNING")
+    try:
+        options = TranscribeOptions(language=None if language == "auto" else language)
+    except SpeechError as exc:
+        console.print(f"[red]--language: {exc}")
+        raise typer.Exit(2) from None
     pipeline = caption_pipeline_factory(load_settings().model_dir)()
-    options = TranscribeOptions(language=None if language == "auto" else language)
     try:
         with progress_bar() as bar:
             task = bar.add_task("loading models", total=1.0)

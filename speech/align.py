@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from speech.domain import Caption, Diarization, Segment, Turn, Word
+from speech.text import text_width
 
-SENTENCE_END = frozenset("。！？!?…；;")
+SENTENCE_END = frozenset("。！？!?…；;.")
 CLAUSE_END = frozenset("，、,：:")
 
 
@@ -21,7 +22,10 @@ CLAUSE_END = frozenset("，、,：:")
 class CueOptions:
     """How captions are cut.
 
-    ``max_chars``: most characters on a cue (a line of Chinese subtitles holds ~15-20).
+    Lengths are in Chinese characters (:func:`speech.text.text_width`: a Latin letter, digit or
+    space counts half), so the same limits suit Chinese and English captions.
+    ``max_chars``: most characters on a cue (a line of Chinese subtitles holds ~15-20; 20 is 40
+    Latin characters, about the 37-42 of English subtitle guidelines).
     ``max_duration_s``: longest time a cue stays on screen.
     ``pause_s``: a silence between words at least this long starts a new cue.
     ``min_chars_at_comma``: a comma ends the cue once it holds at least this many characters.
@@ -86,8 +90,8 @@ def _must_cut(current: list[Word], word: Word, opts: CueOptions) -> bool:
         word.speaker != prev.speaker
         or word.start - prev.end >= opts.pause_s
         or tail in SENTENCE_END
-        or (tail in CLAUSE_END and len(join_words(current)) >= opts.min_chars_at_comma)
-        or len(join_words([*current, word])) > opts.max_chars
+        or (tail in CLAUSE_END and text_width(join_words(current)) >= opts.min_chars_at_comma)
+        or text_width(join_words([*current, word])) > opts.max_chars
         or word.end - current[0].start > opts.max_duration_s
     )
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
+from speech.text import join_texts
+
 SAMPLE_RATE = 16000
 """Sample rate (Hz) of every waveform the package handles internally: float32 mono."""
 
@@ -116,5 +118,5 @@ class CaptionResult:
 
     @property
     def text(self) -> str:
-        """The whole transcript as one string (captions concatenated)."""
-        return "".join(c.text for c in self.captions)
+        """The whole transcript as one string (captions joined, spaced where the script needs it)."""
+        return join_texts(c.text for c in self.captions)

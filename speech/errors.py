@@ -36,6 +36,10 @@ class InvalidFrameError(AudioInputError):
     """A live PCM frame is malformed (odd byte length, too large, or after the session ended)."""
 
 
+class UnsupportedLanguageError(SpeechError):
+    """A language code the speech model does not know (a client error: fix the request)."""
+
+
 class ModelLoadError(SpeechError):
     """A model directory or weights file is missing or unreadable (a deployment problem)."""
 

@@ -23,7 +23,10 @@ A :class:`LiveCaptionSession` keeps the audio of the utterance in progress. Ever
 - a final whose Whisper result is empty (every segment dropped as an echo of the prompt, a loop
   or non-speech) although the VAD heard at least ``retry_min_s`` of speech is transcribed once
   more with ``retry_transcribe`` (a neutral prompt: Whisper sometimes repeats the default
-  prompt instead of a short utterance), so a question is not lost from the captions.
+  prompt instead of a short utterance), so a question is not lost from the captions; when that
+  is empty too, a last attempt decodes it as the batch pipeline would, with beam search and
+  ``context_retry_s`` of the audio before it (Whisper hears a short utterance alone very
+  differently from one inside a longer window; words of the context are discarded).
 
 Speakers are labelled online, because running full diarization per utterance is too slow: each
 utterance's CAM++ embedding is compared with enrolled voiceprints (a match above
@@ -38,7 +41,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -94,10 +97,14 @@ class LiveOptions:
     ``turn_check_interval_s``: how often (seconds of audio) an open region of at least
     ``turn_min_region_s`` is checked for a handover between speakers (0 turns it off; each check
     is one segmentation pass over up to ``turn_window_s`` of audio, ~0.03-0.06 s of CPU).
-    ``retry_min_s`` / ``retry_transcribe``: see the module docstring. ``defer_partial_s``: a due
-    partial waits while the last this-many seconds are quiet (the speaker may be pausing, and a
-    Whisper call for the partial would delay the early final behind it), but never beyond
-    ``partial_max_gap_s`` after the previous one.
+    ``retry_min_s`` / ``retry_transcribe`` / ``context_retry_s`` / ``context_retry_transcribe``: see
+    the module docstring (0 s of context turns the last attempt off). The neutral-prompt retry
+    may not repeat any 3 tokens (``no_repeat_ngram_size``): it runs because the first attempt
+    looped or echoed the prompt, and unbanned it often loops too, up to the token cap (0.7 s
+    instead of 0.35 s a call on the test dialogue; it also recovered 还送一个配套 better).
+    ``defer_partial_s``: a due partial waits while the last this-many seconds are quiet (the
+    speaker may be pausing, and a Whisper call for the partial would delay the early final behind
+    it), but never beyond ``partial_max_gap_s`` after the previous one.
     """
 
     max_frame_bytes: int = 2 * SAMPLE_RATE
@@ -121,7 +128,11 @@ class LiveOptions:
     retry_min_s: float = 1.0
     transcribe: TranscribeOptions = field(default_factory=lambda: utterance_options())
     retry_transcribe: TranscribeOptions = field(
-        default_factory=lambda: utterance_options(initial_prompt=RETRY_PROMPT_ZH)
+        default_factory=lambda: utterance_options(initial_prompt=RETRY_PROMPT_ZH, no_repeat_ngram_size=3)
+    )
+    context_retry_s: float = 6.0
+    context_retry_transcribe: TranscribeOptions = field(
+        default_factory=lambda: utterance_options(beam_size=5)
     )
     cues: CueOptions = field(default_factory=CueOptions)
     # Partials are re-transcribed often and only shown until the final replaces them: greedy
@@ -132,6 +143,27 @@ class LiveOptions:
             word_timestamps=False, min_encoder_window_s=PARTIAL_MIN_WINDOW_S
         )
     )
+
+    def for_room(self, language: str | None = "zh", prompt: str | None = None) -> LiveOptions:
+        """These options for a room speaking ``language`` (``None``: detected per utterance),
+        with ``prompt`` (e.g. :func:`speech.transcribe.build_prompt` of the room's catalog, so
+        product names come out spelled as in the catalog) as the initial prompt of every attempt
+        but the neutral-prompt retry; ``None`` keeps the default prompt (Mandarin) or none. The
+        retry's Chinese prompt is dropped for other languages (the retry is then skipped)."""
+        mandarin = language in ("zh", None)
+
+        def adapt(options: TranscribeOptions, initial_prompt: str | None) -> TranscribeOptions:
+            return replace(options, language=language, initial_prompt=initial_prompt)
+
+        return replace(
+            self,
+            transcribe=adapt(self.transcribe, prompt),
+            partial_transcribe=adapt(self.partial_transcribe, prompt),
+            context_retry_transcribe=adapt(self.context_retry_transcribe, prompt),
+            retry_transcribe=adapt(
+                self.retry_transcribe, self.retry_transcribe.initial_prompt if mandarin else prompt
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -170,8 +202,13 @@ class LiveCaptionSession:
         options: LiveOptions | None = None,
         enrolled: Mapping[str, np.ndarray] | None = None,
         turns: SpeakerChangeDetector | None = None,
+        prompt: Callable[[], str | None] | None = None,
     ) -> None:
+        """``prompt``, when given, is asked before each Whisper call for the prompt to use now
+        (e.g. the names of the product on stage, which change during the stream); ``None`` from
+        it keeps the options' own. The neutral-prompt retry keeps its prompt."""
         self.options = options or LiveOptions()
+        self._prompt = prompt
         self._transcriber = transcriber
         self._embedding = embedding
         self._turns = turns
@@ -270,7 +307,7 @@ class LiveCaptionSession:
 
     def _drop_before(self, seconds: float) -> None:
         n = self._stream_vad.drop(min(self._buf.size, int(seconds * SAMPLE_RATE)))
-        keep = int(self.options.context_s * SAMPLE_RATE)
+        keep = int(max(self.options.context_s, self.options.context_retry_s) * SAMPLE_RATE)
         self._history = np.concatenate([self._history, self._buf[:n]])[-keep:] if keep else self._history[:0]
         self._buf = self._buf[n:]
         self._buf_start += n
@@ -302,16 +339,23 @@ class LiveCaptionSession:
         self._last_cut_s = self._abs(first_end)
         return first_end, max(start, low + change.next_start_s - pad)
 
-    def _words(self, start: float, end: float, options: TranscribeOptions | None = None) -> list[Word]:
-        """Transcribe buffer seconds [start, end) with up to ``context_s`` of audio before it;
-        returns the words of [start, end) on the stream clock."""
-        keep = int(self.options.context_s * SAMPLE_RATE)
+    def _words(
+        self,
+        start: float,
+        end: float,
+        options: TranscribeOptions | None = None,
+        context_s: float | None = None,
+    ) -> list[Word]:
+        """Transcribe buffer seconds [start, end) with up to ``context_s`` (default: the options')
+        of audio before it; returns the words of [start, end) on the stream clock."""
+        keep = int((self.options.context_s if context_s is None else context_s) * SAMPLE_RATE)
         before = np.concatenate([self._history, self._buf[: int(start * SAMPLE_RATE)]])
         context = before[before.size - min(keep, before.size) :]
         audio = np.concatenate([context, self._slice(start, end)])
         utterance_start = self._buf_start / SAMPLE_RATE + start
         offset = utterance_start - context.size / SAMPLE_RATE
-        transcript = self._transcriber.transcribe(audio, options or self.options.transcribe)
+        attempt = self._current_prompt(options or self.options.transcribe)
+        transcript = self._transcriber.transcribe(audio, attempt)
         words: list[Word] = []
         for seg in transcript.segments:
             seg_words = seg.words or ((Word(seg.start, seg.end, seg.text, 1.0),) if seg.text else ())
@@ -320,13 +364,26 @@ class LiveCaptionSession:
                     words.append(replace(w, start=w.start + offset, end=w.end + offset))
         return words
 
+    def _current_prompt(self, options: TranscribeOptions) -> TranscribeOptions:
+        """``options`` with the caller's current prompt, where it has one (see ``__init__``)."""
+        if self._prompt is None or options is self.options.retry_transcribe:
+            return options
+        prompt = self._prompt()
+        return options if prompt is None else replace(options, initial_prompt=prompt)
+
     def _final_words(self, start: float, end: float) -> list[Word]:
-        """Words of a final (or early final) over buffer seconds [start, end), retried once with
-        ``retry_transcribe`` when the first attempt is empty on enough speech."""
+        """Words of a final (or early final) over buffer seconds [start, end); when the first
+        attempt is empty on enough speech, tried again with ``retry_transcribe``, then with audio
+        context (see the module docstring)."""
+        opts = self.options
         words = self._words(start, end)
-        if not words and end - start >= self.options.retry_min_s:
-            words = self._words(start, end, self.options.retry_transcribe)
-            log.debug("empty transcription of %.2f s of speech retried: %d words", end - start, len(words))
+        if words or end - start < opts.retry_min_s:
+            return words
+        if opts.retry_transcribe != opts.transcribe:
+            words = self._words(start, end, opts.retry_transcribe)
+        if not words and opts.context_retry_s > 0:
+            words = self._words(start, end, opts.context_retry_transcribe, opts.context_retry_s)
+        log.debug("empty transcription of %.2f s of speech retried: %d words", end - start, len(words))
         return words
 
     def _voice(self, audio: np.ndarray) -> np.ndarray | None:

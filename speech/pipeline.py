@@ -197,11 +197,20 @@ class CaptionPipeline:
         return self.diarizer.embed_voice(speech)
 
     def live_session(
-        self, options: LiveOptions | None = None, enrolled: Mapping[str, np.ndarray] | None = None
+        self,
+        options: LiveOptions | None = None,
+        enrolled: Mapping[str, np.ndarray] | None = None,
+        prompt: Callable[[], str | None] | None = None,
     ) -> LiveCaptionSession:
-        """A new live caption session sharing this pipeline's models (one per audio stream)."""
+        """A new live caption session sharing this pipeline's models (one per audio stream);
+        ``prompt``: see :class:`LiveCaptionSession`."""
         return LiveCaptionSession(
-            self.transcriber, self.diarizer.embedding, options, enrolled, turns=self.speaker_changes()
+            self.transcriber,
+            self.diarizer.embedding,
+            options,
+            enrolled,
+            turns=self.speaker_changes(),
+            prompt=prompt,
         )
 
     def speaker_changes(self) -> SpeakerChangeDetector:

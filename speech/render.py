@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from speech.domain import Caption, Turn
+from speech.text import join_texts
 
 FORMATS = ("srt", "vtt", "json", "rttm", "text")
 
@@ -89,7 +90,7 @@ def to_json(
         if cue.speaker:
             speakers.setdefault(cue.speaker, None)
     doc = {
-        "text": "".join(c.text for c in captions),
+        "text": join_texts(c.text for c in captions),
         "language": language,
         "duration": None if duration_s is None else round(duration_s, 3),
         "speakers": list(speakers),
@@ -119,7 +120,7 @@ def to_text(captions: Sequence[Caption], *, speakers: bool = False) -> str:
     lines: list[tuple[str | None, str]] = []
     for cue in captions:
         if lines and lines[-1][0] == cue.speaker:
-            lines[-1] = (cue.speaker, lines[-1][1] + _one_line(cue.text))
+            lines[-1] = (cue.speaker, join_texts([lines[-1][1], _one_line(cue.text)]))
         else:
             lines.append((cue.speaker, _one_line(cue.text)))
     return "".join((f"{spk}：{text}" if spk else text) + "\n" for spk, text in lines)

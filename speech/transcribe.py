@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from speech.domain import SAMPLE_RATE, Segment, Word
-from speech.errors import ModelLoadError
+from speech.errors import ModelLoadError, UnsupportedLanguageError
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,9 @@ class TranscribeOptions:
     0.38-0.44), so 1 is the default. Audio that never falls back is not affected.
     ``max_tokens_per_s``: for clips shorter than Whisper's 30 s window, caps the tokens decoded
     at this many per second of audio (+8), so a hallucinated loop ends quickly; ``None`` = no cap.
+    ``no_repeat_ngram_size``: forbids repeating any n-gram of this many tokens (0: off); a
+    hallucinated loop then cannot form (live retries use 3; real speech repeats phrases, so the
+    first attempt leaves it off).
     ``fit_encoder_window``: for clips shorter than 30 s, run Whisper's encoder over a window fitted
     to the clip (:func:`fitted_encoder_frames`) instead of the zero-padded 30 s window. The
     encoder's cost grows faster than linearly with its window (0.85 s for 30 s, 0.11 s for 10 s on
@@ -89,6 +92,27 @@ class TranscribeOptions:
     max_tokens_per_s: float | None = None
     fit_encoder_window: bool = False
     min_encoder_window_s: int = ENCODER_MIN_WINDOW_S
+    no_repeat_ngram_size: int = 0
+
+    def __post_init__(self) -> None:
+        check_language(self.language)
+
+
+@lru_cache(maxsize=1)
+def whisper_languages() -> frozenset[str]:
+    """The language codes Whisper knows (ISO 639-1 plus ``yue``, ``haw``, ...)."""
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    return frozenset(_LANGUAGE_CODES)
+
+
+def check_language(language: str | None) -> None:
+    """Raise :class:`UnsupportedLanguageError` unless ``language`` is ``None`` (detect) or a code
+    Whisper knows (faster-whisper would fail deep inside the first transcription instead)."""
+    if language is not None and language not in whisper_languages():
+        raise UnsupportedLanguageError(
+            f"unknown language {language!r}: use a code Whisper knows (zh, en, ja, ko, yue, ...) or auto"
+        )
 
 
 @dataclass(frozen=True)
@@ -268,6 +292,7 @@ class Transcriber:
             temperature=list(opts.temperatures),
             best_of=opts.best_of,
             max_new_tokens=max_new_tokens,
+            no_repeat_ngram_size=opts.no_repeat_ngram_size,
         )
         segments: list[Segment] = []
         for raw in raw_segments:  # the generator does the decoding as it is consumed

@@ -80,3 +80,8 @@ def test_transcribe_writes_srt_and_rttm(
     assert no_diarize.exit_code == 2 and "--diarize" in no_diarize.output
     corrupt = runner.invoke(app, ["transcribe", str(AUDIO / "corrupt.mp3")])
     assert corrupt.exit_code == 1 and "corrupt.mp3" in corrupt.output
+
+
+def test_transcribe_refuses_an_unknown_language_before_loading_models(env: Path) -> None:
+    result = runner.invoke(app, ["transcribe", str(AUDIO / "short.wav"), "--language", "xx"])
+    assert result.exit_code == 2 and "unknown language 'xx'" in result.output

@@ -120,6 +120,10 @@ def test_bad_audio_gets_clear_errors_and_silence_gets_no_captions(app: Any) -> N
         "/v1/transcriptions", headers=AUTH, files=upload("short.wav"), data={"response_format": "docx"}
     )
     assert bad_format.status_code == 422
+    bad_language = client.post(
+        "/v1/transcriptions", headers=AUTH, files=upload("short.wav"), data={"language": "klingon"}
+    )
+    assert bad_language.status_code == 422 and "unknown language 'klingon'" in bad_language.json()["detail"]
 
 
 def test_upload_over_the_audio_limit_is_413_before_any_model_loads() -> None:
@@ -192,8 +196,30 @@ def test_bad_frames_and_formats_close_only_that_stream(app: Any) -> None:
     ):
         ws.receive_json()
     assert unknown.value.code == 4404
+    with (
+        pytest.raises(WebSocketDisconnect) as language,
+        client.websocket_connect("/v1/rooms/live2/audio?language=xx", headers=AUTH) as ws,
+    ):
+        ws.receive_json()
+    assert language.value.code == 4400 and "unknown language 'xx'" in (language.value.reason or "")
     # The room is still usable afterwards: a fresh stream opens and ends cleanly.
     with client.websocket_connect("/v1/rooms/live2/audio", headers=AUTH) as ws:
         ws.send_bytes(b"\x00\x00" * 1600)
         ws.send_json({"type": "end"})
         assert ws.receive_json()["type"] == "end"
+
+
+def test_live_captions_are_prompted_with_the_product_on_stage() -> None:
+    from assistant.service.routes.audio_ws import stage_prompt
+
+    with service(demo=True) as (client, services, _):
+        prompt = stage_prompt(services, "demo")
+        client.put("/v1/rooms/demo/stage", headers=AUTH, json={"product_id": None})
+        assert prompt() is None  # nothing on stage: Whisper's default prompt
+        client.put("/v1/rooms/demo/stage", headers=AUTH, json={"product_id": "MZ01"})
+        on_stage = prompt()
+        assert on_stage is not None and "澜序 修护精华液" in on_stage and "小黑瓶" in on_stage
+        assert "xhp" not in on_stage  # pinyin initials are for typing, not for speech
+        assert "雾屿" not in on_stage  # only the product on stage, not the catalog
+        client.put("/v1/rooms/demo/stage", headers=AUTH, json={"product_id": "HJ08"})
+        assert prompt() != on_stage

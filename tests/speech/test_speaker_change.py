@@ -30,6 +30,12 @@ def test_handover_with_overlap_is_found() -> None:
     assert change.next_start_s == pytest.approx(3.6, abs=STEP_S)
 
 
+def test_a_quick_reply_is_a_turn_of_its_own() -> None:
+    # "Hello?" (0.6 s) and the other side answering at once, as on a phone call
+    change = turn_change(_activity((0, 0.0, 0.6), (1, 0.8, 3.0), seconds=3.0), STEP_S, TurnChangeOptions())
+    assert change is not None and change.end_s == pytest.approx(0.6, abs=STEP_S)
+
+
 def test_handover_after_a_short_gap_is_found() -> None:
     change = turn_change(_activity((2, 0.5, 3.0), (0, 3.4, 4.6), seconds=4.6), STEP_S, TurnChangeOptions())
     assert change is not None and change.end_s == pytest.approx(3.0, abs=STEP_S)
@@ -41,7 +47,7 @@ def test_handover_after_a_short_gap_is_found() -> None:
         ([(0, 0.0, 2.0), (0, 2.3, 5.0)], "one speaker with a pause is not a handover"),
         ([(0, 0.0, 4.0), (1, 4.7, 5.0)], "the new speaker has talked only 0.3 s (under min_new_s)"),
         ([(0, 0.0, 4.8), (1, 3.6, 5.0)], "the first speaker stopped only 0.2 s ago (under min_silence_s)"),
-        ([(0, 0.0, 0.6), (1, 0.8, 5.0)], "the first turn is 0.6 s (under min_turn_s)"),
+        ([(0, 0.0, 0.4), (1, 0.6, 5.0)], "the first turn is 0.4 s (under min_turn_s)"),
         ([(0, 0.0, 2.0), (1, 3.5, 5.0)], "a 1.5 s gap is the VAD's to end, not a handover"),
         ([(0, 0.0, 5.0), (1, 1.0, 2.0)], "a backchannel inside a turn, with the first speaker still talking"),
         ([(0, 0.0, 3.0)], "nobody is talking at the end"),

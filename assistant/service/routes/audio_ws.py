@@ -8,8 +8,12 @@ Framing (documented for encoders):
   ``{"type": "end"}`` (end of stream: pending speech is finalised, then ``{"type": "end"}`` and a
   normal close).
 Server -> client: ``{"type": "caption", "kind": "partial"|"final", "speaker", "text", "start", "end",
-"at"}``; the same captions go to the room's ``/ws`` subscribers. Close codes: 4401 bad key, 4404
-unknown room, 4400 bad frame or wrong audio format (the reason says which), 4409 a stream is
+"at"}``; the same captions go to the room's ``/ws`` subscribers. Query: ``language`` (``zh`` by
+default, another Whisper language code, or ``auto``). While a product is on stage, its name and
+Chinese aliases are Whisper's prompt, so the product the host presents comes out spelled as in the
+catalog (the whole catalog's names, most of them not on stage, made Whisper echo them into
+captions). Close codes: 4401 bad key, 4404
+unknown room, 4400 bad frame, wrong audio format or unknown language (the reason says which), 4409 a stream is
 already open for the room, 4503 the speech worker cannot keep up (queue full), 1011 internal error.
 """
 
@@ -18,16 +22,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from assistant.live_audio import CaptionMessage, LiveAudioStream
+from assistant.rooms import RoomError
 from assistant.service.routes.sockets import room_socket_services
 from assistant.service.wiring import Services
+from knowledge.errors import KnowledgeError
 from speech.domain import SAMPLE_RATE
-from speech.live import CaptionEvent
+from speech.errors import UnsupportedLanguageError
+from speech.live import CaptionEvent, LiveOptions
+from speech.text import is_wide
+from speech.transcribe import build_prompt
 
 router = APIRouter(tags=["captions"])
 
@@ -46,18 +55,51 @@ async def room_audio(websocket: WebSocket, room_id: str) -> None:
     if room_id in streams:
         await websocket.close(code=CLOSE_BUSY_ROOM, reason="an audio stream is already open for this room")
         return
+    try:
+        options = _live_options(services, room_id, websocket.query_params.get("language", "zh"))
+    except UnsupportedLanguageError as exc:
+        await websocket.close(code=CLOSE_BAD_FRAME, reason=str(exc)[:120])
+        return
     streams.add(room_id)
     try:
         await websocket.accept()
-        await _serve(websocket, services, room_id)
+        await _serve(websocket, services, room_id, options)
     finally:
         streams.discard(room_id)
 
 
-async def _serve(websocket: WebSocket, services: Services, room_id: str) -> None:
+def _live_options(services: Services, room_id: str, language: str) -> LiveOptions:
+    """Live options for the room's language (``auto``: detected per utterance)."""
+    services.live.get(room_id)  # an unknown room fails here, before the socket is accepted
+    return LiveOptions().for_room(None if language == "auto" else language)
+
+
+def stage_prompt(services: Services, room_id: str) -> Callable[[], str | None]:
+    """A prompt provider for the room's live captions: the name and Chinese aliases of the product
+    on stage now (built once per product), ``None`` while nothing is on stage."""
+    built: dict[str, str] = {}
+
+    def prompt() -> str | None:
+        try:
+            room = services.live.get(room_id)
+            product_id = room.stage_at(services.clock())
+            if product_id is None:
+                return None
+            if product_id not in built:
+                product = services.catalogs.product(room.catalog_id, product_id)
+                names = [product.name, *(a for a in product.aliases if any(is_wide(c) for c in a))]
+                built[product_id] = build_prompt(names)
+            return built[product_id]
+        except (RoomError, KnowledgeError):
+            return None  # the room or the product went away mid-stream: the default prompt
+
+    return prompt
+
+
+async def _serve(websocket: WebSocket, services: Services, room_id: str, options: LiveOptions) -> None:
     loop = asyncio.get_running_loop()
     outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-    stream = await asyncio.to_thread(_open_stream, services, room_id, loop, outbox)
+    stream = await asyncio.to_thread(_open_stream, services, room_id, options, loop, outbox)
     sender = asyncio.create_task(_send_all(websocket, outbox))
     try:
         while True:
@@ -122,11 +164,17 @@ async def _handle(message: MutableMapping[str, Any], stream: LiveAudioStream, we
 
 
 def _open_stream(
-    services: Services, room_id: str, loop: asyncio.AbstractEventLoop, outbox: asyncio.Queue[dict[str, Any]]
+    services: Services,
+    room_id: str,
+    options: LiveOptions,
+    loop: asyncio.AbstractEventLoop,
+    outbox: asyncio.Queue[dict[str, Any]],
 ) -> LiveAudioStream:
     """Load the models (first use), then start the room's stream worker."""
     pipeline = services.captions.pipeline()
-    session = pipeline.live_session(enrolled=services.captions.voiceprints(room_id))
+    session = pipeline.live_session(
+        options, enrolled=services.captions.voiceprints(room_id), prompt=stage_prompt(services, room_id)
+    )
     started = services.clock()
     metrics = services.metrics
 
