@@ -450,13 +450,17 @@ class LiveCaptionSession:
 
     def _label(self, vec: np.ndarray | None) -> str:
         """Speaker of an utterance from its voice: enrolled name, a known voice, or a new
-        SPEAKER_xx; an utterance too short to embed (``None``) takes the previous speaker."""
+        SPEAKER_xx; an utterance too short to embed (``None``) takes the previous speaker (the
+        first such utterance of a stream gets a label that the next new voice then takes)."""
         if vec is None:
             return self._last_speaker or self._new_label()
         speaker = _best(vec, self._enrolled, self.options.naming_threshold)
         if speaker is None:
             unnamed = {k: v for k, v in self._centroids.items() if k not in self._enrolled}
-            speaker = _best(vec, unnamed, self.options.speaker_threshold) or self._new_label()
+            # a label made for an utterance too short to embed (the stream's first words) takes
+            # the first new voice, rather than staying a speaker nobody else can ever match
+            voiceless = next((k for k, v in unnamed.items() if v.size == 0), None)
+            speaker = _best(vec, unnamed, self.options.speaker_threshold) or voiceless or self._new_label()
         n = self._counts.get(speaker, 0)
         old = self._centroids.get(speaker)
         if old is None or old.size != vec.size:  # enrolled name, or a label made without a voice

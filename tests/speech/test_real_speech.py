@@ -48,6 +48,7 @@ def test_the_call_streamed_live_gives_the_batch_captions(pipeline: Any, batch: A
     assert wer(batch.text, live_text) < 0.4
     assert wer(sample.text, live_text) < 0.4
     live_turns = [Turn(c.start, c.end, c.speaker or "?") for c in session.finals]
-    # two voices; a first "Hello" too short to embed gets a label of its own (no voice to match)
-    assert len({t.speaker for t in live_turns if t.end - t.start >= 1.0}) == 2
+    # two voices, two labels: the first "Hello" is too short to embed, and its label is taken
+    # by the first voice heard after it (not left as a third speaker nobody matches)
+    assert len({t.speaker for t in live_turns}) == 2
     assert speaker_accuracy(sample.turns, session.finals, optimal_mapping(sample.turns, live_turns)) > 0.85
