@@ -149,7 +149,8 @@ class LiveOptions:
         with ``prompt`` (e.g. :func:`speech.transcribe.build_prompt` of the room's catalog, so
         product names come out spelled as in the catalog) as the initial prompt of every attempt
         but the neutral-prompt retry; ``None`` keeps the default prompt (Mandarin) or none. The
-        retry's Chinese prompt is dropped for other languages (the retry is then skipped)."""
+        retry's Chinese prompt is dropped for other languages (that retry then differs from the first
+        attempt only by its ban on repeated 3-grams; a retry identical to the first is skipped)."""
         mandarin = language in ("zh", None)
 
         def adapt(options: TranscribeOptions, initial_prompt: str | None) -> TranscribeOptions:
