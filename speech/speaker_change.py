@@ -49,13 +49,17 @@ class TurnChangeOptions:
     several quick turns went out as one caption under one speaker, p95 latency 5.0 s vs 3.3 s).
     ``max_gap_s``: the current speaker must start no later than this after the earlier one
     stopped (a longer gap is the VAD's job). ``fill_gap_s``: silences this short inside one
-    speaker's activity are filled first (the model often leaves a frame or two between words)."""
+    speaker's activity are filled first (the model often leaves a frame or two between words).
+    ``end_slack_s``: a speaker whose last run ends this close to the end of the clip is still
+    the current one (a live check made when the speech stops, at a pause or at the end of an
+    utterance, ends on 0.2-0.3 s of silence: the pause and the VAD's padding)."""
 
     min_silence_s: float = 0.3
     min_new_s: float = 0.5
     min_turn_s: float = 0.5
     max_gap_s: float = 1.0
     fill_gap_s: float = 0.25
+    end_slack_s: float = 0.4
 
 
 class SpeakerChangeDetector:
@@ -106,9 +110,10 @@ class SpeakerChangeDetector:
 def turn_change(active: np.ndarray, step_s: float, options: TurnChangeOptions) -> TurnChange | None:
     """The handover in a ``(frames, speakers)`` activity matrix with frames ``step_s`` apart.
 
-    The current speaker is the one talking in the last frame with the longest run so far; the
-    earlier speaker is another who talked for at least ``min_turn_s`` before the current run
-    started and stopped ``min_silence_s`` or more before the end; their handover is returned.
+    The current speaker is the one talking in the last frames (``end_slack_s``) with the longest
+    run so far; the earlier speaker is another who talked for at least ``min_turn_s`` before the
+    current run started and stopped ``min_silence_s`` or more before the end; their handover is
+    returned.
     """
     n_frames = active.shape[0]
     if n_frames == 0:
@@ -116,7 +121,8 @@ def turn_change(active: np.ndarray, step_s: float, options: TurnChangeOptions) -
     fill = int(options.fill_gap_s / step_s) if step_s > 0 else 0
     active = np.stack([_fill_gaps(active[:, k], fill) for k in range(active.shape[1])], axis=1)
     runs = {k: _last_run(active[:, k]) for k in range(active.shape[1])}
-    talking = [(k, run) for k, run in runs.items() if run is not None and run[1] == n_frames]
+    slack = int(options.end_slack_s / step_s) if step_s > 0 else 0
+    talking = [(k, run) for k, run in runs.items() if run is not None and run[1] >= n_frames - slack]
     if not talking:
         return None
     current, (new_start, _) = max(talking, key=lambda item: item[1][1] - item[1][0])

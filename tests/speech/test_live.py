@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -54,15 +55,18 @@ def test_silence_streams_without_captions(audio_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_partials_then_a_final(pipeline: Any, audio_dir: Path, reference: dict[str, Any]) -> None:
-    u02 = reference["utterances"][1]  # the host: 今天给大家介绍云朵保温杯。
-    audio = decode_audio(audio_dir / "dialogue.flac")[int(4.7 * 16000) : int(9.9 * 16000)]
+    # the host's first sentence: 大家好，欢迎来到直播间。 (0.5-4.38 s). Not 今天给大家介绍云朵保温杯。:
+    # Whisper base int8 hears that one alone as 天天给大压压压... on some CPUs (its int8 kernels
+    # differ by instruction set) and right on others
+    u01 = reference["utterances"][0]
+    audio = decode_audio(audio_dir / "dialogue.flac")[: int(4.98 * 16000)]
     session = pipeline.live_session()
     events = _stream(session, _pcm(audio), behind=False)
     kinds = [e.kind for e in events]
     # partials of a half-spoken sentence can be dropped as hallucinations; at least one survives
     assert kinds.count("partial") >= 1 and kinds[-1] == "final"
     final_text = "".join(e.caption.text for e in events if e.kind == "final")
-    assert cer(u02["text"], final_text) < 0.6
+    assert cer(u01["text"], final_text) < 0.6
     # the early final, transcribed when the host paused, is shown as the last partial ...
     partials = [e for e in events if e.kind == "partial"]
     assert partials[-1].caption.text == final_text
@@ -185,6 +189,35 @@ class RecordingTranscriber(Transcriber):
         opts = options or TranscribeOptions()
         self.calls.append((opts.initial_prompt, opts.beam_size, audio.size / 16000, bool(result.segments)))
         return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pause_s", [0.2, 0.0])
+def test_a_handover_is_looked_for_when_the_speech_stops_before_whisper_hears_both_speakers(
+    pipeline: Any, model_dir: Path, audio_dir: Path, reference: dict[str, Any], pause_s: float
+) -> None:
+    # 有黑色和白色两种颜色。(host) / 好的，我现在就下单。(guest, from 35.55 s, over the host's end),
+    # then silence. Regular checks are set too rare to run in this clip: the one made when the
+    # guest stops (at the pause before the early final, or when the region closes) finds the
+    # handover, so no Whisper call hears the host and the guest as one utterance (Whisper drops
+    # such a mix, and retries cost ~1.7 s of CPU) and each gets a caption of their own
+    host, guest = reference["utterances"][7], reference["utterances"][8]
+    offset = 31.8
+    audio = decode_audio(audio_dir / "dialogue.flac")[int(offset * 16000) : int(39.6 * 16000)]
+    transcriber = RecordingTranscriber(model_dir / "whisper-base")
+    options = LiveOptions(partial_interval_s=60.0, turn_check_interval_s=10.0, pause_s=pause_s)
+    turns = pipeline.speaker_changes()
+    session = LiveCaptionSession(transcriber, pipeline.diarizer.embedding, options, turns=turns)
+    finals = [e.caption for e in _stream(session, _pcm(audio), behind=False) if e.kind == "final"]
+    longest_turn_s = max(guest["end"] - guest["start"], guest["start"] - offset) + 0.3
+    assert transcriber.calls and all(seconds <= longest_turn_s for _, _, seconds, _ in transcriber.calls)
+    assert [c.speaker for c in finals][:1] == ["SPEAKER_00"] and len({c.speaker for c in finals}) == 2
+    assert finals[0].end + offset < guest["start"] + 0.3 < host["end"]
+    # without checks the two are one utterance: one Whisper call over both
+    transcriber.calls.clear()
+    no_checks = LiveCaptionSession(transcriber, None, replace(options, turn_check_interval_s=0.0))
+    _stream(no_checks, _pcm(audio), behind=False)
+    assert max(seconds for _, _, seconds, _ in transcriber.calls) > longest_turn_s
 
 
 @pytest.mark.slow

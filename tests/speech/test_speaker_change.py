@@ -41,6 +41,16 @@ def test_handover_after_a_short_gap_is_found() -> None:
     assert change is not None and change.end_s == pytest.approx(3.0, abs=STEP_S)
 
 
+def test_a_reply_that_just_paused_is_still_the_current_speaker() -> None:
+    # a check made at a pause ends on silence: the reply stopped 0.3 s before the end
+    runs = ((0, 0.0, 3.0), (1, 2.8, 4.2))
+    change = turn_change(_activity(*runs, seconds=4.5), STEP_S, TurnChangeOptions())
+    assert change is not None and change.end_s == pytest.approx(3.0, abs=STEP_S)
+    no_slack = TurnChangeOptions(end_slack_s=0.0)
+    assert turn_change(_activity(*runs, seconds=4.5), STEP_S, no_slack) is None
+    assert turn_change(_activity(*runs, seconds=5.0), STEP_S, TurnChangeOptions()) is None  # 0.8 s ago
+
+
 @pytest.mark.parametrize(
     ("runs", "why"),
     [
