@@ -6,9 +6,12 @@ is also passed through OpenCC ``t2s`` (which guarantees it). Product and brand n
 room's catalog go into the prompt (:func:`build_prompt`) so they come out spelled as in the
 catalog.
 
-Whisper invents text on silence and noise; three guards keep that out of captions: the caller
-runs VAD first (and ``vad_filter`` stays on), segments that Whisper itself scores as "no speech"
-with a low log-probability are dropped, and a segment that merely repeats the prompt is dropped.
+Whisper invents text on silence and noise; guards keep that out of captions: the caller runs VAD
+first (and ``vad_filter`` stays on), segments that Whisper itself scores as "no speech" with a
+low log-probability are dropped, so are loops and a segment that merely repeats the prompt, and,
+when the language is fixed to Chinese, a sentence written in Latin letters (Whisper base answers
+speech it cannot make out with an English sentence: 有没有黑色的 -> "You may you may suffer."),
+unless its words are in the prompt (catalog names such as "iPhone 15 Pro").
 """
 
 from __future__ import annotations
@@ -306,12 +309,35 @@ class Transcriber:
 
 
 def _is_hallucination(raw: Any, prompt: str | None, opts: TranscribeOptions) -> bool:
-    """Non-speech by Whisper's own scores, a repetition loop, or an echo of the prompt."""
+    """Non-speech by Whisper's own scores, a repetition loop, an echo of the prompt, or a sentence
+    in the wrong script."""
     if raw.no_speech_prob > opts.no_speech_threshold and raw.avg_logprob < opts.log_prob_threshold:
         return True
     if raw.compression_ratio > opts.compression_ratio_threshold or _is_loop(raw.text):
         return True
+    if opts.language in HAN_LANGUAGES and is_wrong_script(raw.text, prompt):
+        return True
     return bool(prompt) and _only_prompt(raw.text, prompt or "")
+
+
+HAN_LANGUAGES = frozenset({"zh", "yue"})
+"""Languages written in Chinese characters: a segment of theirs in Latin letters is suspect."""
+WRONG_SCRIPT_MIN_WORDS = 3
+"""Latin words (not in the prompt) that make a segment without Chinese characters a sentence in
+the wrong script: "OK", "yes" or "SK-II" alone are fine."""
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+def is_wrong_script(text: str, prompt: str | None) -> bool:
+    """Whether ``text``, transcribed as Chinese, is a sentence in Latin letters: no Chinese
+    character and at least :data:`WRONG_SCRIPT_MIN_WORDS` Latin words that the prompt does not
+    hold (a catalog prompt names the brands and models the host may say in English)."""
+    if _HAN.search(text):
+        return False
+    known = {w.lower() for w in _LATIN_WORD.findall(prompt or "")}
+    foreign = [w for w in _LATIN_WORD.findall(text) if w.lower() not in known]
+    return len(foreign) >= WRONG_SCRIPT_MIN_WORDS
 
 
 _LOOP = re.compile(r"(.{1,4}?)\1{3,}")
