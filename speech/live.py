@@ -22,9 +22,10 @@ A :class:`LiveCaptionSession` keeps the audio of the utterance in progress. Ever
   last ``turn_window_s`` of the region (:mod:`speech.speaker_change`) and, at a handover, the
   first speaker's part becomes a final at once and the rest goes on from the new speaker's start;
 - a final whose Whisper result is empty (every segment dropped as an echo of the prompt, a loop,
-  non-speech or an English sentence for Mandarin speech, see :mod:`speech.transcribe`) although the VAD heard at least ``retry_min_s`` of speech is transcribed once
-  more with ``retry_transcribe`` (a neutral prompt: Whisper sometimes repeats the default
-  prompt instead of a short utterance), so a question is not lost from the captions; when that
+  non-speech or an English sentence for Mandarin speech, see :mod:`speech.transcribe`) although
+  the VAD heard at least ``retry_min_s`` of speech is transcribed once more with
+  ``retry_transcribe`` (a neutral prompt: Whisper sometimes repeats the default prompt instead of
+  a short utterance), so a question is not lost from the captions; when that
   is empty too, a last attempt decodes it as the batch pipeline would, with beam search and
   ``context_retry_s`` of the audio before it (Whisper hears a short utterance alone very
   differently from one inside a longer window; words of the context are discarded).
