@@ -11,7 +11,8 @@ first (and ``vad_filter`` stays on), segments that Whisper itself scores as "no 
 low log-probability are dropped, so are loops and a segment that merely repeats the prompt, and,
 when the language is fixed to Chinese, a sentence written in Latin letters (Whisper base answers
 speech it cannot make out with an English sentence: 有没有黑色的 -> "You may you may suffer."),
-unless its words are in the prompt (catalog names such as "iPhone 15 Pro").
+unless its words are in the prompt (catalog names such as "iPhone 15 Pro"). A room where English
+is spoken too (a foreign guest) sets the language to auto (``None``), which leaves the guard off.
 """
 
 from __future__ import annotations
