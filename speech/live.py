@@ -224,6 +224,7 @@ class LiveCaptionSession:
         self._turns = turns
         self._last_turn_check = 0
         self._last_cut_s = 0.0  # stream time (s) where the last handover cut ended a final
+        self._turn_starts: list[float] = []  # stream times (s) where the last cuts' next speakers start
         self._enrolled = {k: normalise(np.asarray(v, np.float32)) for k, v in (enrolled or {}).items()}
         self._centroids: dict[str, np.ndarray] = {}
         self._counts: dict[str, int] = {}
@@ -234,6 +235,7 @@ class LiveCaptionSession:
         self._last_analysis = 0
         self._last_partial = 0
         self._last_speaker: str | None = None
+        self._heard: dict[str, int] = {}  # speaker -> number of the last final labelled theirs
         self._early: _EarlyFinal | None = None
         self._finished = False
         self._lock = threading.Lock()
@@ -354,7 +356,9 @@ class LiveCaptionSession:
         if first_end - start < opts.turn_change.min_turn_s or self._abs(first_end) <= self._last_cut_s + pad:
             return None  # nothing left of the first turn, or the part the last cut already ended
         self._last_cut_s = self._abs(first_end)
-        return first_end, max(start, low + change.next_start_s - pad)
+        rest = max(start, low + change.next_start_s - pad)
+        self._turn_starts = [*self._turn_starts[-1:], self._abs(rest)]
+        return first_end, rest
 
     def _closed_region(self, start: float, end: float) -> list[CaptionEvent]:
         """Finals of the finished region [start, end): one utterance, or two when a handover that
@@ -485,25 +489,39 @@ class LiveCaptionSession:
             words = self._final_words(start, end)
             voice = self._voice(self._slice(start, end)) if words else None
         self._last_partial = self._total
+        after_handover = any(
+            abs(self._abs(start) - t) <= _EarlyFinal.TOLERANCE_S * 2 for t in self._turn_starts
+        )
         if not words:
             return []
-        speaker = self._label(voice)
+        speaker = self._label(voice, after_handover=after_handover)
         cues = build_captions([replace(w, speaker=speaker) for w in words], self.options.cues)
         self.finals.extend(cues)
         return [CaptionEvent("final", c, self.audio_s) for c in cues]
 
-    def _label(self, vec: np.ndarray | None) -> str:
+    def _label(self, vec: np.ndarray | None, *, after_handover: bool = False) -> str:
         """Speaker of an utterance from its voice: enrolled name, a known voice, or a new
         SPEAKER_xx; an utterance too short to embed (``None``) takes the previous speaker (the
-        first such utterance of a stream gets a label that the next new voice then takes)."""
+        first such utterance of a stream gets a label that the next new voice then takes).
+
+        ``after_handover``: the utterance starts where the speaker-change check saw another
+        speaker take over, so it is not the previous speaker's: too short to embed, it takes the
+        last other speaker heard (a new label when there is none), and a label made without a
+        voice that belongs to the previous speaker is not the one its voice adopts."""
+        previous = self._last_speaker if after_handover else None
         if vec is None:
-            return self._last_speaker or self._new_label()
+            if previous is None:
+                return self._last_speaker or self._new_label()
+            others = [k for k in self._heard if k != previous]
+            if not others:
+                return self._new_label()
+            return self._mark(max(others, key=self._heard.__getitem__))
         speaker = _best(vec, self._enrolled, self.options.naming_threshold)
         if speaker is None:
             unnamed = {k: v for k, v in self._centroids.items() if k not in self._enrolled}
             # a label made for an utterance too short to embed (the stream's first words) takes
             # the first new voice, rather than staying a speaker nobody else can ever match
-            voiceless = next((k for k, v in unnamed.items() if v.size == 0), None)
+            voiceless = next((k for k, v in unnamed.items() if v.size == 0 and k != previous), None)
             speaker = _best(vec, unnamed, self.options.speaker_threshold) or voiceless or self._new_label()
         n = self._counts.get(speaker, 0)
         old = self._centroids.get(speaker)
@@ -511,14 +529,18 @@ class LiveCaptionSession:
             old, n = np.zeros_like(vec), 0
         self._centroids[speaker] = normalise(old * n + vec)
         self._counts[speaker] = n + 1
+        return self._mark(speaker)
+
+    def _mark(self, speaker: str) -> str:
+        """Record ``speaker`` as the one heard last; returns it."""
+        self._heard[speaker] = max(self._heard.values(), default=0) + 1
         self._last_speaker = speaker
         return speaker
 
     def _new_label(self) -> str:
         label = f"SPEAKER_{sum(1 for k in self._centroids if k.startswith('SPEAKER_')):02d}"
         self._centroids.setdefault(label, np.zeros(0, np.float32))
-        self._last_speaker = label
-        return label
+        return self._mark(label)
 
 
 def _best(vec: np.ndarray, refs: Mapping[str, np.ndarray], threshold: float) -> str | None:

@@ -2,7 +2,8 @@
 
 The synthetic Mandarin dialogue flatters live captioning (clean voices, clear pauses); this call
 has quick turns, one-word replies and a quiet far end. Measured (benchmarks/README.md): batch WER
-0.19, DER 0.07; live finals WER 0.23-0.28, 0.24 from the batch text, speaker accuracy 0.95.
+0.19-0.21, DER 0.07; live finals WER 0.27-0.31, 0.24-0.28 from the batch text, speaker accuracy
+0.99 (batch: 0.99).
 """
 
 from __future__ import annotations
@@ -51,4 +52,6 @@ def test_the_call_streamed_live_gives_the_batch_captions(pipeline: Any, batch: A
     # two voices, two labels: the first "Hello" is too short to embed, and its label is taken
     # by the first voice heard after it (not left as a third speaker nobody matches)
     assert len({t.speaker for t in live_turns}) == 2
-    assert speaker_accuracy(sample.turns, session.finals, optimal_mapping(sample.turns, live_turns)) > 0.85
+    # the quick replies ("Hello?", "Neither did I.") are too short to embed: cut off at a
+    # handover, they take the other voice, not the one that just stopped (0.91 before, 0.99 now)
+    assert speaker_accuracy(sample.turns, session.finals, optimal_mapping(sample.turns, live_turns)) > 0.95
