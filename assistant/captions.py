@@ -10,7 +10,7 @@ deleted; they are never written to disk.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,8 +19,10 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from assistant.state.interfaces import CaptionLogs
 from speech.domain import Caption, CaptionResult
-from speech.transcribe import TranscribeOptions, build_prompt
+from speech.text import join_texts
+from speech.transcribe import TranscribeOptions
 
 T = TypeVar("T")
 MAX_CAPTIONS_PER_ROOM = 20_000
@@ -60,10 +62,81 @@ class RoomCaptions:
 PipelineFactory = Callable[[], Any]  # returns a speech.pipeline.CaptionPipeline
 
 
+@dataclass(frozen=True, slots=True)
+class ServedModel:
+    """A speech model this service transcribes with, as ``GET /v1/models`` lists it."""
+
+    id: str
+    created: int  # Unix time of the model's release
+    owned_by: str
+
+
+DEFAULT_MODEL = ServedModel("whisper-base", 1663718400, "liveshop")  # Whisper, 2022-09-21
+SERVED_MODELS: tuple[ServedModel, ...] = (DEFAULT_MODEL,)
+MODEL_ALIASES = {"whisper-1": DEFAULT_MODEL.id}
+"""Names OpenAI clients send by habit, answered by our default model (as OpenAI-compatible servers
+do): ``whisper-1`` is OpenAI's name for its hosted Whisper."""
+
+
+class UnknownModelError(CaptionsError):
+    """A transcription asked for a model this service does not serve."""
+
+
+def resolve_model(name: str | None) -> ServedModel:
+    """The served model called ``name`` (an id, an alias, or ``None`` for the default)."""
+    wanted = MODEL_ALIASES.get(name or "", name or DEFAULT_MODEL.id)
+    for model in SERVED_MODELS:
+        if model.id == wanted:
+            return model
+    served = ", ".join(m.id for m in SERVED_MODELS)
+    aliases = ", ".join(f"{alias} (= {target})" for alias, target in MODEL_ALIASES.items())
+    raise UnknownModelError(f"unknown model {name!r}: available models are {served}; aliases: {aliases}")
+
+
+FALLBACK_TEMPERATURES = TranscribeOptions().temperatures
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptionRequest:
+    """What one file transcription asks for.
+
+    ``language``: a Whisper code, ``None`` to detect it. ``prompt``: the caller's Whisper prompt;
+    ``room_prompt``: the room's (the product on stage), put before it. ``temperature``: 0 decodes
+    repeatably (beam search, with Whisper's fallback rungs decoded without sampling); above 0,
+    decoding samples at that temperature and the rungs above it, as OpenAI's Whisper does (the
+    text may then differ between requests). ``room_id``: name speakers after the room's enrolled
+    voices (labels only: the text and the cues are those of the same request without voices).
+    """
+
+    language: str | None = "zh"
+    prompt: str | None = None
+    room_prompt: str | None = None
+    temperature: float = 0.0
+    diarize: bool = False
+    num_speakers: int | None = None
+    room_id: str | None = None
+
+    def transcribe_options(self) -> TranscribeOptions:
+        """The speech library's decoding options for this request."""
+        prompt = join_texts(p for p in (self.room_prompt, self.prompt) if p) or None
+        if self.temperature <= 0.0:
+            return TranscribeOptions(language=self.language, initial_prompt=prompt)
+        rungs = (self.temperature, *(t for t in FALLBACK_TEMPERATURES if t > self.temperature))
+        return TranscribeOptions(
+            language=self.language, initial_prompt=prompt, temperatures=rungs, repeatable=False
+        )
+
+
 class CaptionService:
     def __init__(
-        self, pipeline_factory: PipelineFactory, clock: Callable[[], datetime], max_pending: int = 4
+        self,
+        pipeline_factory: PipelineFactory,
+        clock: Callable[[], datetime],
+        max_pending: int = 4,
+        logs: CaptionLogs | None = None,
     ):
+        """``logs``: where the rooms' final captions are kept (the service's state store: they
+        survive a restart); None keeps them in process."""
         self._factory = pipeline_factory
         self._pipeline: Any = None
         self._load_lock = threading.Lock()
@@ -71,7 +144,7 @@ class CaptionService:
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="captions")
         self._slots = threading.BoundedSemaphore(max_pending)
         self._voices: dict[str, dict[str, Voiceprint]] = {}
-        self._rooms: dict[str, RoomCaptions] = {}
+        self._logs = logs or _memory_logs()
         self._lock = threading.Lock()
 
     # -- models and the worker ------------------------------------------------------------------
@@ -103,25 +176,20 @@ class CaptionService:
     def transcribe(
         self,
         audio: bytes | Path,
-        *,
-        language: str | None,
-        diarize: bool,
-        num_speakers: int | None = None,
-        room_id: str | None = None,
-        product_names: Sequence[str] = (),
+        request: TranscriptionRequest,
         progress: Callable[[str, float], None] | None = None,
     ) -> CaptionResult:
-        """Captions of a recording (runs in the caller's thread; use ``submit`` from async code)."""
-        options = TranscribeOptions(
-            language=language, initial_prompt=build_prompt(product_names) if product_names else None
-        )
-        enrolled = self.voiceprints(room_id) if room_id else {}
+        """Captions of a recording (runs in the caller's thread; use ``submit`` from async code).
+
+        The same audio and request give the same captions on every call (see
+        :class:`TranscriptionRequest` for the one exception, ``temperature`` above 0)."""
+        enrolled = self.voiceprints(request.room_id) if request.room_id else {}
         return self.pipeline().run(  # type: ignore[no-any-return]
             audio,
-            diarize=diarize,
-            num_speakers=num_speakers,
+            diarize=request.diarize,
+            num_speakers=request.num_speakers,
             enrolled=enrolled or None,
-            transcribe_options=options,
+            transcribe_options=request.transcribe_options(),
             progress=progress,
         )
 
@@ -154,17 +222,19 @@ class CaptionService:
 
     # -- the room's caption log -----------------------------------------------------------------
     def room_log(self, room_id: str) -> RoomCaptions:
-        with self._lock:
-            return self._rooms.setdefault(room_id, RoomCaptions())
+        log = self._logs.log(room_id)
+        return RoomCaptions(log.started_at, list(log.captions))
 
     def add_final(self, room_id: str, caption: Caption, stream_started_at: datetime) -> None:
         """Keep a final caption of the room (bounded: the oldest are dropped past the limit)."""
-        with self._lock:
-            log = self._rooms.setdefault(room_id, RoomCaptions())
-            log.started_at = log.started_at or stream_started_at
-            log.captions.append(caption)
-            del log.captions[: max(0, len(log.captions) - MAX_CAPTIONS_PER_ROOM)]
+        self._logs.append(room_id, caption, stream_started_at)
 
     def captions(self, room_id: str) -> list[Caption]:
-        with self._lock:
-            return list(self._rooms.get(room_id, RoomCaptions()).captions)
+        return list(self._logs.log(room_id).captions)
+
+
+def _memory_logs() -> CaptionLogs:
+    from assistant.state.memory_live import MemoryCaptionLogs
+    from assistant.state.options import StateOptions
+
+    return MemoryCaptionLogs(StateOptions(max_captions_per_room=MAX_CAPTIONS_PER_ROOM))

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,6 +15,10 @@ from rich.table import Table
 
 from assistant.cli_eval import eval_app
 from assistant.service.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from assistant.catalogs import CatalogService
+    from knowledge.errors import ImportRejected
 
 app = typer.Typer(help="LiveShop Assistant: live-room shopping assistant.", no_args_is_help=True)
 models_app = typer.Typer(help="Install and list the local models.", no_args_is_help=True)
@@ -28,7 +32,10 @@ console = Console(stderr=True, soft_wrap=True)  # error lines stay whole (grep-a
 
 def configure_logging(level: str = "INFO") -> None:
     """Logging is configured once, here at the entry point."""
+    from assistant.service.log_config import install_on_root
+
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_on_root()
 
 
 def progress_bar() -> Progress:
@@ -61,7 +68,11 @@ def serve(
             f"[yellow]No LIVESHOP_API_KEYS set: development key for this run:[/] {app_instance.state.dev_key}"
         )
     console.print(f"LiveShop Assistant on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(app_instance, host=host, port=port, log_level=log_level.lower())
+    from assistant.service.log_config import uvicorn_log_config
+
+    uvicorn.run(
+        app_instance, host=host, port=port, log_level=log_level.lower(), log_config=uvicorn_log_config()
+    )
 
 
 @models_app.command("install")
@@ -110,8 +121,11 @@ def catalog_import(
     files: Annotated[list[Path], typer.Argument(help="CSV (one or several, or .zip), XLSX, JSON or JSONL")],
     catalog: Annotated[str, typer.Option("--catalog", help="catalog id")],
     mode: Annotated[str, typer.Option(help="upsert or replace")] = "upsert",
+    wait: Annotated[
+        bool, typer.Option("--wait/--no-wait", help="embed all passages before exiting (or the server will)")
+    ] = True,
 ) -> None:
-    """Import a catalog file into the local store, with a progress bar and the import report."""
+    """Import a catalog file into the local store, showing each step, then print the import report."""
     from knowledge.errors import ImportRejected
     from knowledge.ingest import UploadedFile
 
@@ -124,27 +138,62 @@ def catalog_import(
             console.print(f"[red]{path}: no such file")
             raise typer.Exit(2)
         uploads.append(UploadedFile(path.name, path.read_bytes()))
-    services = _catalog_services(load_settings())
-    try:
-        with progress_bar() as bar:
-            task = bar.add_task("import", total=1.0)
-            outcome = services.catalogs.import_files(
+    settings = load_settings()
+    with progress_bar() as bar:
+        catalogs = _load_catalogs(settings, bar)
+        try:
+            task = bar.add_task("import: parse", total=1.0)
+            outcome = catalogs.import_files(
                 catalog,
                 uploads,
-                mode,
-                progress=lambda stage, f: bar.update(task, completed=f, description=stage),
+                "replace" if mode == "replace" else "upsert",
+                progress=lambda stage, f: bar.update(task, completed=f, description=f"import: {stage}"),
             )
-    except ImportRejected as exc:
-        table = Table(
-            "sheet", "row", "column", "problem", title=f"{len(exc.problems)} problem(s); nothing imported"
-        )
-        for p in exc.problems:
-            table.add_row(p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.message)
-        Console(stderr=True).print(table)
-        raise typer.Exit(1) from None
-    finally:
-        services.close()
+            if wait:
+                _embed_backlog(catalogs, catalog, bar)
+                outcome.embedding_backlog = catalogs.embedding_backlog(catalog)
+        except ImportRejected as exc:
+            bar.stop()
+            _print_problems(exc)
+            raise typer.Exit(1) from None
+        finally:
+            catalogs.close()
     sys.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def _load_catalogs(settings: Settings, bar: Progress) -> CatalogService:
+    """The catalog service, with the embedding model loaded as a visible step (it takes seconds)."""
+    from assistant.service.wiring import build_catalogs, build_embedder
+
+    embedder = None
+    if settings.embeddings != "none":
+        task = bar.add_task("loading the embedding model (multilingual-e5-small)", total=1.0)
+        embedder = build_embedder(settings)
+        bar.update(task, completed=1.0, description="loaded the embedding model (multilingual-e5-small)")
+    return build_catalogs(settings, embedder)
+
+
+def _embed_backlog(catalogs: CatalogService, catalog_id: str, bar: Progress) -> None:
+    """Wait for the passages the import left to the background worker, with a progress bar."""
+    total = catalogs.embedding_backlog(catalog_id)
+    if total == 0:
+        return
+    task = bar.add_task(f"embedding {total} passages", total=float(total))
+    while not catalogs.wait_indexed(0.5, catalog_id):
+        if catalogs.embedding_stalled(catalog_id):
+            console.print("[red]embedding stopped on an error (logged above); the server resumes it at start")
+            raise typer.Exit(1)
+        left = catalogs.embedding_backlog(catalog_id)
+        bar.update(task, completed=float(max(0, total - left)))
+    bar.update(task, completed=float(total), description=f"embedded {total} passages")
+
+
+def _print_problems(exc: ImportRejected) -> None:
+    title = f"{len(exc.problems)} problem(s); nothing imported"
+    table = Table("sheet", "row", "column", "problem", title=title)
+    for p in exc.problems:
+        table.add_row(p.sheet or "", "" if p.row is None else str(p.row), p.column or "", p.message)
+    Console(stderr=True).print(table)
 
 
 @catalog_app.command("export")

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import typer
 
 eval_app = typer.Typer(help="Answer-quality, caption and recommendation evaluations.", no_args_is_help=True)
+REAL_LANGUAGE_FLAG = "--real-language"
 PASS_THROUGH = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
 
@@ -22,10 +23,20 @@ def _run(main: Callable[[list[str]], object], args: list[str]) -> None:
 
 @eval_app.command("answers", context_settings=PASS_THROUGH)
 def eval_answers(ctx: typer.Context) -> None:
-    """Answer quality on evals/data/answers.jsonl (--out DIR, --gate, --tag, --llm-judge ...)."""
+    """Answer quality on evals/data/answers.jsonl (--out DIR, --gate, --tag, --llm-judge ...).
+
+    ``--real-language [--data PATH]`` runs the real-language yardstick instead: hand-labelled real
+    shoppers' lines from the shared development data, scored against the real-language goals.
+    """
+    args = list(ctx.args)
+    if REAL_LANGUAGE_FLAG in args:
+        from evals.answers.real_language import main as real_language_main
+
+        args.remove(REAL_LANGUAGE_FLAG)
+        _run(real_language_main, args)
     from evals.answers.runner import main
 
-    _run(main, ctx.args)
+    _run(main, args)
 
 
 @eval_app.command("recs", context_settings=PASS_THROUGH)

@@ -4,7 +4,8 @@ Frames are queued to the stream's own worker thread (bounded: ``MAX_QUEUED_FRAME
 loop only moves bytes. When more than ``BEHIND_S`` seconds of audio wait in the queue the worker
 tells the session it is behind: partial captions are skipped (frames processed so are counted in
 ``liveshop_caption_frames_behind_total``), final captions are never dropped. The lag (audio
-received minus audio processed, seconds) is exported as ``liveshop_caption_lag_seconds``.
+received minus audio processed, seconds) is exported as ``liveshop_caption_lag_seconds`` after
+every frame, and set back to 0 when the stream ends.
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ class LiveAudioStream:
             log.exception("live caption stream failed")
             self.error = exc
         finally:
+            self._on_lag(0.0, False)  # an ended stream is behind by nothing (no stale gauge)
             self.done.set()
 
     def _publish(self, events: list[CaptionEvent]) -> None:

@@ -19,6 +19,23 @@ A room's recommender is created when the room first gets an event, a stage chang
 The library is not thread-safe, so every call on a room holds that room's lock. Pushes are produced
 by ``tick(now)`` (call it every few seconds: ``run_ticker``) and published on the room hub, which
 fans them out over the room WebSocket as ``{"type": "push", ...}``.
+
+With a ``store`` (``assistant.state`` recommender states: SQLite or Redis) a room's recommender is
+loaded from it on first use and saved after every change (the batch's viewers' profiles and the
+room signals; items and offers are not stored, they come from the catalog again): before the call
+returns for events a platform posted, opt-outs and stage changes; moments later, by a background
+writer, for the question events of answered danmaku (a viewer's reply never waits for a write that
+grows with the room: 20 ms per save at 60,000 remembered event ids), opt-outs are
+written to the store before they take effect, and a push goes out only when ``claim_push`` grants
+it, so processes sharing the store never send the same push twice. ``shared=True`` (several
+processes on one Redis) reloads the room's state from the store before every call, so a process
+sees the events and opt-outs the others recorded; a ``ticker_lease`` lets one process at a time
+run the push ticker.
+
+Two optional callbacks let the service count what happens without this module knowing about
+Prometheus: ``on_ingest(origin, report)`` after every ingested batch (origin ``api`` for events a
+platform posted, ``danmaku`` for question events of answered danmaku) and ``on_push(push)`` for
+every push published.
 """
 
 from __future__ import annotations
@@ -26,6 +43,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,7 +56,7 @@ import numpy.typing as npt
 from assistant.catalogs import CatalogService
 from assistant.rooms import Room
 from knowledge.domain import Catalog, Coupon, FlashSale, Product, Promotion
-from knowledge.retrieval import Embedder
+from knowledge.retrieval import Embedder, EmbeddingBacklog
 from knowledge.store import CatalogChange
 from recommender import (
     ActiveOffer,
@@ -58,10 +76,32 @@ from recommender import (
 if TYPE_CHECKING:
     from assistant.danmaku.types import Danmaku, Intent
     from assistant.live import LiveRooms
+    from assistant.state.interfaces import AudioLeases, RecommenderStates
 
 log = logging.getLogger(__name__)
 
 QUESTION_EVENT_PREFIX = "question:"  # event id of an answered danmaku: prefix + msg_id
+ORIGIN_API = "api"  # events posted to the events route
+ORIGIN_DANMAKU = "danmaku"  # question events of answered danmaku
+SHARED_RELOAD_S = 1.0  # shared mode: question events reload a room's state at most this often
+PUSH_CLAIM_TTL_S = 300.0  # a push (viewer, kind, product) claimed by one process is not re-sent for this long
+
+IngestHook = Callable[[str, IngestReport], None]  # (origin, report)
+PushHook = Callable[[Push], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TickerLease:
+    """Whether this process sends pushes now: a lease in the state store (``ttl_s``: how long
+    a crashed ticker holds it; renewed by every tick of the holder)."""
+
+    leases: AudioLeases
+    owner: str
+    ttl_s: float = 15.0
+    name: str = "\x00push-ticker"  # no room id holds a NUL: never a room's audio lease
+
+    def held(self) -> bool:
+        return self.leases.acquire(self.name, self.owner, self.ttl_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +123,7 @@ class _RoomState:
     stale: bool = True  # set by the catalog listener: refresh items and offers before the next call
     names: dict[str, str] = field(default_factory=dict)  # product id -> display name
     lock: threading.Lock = field(default_factory=threading.Lock)
+    reloaded_at: float = float("-inf")  # time.monotonic() of the last reload from the store (shared)
 
 
 class RoomRecommenders:
@@ -94,15 +135,35 @@ class RoomRecommenders:
         clock: Callable[[], datetime],
         embedder: Embedder | None = None,
         options: RecommenderOptions | None = None,
+        *,
+        on_ingest: IngestHook | None = None,
+        on_push: PushHook | None = None,
+        store: RecommenderStates | None = None,
+        shared: bool = False,
+        ticker_lease: TickerLease | None = None,
     ) -> None:
         self.catalogs = catalogs
+        self._store = store
+        self._shared = shared and store is not None
+        self._ticker_lease = ticker_lease
+        self._dirty: dict[str, set[str]] = {}  # room -> viewers whose changes await the writer
+        self._dirty_lock = threading.Lock()  # leaf lock: taken after a room lock, never before
+        self._wake = threading.Event()
+        self._flushing = threading.Lock()  # one flush at a time (the writer, shutdown)
+        self._closed = False
+        if store is not None:
+            threading.Thread(target=self._write_behind, name="recs writer", daemon=True).start()
         self.clock = clock
         self.embedder = embedder
         self.options = options or RecommenderOptions()
+        self._on_ingest = on_ingest
+        self._on_push = on_push
         self._live: LiveRooms | None = None
         self._rooms: dict[str, _RoomState] = {}
         self._lock = threading.Lock()
         self._vectors: dict[str, npt.NDArray[np.float32]] = {}  # embedding by passage text
+        # Texts not embedded yet are embedded in the background, never in a viewer's request.
+        self._unembedded = EmbeddingBacklog(self._embed_batch) if embedder is not None else None
         catalogs.subscribe(self._on_catalog_change)
 
     def attach(self, live: LiveRooms) -> RoomRecommenders:
@@ -112,11 +173,24 @@ class RoomRecommenders:
         return self
 
     # -- the API the routes use -----------------------------------------------------------------
-    def ingest(self, room_id: str, events: Sequence[Event], now: datetime | None = None) -> IngestReport:
+    def ingest(
+        self,
+        room_id: str,
+        events: Sequence[Event],
+        now: datetime | None = None,
+        origin: str = ORIGIN_API,
+    ) -> IngestReport:
         """Apply a batch of events (policies: ``recommender`` docs); raises UnknownRoomError."""
         at = to_ts(now or self.clock())
-        with self._synced(room_id) as state:
-            return state.recommender.ingest(events, at)
+        with self._synced(room_id, fresh=origin != ORIGIN_DANMAKU) as state:
+            report = state.recommender.ingest(events, at)
+            if origin == ORIGIN_DANMAKU:
+                self._defer_save(room_id, {e.viewer_id for e in events})
+            else:
+                self._save(room_id, state, {e.viewer_id for e in events})
+        if self._on_ingest is not None:
+            self._on_ingest(origin, report)
+        return report
 
     def recommend(
         self, room_id: str, viewer_id: str, k: int = 3, now: datetime | None = None
@@ -136,19 +210,30 @@ class RoomRecommenders:
     def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> None:
         """Opt a viewer out of personalisation (their profile is deleted) or back in."""
         with self._synced(room_id) as state:
+            if self._store is not None:  # durable first: an opt-out is never lost
+                self._store.set_opt_out(room_id, viewer_id, opted_out)
             state.recommender.set_opt_out(viewer_id, opted_out)
+            self._save(room_id, state, {viewer_id})
 
     def tick(self, now: datetime | None = None) -> list[tuple[str, Push]]:
         """Produce the pushes due at ``now`` in every room and publish them; returns (room, push)."""
         when = now or self.clock()
         at = to_ts(when)
         sent: list[tuple[str, Push]] = []
-        for room_id in list(self._rooms):
+        live = self._live if self._shared else None  # shared: every room, wherever its events went
+        room_ids = [r.room_id for r in live.rooms.list()] if live is not None else list(self._rooms)
+        for room_id in room_ids:
             with self._synced(room_id) as state:
                 pushes = state.recommender.due_pushes(at)
+                if pushes:
+                    self._save(room_id, state, {p.viewer_id for p in pushes})
             for push in pushes:
+                if not self._claim(room_id, push):
+                    continue
                 self._hub_publish(room_id, push_message(push, when))
                 sent.append((room_id, push))
+                if self._on_push is not None:
+                    self._on_push(push)
         return sent
 
     async def run_ticker(self, interval_s: float = 5.0) -> None:
@@ -156,10 +241,14 @@ class RoomRecommenders:
         change's push pass is O(viewers present))."""
         while True:
             try:
-                await asyncio.to_thread(self.tick)
+                await asyncio.to_thread(self._tick_if_holder)
             except Exception:  # one bad tick must not stop every later push
                 log.exception("recommendation push tick failed")
             await asyncio.sleep(interval_s)
+
+    def _tick_if_holder(self) -> None:
+        if self._ticker_lease is None or self._ticker_lease.held():
+            self.tick()
 
     def on_answered(self, room_id: str, message: Danmaku, product_id: str | None, intent: Intent) -> None:
         """Danmaku pipeline hook: an answered question about a product is a ``question`` event.
@@ -177,12 +266,24 @@ class RoomRecommenders:
             to_ts(message.ts),
         )
         try:
-            report = self.ingest(room_id, [event])
+            report = self.ingest(room_id, [event], origin=ORIGIN_DANMAKU)
         except Exception:  # recommendations must never break answering
             log.exception("recording the question event of %s failed", message.msg_id)
             return
         if report.rejected:
             log.info("question event of %s rejected: %s", message.msg_id, report.rejected[0][1])
+
+    def prepare(self, catalog: Catalog) -> None:
+        """Refresh the items of the rooms on ``catalog`` now (an import calls this), not in the
+        first viewer's request."""
+        for room_id, state in list(self._rooms.items()):
+            if state.catalog_id != catalog.catalog_id:
+                continue
+            try:
+                with self._synced(room_id):
+                    pass
+            except Exception:  # a room closed meanwhile; the others are still refreshed
+                log.warning("refreshing the items of room %s failed", room_id, exc_info=True)
 
     # -- listeners ------------------------------------------------------------------------------
     def _on_stage_change(self, room: Room, product_id: str | None, at: datetime) -> None:
@@ -190,10 +291,12 @@ class RoomRecommenders:
         if created:
             return  # a new state replays the room's whole stage timeline, this change included
         with state.lock:
+            self._reload(room.room_id, state)
             try:
                 state.recommender.set_stage(product_id, to_ts(at))
             except InvalidStageError as exc:  # a back-dated stage change: keep the later history
                 log.warning("room %s: %s", room.room_id, exc)
+            self._save(room.room_id, state, ())
 
     def _on_catalog_change(self, change: CatalogChange) -> None:
         # Only flags the rooms: taking a room lock here, in the writer's thread, could deadlock
@@ -213,10 +316,19 @@ class RoomRecommenders:
             self._live.hub.publish(room_id, message)
 
     def _state(self, room: Room) -> tuple[_RoomState, bool]:
-        """The room's state, created (stage timeline replayed) on first use."""
+        """The room's state: loaded from the store, else created (stage timeline replayed), on
+        first use; the second value says it was new (a loaded one has its stage timeline)."""
         with self._lock:
             state = self._rooms.get(room.room_id)
             if state is not None:
+                return state, False
+            snapshot = self._store.load(room.room_id) if self._store is not None else None
+            if snapshot is not None:
+                rec = Recommender.from_dict(snapshot, self.options)
+                for viewer_id in self._store.opted_out(room.room_id) if self._store else ():
+                    rec.set_opt_out(viewer_id, True)
+                state = _RoomState(rec, room.catalog_id)
+                self._rooms[room.room_id] = state
                 return state, False
             state = _RoomState(Recommender((), self.options), room.catalog_id)
             for entry in room.stage:
@@ -224,14 +336,86 @@ class RoomRecommenders:
             self._rooms[room.room_id] = state
             return state, True
 
+    def _save(self, room_id: str, state: _RoomState, viewers: Iterable[str]) -> None:
+        """Store the room signals and these viewers' profiles, with the room's deferred ones
+        (called with the room lock held)."""
+        if self._store is None:
+            return
+        with self._dirty_lock:
+            touched = set(viewers) | self._dirty.pop(room_id, set())
+        self._store.save(room_id, state.recommender.to_dict(touched, items=False), touched)
+
+    def _defer_save(self, room_id: str, viewers: set[str]) -> None:
+        with self._dirty_lock:
+            self._dirty.setdefault(room_id, set()).update(viewers)
+        self._wake.set()
+
+    def flush(self) -> None:
+        """Write every room's deferred changes now (the background writer; shutdown)."""
+        with self._flushing:
+            self._flush()
+
+    def _flush(self) -> None:
+        with self._dirty_lock:
+            room_ids = list(self._dirty)
+        for room_id in room_ids:
+            state = self._rooms.get(room_id)
+            if state is None:
+                continue
+            with state.lock:
+                with self._dirty_lock:
+                    pending = room_id in self._dirty
+                if pending:
+                    self._save(room_id, state, ())
+
+    def _write_behind(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            try:
+                with self._flushing:
+                    if self._closed:  # the store may be closed: shutdown flushed already
+                        return
+                    self._flush()
+            except Exception:  # the next change retries; answering goes on meanwhile
+                log.exception("saving recommendation state failed")
+
+    def _claim(self, room_id: str, push: Push) -> bool:
+        """True when this process is the one to send ``push`` (always, without a store)."""
+        if self._store is None:
+            return True
+        trigger = f"{push.kind}:{push.product_id}"
+        return self._store.claim_push(room_id, push.viewer_id, trigger, PUSH_CLAIM_TTL_S)
+
     @contextmanager
-    def _synced(self, room_id: str) -> Iterator[_RoomState]:
-        """Hold the room's lock, its items and offers refreshed first if their sources changed."""
+    def _synced(self, room_id: str, fresh: bool = True) -> Iterator[_RoomState]:
+        """Hold the room's lock, its items and offers refreshed first if their sources changed.
+
+        Shared mode: the state is reloaded from the store first (every process's changes); with
+        ``fresh=False`` (question events of answered danmaku, the hot path: a reload costs O(room))
+        only when the last reload is older than ``SHARED_RELOAD_S``."""
         room = self._room(room_id)
-        state, _ = self._state(room)
+        state, created = self._state(room)
         with state.lock:
+            if not created and (fresh or time.monotonic() - state.reloaded_at > SHARED_RELOAD_S):
+                self._reload(room_id, state)
             self._refresh(state, room)
             yield state
+
+    def _reload(self, room_id: str, state: _RoomState) -> None:
+        """Shared mode, room lock held: take up what every process recorded so far."""
+        if not self._shared or self._store is None:
+            return
+        with self._dirty_lock:
+            pending = room_id in self._dirty
+        if pending:  # our deferred changes go to the store first, or loading would drop them
+            self._save(room_id, state, ())
+        state.reloaded_at = time.monotonic()
+        snapshot = self._store.load(room_id)
+        if snapshot is not None:
+            state.recommender.restore(snapshot)
+            for viewer_id in self._store.opted_out(room_id):
+                state.recommender.set_opt_out(viewer_id, True)
 
     def _refresh(self, state: _RoomState, room: Room) -> None:
         """Called with the room lock held: rebuild items and offers when their sources changed."""
@@ -248,15 +432,43 @@ class RoomRecommenders:
             state.promotions = room.promotions
 
     def _embed(self, products: Iterable[Product]) -> dict[str, npt.NDArray[np.float32]]:
-        """e5 passage vectors of "name category" by product id (cached by text); {} without e5."""
-        if self.embedder is None:
+        """e5 passage vectors of "name category" by product id, those computed so far ({} without e5).
+
+        Texts never seen are queued for the background worker, not embedded here: this runs in a
+        viewer's request (a question event), and 5,000 new products took about 10 s to embed.
+        Until their vectors arrive (the rooms are then refreshed) those items have no embedding
+        and the library matches them by category and attributes.
+        """
+        if self._unembedded is None:
             return {}
         texts = {p.product_id: f"{p.name} {p.category}".strip() for p in products}
         missing = sorted({t for t in texts.values() if t not in self._vectors})
-        if missing:
-            for text, vector in zip(missing, self.embedder.encode_passages(missing), strict=True):
-                self._vectors[text] = np.asarray(vector, dtype=np.float32)
-        return {pid: self._vectors[text] for pid, text in texts.items()}
+        self._unembedded.submit([(t, t) for t in missing])
+        return {pid: self._vectors[text] for pid, text in texts.items() if text in self._vectors}
+
+    def _embed_batch(self, items: Sequence[tuple[str, str]]) -> None:
+        """Background worker: embed one batch; after the last one, refresh the rooms' items."""
+        assert self.embedder is not None and self._unembedded is not None
+        texts = [text for _, text in items]
+        for text, vector in zip(texts, self.embedder.encode_passages(texts), strict=True):
+            self._vectors[text] = np.asarray(vector, dtype=np.float32)
+        if len(self._unembedded) <= len(items):  # only this batch was left
+            for state in list(self._rooms.values()):
+                state.stale = True
+
+    def close(self) -> None:
+        """Stop the background embedding after its batch in flight and write the deferred
+        recommendation state (at shutdown)."""
+        if self._unembedded is not None:
+            self._unembedded.close()
+        with self._flushing:
+            self._flush()
+            self._closed = True
+        self._wake.set()
+
+    def wait_embedded(self, timeout_s: float | None = None) -> bool:
+        """Block until every product text has its vector (tests, benchmarks); False on timeout."""
+        return True if self._unembedded is None else self._unembedded.wait(timeout_s)
 
 
 def catalog_items(catalog: Catalog, vectors: dict[str, npt.NDArray[np.float32]]) -> list[ItemInfo]:

@@ -1,13 +1,15 @@
 """Live rooms: which catalog a room sells from, its stage timeline and its own promotions.
 
 Room state sits behind ``RoomStore`` (in-process by default) and is plain data that serialises to
-JSON (``Room.to_dict``), so a shared store can hold it when several service instances run a room.
+JSON (``Room.to_dict``); the service keeps it in ``assistant.state`` (SQLite by default, Redis
+when several processes serve a room). ``MemoryRoomStore`` is the plain in-process store.
 """
 
 from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
@@ -96,12 +98,15 @@ class Room:
 
 
 class RoomStore(Protocol):
-    """Where rooms live; ``update`` is atomic per room."""
+    """Where rooms live. ``update`` is compare-and-set per room: ``fn`` builds the new value from
+    the stored one and may run again if another writer changed the room meanwhile (keep it pure),
+    so two concurrent changes (a stage move and a promotion) never overwrite each other."""
 
     def create(self, room: Room) -> Room: ...
     def get(self, room_id: str) -> Room: ...
     def put(self, room: Room) -> None: ...
     def list(self) -> list[Room]: ...
+    def update(self, room_id: str, fn: Callable[[Room], Room]) -> Room: ...
 
 
 @dataclass
@@ -130,3 +135,10 @@ class MemoryRoomStore:
 
     def list(self) -> list[Room]:
         return sorted(self._rooms.values(), key=lambda r: r.room_id)
+
+    def update(self, room_id: str, fn: Callable[[Room], Room]) -> Room:
+        """Store ``fn(current)`` atomically (one lock: ``fn`` runs once here)."""
+        with self._lock:
+            updated = fn(self.get(room_id))
+            self._rooms[room_id] = updated
+            return updated

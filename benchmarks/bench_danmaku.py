@@ -62,13 +62,20 @@ NO_LLM_SOURCES = {ReplySource.CATALOG, ReplySource.FAQ, ReplySource.CLARIFY, Rep
 
 
 class ReplayClock:
-    """The service clock during a replay: set to the room time being replayed."""
+    """The service clock during a replay: set to the room time being replayed, or, once
+    ``follow_wall_time`` is called (the HTTP server), running on from ``at`` with the wall clock."""
 
     def __init__(self, at: datetime) -> None:
         self.at = at
+        self._since: float | None = None
+
+    def follow_wall_time(self, at: datetime) -> None:
+        self.at, self._since = at, time.monotonic()
 
     def __call__(self) -> datetime:
-        return self.at
+        if self._since is None:
+            return self.at
+        return self.at + timedelta(seconds=time.monotonic() - self._since)
 
 
 @dataclass
@@ -279,6 +286,7 @@ def serve(port: int, embeddings: str) -> None:
     clock = ReplayClock(DEFAULT_START)
     services = make_services(embeddings, None, clock)
     warm_up(services, clock)
+    clock.follow_wall_time(DEFAULT_START)  # reply budgets run on the service's clock: it must move
     settings = services.settings
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings, services), host="127.0.0.1", port=port, log_level="warning")

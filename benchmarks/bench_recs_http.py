@@ -136,7 +136,7 @@ def line(label: str, xs: list[float]) -> tuple[float, float]:
 def run(n: int, viewers: int, per_viewer: int, use_uvicorn: bool) -> None:
     settings = load_settings(api_keys=KEY, embeddings="none", store="memory", demo=True)
     services = build_services(settings, clock=lambda: NOW)
-    recs = services.extras["recs"]
+    recs = services.recs
     assert isinstance(recs, RoomRecommenders)
     app = create_app(settings, services)
     product_ids = [p.product_id for p in services.catalogs.catalog("demo").products]

@@ -55,6 +55,10 @@ class ImportRejected(KnowledgeError):
         super().__init__(f"{filename or 'import'} rejected with {len(problems)} problem(s); first: {first}")
 
 
+class InvalidIdError(KnowledgeError, ValueError):
+    """An id (catalog id) that breaks the id rule of ``knowledge.ids``; the message names it."""
+
+
 class InvalidUpdateError(KnowledgeError):
     """A product update (price, stock, promotions) that is not valid; nothing was applied."""
 

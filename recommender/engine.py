@@ -11,7 +11,7 @@ import logging
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from recommender import scoring
@@ -226,9 +226,15 @@ class Recommender:
     def has_profile(self, viewer_id: str) -> bool:
         return viewer_id in self.profiles
 
-    def to_dict(self) -> dict[str, Any]:
-        """The whole room state as JSON-ready plain data (see ``recommender.state``)."""
-        return dump(self)
+    def to_dict(self, viewers: Collection[str] | None = None, items: bool = True) -> dict[str, Any]:
+        """The room state as JSON-ready plain data (see ``recommender.state.dump``: ``viewers``
+        limits the profiles, ``items=False`` leaves the catalog-derived items and offers out)."""
+        return dump(self, viewers, items)
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Replace this room's state by ``data`` (``to_dict`` output, maybe written by another
+        process), keeping the current items and offers when ``data`` leaves them out."""
+        load(self, data, keep_items=True)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], options: RecommenderOptions | None = None) -> Recommender:

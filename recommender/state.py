@@ -8,6 +8,7 @@ Derived indexes (present viewers, carts by product) are rebuilt from the profile
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,32 +55,39 @@ def item_from_dict(d: dict[str, Any]) -> ItemInfo:
     )
 
 
-def dump(rec: Recommender) -> dict[str, Any]:
+def dump(rec: Recommender, viewers: Collection[str] | None = None, items: bool = True) -> dict[str, Any]:
+    """The state as plain data. ``viewers``: only these viewers' profiles (a store saving what one
+    batch touched; None: every profile). ``items=False`` leaves items and offers out (empty): they
+    are derived from the catalog, which the caller sets again after ``load``."""
     room = rec.room
+    profiles = rec.profiles if viewers is None else {v: rec.profiles[v] for v in viewers if v in rec.profiles}
     return {
         "version": VERSION,
-        "items": [item_to_dict(i) for i in room.index.items],
-        "offers": room.offers.to_list(),
+        "items": [item_to_dict(i) for i in room.index.items] if items else [],
+        "offers": room.offers.to_list() if items else [],
         "timeline": room.timeline.to_dict(),
         "popularity": room.popularity.to_dict(),
         "co": room.co.to_dict(),
-        "profiles": {vid: p.to_dict() for vid, p in rec.profiles.items()},
+        "profiles": {vid: p.to_dict() for vid, p in profiles.items()},
         "opted_out": sorted(rec.opted_out),
         "seen": list(rec.seen),
         "pushes": rec.pushes.to_dict(),
     }
 
 
-def load(rec: Recommender, data: dict[str, Any]) -> Recommender:
-    """Fill a fresh ``rec`` from ``dump`` output."""
+def load(rec: Recommender, data: dict[str, Any], keep_items: bool = False) -> Recommender:
+    """Fill ``rec`` from ``dump`` output. ``keep_items``: keep ``rec``'s items and offers when the
+    data has none (a ``dump(items=False)`` reloaded into a recommender whose catalog is set)."""
     if data.get("version") != VERSION:
         raise InvalidStateError(
             f"state version {data.get('version')!r} is not {VERSION}; re-create the room state"
         )
     try:
         room = rec.room
-        room.index = ItemIndex([item_from_dict(d) for d in data["items"]])
-        room.offers = OfferBook.from_list(data["offers"])
+        if not (keep_items and not data["items"]):
+            room.index = ItemIndex([item_from_dict(d) for d in data["items"]])
+        if not (keep_items and not data["offers"]):
+            room.offers = OfferBook.from_list(data["offers"])
         room.timeline = StageTimeline.from_dict(data["timeline"])
         room.popularity = DecayedCounts.from_dict(data["popularity"])
         room.co = CoEngagement.from_dict(data["co"], rec.options.co_max_products)

@@ -32,12 +32,21 @@ class Word:
 
 @dataclass(frozen=True)
 class Segment:
-    """One recognised segment of speech (a Whisper segment) with its words."""
+    """One recognised segment of speech (a Whisper segment) with its words.
+
+    Whisper's own scores of the segment: ``avg_logprob`` (mean token log-probability),
+    ``no_speech_prob``, ``compression_ratio`` (gzip ratio of the text; loops score high) and the
+    fallback ``temperature`` it was decoded at (0: the first, plain beam search).
+    """
 
     start: float
     end: float
     text: str
     words: tuple[Word, ...] = ()
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    compression_ratio: float = 0.0
+    temperature: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ import numpy as np
 
 from speech.domain import SAMPLE_RATE, Segment, Word
 from speech.errors import ModelLoadError, UnsupportedLanguageError
+from speech.fallback import FallbackDecoder, decoding
 
 log = logging.getLogger(__name__)
 
@@ -65,9 +66,14 @@ class TranscribeOptions:
     ``best_of``: candidates sampled at each fallback temperature (the best by log-probability is
     kept). faster-whisper's default is 5; on the test dialogue 1 ran at Whisper RTF 0.21 instead
     of 0.35 with CER 0.32-0.40 instead of 0.47-0.61 (three seeds each; 2: RTF 0.22-0.30, CER
-    0.38-0.44), so 1 is the default. Audio that never falls back is not affected.
+    0.38-0.44), so 1 is the default. Audio that never falls back is not affected, nor is a
+    ``repeatable`` call (its fallback rungs are beam searches, not samples).
     ``max_tokens_per_s``: for clips shorter than Whisper's 30 s window, caps the tokens decoded
     at this many per second of audio (+8), so a hallucinated loop ends quickly; ``None`` = no cap.
+    ``repeatable``: decode the fallback temperatures without sampling
+    (:func:`speech.fallback.repeatable_fallback`), so the same audio and options give the same
+    text on every call, whatever ran before in the process; ``False`` samples as Whisper does
+    (the result then depends on the random state the earlier calls left, see :class:`Transcriber`).
     ``no_repeat_ngram_size``: forbids repeating any n-gram of this many tokens (0: off); a
     hallucinated loop then cannot form (live retries use 3; real speech repeats phrases, so the
     first attempt leaves it off).
@@ -97,6 +103,7 @@ class TranscribeOptions:
     fit_encoder_window: bool = False
     min_encoder_window_s: int = ENCODER_MIN_WINDOW_S
     no_repeat_ngram_size: int = 0
+    repeatable: bool = True
 
     def __post_init__(self) -> None:
         check_language(self.language)
@@ -160,7 +167,8 @@ def fitted_encoder_frames(duration_s: float, min_window_s: int = ENCODER_MIN_WIN
 
 @lru_cache(maxsize=1)
 def _windowed_model_class() -> type:
-    """faster-whisper's ``WhisperModel``, whose encoder honours the calling thread's window.
+    """faster-whisper's ``WhisperModel``, whose encoder honours the calling thread's window and
+    whose fallback decodes are repeatable when the call asks (:class:`speech.fallback.FallbackDecoder`).
 
     faster-whisper always pads a clip's features to the 30 s window; CTranslate2's encoder takes
     fewer frames, so the padding is cut off here, where the features reach the encoder.
@@ -168,6 +176,12 @@ def _windowed_model_class() -> type:
     from faster_whisper import WhisperModel
 
     class WindowedWhisperModel(WhisperModel):  # type: ignore[misc]  # faster-whisper is untyped
+        model: Any  # CTranslate2's Whisper (set by WhisperModel.__init__), then wrapped
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.model = FallbackDecoder(self.model)
+
         def encode(self, features: np.ndarray) -> Any:
             frames = getattr(_window, "frames", None)
             if frames is not None:
@@ -193,10 +207,11 @@ class Transcriber:
     """A faster-whisper model loaded once (lazily, thread-safe) and reused for every call.
 
     ``num_workers`` > 1 lets that many threads transcribe in parallel (CTranslate2 workers).
-    ``seed`` seeds the sampling of Whisper's temperature fallback (hard audio is decoded again at
-    temperatures 0.2-1.0 by sampling). CTranslate2 seeds each decoding thread once, from the seed in
-    force when that thread first samples, so it is set just before the model loads: a freshly
-    loaded model then gives the same captions for the same sequence of recordings, on every run.
+    ``seed`` seeds the sampling of calls with ``repeatable=False`` (Whisper's own temperature
+    fallback samples; repeatable calls, the default, never do). CTranslate2 seeds each decoding
+    thread once, from the seed in force when that thread first samples, so it is set just before
+    the model loads: a freshly loaded model then gives the same captions for the same *sequence*
+    of sampled calls, but each sampled call moves the state on (:mod:`speech.fallback`).
     ``None`` leaves the sampling unseeded.
     """
 
@@ -265,10 +280,12 @@ class Transcriber:
             max_new_tokens = int(duration * opts.max_tokens_per_s) + 8
         if opts.fit_encoder_window:
             _window.frames = fitted_encoder_frames(duration, opts.min_encoder_window_s)
+        decoding.repeatable, decoding.beam_size = opts.repeatable, opts.beam_size
         try:
             return self._decode(model, audio, opts, prompt, max_new_tokens, progress)
         finally:
             _window.frames = None
+            decoding.repeatable = False
 
     def _decode(
         self,
@@ -382,4 +399,13 @@ def _to_segment(raw: Any, simplified: bool) -> Segment:
         Word(start=float(w.start), end=float(w.end), text=conv(w.word), probability=float(w.probability))
         for w in (raw.words or ())
     )
-    return Segment(start=float(raw.start), end=float(raw.end), text=conv(raw.text).strip(), words=words)
+    return Segment(
+        start=float(raw.start),
+        end=float(raw.end),
+        text=conv(raw.text).strip(),
+        words=words,
+        avg_logprob=float(raw.avg_logprob),
+        no_speech_prob=float(raw.no_speech_prob),
+        compression_ratio=float(raw.compression_ratio),
+        temperature=float(raw.temperature or 0.0),
+    )

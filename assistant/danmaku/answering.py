@@ -45,6 +45,8 @@ MAX_PASSAGES = 4
 FALLBACK_CHARS = 60
 
 Search = Callable[[str, str, str | None], Sequence[str]]  # (catalog_id, question, product_id) -> passages
+# Called with why a grounded fallback replaced the LLM's answer: an ``LlmError.kind`` or "guard".
+FallbackHook = Callable[[str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,9 @@ class Question:
     resolution: Resolution
     key: AnswerKey
     dialogue: ViewerDialogue | None
+    # The understanding model's route: "answer"; "open" (unsure: only the FAQ, attributes or the
+    # guarded LLM may answer, never a template); "handoff" (a person).
+    route: str = "answer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +76,27 @@ class Composed:
 class Answerer:
     """Composes answers; holds the optional LLM and the operator answers."""
 
-    def __init__(self, search: Search, llm: LlmClient | None, operator_faq: OperatorFaq) -> None:
+    def __init__(
+        self,
+        search: Search,
+        llm: LlmClient | None,
+        operator_faq: OperatorFaq,
+        on_fallback: FallbackHook | None = None,
+    ) -> None:
         self._search = search
         self._llm = llm
         self.operator_faq = operator_faq
+        self._on_fallback = on_fallback
 
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         understanding, resolution = question.understanding, question.resolution
         lang = understanding.language
+        if question.route == "handoff":  # an order, a claim, a product not sold here, a request
+            return self._operator_or_handoff(catalog, question, at)
+        if question.route == "open" and (
+            understanding.intent is not Intent.OTHER or resolution.product_id is None
+        ):  # unsure: no template answer; open wording may still find a grounded one below
+            return self._operator_or_handoff(catalog, question, at)
         if resolution.product_id is None:
             return self._without_product(catalog, question, at)
         product = catalog.product(resolution.product_id)
@@ -109,6 +127,15 @@ class Answerer:
             if intro:
                 return self._done(intro, ReplySource.CATALOG, product, at, None)
         return self._open(catalog, product, question, at)
+
+    def _operator_or_handoff(self, catalog: Catalog, question: Question, at: datetime) -> Composed:
+        """A line for a person: an operator's answer to its wording if there is one, else a handoff."""
+        u, product_id = question.understanding, question.resolution.product_id
+        entry = self.operator_faq.match(catalog.catalog_id, product_id, str(u.intent), u.normalized)
+        if entry is None or entry.intent is not None:  # intent-wide answers are for product questions
+            return self._handoff(None, u.language)
+        expires = at + timedelta(seconds=ANSWER_MAX_AGE_S)
+        return Composed(sanitize(entry.answer), ReplySource.FAQ, product_id, expires, None)
 
     def _gift(self, product: Product, lang: str, at: datetime) -> Composed:
         """Gifts and lucky bags (赠品, 福袋) are only promised when the catalog lists them."""
@@ -202,6 +229,8 @@ class Answerer:
                 else f"购物车里没有{link}号链接哦，看看下方小黄车的编号～"
             )
             return Composed(body, ReplySource.CATALOG, None, None, None)
+        if resolution.how == "not_sold":  # a product this room does not sell: a person answers
+            return self._handoff(None, lang)
         if resolution.how == "choice":
             products = [p for p in (catalog.product(c) for c in resolution.candidates) if p is not None]
             names = [product_label(p) for p in products]
@@ -250,16 +279,18 @@ class Answerer:
             answer = self._llm.complete(messages)
         except LlmError as exc:
             log.info("LLM gave no answer (%s); sending the grounded fallback", exc.kind)
-            return self._fallback(product, passages[0], lang, at)
+            return self._fallback(product, passages[0], lang, at, exc.kind)
         text = sanitize(answer.text)
         grounding = "\n".join((product.name, *passages))
         if unsupported_numbers(text, grounding) or leaks_prompt(text) or find_banned(text):
             log.info("LLM answer refused by the guard; sending the grounded fallback")
-            return self._fallback(product, passages[0], lang, at)
+            return self._fallback(product, passages[0], lang, at, "guard")
         composed = self._done(text, ReplySource.LLM, product, at, None)
         return replace(composed, llm_called=True)
 
-    def _fallback(self, product: Product, passage: str, lang: str, at: datetime) -> Composed:
+    def _fallback(self, product: Product, passage: str, lang: str, at: datetime, reason: str) -> Composed:
+        if self._on_fallback is not None:
+            self._on_fallback(reason)
         snippet = sanitize(" ".join(passage.split()))[:FALLBACK_CHARS]
         body = f"From the product notes: {snippet}" if lang == "en" else f"商品资料里写着：{snippet}"
         return Composed(

@@ -8,6 +8,9 @@ instant its facts change (a flash sale ending: ``SkuFacts.valid_until``) and aft
 
 Open questions (intent OTHER) have no structured key; with an embedder they match paraphrases of a
 cached question about the same product when the cosine similarity is at least ``semantic_threshold``.
+
+Every ``get`` ends in exactly one ``CacheLookup`` (exact hit, semantic hit or miss), reported to the
+optional ``on_lookup`` callback (the service counts them in ``liveshop_answer_cache_lookups_total``).
 """
 
 from __future__ import annotations
@@ -17,12 +20,24 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 import numpy as np
 
 from assistant.danmaku.types import ReplySource
 
 EmbedQuery = Callable[[str], np.ndarray]
+
+
+class CacheLookup(StrEnum):
+    """How one ``AnswerCache.get`` ended."""
+
+    HIT = "hit"  # the same resolved question, still fresh
+    SEMANTIC_HIT = "semantic_hit"  # an open question close enough to a cached one
+    MISS = "miss"
+
+
+LookupHook = Callable[[CacheLookup], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +71,7 @@ class AnswerCache:
         embed: EmbedQuery | None = None,
         semantic_threshold: float = 0.93,
         semantic_per_product: int = 64,
+        on_lookup: LookupHook | None = None,
     ) -> None:
         self._max = max_entries
         self._entries: OrderedDict[Hashable, CachedAnswer] = OrderedDict()
@@ -65,25 +81,35 @@ class AnswerCache:
         # (room_id, catalog_version, room_version, product_id, language) -> [(vector, key)]
         self._semantic: dict[tuple[object, ...], list[tuple[np.ndarray, AnswerKey]]] = {}
         self._lock = threading.Lock()
-        self.hits = 0
+        self._on_lookup = on_lookup
+        self.hits = 0  # exact and semantic hits
         self.misses = 0
 
     def get(self, key: AnswerKey, at: datetime) -> CachedAnswer | None:
+        """The fresh answer for ``key`` at message time ``at``, or None (a miss)."""
+        entry, outcome = self._lookup(key, at)
+        with self._lock:
+            if outcome is CacheLookup.MISS:
+                self.misses += 1
+            else:
+                self.hits += 1
+        if self._on_lookup is not None:
+            self._on_lookup(outcome)
+        return entry
+
+    def _lookup(self, key: AnswerKey, at: datetime) -> tuple[CachedAnswer | None, CacheLookup]:
         with self._lock:
             entry = self._entries.get(key)
             if entry is not None and _fresh(entry, at):
                 self._entries.move_to_end(key)
-                self.hits += 1
-                return entry
+                return entry, CacheLookup.HIT
             if entry is not None:
                 del self._entries[key]
         if key.text and self._embed is not None:
             similar = self._semantic_lookup(key, at)
             if similar is not None:
-                return similar
-        with self._lock:
-            self.misses += 1
-        return None
+                return similar, CacheLookup.SEMANTIC_HIT
+        return None, CacheLookup.MISS
 
     def put(self, key: AnswerKey, answer: CachedAnswer) -> None:
         vector = self._embed(key.text) if key.text and self._embed is not None else None
@@ -135,7 +161,6 @@ class AnswerCache:
             entry = self._entries.get(candidates[best][1])
             if entry is None or not _fresh(entry, at):
                 return None
-            self.hits += 1
             return entry
 
 

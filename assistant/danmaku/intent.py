@@ -30,6 +30,7 @@ from assistant.danmaku.types import Intent, Triage, Understanding
 
 __all__ = [
     "ProductRef",
+    "as_question",
     "classify_intent",
     "extract_product_reference",
     "extract_slots",
@@ -143,11 +144,18 @@ def understand(text: str) -> Understanding:
     language = detect_language(normalized)
     if kind is not Triage.QUESTION:
         return Understanding(normalized=normalized, triage=kind, language=language)
+    return as_question(Understanding(normalized, kind, language=language))
+
+
+def as_question(understanding: Understanding) -> Understanding:
+    """``understanding`` read as a question (intent and slots classified) whatever its triage said:
+    for a line the rules took for chatter that the understanding model takes up."""
+    normalized = understanding.normalized
     slots = extract_slots(normalized)
     intent = classify_intent(normalized)
     if intent is None:
         intent = Intent.SIZE if slots.height_cm or slots.weight_kg else Intent.OTHER
-    return Understanding(normalized, kind, intent, slots, language)
+    return Understanding(normalized, Triage.QUESTION, intent, slots, understanding.language)
 
 
 RefKind = Literal["stage", "link", "name", "previous"]

@@ -1,4 +1,8 @@
-"""Per-room idempotency and rate limits for danmaku, all bounded in memory.
+"""Per-room idempotency and rate limits for danmaku, all bounded in memory, and ``trusted_time``.
+
+The service keeps these guards in its state stores (``assistant.state`` ``MessageGuards``: seen ids
+in SQLite or Redis, flood windows and reply budgets in memory or Redis), with the same rules as the
+in-process classes below (the baseline of ``benchmarks/bench_state.py``).
 
 - ``SeenIds``: a message id is answered at most once; the last ``capacity`` ids per room are kept
   (a replay older than that is treated as new: documented in the README).
@@ -6,13 +10,37 @@
   messages are dropped with reason ``viewer_flood``.
 - ``ReplyBudget``: a token bucket of ``rate_per_s`` replies per room (burst ``burst``), spent in
   priority order (purchase questions first); replies over budget are dropped with ``room_rate``.
+  It refills on the service's clock, never on a client's ``ts``: one message dated 2099 must not
+  stop the bucket from refilling until that date.
+- ``trusted_time``: a client's ``ts`` is used (for the stage, the prices and the flood window at
+  the message time) only when it lies within ``TS_MAX_PAST`` before and ``TS_MAX_FUTURE`` after the
+  service's clock; any other ``ts`` (a wrong client clock, 2099, year 9999) is replaced by the time
+  the message was received.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
-from datetime import datetime
+from datetime import datetime, timedelta
+
+TS_MAX_PAST = timedelta(hours=1)  # a danmaku delivered late (platform backlog) keeps its own time
+TS_MAX_FUTURE = timedelta(minutes=1)  # client clocks run a little ahead; beyond that a ts is not trusted
+
+
+def trusted_time(ts: datetime | None, received: datetime) -> datetime:
+    """``ts`` when it is within [received - TS_MAX_PAST, received + TS_MAX_FUTURE], else ``received``.
+
+    Both must be timezone-aware. A ``ts`` so far out that comparing it overflows (year 9999 with a
+    negative offset) is out of range too.
+    """
+    if ts is None:
+        return received
+    try:
+        within = received - TS_MAX_PAST <= ts <= received + TS_MAX_FUTURE
+    except OverflowError:
+        within = False
+    return ts if within else received
 
 
 class SeenIds:
@@ -66,7 +94,9 @@ class ReplyBudget:
         self._lock = threading.Lock()
 
     def take(self, at: datetime) -> bool:
-        """Spend one reply at message time ``at``; False when the room is over its reply rate."""
+        """Spend one reply at ``at`` (the service's clock); False when the room is over its reply rate.
+
+        Time never runs backwards for the bucket: an ``at`` before the last one refills nothing."""
         now = at.timestamp()
         with self._lock:
             if self._last is not None and now > self._last:

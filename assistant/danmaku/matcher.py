@@ -70,9 +70,13 @@ class ProductMatcher:
 
     def sound_alike(self, text: str) -> tuple[str, ...]:
         """Products whose name or alias sounds like part of ``text`` (保温悲 -> 保温杯, 耳几 -> 耳机)."""
+        return self.build_sounds().match(text.lower())
+
+    def build_sounds(self) -> SoundIndex:
+        """The sound-alike index, built on first use (or ahead of it: ``DanmakuPipeline.prepare``)."""
         if self._sounds is None:
             self._sounds = SoundIndex(self._catalog)
-        return self._sounds.match(text.lower())
+        return self._sounds
 
     @staticmethod
     def _longest_hits(text: str, table: dict[str, set[str]]) -> tuple[set[str], str]:

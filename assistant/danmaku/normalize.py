@@ -4,10 +4,13 @@
 lookups, plus OpenCC for Traditional -> Simplified (a C++ converter, ~4 µs a call, loaded once).
 The steps, in order:
 
+0. Lone UTF-16 surrogates (half an emoji, invalid Unicode that nothing could encode) and control
+   characters become spaces, so no later step can fail on them.
 1. NFKC: full-width letters, digits and punctuation become half-width ("ＸＬ？" -> "xl?").
 2. Traditional -> Simplified (OpenCC ``t2s``), skipped for pure-ASCII text.
 3. Lower-case (only ASCII letters change; Chinese has no case).
-4. Emoji, symbols and decorations go (❤✨★【】~, Douyin emotes such as "[比心]").
+4. Emoji, symbols and decorations go (❤✨★【】~, Douyin emotes such as "[比心]"), and so do
+   invisible format characters (zero-width spaces, bidirectional overrides such as U+202E).
 5. Repeats collapse: laughter keeps two characters (哈哈哈哈 -> 哈哈), any other Chinese
    character run keeps one (钱钱钱 -> 钱), a 2-character unit said three times or more keeps two
    copies (来了来了来了 -> 来了来了), punctuation runs keep one (??? -> ?). Digits and Latin
@@ -57,12 +60,16 @@ _DECORATION_RE = re.compile(
     "\U0001fc00-\U0001ffff"
     "\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u2500-\u27bf\u2900-\u297f\u2b00-\u2bff"
     "\u3030\u303d\u3297\u3299\ufe0e\ufe0f\u200b-\u200f\u20e3\u2060\ufeff"
+    "\u202a-\u202e\u2061-\u206f\u00ad\u061c"
     "\U000e0000-\U000e007f"
     "【】「」『』〖〗〔〕《》〈〉♪♫☆★♡♥❤✿❀•·^`|"
     "]+"
     r"|\[[\u4e00-\u9fff]{1,4}\]"  # Douyin / Bilibili emotes: [比心] [捂脸]
     r"|(?<!\d)~+|~+(?!\d)"  # decorative tildes (a range like 155~160 keeps its ~)
 )
+
+# Lone surrogates and control characters (tab and newline are whitespace and stay).
+_INVALID_RE = re.compile("[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")
 
 _LAUGHTER = "哈呵嘿嘻嘎咯"
 _CJK_RUN_RE = re.compile(r"([\u4e00-\u9fff])\1{2,}")
@@ -185,7 +192,7 @@ def _particle(match: re.Match[str]) -> str:
 
 def normalize(text: str) -> str:
     """The canonical matching form of a danmaku (see the module docstring for every step)."""
-    out = unicodedata.normalize("NFKC", text)
+    out = unicodedata.normalize("NFKC", _INVALID_RE.sub(" ", text))
     if not out.isascii():
         out = _t2s().convert(out)
         out = _POST_T2S_RE.sub(lambda m: _POST_T2S[m.group(0)], out)

@@ -4,12 +4,17 @@ An entry answers either a structured question (``intent`` set: "every 发货 que
 or a question cluster by its wording (``intent`` None: matched by character-bigram similarity of the
 normalised question, at least ``MIN_SIMILARITY``). Product-specific entries win over catalog-wide
 ones. Operator answers override the catalog templates: the operator is responsible for them.
+
+The entries live in an ``EntryStore`` (the service's ``assistant.state`` operator answers: SQLite or
+Redis, so an answer survives a restart and every process sees it); matching reads them per question.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Protocol
 
 from assistant.danmaku.normalize import normalize
 
@@ -40,38 +45,77 @@ def similarity(a: str, b: str) -> float:
     return 2 * len(ga & gb) / (len(ga) + len(gb))
 
 
-class OperatorFaq:
-    """Thread-safe store of operator answers (in-process; plain data, serialisable)."""
+class EntryStore(Protocol):
+    """Where operator answers are kept (``assistant.state.interfaces.OperatorAnswers``); ``put``
+    raises ValueError past the per-catalog bound."""
 
-    def __init__(self) -> None:
+    def put(self, entry: OperatorAnswer) -> None: ...
+    def delete(self, catalog_id: str, faq_id: str) -> bool: ...
+    def list(self, catalog_id: str) -> list[OperatorAnswer]: ...
+
+
+class MemoryEntries:
+    """In-process entries (a pipeline outside the service, tests)."""
+
+    def __init__(self, max_per_catalog: int = MAX_ENTRIES_PER_CATALOG) -> None:
         self._entries: dict[str, dict[str, OperatorAnswer]] = {}
-        self._normalized: dict[tuple[str, str], str] = {}
+        self._max = max_per_catalog
         self._lock = threading.Lock()
 
     def put(self, entry: OperatorAnswer) -> None:
         with self._lock:
             entries = self._entries.setdefault(entry.catalog_id, {})
-            if entry.faq_id not in entries and len(entries) >= MAX_ENTRIES_PER_CATALOG:
-                raise ValueError(f"at most {MAX_ENTRIES_PER_CATALOG} operator answers per catalog")
+            if entry.faq_id not in entries and len(entries) >= self._max:
+                raise ValueError(f"at most {self._max} operator answers per catalog")
             entries[entry.faq_id] = entry
-            self._normalized[(entry.catalog_id, entry.faq_id)] = normalize(entry.question)
 
     def delete(self, catalog_id: str, faq_id: str) -> bool:
         with self._lock:
-            self._normalized.pop((catalog_id, faq_id), None)
             return self._entries.get(catalog_id, {}).pop(faq_id, None) is not None
 
     def list(self, catalog_id: str) -> list[OperatorAnswer]:
         with self._lock:
             return sorted(self._entries.get(catalog_id, {}).values(), key=lambda e: e.faq_id)
 
+
+MAX_NORMALIZED = 50_000  # normalised question texts memoised (matching normalises each entry once)
+
+
+class OperatorFaq:
+    """Operator answers over an ``EntryStore`` (in memory by default), with matching."""
+
+    def __init__(self, store: EntryStore | None = None) -> None:
+        self.store: EntryStore = store or MemoryEntries()
+        self._normalized: OrderedDict[str, str] = OrderedDict()  # question -> normalised
+        self._lock = threading.Lock()
+
+    def put(self, entry: OperatorAnswer) -> None:
+        self.store.put(entry)
+
+    def delete(self, catalog_id: str, faq_id: str) -> bool:
+        return self.store.delete(catalog_id, faq_id)
+
+    def list(self, catalog_id: str) -> list[OperatorAnswer]:
+        return self.store.list(catalog_id)
+
+    def _normalize(self, question: str) -> str:
+        with self._lock:
+            text = self._normalized.get(question)
+            if text is not None:
+                self._normalized.move_to_end(question)
+                return text
+        text = normalize(question)
+        with self._lock:
+            self._normalized[question] = text
+            while len(self._normalized) > MAX_NORMALIZED:
+                self._normalized.popitem(last=False)
+        return text
+
     def match(
         self, catalog_id: str, product_id: str | None, intent: str, normalized: str
     ) -> OperatorAnswer | None:
         """The operator answer for this question, product-specific first, or None."""
-        with self._lock:
-            entries = list(self._entries.get(catalog_id, {}).values())
-            texts = dict(self._normalized)
+        entries = self.store.list(catalog_id)
         if not entries:
             return None
         best: tuple[int, float, OperatorAnswer] | None = None
@@ -83,7 +127,7 @@ class OperatorFaq:
                     continue
                 score = 1.0
             else:
-                score = similarity(normalized, texts[(catalog_id, entry.faq_id)])
+                score = similarity(normalized, self._normalize(entry.question))
                 if score < MIN_SIMILARITY:
                     continue
             rank = (1 if entry.product_id is not None else 0, score, entry)

@@ -1,34 +1,45 @@
 """The danmaku pipeline of one service: every message goes
-dedupe -> flood limit -> understand -> clarification? -> resolve -> group -> budget -> cache -> answer.
+dedupe -> flood limit -> understand -> decide -> clarification? -> resolve -> group -> budget -> cache
+-> answer.
+
+"decide" is the learned understanding model (``understanding.UnderstandingModel``, optional): it
+routes each line to an answer, a person (handoff) or silence, may take up a line the rules called
+chatter or steering (to a person only, for steering), and may correct the rule intent. Without a
+model the rules decide alone.
 
 Questions that resolve to the same thing in one batch are answered once (``reply_to`` lists every
 message); answers are cached across batches (``AnswerCache``). Nothing here blocks on I/O except the
 optional LLM call inside ``Answerer`` for open questions, which is bounded by its own deadline.
+
+After each batch the optional ``on_batch`` callback gets how many messages arrived and the result
+(the service turns it into the danmaku, reply and latency metrics).
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from assistant.danmaku.answering import Answerer, Composed, Question
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
 from assistant.danmaku.followup import carry_over_intent
-from assistant.danmaku.intent import extract_product_reference, understand
-from assistant.danmaku.limits import ReplyBudget, SeenIds, ViewerFlood
+from assistant.danmaku.intent import as_question, extract_product_reference, understand
 from assistant.danmaku.matcher import ProductMatcher
-from assistant.danmaku.recent import RecentReplies
+from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product
 from assistant.danmaku.types import Danmaku, Intent, Triage, Understanding
+from assistant.danmaku.understanding import Route, UnderstandingModel, silences, takes_up
 from assistant.rooms import Room
+from assistant.state.codecs import answer_key_text
+from assistant.state.records import RecentReply
 from knowledge.domain import Catalog
 
 log = logging.getLogger(__name__)
@@ -56,14 +67,8 @@ class PipelineLimits:
     open_question_workers: int = 4  # open questions (maybe LLM) answered side by side in a batch
 
 
-@dataclass(slots=True)
-class _RoomGuards:
-    seen: SeenIds
-    flood: ViewerFlood
-    budget: ReplyBudget
-
-
 AnsweredHook = Callable[[str, Danmaku, str | None, Intent], None]
+BatchHook = Callable[[int, BatchResult], None]  # (messages received, what became of them)
 
 
 class DanmakuPipeline:
@@ -76,41 +81,67 @@ class DanmakuPipeline:
         cache: AnswerCache,
         limits: PipelineLimits,
         on_answered: AnsweredHook | None = None,
+        on_batch: BatchHook | None = None,
+        understanding: UnderstandingModel | None = None,
+        state: PipelineState | None = None,
     ) -> None:
+        """``state``: where dedupe ids, rate limits, recent replies and reply ids live (the
+        service's state stores); None keeps them in process with ``limits``."""
         self._answerer = answerer
+        self._model = understanding
         self._dialogue = dialogue
         self._cache = cache
         self._limits = limits
         self._on_answered = on_answered
-        self._guards: dict[str, _RoomGuards] = {}
+        self._on_batch = on_batch
+        self._state = state or PipelineState.in_memory(
+            limits.viewer_messages_per_min,
+            limits.room_replies_per_s,
+            limits.seen_ids_per_room,
+            limits.join_window_s,
+        )
         self._matchers: dict[str, ProductMatcher] = {}
         self._lock = threading.Lock()
-        self._reply_ids = itertools.count(1)
-        self._recent = RecentReplies(limits.join_window_s)
         self._pool = ThreadPoolExecutor(
             max_workers=limits.open_question_workers, thread_name_prefix="answers"
         )
 
-    def handle(self, room: Room, catalog: Catalog, messages: Sequence[Danmaku]) -> BatchResult:
+    def handle(
+        self, room: Room, catalog: Catalog, messages: Sequence[Danmaku], now: datetime | None = None
+    ) -> BatchResult:
         """Answer one batch; every message ends up in one reply, ``joined`` to a recent one, or
-        ``ignored`` with a reason."""
+        ``ignored`` with a reason. ``now`` is the service's clock: the room's reply budget refills
+        on it, never on a client's ``ts`` (None: the newest message time, for callers without one).
+
+        One message never fails the batch: a message or group whose processing raises is logged and
+        ignored as ``internal_error``; the others are answered."""
         started = time.perf_counter()
         result = BatchResult()
-        guards = self._room_guards(room.room_id)
+        received = now or max((m.ts for m in messages), default=None)
         matcher = self._matcher(catalog)
         groups: dict[AnswerKey, list[Question]] = {}
         for message in messages:
-            question = self._admit(room, catalog, matcher, guards, message, result)
+            try:
+                question = self._admit(room, catalog, matcher, received or message.ts, message, result)
+            except Exception:
+                log.exception("danmaku %s of room %s failed; ignored", message.msg_id, room.room_id)
+                result.ignored.append(Ignored(message.msg_id, "internal_error"))
+                continue
             if question is not None:
                 groups.setdefault(question.key, []).append(question)
         ordered = sorted(
             groups.values(), key=lambda g: (PRIORITY.get(g[0].understanding.intent, 3), g[0].message.ts)
         )
+        budget_at = now or max((m.ts for m in messages), default=None)
         planned: list[list[Question]] = []
         for group in ordered:
-            if self._join_recent(room, group, result):
+            try:
+                if self._join_recent(room, group, result):
+                    continue
+            except Exception:
+                self._failed(room, group, result)
                 continue
-            if not guards.budget.take(group[0].message.ts):
+            if budget_at is not None and not self._state.guards.take_reply(room.room_id, budget_at):
                 result.ignored.extend(Ignored(q.message.msg_id, "room_rate") for q in group)
                 continue
             planned.append(group)
@@ -121,9 +152,23 @@ class DanmakuPipeline:
             if group[0].understanding.intent is Intent.OTHER
         }
         for i, group in enumerate(planned):
-            composed, cached = pending[i].result() if i in pending else self._compose(room, catalog, group)
-            result.replies.append(self._reply(room, group, composed, cached, started))
+            try:
+                composed, cached = (
+                    pending[i].result() if i in pending else self._compose(room, catalog, group)
+                )
+                result.replies.append(self._reply(room, group, composed, cached, started))
+            except Exception:
+                self._failed(room, group, result)
+        if self._on_batch is not None:
+            self._on_batch(len(messages), result)
         return result
+
+    @staticmethod
+    def _failed(room: Room, group: list[Question], result: BatchResult) -> None:
+        """A group whose answer raised: logged with the traceback, its messages ``internal_error``."""
+        ids = [q.message.msg_id for q in group]
+        log.exception("danmaku %s of room %s failed; ignored", ",".join(ids), room.room_id)
+        result.ignored.extend(Ignored(msg_id, "internal_error") for msg_id in ids)
 
     # -- stages --------------------------------------------------------------------------------
     def _admit(
@@ -131,17 +176,24 @@ class DanmakuPipeline:
         room: Room,
         catalog: Catalog,
         matcher: ProductMatcher,
-        guards: _RoomGuards,
+        received: datetime,
         message: Danmaku,
         result: BatchResult,
     ) -> Question | None:
-        if not guards.seen.add(message.msg_id):
+        guards = self._state.guards
+        if not guards.first_seen(room.room_id, message.msg_id, received):
             result.ignored.append(Ignored(message.msg_id, "duplicate"))
             return None
-        if not guards.flood.allow(message.viewer_id, message.ts):
+        if not guards.allow_viewer(room.room_id, message.viewer_id, message.ts):
             result.ignored.append(Ignored(message.msg_id, "viewer_flood"))
             return None
         understanding = understand(message.text)
+        reference = extract_product_reference(understanding.normalized)
+        decision = (
+            self._model.decide(understanding, reference.kind if reference else None)
+            if self._model is not None
+            else None
+        )
         dialogue = self._dialogue.get(room.room_id, message.viewer_id, message.ts)
         if dialogue is not None and dialogue.pending is not None:
             picked = answer_to_pending(understanding, dialogue.pending, catalog)
@@ -149,11 +201,22 @@ class DanmakuPipeline:
                 return self._question(
                     room, catalog, message, picked.understanding, picked.resolution, dialogue
                 )
+        route: Route = "answer"
         if understanding.triage is not Triage.QUESTION:
-            result.ignored.append(Ignored(message.msg_id, str(understanding.triage)))
-            return None
+            if decision is None or not takes_up(decision, understanding.triage):
+                result.ignored.append(Ignored(message.msg_id, str(understanding.triage)))
+                return None
+            steering = understanding.triage is Triage.STEERING
+            route = "handoff" if steering or decision.route == "silent" else decision.route
+            understanding = as_question(understanding)
+        elif decision is not None:
+            if silences(decision) and not self._operator_answers(room, catalog, message, understanding):
+                result.ignored.append(Ignored(message.msg_id, str(Triage.CHATTER)))
+                return None
+            route = "handoff" if decision.route == "silent" else decision.route
+        if route == "answer" and decision is not None and decision.intent is not None:
+            understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue)
-        reference = extract_product_reference(understanding.normalized)
         resolution = resolve_product(
             text=understanding.normalized,
             reference=reference.kind if reference is not None else None,
@@ -164,8 +227,22 @@ class DanmakuPipeline:
             at=message.ts,
             dialogue=dialogue,
             intent=understanding.intent,
+            name_span=reference.text if reference is not None else "",
         )
-        return self._question(room, catalog, message, understanding, resolution, dialogue)
+        return self._question(room, catalog, message, understanding, resolution, dialogue, route)
+
+    def _operator_answers(
+        self, room: Room, catalog: Catalog, message: Danmaku, understanding: Understanding
+    ) -> bool:
+        """Whether an operator answered this wording ("明天还播吗" -> "每晚8点开播"): the operator's
+        answer is used even for a line the model would leave to the host."""
+        entry = self._answerer.operator_faq.match(
+            catalog.catalog_id,
+            room.stage_at(message.ts),
+            str(understanding.intent),
+            understanding.normalized,
+        )
+        return entry is not None and entry.intent is None
 
     def _question(
         self,
@@ -175,6 +252,7 @@ class DanmakuPipeline:
         understanding: Understanding,
         resolution: Resolution,
         dialogue: ViewerDialogue | None,
+        route: Route = "answer",
     ) -> Question:
         open_text = understanding.normalized if understanding.intent is Intent.OTHER else ""
         key = AnswerKey(
@@ -188,11 +266,12 @@ class DanmakuPipeline:
                 *understanding.slots.key(),
                 resolution.how if resolution.product_id is None else "",
                 resolution.candidates,
+                route,  # a line handed to a person never shares an answer with one answered
             ),
             language=understanding.language,
             text=open_text,
         )
-        return Question(message, understanding, resolution, key, dialogue)
+        return Question(message, understanding, resolution, key, dialogue, route)
 
     def _compose(self, room: Room, catalog: Catalog, group: list[Question]) -> tuple[Composed, bool]:
         """The answer for a group, from the cache when fresh (second value: it was cached)."""
@@ -219,8 +298,9 @@ class DanmakuPipeline:
         first = group[0]
         for question in group:
             self._remember(room, question, composed)
+        self._notify(room, group, composed)  # before latency_ms: the viewer waits for the hooks too
         reply = Reply(
-            reply_id=f"r{next(self._reply_ids)}",
+            reply_id=self._state.reply_ids.next_id(),
             reply_to=tuple(q.message.msg_id for q in group),
             text=address([q.message.nickname for q in group], composed.body, first.understanding.language),
             product_id=composed.product_id,
@@ -233,19 +313,20 @@ class DanmakuPipeline:
             llm_called=composed.llm_called,
         )
         if composed.cacheable:
-            self._recent.remember(room.room_id, first.key, reply, composed, max(q.message.ts for q in group))
-        self._notify(room, group, composed)
+            posted_at = max(q.message.ts for q in group)
+            entry = RecentReply(reply, composed, posted_at)
+            self._state.recent.remember(room.room_id, answer_key_text(first.key), entry)
         return reply
 
     def _join_recent(self, room: Room, group: list[Question], result: BatchResult) -> bool:
         """Questions whose answer was posted moments ago join that reply instead of a new one."""
-        recent = self._recent.find(room.room_id, group[0].key, group[0].message.ts)
+        recent = self._state.recent.find(room.room_id, answer_key_text(group[0].key), group[0].message.ts)
         if recent is None:
             return False
-        reply, composed = recent
+        reply, composed = recent.reply, recent.composed
         for question in group:
             self._remember(room, question, composed)
-            result.joined.append(Joined(question.message.msg_id, reply.reply_id))
+            result.joined.append(Joined(question.message.msg_id, reply.reply_id, reply))
         self._notify(room, group, composed)
         return True
 
@@ -267,30 +348,32 @@ class DanmakuPipeline:
         self._dialogue.put(room.room_id, question.message.viewer_id, state)
 
     # -- per-room helpers ----------------------------------------------------------------------
-    def _room_guards(self, room_id: str) -> _RoomGuards:
-        with self._lock:
-            guards = self._guards.get(room_id)
-            if guards is None:
-                guards = _RoomGuards(
-                    SeenIds(self._limits.seen_ids_per_room),
-                    ViewerFlood(self._limits.viewer_messages_per_min),
-                    ReplyBudget(self._limits.room_replies_per_s),
-                )
-                self._guards[room_id] = guards
-            return guards
-
     def _matcher(self, catalog: Catalog) -> ProductMatcher:
         with self._lock:
             matcher = self._matchers.get(catalog.catalog_id)
-            if matcher is None or matcher.version != catalog.version:
-                matcher = ProductMatcher(catalog)
-                self._matchers[catalog.catalog_id] = matcher
+        if matcher is not None and matcher.version == catalog.version:
             return matcher
+        matcher = ProductMatcher(catalog)  # outside the lock: other catalogs' rooms go on
+        with self._lock:
+            current = self._matchers.get(catalog.catalog_id)
+            if current is None or current.version < matcher.version:
+                self._matchers[catalog.catalog_id] = matcher
+        return matcher
+
+    def prepare(self, catalog: Catalog) -> None:
+        """Build a catalog version's matcher (with its sound-alike index) ahead of its first
+        question, outside the lock (an import calls this: 20,000 products take 1-2 s)."""
+        matcher = ProductMatcher(catalog)
+        matcher.build_sounds()
+        with self._lock:
+            current = self._matchers.get(catalog.catalog_id)
+            if current is None or current.version < matcher.version:
+                self._matchers[catalog.catalog_id] = matcher
 
     def forget_room(self, room_id: str) -> None:
         """Stage or room-promotion change: drop the room's cached and recent answers."""
         self._cache.invalidate_room(room_id)
-        self._recent.forget_room(room_id)
+        self._state.recent.forget_room(room_id)
 
     def forget_catalog(self, catalog_id: str) -> None:
         """Any catalog change: drop every answer built from that catalog (recent replies carry the

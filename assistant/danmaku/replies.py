@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.danmaku.compliance import find_banned
+from assistant.danmaku.nicknames import shown_nickname
 from assistant.danmaku.types import ReplySource
 
 MAX_NAMES_IN_ADDRESS = 3
@@ -23,12 +25,13 @@ class Reply:
     viewer_ids: tuple[str, ...] = ()
     cached: bool = False  # served from the answer cache
     llm_called: bool = False  # composing it called the LLM
+    held: bool = False  # waits for the operator's approval (assistant.review); not yet in the room
 
 
 @dataclass(frozen=True, slots=True)
 class Ignored:
     msg_id: str
-    reason: str  # duplicate | viewer_flood | chatter | spam | abuse | steering | room_rate | empty
+    reason: str  # duplicate | viewer_flood | chatter | spam | abuse | steering | room_rate | internal_error
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,7 @@ class Joined:
 
     msg_id: str
     reply_id: str
+    reply: Reply | None = None  # the reply joined (what a live client shows for this message)
 
 
 @dataclass(slots=True)
@@ -47,12 +51,20 @@ class BatchResult:
 
 
 def address(nicknames: Sequence[str], body: str, language: str) -> str:
-    """Prefix the answer with the viewers it answers: "@小王 @小李等5位 …"."""
+    """Prefix the answer with the viewers it answers: "@小王 @小李等5位 …".
+
+    Only nicknames that pass ``nicknames.shown_nickname`` are shown (a nickname such as
+    "全网最低价只要1元" or "<img src=x>" is the viewer's text, not ours, and is never echoed); the
+    count still includes everyone answered. When no nickname may be shown, the reply names no one.
+    """
     names = [n for n in dict.fromkeys(nicknames) if n]
-    if not names:
+    shown_names = [s for s in dict.fromkeys(map(shown_nickname, names)) if s is not None]
+    if not shown_names:
         return body
-    shown = " ".join(f"@{n}" for n in names[:MAX_NAMES_IN_ADDRESS])
-    extra = len(names) - MAX_NAMES_IN_ADDRESS
+    shown = " ".join(f"@{n}" for n in shown_names[:MAX_NAMES_IN_ADDRESS])
+    extra = len(names) - min(len(shown_names), MAX_NAMES_IN_ADDRESS)
     if extra > 0:
         shown += f" and {extra} more" if language == "en" else f"等{len(names)}位"
-    return f"{shown} {body}"
+    text = f"{shown} {body}"
+    # A name and the first words of the answer could still form a term together ("number" + "one").
+    return body if find_banned(text) else text

@@ -8,13 +8,16 @@ Order of evidence, strongest first:
 4. distinctive name words ("口红"): one product wins; several are narrowed by the stage product and
    the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); with
    nothing on stage and no earlier product, names that sound alike (保温悲 -> 保温杯) count too;
-5. no reference: the viewer's last product if they asked after the latest stage change (a follow-up),
+5. a product name the catalog does not know ("这个月饼多少钱" in a room without 月饼): no product
+   (``not_sold``), never the product on stage; the answerer hands it to a person;
+6. no reference: the viewer's last product if they asked after the latest stage change (a follow-up),
    else the product on stage;
-6. nothing: ask which link the viewer means.
+7. nothing: ask which link the viewer means.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -27,7 +30,7 @@ from knowledge.domain import Catalog, Product, Sku
 
 MAX_CHOICES = 4
 
-How = Literal["link", "name", "stage", "previous", "choice", "none", "unknown_link"]
+How = Literal["link", "name", "stage", "previous", "choice", "none", "unknown_link", "not_sold"]
 ReferenceKind = Literal["stage", "link", "name", "previous"] | None
 
 # Skin types and the variant words that suit them.
@@ -57,8 +60,11 @@ def resolve_product(
     at: datetime,
     dialogue: ViewerDialogue | None,
     intent: Intent = Intent.OTHER,
+    name_span: str = "",
 ) -> Resolution:
-    """Resolve the product a normalised danmaku refers to (see the module docstring for the order)."""
+    """Resolve the product a normalised danmaku refers to (see the module docstring for the order).
+
+    ``name_span`` is the product-name candidate of the text (``ProductRef.text``), if any."""
     if slots.link_no is not None:
         product_id = matcher.by_link.get(slots.link_no)
         return Resolution(product_id, "link") if product_id else Resolution(None, "unknown_link")
@@ -70,6 +76,13 @@ def resolve_product(
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
+    if (
+        not names.exact
+        and not names.partial
+        and names_unknown_product(name_span, catalog, text)
+        and not matcher.sound_alike(name_span)  # 蓝牙音响 is the 蓝牙音箱 on sale
+    ):
+        return Resolution(None, "not_sold")
     if reference == "stage" and on_stage and not names.exact:
         return Resolution(on_stage, "stage")
     candidates = names.exact or names.partial
@@ -90,6 +103,62 @@ def resolve_product(
     if previous:
         return Resolution(previous, "previous")
     return Resolution(None, "none")
+
+
+# Words a name span holds that name an aspect, a person or the shop, never a product on sale.
+_NOT_A_PRODUCT_RE = re.compile(
+    r"效果|质量|品质|味道|气味|颜色|颜值|款式|样式|包装|做工|手感|口感|大小|尺寸|重量|价格|价钱|东西|产品|宝贝|"
+    r"商品|货|店|直播|链接|快递|物流|活动|优惠|规格|型号|日期|时间|区别|差别|功能|用法|成分|材质|面料|"
+    r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
+    r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|怎样|是否|能否|可否|请|谢谢|好的|"
+    r"订单|单子|发票|地址|电话|退|换|钱|送|买|拍|发|收|用|穿|吃|喝|看|说|问|等|给|到|还|再|就|都|很|太|最|更|又|先|"
+    r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"
+    r"妹子|小姐姐|美女|帅哥|老师|哥|姐"
+)
+# Where a product name stands: after a demonstrative or 卖 / 有没有, or opening the line ("月饼多少钱").
+_NAME_SLOT_RE = "(?:^|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有)"
+_CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
+
+
+def names_unknown_product(span: str, catalog: Catalog, text: str | None = None) -> bool:
+    """Whether a name span ("月饼") looks like a product name and nothing in the catalog holds it:
+    no product's name, alias, brand, spec, attribute, description or FAQ mentions it. Aspect words,
+    people, times and adverbs (``_NOT_A_PRODUCT_RE``) never count, so "这个效果怎么样" stays on
+    stage; with ``text``, the span must also stand where a name does (``_NAME_SLOT_RE``)."""
+    if not _CJK_ONLY_RE.match(span) or _NOT_A_PRODUCT_RE.search(span):
+        return False
+    if text is not None and re.search(_NAME_SLOT_RE + re.escape(span), text) is None:
+        return False
+    return not any(span in text for text in _catalog_texts(catalog))
+
+
+_TEXTS: dict[tuple[str, str], tuple[str, ...]] = {}
+
+
+def _catalog_texts(catalog: Catalog) -> tuple[str, ...]:
+    """Every product's searchable text, lower-cased, per catalog version (built once)."""
+    key = (catalog.catalog_id, str(catalog.version))
+    texts = _TEXTS.get(key)
+    if texts is None:
+        texts = tuple(
+            " ".join(
+                (
+                    p.name,
+                    *p.aliases,
+                    p.brand or "",
+                    p.description,
+                    *(s.spec for s in p.skus),
+                    *p.attributes,
+                    *p.attributes.values(),
+                    *(f.question + f.answer for f in p.faq),
+                )
+            ).lower()
+            for p in catalog.products
+        )
+        if len(_TEXTS) > 64:
+            _TEXTS.clear()
+        _TEXTS[key] = texts
+    return texts
 
 
 # Questions about how the product on stage is used or who it suits may name another product's

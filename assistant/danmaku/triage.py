@@ -87,6 +87,17 @@ _ENDS_AS_QUESTION_RE = re.compile(r"(吗|么|嘛|\?)$")
 _GREETING_QUESTION_RE = re.compile(r"^(主播|宝宝们?|大家)?(在吗|在不在|好吗|你好吗|还好吗|好美|好看|漂亮|帅)")
 
 
+def is_abusive(normalized: str) -> bool:
+    """Whether the (normalised) text contains an insult (never answered, never echoed)."""
+    return _ABUSE_RE.search(normalized) is not None
+
+
+def advertises(normalized: str) -> bool:
+    """Whether the (normalised) text carries a link, a contact handle (QQ / 微信 / 加V), a phone
+    number or a known ad phrase."""
+    return _SPAM_RE.search(normalized) is not None
+
+
 def is_steering(normalized: str) -> bool:
     """Whether the danmaku tries to steer the bot (prompt injection or dictated replies)."""
     return looks_like_injection(normalized) or _STEERING_RE.search(normalized) is not None
@@ -118,11 +129,11 @@ def triage(normalized: str) -> Triage:
         return Triage.CHATTER
     if len(text) > MAX_DANMAKU_CHARS:
         return Triage.SPAM
-    if _ABUSE_RE.search(text):
+    if is_abusive(text):
         return Triage.ABUSE
     if is_steering(text):
         return Triage.STEERING
-    if _SPAM_RE.search(text):
+    if advertises(text):
         return Triage.SPAM
     question = is_question(text)
     if not question and _REPEAT_RE.search(text):

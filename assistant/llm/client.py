@@ -3,13 +3,16 @@
 The ``openai`` client defaults to a 600 s timeout and retries; a live room cannot wait, so this client
 sets explicit timeouts, no automatic retries, streams the answer and gives up when the whole answer
 has not arrived within ``timeout_s`` (the caller then sends a grounded fallback).
+
+Every call is reported to the optional ``on_call`` callback as an ``LlmCall`` (outcome and seconds),
+so the service can count calls and timeouts without this module knowing about Prometheus.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +45,19 @@ class LlmAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class LlmCall:
+    """What one ``complete`` call did: ``outcome`` is "ok", an ``LlmError.kind`` or "error"
+    (anything unexpected); ``seconds`` is its wall time."""
+
+    outcome: str
+    seconds: float
+
+
+CallHook = Callable[[LlmCall], None]
+LLM_OUTCOMES = ("ok", "timeout", "rate_limited", "http_error", "connection", "empty", "error")
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
     role: str  # "system" | "user" | "assistant"
     content: str
@@ -50,10 +66,11 @@ class ChatMessage:
 class LlmClient:
     """Streams chat completions from ``config.base_url`` with a hard overall deadline."""
 
-    def __init__(self, config: LlmConfig) -> None:
+    def __init__(self, config: LlmConfig, on_call: CallHook | None = None) -> None:
         import openai
 
         self.config = config
+        self._on_call = on_call
         self._openai = openai
         # One explicit timeout for connect and each read (the client's own default is 600 s), no
         # automatic retries: a retry would blow the room's answer deadline.
@@ -66,6 +83,20 @@ class LlmClient:
 
     def complete(self, messages: Sequence[ChatMessage]) -> LlmAnswer:
         """The full answer text, or LlmError when it cannot be had within ``timeout_s``."""
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            answer = self._complete(messages)
+            outcome = "ok"
+            return answer
+        except LlmError as exc:
+            outcome = exc.kind
+            raise
+        finally:
+            if self._on_call is not None:
+                self._on_call(LlmCall(outcome, time.perf_counter() - started))
+
+    def _complete(self, messages: Sequence[ChatMessage]) -> LlmAnswer:
         openai = self._openai
         started = time.perf_counter()
         deadline = started + self.config.timeout_s

@@ -36,6 +36,9 @@ class LimitSettings(BaseModel):
 
     max_upload_bytes: int = Field(20 * 1024 * 1024, gt=0, description="catalog upload size limit")
     max_audio_bytes: int = Field(200 * 1024 * 1024, gt=0, description="transcription upload limit")
+    max_json_bytes: int = Field(
+        4 * 1024 * 1024, gt=0, description="body limit of every other /v1 request (413 above it)"
+    )
     max_danmaku_chars: int = Field(500, gt=0, description="longer danmaku text is rejected (422)")
     max_batch_messages: int = Field(1000, gt=0, description="messages per danmaku POST")
     room_replies_per_s: float = Field(20.0, gt=0, description="per-room reply rate")
@@ -54,10 +57,23 @@ class Settings(BaseSettings):
     api_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     store: Literal["sqlite", "memory"] = "sqlite"
+    # Where operator and viewer state lives (rooms, stage, FAQ answers, handoffs, profiles, caption
+    # log, dedupe ids): None follows ``store`` (sqlite -> ``<data_dir>/state.db``, memory -> memory);
+    # ``redis``: shared by every process on ``redis_url`` (several processes serve one room).
+    state: Literal["memory", "sqlite", "redis"] | None = None
+    redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")  # may carry a password
+    redis_prefix: str = Field("liveshop:", min_length=1, description="key prefix of every Redis key")
     embeddings: Literal["e5", "none"] = "e5"  # "none": BM25-only retrieval (no embedding model)
     demo: bool = False  # load the demo catalog into room "demo" at start
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
+
+    @property
+    def state_backend(self) -> Literal["memory", "sqlite", "redis"]:
+        """The state backend in effect (``state``, or the one that follows ``store``)."""
+        if self.state is not None:
+            return self.state
+        return "sqlite" if self.store == "sqlite" else "memory"
 
     @field_validator("api_keys", mode="before")
     @classmethod

@@ -6,9 +6,13 @@ the setting that needs them is on, so ``import assistant`` stays light.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,16 +22,18 @@ from assistant.captions import CaptionService
 from assistant.catalogs import CatalogService
 from assistant.danmaku.answering import Answerer
 from assistant.danmaku.cache import AnswerCache
-from assistant.danmaku.dialogue import MemoryDialogueStore
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.pipeline import DanmakuPipeline, PipelineLimits
+from assistant.danmaku.pipeline_state import PipelineState
+from assistant.danmaku.understanding import UnderstandingModel
 from assistant.hub import RoomHub
 from assistant.live import LiveRooms
-from assistant.llm.client import LlmClient, LlmConfig
-from assistant.recs import RoomRecommenders
-from assistant.rooms import MemoryRoomStore
+from assistant.llm.client import CallHook, LlmClient, LlmConfig
+from assistant.recs import RoomRecommenders, TickerLease
+from assistant.rooms import RoomExistsError
 from assistant.service.metrics import Metrics
 from assistant.service.settings import Settings
+from assistant.state import StateOptions, StateStores, build_state_stores
 from knowledge.retrieval import Embedder
 from knowledge.store import CatalogStore, MemoryCatalogStore, SqliteCatalogStore
 
@@ -35,11 +41,16 @@ log = logging.getLogger(__name__)
 
 DEMO_ROOM_ID = "demo"
 DEMO_CATALOG_ID = "demo"
+PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"  # owner of leases
 
 
 @dataclass
 class Services:
-    """Everything the routes use, built once per app."""
+    """Everything the routes use, built once per app: a typed container, one field per component.
+
+    ``state`` holds every store of operator and viewer state (``assistant.state``: SQLite in the
+    data folder by default, Redis when several processes serve the rooms); the components above
+    it keep only caches and per-process resources."""
 
     settings: Settings
     clock: Callable[[], datetime]
@@ -48,24 +59,20 @@ class Services:
     live: LiveRooms
     answerer: Answerer
     captions: CaptionService
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    def health(self) -> dict[str, object]:
-        return {
-            "status": "ok",
-            "catalogs": self.catalogs.catalog_ids(),
-            "rooms": [r.room_id for r in self.live.rooms.list()],
-            "llm": self.settings.llm.enabled,
-            "embeddings": self.settings.embeddings,
-        }
+    state: StateStores
+    recs: RoomRecommenders
+    hub: RoomHub
 
     def close(self) -> None:
         """Release what the services hold (called at shutdown)."""
+        self.recs.close()
         self.catalogs.close()
         closer = getattr(self.catalogs.store, "close", None)
         if callable(closer):
             closer()
         self.captions.close()
+        self.hub.close()
+        self.state.close()
 
 
 def system_clock(timezone: str) -> Callable[[], datetime]:
@@ -84,6 +91,67 @@ def build_store(settings: Settings) -> CatalogStore:
     return SqliteCatalogStore(settings.data_dir / "catalog.sqlite3")
 
 
+def build_catalogs(
+    settings: Settings, embedder: Embedder | None, clock: Callable[[], datetime] | None = None
+) -> CatalogService:
+    """The catalog service on the configured store, with its index files under the data folder."""
+    index_dir = None if settings.store == "memory" else settings.data_dir / "index"
+    clock = clock or system_clock(settings.timezone)
+    return CatalogService(build_store(settings), embedder, index_dir, settings.timezone, clock)
+
+
+def state_options(settings: Settings) -> StateOptions:
+    """The state stores' limits from the settings (the rest are the stores' defaults)."""
+    return StateOptions(
+        viewer_messages_per_min=settings.limits.viewer_messages_per_min,
+        room_replies_per_s=settings.limits.room_replies_per_s,
+    )
+
+
+def build_state(settings: Settings) -> StateStores:
+    """The state stores of ``LIVESHOP_STATE`` (default: SQLite ``state.db`` in the data folder when
+    the catalog store is SQLite, else memory; ``redis``: shared by every process on the URL)."""
+    kind = settings.state_backend
+    options = state_options(settings)
+    if kind == "memory":
+        return build_state_stores("memory", options=options)
+    if kind == "sqlite":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return build_state_stores("sqlite", sqlite_path=settings.data_dir / "state.db", options=options)
+    return build_redis_state(settings, options)
+
+
+def build_redis_state(settings: Settings, options: StateOptions) -> StateStores:
+    """Redis state on ``LIVESHOP_REDIS_URL``; fails at start-up, naming the URL's host, when Redis
+    cannot be reached (a service that cannot share its state must not serve)."""
+    import redis
+
+    from assistant.state.errors import StateConfigError
+
+    url = settings.redis_url.get_secret_value()
+    client = redis.Redis.from_url(url, socket_timeout=5.0, socket_connect_timeout=5.0)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        host = url.split("@")[-1]  # never log a password
+        raise StateConfigError(
+            f"LIVESHOP_STATE=redis but Redis at {host} cannot be reached ({exc}); start Redis or fix "
+            "LIVESHOP_REDIS_URL"
+        ) from exc
+    stores = build_state_stores("redis", redis=client, prefix=settings.redis_prefix, options=options)
+    stores._close = client.close  # the client is ours: closed with the stores
+    return stores
+
+
+def share_catalog_versions(catalogs: CatalogService, state: StateStores) -> None:
+    """Several processes on one catalog store: every committed change is announced with its
+    version, and every read first checks the announced version (one Redis round trip), so a price
+    changed through one process is never quoted by another from its cached snapshot."""
+    catalogs.subscribe(lambda change: state.catalog_notices.publish(change.catalog_id, change.version))
+    catalogs.follow_versions(state.catalog_notices.latest)
+
+
 def build_embedder(settings: Settings) -> Embedder | None:
     """The sentence embedder for retrieval, or None for BM25-only (``LIVESHOP_EMBEDDINGS=none``)."""
     if settings.embeddings == "none":
@@ -96,7 +164,7 @@ def build_embedder(settings: Settings) -> Embedder | None:
     return E5Embedder(locate_model("multilingual-e5-small", settings.model_dir), quantize=True)
 
 
-def build_llm(settings: Settings) -> LlmClient | None:
+def build_llm(settings: Settings, on_call: CallHook | None = None) -> LlmClient | None:
     llm = settings.llm
     if not llm.enabled:
         return None
@@ -108,7 +176,8 @@ def build_llm(settings: Settings) -> LlmClient | None:
             timeout_s=llm.timeout_s,
             max_tokens=llm.max_tokens,
             temperature=llm.temperature,
-        )
+        ),
+        on_call=on_call,
     )
 
 
@@ -138,16 +207,23 @@ def caption_pipeline_factory(model_dir: Path) -> Callable[[], Any]:
     return build
 
 
-def build_services(settings: Settings, clock: Callable[[], datetime] | None = None) -> Services:
-    """Wire every component for ``settings``; ``clock`` overrides the wall clock (tests, replays)."""
+def build_services(
+    settings: Settings,
+    clock: Callable[[], datetime] | None = None,
+    understanding: UnderstandingModel | None = None,
+) -> Services:
+    """Wire every component for ``settings``; ``clock`` overrides the wall clock (tests, replays);
+    ``understanding`` replaces the shipped understanding model (cross-validation in the evals)."""
     clock = clock or system_clock(settings.timezone)
-    store = build_store(settings)
-    index_dir: Path | None = None if settings.store == "memory" else settings.data_dir / "index"
+    metrics = Metrics()  # components report through its observe_* callbacks
     embedder = build_embedder(settings)
     if embedder is not None:
         embedder.encode_queries(["预热"])  # load the model now, not on the first viewer's question
-    catalogs = CatalogService(store, embedder, index_dir, settings.timezone, clock)
-    answerer = Answerer(passage_search(catalogs), build_llm(settings), OperatorFaq())
+    catalogs = build_catalogs(settings, embedder, clock)
+    state = build_state(settings)
+    llm = build_llm(settings, on_call=metrics.observe_llm)
+    operator_faq = OperatorFaq(state.operator_answers)
+    answerer = Answerer(passage_search(catalogs), llm, operator_faq, on_fallback=metrics.observe_fallback)
     limits = PipelineLimits(
         viewer_messages_per_min=settings.limits.viewer_messages_per_min,
         room_replies_per_s=settings.limits.room_replies_per_s,
@@ -158,13 +234,39 @@ def build_services(settings: Settings, clock: Callable[[], datetime] | None = No
         def embed_query(text: str) -> Any:
             return embedder.encode_queries([text])[0]
 
-    cache = AnswerCache(embed=embed_query)
-    recs = RoomRecommenders(catalogs, clock, embedder)  # recommendations: answered questions are events
-    pipeline = DanmakuPipeline(answerer, MemoryDialogueStore(), cache, limits, on_answered=recs.on_answered)
-    live = LiveRooms(MemoryRoomStore(), catalogs, pipeline, RoomHub(), clock)
-    captions = CaptionService(caption_pipeline_factory(settings.model_dir), clock)
-    services = Services(settings, clock, Metrics(), catalogs, live, answerer, captions)
-    services.extras["recs"] = recs.attach(live)  # stage changes and pushes of the live rooms
+    cache = AnswerCache(embed=embed_query, on_lookup=metrics.observe_cache)
+    shared = state.kind == "redis"  # several processes serve the rooms: bus and versions via Redis
+    if shared:
+        share_catalog_versions(catalogs, state)
+    # recommendations: answered questions are events
+    recs = RoomRecommenders(
+        catalogs,
+        clock,
+        embedder,
+        on_ingest=metrics.observe_ingest,
+        on_push=metrics.observe_push,
+        store=state.recommender,
+        shared=shared,
+        ticker_lease=TickerLease(state.audio_leases, PROCESS_ID) if shared else None,
+    )
+    pipeline = DanmakuPipeline(
+        answerer,
+        state.dialogue,
+        cache,
+        limits,
+        on_answered=recs.on_answered,
+        on_batch=metrics.observe_batch,
+        understanding=understanding or UnderstandingModel.load(),  # shipped weights, ~0.2 MB
+        state=PipelineState.from_stores(state),
+    )
+    catalogs.on_version(pipeline.prepare)  # the first question after a change builds nothing
+    catalogs.on_version(recs.prepare)
+    hub = RoomHub(on_drop=metrics.observe_drop, bus=state.bus if shared else None)
+    metrics.watch(cache_size=lambda: len(cache), subscribers=hub.total_subscribers)
+    live = LiveRooms(state.rooms, catalogs, pipeline, hub, clock, handoffs=state.handoffs)
+    captions = CaptionService(caption_pipeline_factory(settings.model_dir), clock, logs=state.captions)
+    recs.attach(live)  # stage changes and pushes of the live rooms
+    services = Services(settings, clock, metrics, catalogs, live, answerer, captions, state, recs, hub)
     if settings.demo:
         load_demo(services)
     return services
@@ -178,4 +280,5 @@ def load_demo(services: Services) -> None:
         version = services.catalogs.load_catalog(load_demo_catalog())
         log.info("demo catalog loaded at version %d", version)
     if DEMO_ROOM_ID not in {r.room_id for r in services.live.rooms.list()}:
-        services.live.create(DEMO_ROOM_ID, DEMO_CATALOG_ID, "LiveShop demo room")
+        with contextlib.suppress(RoomExistsError):  # another process sharing the state opened it
+            services.live.create(DEMO_ROOM_ID, DEMO_CATALOG_ID, "LiveShop demo room")

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from assistant.danmaku.types import Danmaku, ReplySource
+from assistant.danmaku.understanding import UnderstandingModel
 from assistant.service.settings import Settings
 from assistant.service.wiring import Services, build_services
 from evals.answers.protocol import AskResult
@@ -27,8 +28,14 @@ START = datetime.fromisoformat("2026-11-21T18:00:00+08:00")  # before every demo
 class PipelineSystem:
     """``AnswerSystem`` over ``LiveRooms.handle_danmaku`` (one message a batch)."""
 
-    def __init__(self, settings: Settings | None = None, catalog: Catalog | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        catalog: Catalog | None = None,
+        understanding: UnderstandingModel | None = None,
+    ) -> None:
         self._settings = settings or Settings(store="memory", embeddings="none", demo=False)
+        self._understanding = understanding  # None: the shipped model
         self._catalog = catalog or load_demo_catalog()
         self._now = START
         self._ids = itertools.count(1)
@@ -51,7 +58,7 @@ class PipelineSystem:
         if self._services is not None:
             self._services.close()
         self._now = START
-        self._services = build_services(self._settings, clock=self._clock)
+        self._services = build_services(self._settings, clock=self._clock, understanding=self._understanding)
         self._services.catalogs.load_catalog(self._catalog)
         self._services.live.create(ROOM_ID, self._catalog.catalog_id, "answer eval")
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from knowledge.domain import Catalog
 from knowledge.errors import ImportRejected
+from knowledge.ids import id_problem
 from knowledge.ingest.build import build_catalog
 from knowledge.ingest.export import export_catalog
 from knowledge.ingest.files import UploadedFile, read_upload
@@ -52,6 +53,10 @@ def parse_catalog(
     """
     log = ProblemLog(max_problems)
     filename = ", ".join(f.filename for f in files)
+    bad_id = id_problem(catalog_id)
+    if bad_id is not None:  # the id names files and headers later: refuse it before reading
+        log.add(None, "catalog_id", bad_id)
+        raise ImportRejected(log.all_problems(), filename)
     try:
         tz = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):

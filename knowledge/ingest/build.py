@@ -30,7 +30,7 @@ def build_catalog(tables: list[RawTable], catalog_id: str, log: ProblemLog, tz: 
     rules = read_settings(by_kind[TableKind.SETTINGS], log, tz)
     drafts = read_products(by_kind[TableKind.PRODUCTS], log, tz)
     if not drafts and not log.failed:
-        log.add(None, None, "the catalog has no products; add a products table (products.csv / sheet 商品)")
+        log.add(None, None, _no_products(log))
     read_faq(by_kind[TableKind.FAQ], drafts, log, tz)
     _check_references(drafts, set(shipping), set(after_sales), log)
     sku_ids = {pid: frozenset(s.sku_id for s in d.skus) for pid, d in drafts.items()}
@@ -44,6 +44,18 @@ def build_catalog(tables: list[RawTable], catalog_id: str, log: ProblemLog, tz: 
         after_sales=tuple(after_sales.values()),
         price_protection=rules,
     )
+
+
+def _no_products(log: ProblemLog) -> str:
+    """Why the catalog has no products: no products table, or sheets that were not recognised."""
+    message = "the catalog has no products; add a products table (products.csv / sheet 商品)"
+    if log.unrecognised:
+        sheets = ", ".join(repr(s) for s in log.unrecognised)
+        message += (
+            f"; sheet(s) {sheets} were skipped because no table header was found in their first rows: "
+            "name the sheet 商品 or put the template's header (商品ID, 商品名称, SKU编码, 售价) in it"
+        )
+    return message
 
 
 def _check_header(table: RawTable, log: ProblemLog) -> None:

@@ -21,15 +21,15 @@ import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
+from knowledge.amounts import CENT, MAX_AMOUNT, amount_problem
 from knowledge.domain import PricePoint
 
 MAX_CELL_CHARS = 10_000
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-CENT = Decimal("0.01")
 _FLOAT_NOISE = Decimal("1e-9")
 
 _AMOUNT_JUNK = re.compile(r"[¥,\s元]")
-_AMOUNT = re.compile(r"^-?\d+(?:\.\d+)?$")
+_AMOUNT = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$", re.ASCII)  # after NFKC: no other scripts' digits
 _INTEGER = re.compile(r"^-?\d+(?:\.0+)?$")
 _TIME = re.compile(
     r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
@@ -109,12 +109,18 @@ def _number_text(raw: str) -> str:
 
 
 def parse_money(raw: object) -> Decimal:
-    """A CNY amount >= 0 with at most 2 decimals ("¥1,299.00", "199", 19.9)."""
+    """A CNY amount >= 0 with at most 2 decimals ("¥1,299.00", "199", 19.9), at most ``MAX_AMOUNT``.
+
+    People's spellings are accepted here (currency sign, 元, thousands commas, spaces, full-width
+    digits); the value then obeys the one amount rule of ``knowledge.amounts``.
+    """
     if isinstance(raw, bool) or raw is None:
         raise CellError("expected an amount such as 199.00")
     if isinstance(raw, float):
         if not math.isfinite(raw):
             raise CellError("amount is not a number")
+        if abs(raw) > MAX_AMOUNT:
+            raise CellError(f"amount {raw} is larger than {MAX_AMOUNT}")
         raw = Decimal(str(raw))
         rounded = raw.quantize(CENT)
         if abs(raw - rounded) > _FLOAT_NOISE:
@@ -131,7 +137,9 @@ def parse_money(raw: object) -> Decimal:
         raise CellError("expected an amount such as 199.00")
     if raw < 0:
         raise CellError(f"amount {raw} is negative; amounts must be >= 0")
-    if raw != raw.quantize(CENT):
+    if raw > MAX_AMOUNT:
+        raise CellError(f"amount {_shown(str(raw))} is larger than {MAX_AMOUNT}")
+    if amount_problem(raw) is not None:
         raise CellError(f"amount {raw} has more than 2 decimals; round it to fen (0.01)")
     return raw.quantize(CENT)
 

@@ -64,6 +64,7 @@ class ProblemLog:
         self.warnings: list[str] = []
         self.limit = limit
         self.unlisted = 0
+        self.unrecognised: list[str] = []  # sheets skipped because no table could be recognised
         self._seen: set[Problem] = set()
 
     def add(self, row: int | None, column: str | None, message: str, sheet: str | None = None) -> None:

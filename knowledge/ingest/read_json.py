@@ -72,7 +72,15 @@ def load_json(filename: str, content: bytes, log: ProblemLog) -> Any:
         log.add(
             exc.lineno, None, f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", filename
         )
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits; nesting too deep
+        log.add(None, None, f"not valid JSON here: {_json_limit(exc)}", filename)
     return None
+
+
+def _json_limit(exc: Exception) -> str:
+    if isinstance(exc, RecursionError):
+        return "arrays or objects are nested too deeply"
+    return f"a number is too long ({str(exc)[:80]})"
 
 
 def read_json(filename: str, content: bytes, log: ProblemLog, max_rows: int) -> list[RawTable]:
@@ -88,7 +96,7 @@ def read_json(filename: str, content: bytes, log: ProblemLog, max_rows: int) -> 
 
 def read_jsonl(filename: str, content: bytes, log: ProblemLog, max_rows: int) -> list[RawTable]:
     try:
-        lines = content.decode("utf-8-sig").splitlines()
+        lines = content.decode("utf-8-sig").split("\n")  # only \n ends a record: U+2028 may be in text
     except UnicodeDecodeError as exc:
         log.add(None, None, f"the file is not UTF-8 text ({exc}); save it as UTF-8", filename)
         return []
@@ -100,6 +108,8 @@ def read_jsonl(filename: str, content: bytes, log: ProblemLog, max_rows: int) ->
             records.append((n, json.loads(line, parse_float=Decimal)))
         except json.JSONDecodeError as exc:
             log.add(n, None, f"not valid JSON: {exc.msg} at column {exc.colno}", filename)
+        except (ValueError, RecursionError) as exc:
+            log.add(n, None, f"not valid JSON: {_json_limit(exc)}", filename)
     return _read_records(filename, records, log, max_rows)
 
 

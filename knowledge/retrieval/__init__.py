@@ -4,6 +4,7 @@ Importing this package is light: jieba, OpenCC, faiss, torch and sentence-transf
 first use.
 """
 
+from knowledge.retrieval.backlog import EmbeddingBacklog
 from knowledge.retrieval.chunks import (
     CHUNK_KINDS,
     Chunk,
@@ -31,6 +32,7 @@ __all__ = [
     "E5Embedder",
     "Embedder",
     "EmbedderMismatchError",
+    "EmbeddingBacklog",
     "EmbeddingCache",
     "Hit",
     "HybridIndex",

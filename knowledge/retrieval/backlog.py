@@ -43,6 +43,12 @@ class EmbeddingBacklog:
         with self._cond:
             return len(self._queued) + self._in_flight
 
+    @property
+    def stalled(self) -> bool:
+        """Passages are waiting but no worker runs (an embedding error stopped it, or closed)."""
+        with self._cond:
+            return bool(self._queued) and self._thread is None and not self._in_flight
+
     def submit(self, items: Sequence[Item]) -> None:
         """Queue ``items`` (a newer text for a queued chunk replaces it) and make sure a worker runs."""
         if not items:
@@ -75,10 +81,14 @@ class EmbeddingBacklog:
             return True
 
     def close(self) -> None:
-        """Stop after the batch in flight; queued passages stay unembedded."""
+        """Stop after the batch in flight and wait for it (a process must not exit while the
+        model is mid-batch: torch aborts it); queued passages stay unembedded."""
         with self._cond:
             self._closed = True
             self._cond.notify_all()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
 
     def _start_locked(self) -> None:
         if self._thread is None and not self._closed and self._queued:

@@ -305,6 +305,10 @@ class HybridIndex:
         """Dense passages not embedded yet (0 without background embedding)."""
         return 0 if self._backlog is None else len(self._backlog)
 
+    def embedding_stalled(self) -> bool:
+        """Passages wait for vectors but the background worker stopped (see the log for why)."""
+        return self._backlog is not None and self._backlog.stalled
+
     def wait_embedded(self, timeout_s: float | None = None) -> bool:
         """Block until every dense passage has its vector; False if ``timeout_s`` passed first
         (or the background worker stopped on an embedding error, which it logs)."""

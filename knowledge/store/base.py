@@ -21,6 +21,7 @@ from datetime import datetime
 
 from knowledge.domain import Catalog, Product, Promotion
 from knowledge.errors import UnknownCatalogError
+from knowledge.ids import check_id
 from knowledge.store.merge import plan_import
 from knowledge.store.model import (
     CatalogChange,
@@ -107,7 +108,11 @@ class BaseCatalogStore(ABC):
     def apply_import(
         self, catalog_id: str, incoming: Catalog, mode: ImportMode, now: datetime, source: str = ""
     ) -> ImportReport:
-        """Upsert or replace (see ``knowledge.store.merge``); ImportRejected leaves everything as it was."""
+        """Upsert or replace (see ``knowledge.store.merge``); ImportRejected leaves everything as it was.
+
+        A new catalog's id must follow the id rule (``knowledge.ids``): InvalidIdError otherwise.
+        """
+        check_id(catalog_id)
         plan = self._write(
             catalog_id,
             lambda cur, since: plan_import(catalog_id, cur, incoming, mode, now, since or now, source),

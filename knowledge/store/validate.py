@@ -10,24 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
+from knowledge.amounts import amount_problem
 from knowledge.domain import Catalog, Coupon, FlashSale, Product, Promotion
 from knowledge.errors import Problem
 
-_CENT_EXPONENT = -2
-
-
-def amount_problem(value: Decimal | None) -> str | None:
-    """Why ``value`` is not a valid CNY amount (negative, sub-fen, not finite), or None when fine."""
-    if value is None:
-        return None
-    if not value.is_finite():
-        return "is not a number"
-    if value < 0:
-        return "is negative"
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < _CENT_EXPONENT and value != value.quantize(Decimal("0.01")):
-        return "has more than two decimals (amounts are in whole fen)"
-    return None
+__all__ = ["amount_problem", "promotion_problems", "validate_catalog", "validate_incoming"]
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:
@@ -101,6 +88,8 @@ def promotion_problems(promo: Promotion, products: dict[str, Product]) -> list[P
                 if product.sku(sku_id) is None:
                     add("sku_ids", f"SKU {sku_id!r} is not a SKU of product {promo.product_id!r}")
         amounts: list[tuple[str, Decimal | None]] = [("price", promo.price)]
+        if promo.quantity_cap is not None and promo.quantity_cap < 0:
+            add("quantity_cap", f"quantity_cap {promo.quantity_cap} is negative; it must be >= 0")
     else:
         for pid in promo.product_ids:
             if pid not in products:

@@ -171,5 +171,5 @@ def test_default_configuration_needs_no_llm() -> None:
         services.live.set_stage("demo", "HJ01", T0 - timedelta(minutes=1))
         reply = post(client, msg("n1", "可以刻字吗")).json()["replies"][0]
         assert reply["source"] == "handoff"
-        assert client.get("/healthz").json()["llm"] is False
+        assert client.get("/readyz", headers=AUTH).json()["llm"] is False
         assert client.get("/v1/rooms/demo/handoffs", headers=AUTH).json()["handoffs"][0]["msg_id"] == "n1"

@@ -39,7 +39,7 @@ def app(model_dir: Path) -> Iterator[Any]:
 def test_two_speaker_clip_comes_back_as_srt_vtt_and_json(app: Any) -> None:
     client, _, _ = app
     srt = client.post(
-        "/v1/transcriptions",
+        "/v1/audio/transcriptions",
         headers=AUTH,
         files=upload("dialogue.flac"),
         data={"response_format": "srt", "diarize": "true", "num_speakers": "2"},
@@ -51,14 +51,21 @@ def test_two_speaker_clip_comes_back_as_srt_vtt_and_json(app: Any) -> None:
     assert {"SPEAKER_00", "SPEAKER_01"} <= set(re.findall(r"SPEAKER_\d\d", srt.text))
     assert character_error_rate(srt.text) < 0.60  # the speech library's bound (measured 0.40 here)
     verbose = client.post(
-        "/v1/transcriptions",
+        "/v1/audio/transcriptions",
         headers=AUTH,
         files=upload("dialogue.flac"),
-        data={"response_format": "verbose_json", "diarize": "true", "num_speakers": "2"},
+        data={
+            "response_format": "verbose_json",
+            "diarize": "true",
+            "num_speakers": "2",
+            "timestamp_granularities[]": ["word", "segment"],
+        },
     ).json()
-    assert verbose["language"] == "zh" and abs(verbose["duration"] - 44.15) < 0.1
+    assert verbose["task"] == "transcribe" and verbose["language"] == "zh"
+    assert abs(verbose["duration"] - 44.15) < 0.1
     assert len(verbose["speakers"]) == 2
-    assert all(seg["words"] for seg in verbose["segments"])
+    assert verbose["segments"] and verbose["words"]
+    assert {seg["speaker"] for seg in verbose["segments"]} == set(verbose["speakers"])
 
 
 @pytest.mark.slow
@@ -78,7 +85,7 @@ def test_enrolled_voices_name_the_speakers(app: Any) -> None:
         )
         assert enrolled.status_code == 201, enrolled.text
     vtt = client.post(
-        "/v1/transcriptions",
+        "/v1/audio/transcriptions",
         headers=AUTH,
         files=upload("dialogue.flac"),
         data={"response_format": "vtt", "diarize": "true", "room_id": "demo"},
@@ -91,7 +98,7 @@ def test_enrolled_voices_name_the_speakers(app: Any) -> None:
     # speakers is measured by the speech library's tests (speaker-attributed accuracy).
     assert voices and set(voices) <= {"主播", "嘉宾"} and voices[0] == "主播"
     verbose = client.post(
-        "/v1/transcriptions",
+        "/v1/audio/transcriptions",
         headers=AUTH,
         files=upload("dialogue.flac"),
         data={"response_format": "verbose_json", "diarize": "true", "room_id": "demo"},
@@ -106,31 +113,69 @@ def test_enrolled_voices_name_the_speakers(app: Any) -> None:
 @pytest.mark.slow
 def test_bad_audio_gets_clear_errors_and_silence_gets_no_captions(app: Any) -> None:
     client, _, _ = app
-    corrupt = client.post("/v1/transcriptions", headers=AUTH, files=upload("corrupt.mp3"))
+    corrupt = client.post("/v1/audio/transcriptions", headers=AUTH, files=upload("corrupt.mp3"))
     assert corrupt.status_code in (400, 415) and corrupt.json()["detail"]
-    text = client.post("/v1/transcriptions", headers=AUTH, files=upload("notes.txt", "不是音频".encode()))
+    text = client.post(
+        "/v1/audio/transcriptions", headers=AUTH, files=upload("notes.txt", "不是音频".encode())
+    )
     assert text.status_code in (400, 415)
-    empty = client.post("/v1/transcriptions", headers=AUTH, files=upload("empty.wav", b""))
+    empty = client.post("/v1/audio/transcriptions", headers=AUTH, files=upload("empty.wav", b""))
     assert 400 <= empty.status_code < 500
     silence = client.post(
-        "/v1/transcriptions", headers=AUTH, files=upload("silence.flac"), data={"response_format": "json"}
+        "/v1/audio/transcriptions",
+        headers=AUTH,
+        files=upload("silence.flac"),
+        data={"response_format": "json"},
     )
-    assert silence.status_code == 200 and silence.json() == {"text": ""}
+    assert silence.status_code == 200 and silence.json()["text"] == ""
+    assert silence.json()["usage"] == {"type": "duration", "seconds": 3.0}
     bad_format = client.post(
-        "/v1/transcriptions", headers=AUTH, files=upload("short.wav"), data={"response_format": "docx"}
+        "/v1/audio/transcriptions", headers=AUTH, files=upload("short.wav"), data={"response_format": "docx"}
     )
     assert bad_format.status_code == 422
     bad_language = client.post(
-        "/v1/transcriptions", headers=AUTH, files=upload("short.wav"), data={"language": "klingon"}
+        "/v1/audio/transcriptions", headers=AUTH, files=upload("short.wav"), data={"language": "klingon"}
     )
     assert bad_language.status_code == 422 and "unknown language 'klingon'" in bad_language.json()["detail"]
 
 
 def test_upload_over_the_audio_limit_is_413_before_any_model_loads() -> None:
     with service(limits={"max_audio_bytes": 1000}) as (client, services, _):
-        response = client.post("/v1/transcriptions", headers=AUTH, files=upload("short.wav"))
+        response = client.post("/v1/audio/transcriptions", headers=AUTH, files=upload("short.wav"))
         assert response.status_code == 413
+        old_path = client.post("/v1/transcriptions", headers=AUTH, files=upload("short.wav"))
+        assert old_path.status_code == 413  # the deprecated alias still answers
         assert services.captions._pipeline is None  # nothing was loaded for a refused upload
+
+
+def test_requests_the_models_cannot_serve_are_refused_before_any_model_loads() -> None:
+    with service() as (client, services, _):
+        unknown = client.post(
+            "/v1/audio/transcriptions", headers=AUTH, files=upload("short.wav"), data={"model": "gpt-4o"}
+        )
+        assert unknown.status_code == 400
+        assert "whisper-base" in unknown.json()["detail"] and unknown.json()["error"]["param"] == "model"
+        words_as_srt = client.post(
+            "/v1/audio/transcriptions",
+            headers=AUTH,
+            files=upload("short.wav"),
+            data={"response_format": "srt", "timestamp_granularities[]": "word"},
+        )
+        assert words_as_srt.status_code == 400 and "verbose_json" in words_as_srt.json()["detail"]
+        streamed_vtt = client.post(
+            "/v1/audio/transcriptions",
+            headers=AUTH,
+            files=upload("short.wav"),
+            data={"response_format": "vtt", "stream": "true"},
+        )
+        assert streamed_vtt.status_code == 400 and "stream" in streamed_vtt.json()["detail"]
+        assert services.captions._pipeline is None
+        models = client.get("/v1/models", headers=AUTH).json()
+        assert models["object"] == "list" and [m["id"] for m in models["data"]] == ["whisper-base"]
+        paths = client.get("/openapi.json").json()["paths"]
+        assert "/v1/audio/transcriptions" in paths and "/v1/transcriptions" not in paths
+        documented = paths["/v1/audio/transcriptions"]["post"]["responses"]
+        assert {"200", "400", "401", "403", "413", "422", "503"} <= set(documented)
 
 
 def pcm16_frames(name: str, frame_s: float) -> list[bytes]:
@@ -223,3 +268,15 @@ def test_live_captions_are_prompted_with_the_product_on_stage() -> None:
         assert "雾屿" not in on_stage  # only the product on stage, not the catalog
         client.put("/v1/rooms/demo/stage", headers=AUTH, json={"product_id": "HJ08"})
         assert prompt() != on_stage
+
+
+def test_a_request_becomes_whisper_options() -> None:
+    from assistant.captions import TranscriptionRequest, resolve_model
+
+    assert resolve_model("whisper-1") == resolve_model(None) == resolve_model("whisper-base")
+    default = TranscriptionRequest().transcribe_options()
+    assert default.repeatable and default.initial_prompt is None and default.temperatures[0] == 0.0
+    joined = TranscriptionRequest(prompt="嘉宾在问价格。", room_prompt="直播间商品：云朵保温杯。")
+    assert joined.transcribe_options().initial_prompt == "直播间商品：云朵保温杯。嘉宾在问价格。"
+    sampled = TranscriptionRequest(temperature=0.5).transcribe_options()
+    assert not sampled.repeatable and sampled.temperatures == (0.5, 0.6, 0.8, 1.0)

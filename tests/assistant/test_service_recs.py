@@ -63,7 +63,7 @@ def ids(body: dict[str, Any]) -> list[str]:
 
 
 def room_recs(services: Services) -> RoomRecommenders:
-    recommenders = services.extras["recs"]
+    recommenders = services.recs
     assert isinstance(recommenders, RoomRecommenders)
     return recommenders
 

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from evals.captions import cer
-from speech.decode import decode_audio
 from speech.transcribe import (
     ENCODER_MIN_WINDOW_S,
     TranscribeOptions,
     Transcriber,
     fitted_encoder_frames,
 )
+from tests.speech.real_speech import real_clip
 
 
 @pytest.mark.parametrize(
@@ -58,19 +58,21 @@ class CountingTranscriber(Transcriber):
 
 
 @pytest.mark.slow
-def test_utterance_is_encoded_over_a_fitted_window(
-    model_dir: Path, audio_dir: Path, reference: dict[str, Any]
-) -> None:
-    u01 = reference["utterances"][0]  # 大家好，欢迎来到直播间。 (3.9 s)
-    audio = decode_audio(audio_dir / "dialogue.flac")[: int((u01["end"] + 0.3) * 16000)]
+def test_utterance_is_encoded_over_a_fitted_window(model_dir: Path) -> None:
+    clip = real_clip("aishell3_SSB17110468")  # one real sentence (5.5 s)
+    audio = clip.samples()
     transcriber = CountingTranscriber(model_dir / "whisper-base")
     options = TranscribeOptions(vad_filter=False, temperatures=(0.0,), max_tokens_per_s=12.0)
     full = transcriber.transcribe(audio, options)
+    full_widths, transcriber.widths = transcriber.widths, []
     fitted = transcriber.transcribe(audio, replace(options, fit_encoder_window=True))
-    assert transcriber.widths == [3000, ENCODER_MIN_WINDOW_S * 100]
+    # Whisper may encode more than once (a window again from the end of its last segment)
+    assert full_widths and set(full_widths) == {3000}
+    assert transcriber.widths and set(transcriber.widths) == {ENCODER_MIN_WINDOW_S * 100}
+    # the fitted window hears the sentence as well as the full one
     for transcript in (full, fitted):
         text = "".join(s.text for s in transcript.segments)
-        assert "欢迎来到直播间" in text and cer(u01["text"], text) < 0.3
+        assert cer(clip.text, text) < 0.25  # measured 0.0 for both
     # the window belongs to that call only: the next call on the thread gets the full window
     transcriber.transcribe(audio, options)
     assert transcriber.widths[-1] == 3000

@@ -1,4 +1,18 @@
-"""Live caption sessions fed 20 ms PCM16 frames."""
+"""Live caption sessions fed 20 ms PCM16 frames.
+
+Two kinds of audio. The synthetic two-voice dialogue (tests/data/audio, espeak-ng) has a known
+timeline and enrolled voices: tests on it assert what the session guarantees whatever Whisper
+makes of those voices (captions produced, their timing, partial/final structure, speaker labels,
+which Whisper calls are made), never the words. Whisper base hears espeak-ng near its floor and
+its int8 kernels decode it differently on different CPUs. Tests that need Whisper to hear the
+words, and every CER bound, use real read speech from ../shared/data/speech_dev
+(:mod:`tests.speech.real_speech`). Whisper's failures that the session must recover from (an echo
+of the prompt, an English sentence for Mandarin) are scripted with :class:`ScriptedWhisper`, a
+stand-in for the external model, so the guards and retries run on every machine.
+
+CER bounds were measured on 2 AMD EPYC cores (Whisper base int8, seed 0), two runs each, and are
+set well above the measured value written beside them.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +24,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from evals.captions import cer, read_rttm, speaker_accuracy
+from evals.captions import cer, normalise_zh, read_rttm, speaker_accuracy
 from speech.decode import decode_audio
 from speech.errors import InvalidFrameError
 from speech.live import CaptionEvent, LiveCaptionSession, LiveOptions
-from speech.transcribe import TranscribeOptions, Transcriber, is_wrong_script
+from speech.transcribe import DEFAULT_PROMPT_ZH, TranscribeOptions, Transcriber, is_wrong_script
+from tests.speech.real_speech import heard, real_clip, with_silence
 
 FRAME_BYTES = 640  # 20 ms of 16 kHz PCM16
 
@@ -53,21 +68,20 @@ def test_silence_streams_without_captions(audio_dir: Path) -> None:
     assert session.audio_s == pytest.approx(3.0, abs=0.02)
 
 
+SENTENCE = "aishell3_SSB17110468"  # one reader, one sentence (5.5 s)
+
+
 @pytest.mark.slow
-def test_partials_then_a_final(pipeline: Any, audio_dir: Path, reference: dict[str, Any]) -> None:
-    # the host's first sentence: 大家好，欢迎来到直播间。 (0.5-4.38 s). Not 今天给大家介绍云朵保温杯。:
-    # Whisper base int8 hears that one alone as 天天给大压压压... on some CPUs (its int8 kernels
-    # differ by instruction set) and right on others
-    u01 = reference["utterances"][0]
-    audio = decode_audio(audio_dir / "dialogue.flac")[: int(4.98 * 16000)]
+def test_partials_then_a_final(pipeline: Any) -> None:
+    clip = real_clip(SENTENCE)
     session = pipeline.live_session()
-    events = _stream(session, _pcm(audio), behind=False)
+    events = _stream(session, _pcm(with_silence(clip.samples())), behind=False)
     kinds = [e.kind for e in events]
     # partials of a half-spoken sentence can be dropped as hallucinations; at least one survives
     assert kinds.count("partial") >= 1 and kinds[-1] == "final"
     final_text = "".join(e.caption.text for e in events if e.kind == "final")
-    assert cer(u01["text"], final_text) < 0.6
-    # the early final, transcribed when the host paused, is shown as the last partial ...
+    assert cer(clip.text, final_text) < 0.25  # measured 0.0
+    # the early final, transcribed when the speaker paused, is shown as the last partial ...
     partials = [e for e in events if e.kind == "partial"]
     assert partials[-1].caption.text == final_text
     assert partials[-1].emitted_at_audio_s < events[-1].emitted_at_audio_s
@@ -89,11 +103,9 @@ class CountingTranscriber(Transcriber):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("pause_s", [0.2, 0.0])
-def test_early_final_moves_the_whisper_call_to_the_pause(
-    model_dir: Path, audio_dir: Path, pause_s: float
-) -> None:
-    # the host's first sentence (大家好，欢迎来到直播间。) and the 0.6 s of silence after it
-    pcm = _pcm(decode_audio(audio_dir / "dialogue.flac")[: int(4.98 * 16000)])
+def test_early_final_moves_the_whisper_call_to_the_pause(model_dir: Path, pause_s: float) -> None:
+    # one real sentence and the second of silence after it
+    pcm = _pcm(with_silence(real_clip(SENTENCE).samples()))
     transcriber = CountingTranscriber(model_dir / "whisper-base")
     session = LiveCaptionSession(transcriber, None, LiveOptions(pause_s=pause_s, partial_interval_s=60.0))
     events: list[CaptionEvent] = []
@@ -106,36 +118,33 @@ def test_early_final_moves_the_whisper_call_to_the_pause(
         events.extend(new)
     assert session.finish() == []  # the final came while streaming, from the silence after it
     finals = [e for e in events if e.kind == "final"]
-    assert len(finals) == 1 and "欢迎来到直播间" in finals[0].caption.text
+    assert len(finals) == 1 and finals[0].caption.text
     if pause_s:  # transcribed at the pause (shown as a partial); the final reuses those words
         assert calls_for_final == 0
         assert events[-2].kind == "partial" and events[-2].caption.text == finals[0].caption.text
         assert events[-2].emitted_at_audio_s < finals[0].emitted_at_audio_s
-        # the comma after 大家好 is a pause too: speech resumed, so that early call was dropped
-        assert transcriber.calls in (1, 2)
+        # (a pause inside the sentence gets an early call too, dropped when the speech resumes)
+        assert transcriber.calls >= 1
     else:  # no early finals: the final makes its own, only, call
         assert calls_for_final == 1 and transcriber.calls == 1
         assert [e.kind for e in events] == ["final"]
 
 
 @pytest.mark.slow
-def test_live_finals_match_the_batch_captions(
-    pipeline: Any, enrolled: dict[str, np.ndarray], dialogue_result: Any, audio_dir: Path
+def test_live_finals_of_the_dialogue_carry_the_enrolled_names_soon_after_each_utterance(
+    pipeline: Any, enrolled: dict[str, np.ndarray], audio_dir: Path
 ) -> None:
+    # the words of these finals are not checked (synthetic voices): the CER of live finals is
+    # bounded on real speech, tests/speech/test_real_mandarin.py
     session = pipeline.live_session(enrolled=enrolled)
     # behind=True: the caller is "behind", so partials are skipped (and the test stays quick)
     events = _stream(session, _pcm(decode_audio(audio_dir / "dialogue.flac")), behind=True)
     assert events and all(e.kind == "final" for e in events)
     finals = [e.caption for e in events]
     assert finals == session.finals
-    live_text = "".join(c.text for c in finals)
-    # Whisper base hears isolated espeak-ng utterances worse than the batch's 30 s windows:
-    # measured CER of live finals 0.55-0.59 against the reference (batch: ~0.40)
-    reference_text = (audio_dir / "dialogue.txt").read_text("utf-8")
-    assert cer(reference_text, live_text) < 0.70
-    assert cer(reference_text, dialogue_result.text) < 0.60
+    assert {c.speaker for c in finals} == {"主播", "嘉宾"}  # both voices named, no SPEAKER_xx
     ref = read_rttm(audio_dir / "dialogue.rttm")
-    assert speaker_accuracy(ref, finals, {"主播": "host", "嘉宾": "guest"}) >= 0.8
+    assert speaker_accuracy(ref, finals, {"主播": "host", "嘉宾": "guest"}) >= 0.8  # measured 1.0
     utterance_end: dict[float, float] = {}  # finals emitted together close one utterance
     for event in events:
         at = event.emitted_at_audio_s
@@ -170,19 +179,56 @@ def test_a_guest_talking_over_the_host_ends_the_hosts_caption_at_the_handover(
         assert max(e.emitted_at_audio_s for e in hosts) + offset < host["end"] + 1.0
         guests = [e for e in finals if e.caption.speaker == "嘉宾"]
         assert guests and min(e.caption.start for e in guests) + offset >= guest["start"] - 0.3
-        # the guest's words are theirs (Whisper base mishears this voice: measured CER 0.3-0.65)
-        assert cer(guest["text"], "".join(e.caption.text for e in guests)) < 0.8
+        assert all(e.caption.text for e in guests)
     else:  # one utterance: the first caption waits for the guest to stop
         assert min(e.emitted_at_audio_s for e in finals) + offset > guest["end"]
 
 
+class ScriptedWhisper:
+    """faster-whisper's ``WhisperModel`` with scripted failures, a stand-in for the external model.
+
+    While ``failures`` holds answers, each call answers with the next one instead of decoding:
+    ``None`` echoes the call's prompt (Whisper base's answer to a short utterance it cannot make
+    out), a string is that text (e.g. an English sentence for Mandarin speech, its other failure).
+    Every other call decodes for real. The failures Whisper shows on synthetic voices differ by
+    CPU; scripted, they exercise the session's guards and retries on every machine.
+    """
+
+    def __init__(self, model: Any, failures: list[str | None]) -> None:
+        self._model = model
+        self.failures = failures
+
+    def transcribe(self, audio: np.ndarray, **kwargs: Any) -> tuple[Any, Any]:
+        from faster_whisper.transcribe import Segment, Word
+
+        segments, info = self._model.transcribe(audio, **kwargs)  # decoding is lazy: none happens
+        if not self.failures:
+            return segments, info
+        text = self.failures.pop(0) or kwargs["initial_prompt"]
+        end = audio.size / 16000
+        words = [Word(0.0, end, text, 0.9)] if kwargs.get("word_timestamps") else None
+        answer = Segment(0, 0, 0.0, end, text, [], -0.3, 1.2, 0.05, words, 0.0)
+        return iter([answer]), info
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._model, name)
+
+
 class RecordingTranscriber(Transcriber):
     """A real Transcriber that records each call: its prompt, beam size, seconds of audio and
-    whether it returned any words."""
+    whether it returned any words. Answers put in ``failures`` replace the next Whisper calls'
+    (see :class:`ScriptedWhisper`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.calls: list[tuple[str | None, int, float, bool]] = []
+        self.failures: list[str | None] = []
+        self._scripted: ScriptedWhisper | None = None
+
+    def load(self) -> Any:
+        if self._scripted is None:
+            self._scripted = ScriptedWhisper(super().load(), self.failures)
+        return self._scripted
 
     def transcribe(self, audio: Any, options: Any = None, progress: Any = None) -> Any:
         result = super().transcribe(audio, options, progress)
@@ -221,64 +267,85 @@ def test_a_handover_is_looked_for_when_the_speech_stops_before_whisper_hears_bot
 
 
 @pytest.mark.slow
-def test_an_utterance_whisper_drops_is_transcribed_again(
-    model_dir: Path, audio_dir: Path, reference: dict[str, Any]
-) -> None:
-    # 直播间价格九十九元，还送一个杯套。: with the default prompt, Whisper base answers this
-    # utterance by repeating the prompt, which the hallucination guard drops
-    u06 = reference["utterances"][5]
-    audio = decode_audio(audio_dir / "dialogue.flac")[
-        int((u06["start"] - 0.6) * 16000) : int((u06["end"] + 0.7) * 16000)
-    ]
+def test_an_utterance_whisper_drops_is_transcribed_again(model_dir: Path) -> None:
+    # Whisper answers the first attempt by repeating the default prompt, which the hallucination
+    # guard drops; the retry, with the neutral prompt, hears the sentence
+    clip = real_clip("aishell3_SSB15670405")  # one sentence (3.3 s)
     transcriber = RecordingTranscriber(model_dir / "whisper-base")
+    transcriber.failures.append(None)
     session = LiveCaptionSession(transcriber, None, LiveOptions(partial_interval_s=60.0, pause_s=0.0))
-    finals = [e for e in _stream(session, _pcm(audio), behind=False) if e.kind == "final"]
+    finals = [
+        e for e in _stream(session, _pcm(with_silence(clip.samples())), behind=False) if e.kind == "final"
+    ]
     retry_prompt = LiveOptions().retry_transcribe.initial_prompt
     assert [(prompt, found) for prompt, _, _, found in transcriber.calls] == [
         (None, False),
         (retry_prompt, True),
     ]
-    assert finals and "送" in "".join(e.caption.text for e in finals)
+    text = "".join(e.caption.text for e in finals)
+    assert DEFAULT_PROMPT_ZH not in text
+    # the sentence is recovered: measured 1.0 of its characters heard. Whisper base, with the
+    # retry's prompt, also invents ten characters after it on this clip (CER 0.91);
+    # that is the retry's quality, not whether it runs, and the live CER on real speech is
+    # bounded in tests/speech/test_real_mandarin.py
+    assert heard(clip.text, text) > 0.7
 
 
 @pytest.mark.slow
-def test_a_mandarin_question_is_not_captioned_as_an_english_sentence(
-    model_dir: Path, audio_dir: Path, reference: dict[str, Any]
-) -> None:
-    # 有没有黑色的？(guest): with Mandarin fixed, Whisper base answers these 2 s with an English
-    # sentence on some CPUs ("You may you may suffer."); the wrong-script guard drops it and the
+def test_a_mandarin_question_is_not_captioned_as_an_english_sentence(model_dir: Path) -> None:
+    # with Mandarin fixed, Whisper base answers speech it cannot make out with an English
+    # sentence ("You may you may suffer."); the wrong-script guard drops it and the
     # neutral-prompt retry hears Chinese
-    u07 = reference["utterances"][6]
-    audio = decode_audio(audio_dir / "dialogue.flac")[
-        int((u07["start"] - 0.5) * 16000) : int((u07["end"] + 0.7) * 16000)
-    ]
-    session = LiveCaptionSession(RecordingTranscriber(model_dir / "whisper-base"), None, LiveOptions())
-    text = "".join(e.caption.text for e in _stream(session, _pcm(audio), behind=False) if e.kind == "final")
-    assert text and not is_wrong_script(text, None)
-    assert cer(u07["text"], text) < 0.6
+    clip = real_clip("aishell3_SSB06710128")  # one sentence (3.0 s)
+    transcriber = RecordingTranscriber(model_dir / "whisper-base")
+    transcriber.failures.append("You may you may suffer.")  # the final's first attempt (no partials)
+    session = LiveCaptionSession(transcriber, None, LiveOptions(partial_interval_s=60.0, pause_s=0.0))
+    text = "".join(
+        e.caption.text
+        for e in _stream(session, _pcm(with_silence(clip.samples())), behind=False)
+        if e.kind == "final"
+    )
+    assert text and not is_wrong_script(text, None) and "suffer" not in text
+    retry_prompt = LiveOptions().retry_transcribe.initial_prompt
+    attempts = [(prompt, found) for prompt, _, _, found in transcriber.calls]
+    assert attempts == [(None, False), (retry_prompt, True)]
+    assert cer(clip.text, text) < 0.45  # measured 0.20
 
 
 @pytest.mark.slow
-def test_an_utterance_lost_twice_is_decoded_with_the_audio_before_it(
-    model_dir: Path, audio_dir: Path, reference: dict[str, Any]
-) -> None:
-    # 这款保温杯能保温多久？(guest): Whisper base, hearing these 4 s alone, loops or answers nothing
-    # with either prompt; with the host's sentence before it in the window it hears the question
-    u03 = reference["utterances"][2]
-    offset = 0.0  # the host's two sentences first: more than 6 s of audio before the question
-    audio = decode_audio(audio_dir / "dialogue.flac")[int(offset * 16000) : int((u03["end"] + 0.7) * 16000)]
+def test_an_utterance_lost_twice_is_decoded_with_the_audio_before_it(model_dir: Path) -> None:
+    # one reader's 9 s sentence, a pause, then another voice's sentence, which Whisper loses with
+    # either prompt (scripted: the default prompt echoed, then the neutral one); the last attempt
+    # decodes it with the 6 s before it in the window and keeps only the words of the utterance
+    context, question = real_clip("thchs30_A2_2"), real_clip("aishell3_SSB15750377")
     transcriber = RecordingTranscriber(model_dir / "whisper-base")
     options = LiveOptions(partial_interval_s=60.0, pause_s=0.0)
     session = LiveCaptionSession(transcriber, None, options)
-    finals = [e.caption for e in _stream(session, _pcm(audio), behind=False) if e.kind == "final"]
-    *_, first, second, last = transcriber.calls  # the guest's utterance, the last one streamed
-    assert [first[3], second[3], last[3]] == [False, False, True]
+    first = _stream_on(session, with_silence(context.samples(), 0.5, 1.2))
+    assert first and all(found for *_, found in transcriber.calls)  # heard at the first attempt
+    question_start = session.audio_s
+    transcriber.failures.extend([None, None])
+    finals = _stream(session, _pcm(with_silence(question.samples(), 0.0, 1.0)), behind=False)
+    guest = [e.caption for e in finals if e.kind == "final"]
+    *_, lost, lost_again, last = transcriber.calls  # the question's three attempts
+    assert [lost[0], lost_again[0]] == [None, options.retry_transcribe.initial_prompt]
+    assert [lost[3], lost_again[3], last[3]] == [False, False, True]
     assert last[1] == options.context_retry_transcribe.beam_size == 5
-    assert last[2] - first[2] == pytest.approx(options.context_retry_s, abs=0.05)  # the audio before
-    guest = [c for c in finals if c.start + offset > u03["start"] - 0.5]
-    assert guest and all(c.end + offset <= u03["end"] + 0.5 for c in guest)  # no words of the context
-    assert cer(u03["text"], "".join(c.text for c in guest)) < 1.0  # Whisper base mishears this voice
-    assert not any("介绍" in c.text for c in guest)  # the host's sentence stays in the host's caption
+    assert last[2] - lost[2] == pytest.approx(options.context_retry_s, abs=0.05)  # the audio before
+    assert guest and all(c.start >= question_start - 0.5 for c in guest)  # no words of the context
+    guest_text = "".join(c.text for c in guest)
+    context_tail = normalise_zh("".join(e.caption.text for e in first))[-3:]
+    assert context_tail not in normalise_zh(guest_text)  # the context's last words stay in its caption
+    assert cer(question.text, guest_text) < 0.4  # measured 0.15
+
+
+def _stream_on(session: LiveCaptionSession, samples: np.ndarray) -> list[CaptionEvent]:
+    """Feed ``samples`` in 20 ms frames without ending the stream; returns the finals."""
+    pcm = _pcm(samples)
+    events: list[CaptionEvent] = []
+    for i in range(0, len(pcm), FRAME_BYTES):
+        events.extend(session.feed(pcm[i : i + FRAME_BYTES]))
+    return [e for e in events if e.kind == "final"]
 
 
 def test_room_options_carry_the_language_and_the_catalog_prompt_to_every_attempt() -> None:

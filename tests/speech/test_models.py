@@ -1,9 +1,11 @@
-"""The batch pipeline with the real models on the synthetic two-voice dialogue (slow).
+"""The batch pipeline with the real models (slow).
 
-Bounds, measured first (see the speech package docs): espeak-ng's Mandarin is hard to understand
-for Whisper base, CER measured 0.32-0.40 on this clip across three seeds of the fallback sampling
-(0.47-0.61 with faster-whisper's best_of 5; real speech: ~0.26), so the bound is 0.60;
-DER measured 0.032-0.034 (collar 0), bound 0.15 (the project's goal).
+On the synthetic two-voice dialogue (espeak-ng), what the pipeline guarantees whatever Whisper
+makes of those voices: Simplified Mandarin output, diarization and enrolled names, progress,
+silence, seeded fallback sampling. DER measured 0.032-0.034 (collar 0), bound 0.15 (the
+project's goal). The words are never checked on those voices (Whisper base hears them near its
+floor, differently on different CPUs): the catalog prompt is checked on real read speech here,
+and the CER of real speech is bounded in tests/speech/test_real_mandarin.py.
 """
 
 from __future__ import annotations
@@ -18,16 +20,15 @@ from evals.captions import cer, der, read_rttm, speaker_accuracy
 from speech.decode import decode_audio
 from speech.errors import EnrolmentError
 from speech.transcribe import TranscribeOptions, build_prompt
+from tests.speech.real_speech import real_clip
 
 pytestmark = pytest.mark.slow
 
 REF_NAMES = {"host": "主播", "guest": "嘉宾"}
 
 
-def test_transcript_cer_is_bounded(dialogue_result: Any, reference: dict[str, Any]) -> None:
-    ref_text = "".join(u["text"] for u in reference["utterances"])
-    assert dialogue_result.language == "zh"
-    assert cer(ref_text, dialogue_result.text) < 0.60
+def test_transcript_is_simplified_mandarin(dialogue_result: Any) -> None:
+    assert dialogue_result.language == "zh" and dialogue_result.text
     # Simplified output: no Traditional forms of characters the dialogue uses
     assert not set("來間這價幾們個顏單謝關") & set(dialogue_result.text)
 
@@ -69,20 +70,22 @@ def test_silence_gives_no_captions(pipeline: Any, audio_dir: Path) -> None:
     assert transcript.segments == ()
 
 
-def test_catalog_prompt_spells_the_product_name(
-    pipeline: Any, audio_dir: Path, reference: dict[str, Any]
-) -> None:
-    u02 = next(u for u in reference["utterances"] if u["id"] == "u02")  # 今天给大家介绍云朵保温杯
-    start, end = int(u02["start"] * 16000), int(u02["end"] * 16000) + 3200
-    audio = decode_audio(audio_dir / "dialogue.flac")[start:end]
-    plain = pipeline.transcriber.transcribe(audio, TranscribeOptions())
-    prompted = pipeline.transcriber.transcribe(
-        audio, TranscribeOptions(initial_prompt=build_prompt(["云朵保温杯", "晨光电动牙刷"]))
-    )
-    # espeak-ng says 云朵保温杯 badly: Whisper base hears e.g. 营诺宝营卑 without the catalog
-    # names and ...朵保温杯 with them (the full name is not reliable on this synthetic voice)
-    assert "保温杯" not in "".join(s.text for s in plain.segments)
-    assert "保温杯" in "".join(s.text for s in prompted.segments)
+def test_catalog_prompt_spells_the_product_name(pipeline: Any) -> None:
+    # a real reader names two dishes (THCHS-30, 9.3 s); they stand in for catalog names here,
+    # cut from the reference by position (the project commits none of the data's text)
+    clip = real_clip("thchs30_A2_3")
+    dishes = [clip.text[6:11], clip.text[20:27]]
+    audio = clip.samples()
+    plain = "".join(s.text for s in pipeline.transcriber.transcribe(audio, TranscribeOptions()).segments)
+    prompt = build_prompt([*dishes, "晨光电动牙刷"])
+    prompted_transcript = pipeline.transcriber.transcribe(audio, TranscribeOptions(initial_prompt=prompt))
+    prompted = "".join(s.text for s in prompted_transcript.segments)
+    # without the names Whisper base misspells both dishes (measured CER 0.185); with them it
+    # spells the first as in the prompt (the second's first character is still misheard)
+    assert dishes[0] in prompted
+    assert cer(clip.text, prompted) < 0.20  # measured 0.07
+    assert cer(clip.text, prompted) <= cer(clip.text, plain)
+    assert "牙刷" not in prompted  # a name in the prompt is not put into speech that lacks it
 
 
 def test_enrolment_needs_speech(pipeline: Any, audio_dir: Path) -> None:

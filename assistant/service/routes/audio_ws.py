@@ -12,9 +12,11 @@ Server -> client: ``{"type": "caption", "kind": "partial"|"final", "speaker", "t
 default, another Whisper language code, or ``auto``). While a product is on stage, its name and
 Chinese aliases are Whisper's prompt, so the product the host presents comes out spelled as in the
 catalog (the whole catalog's names, most of them not on stage, made Whisper echo them into
-captions). Close codes: 4401 bad key, 4404
-unknown room, 4400 bad frame, wrong audio format or unknown language (the reason says which), 4409 a stream is
-already open for the room, 4503 the speech worker cannot keep up (queue full), 1011 internal error.
+captions). Close codes: 4401 bad key, 4404 unknown room, 4400 bad frame, wrong audio format or
+unknown language (the reason says which), 4409 a stream is already open for the room (on any process
+sharing the state: a lease in the state store, renewed while the stream runs), 4503 the
+speech worker cannot keep up (queue full), 1011 internal error; the socket is always accepted
+first, then closed with the code and a reason.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable, MutableMapping
 from typing import Any
 
@@ -29,8 +35,9 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from assistant.live_audio import CaptionMessage, LiveAudioStream
 from assistant.rooms import RoomError
-from assistant.service.routes.sockets import room_socket_services
+from assistant.service.routes.sockets import accept_room_socket, refuse
 from assistant.service.wiring import Services
+from assistant.state.interfaces import AudioLeases
 from knowledge.errors import KnowledgeError
 from speech.domain import SAMPLE_RATE
 from speech.errors import UnsupportedLanguageError
@@ -44,28 +51,49 @@ CLOSE_BAD_FRAME = 4400
 CLOSE_BUSY_ROOM = 4409
 CLOSE_OVERLOADED = 4503
 MAX_FRAME_BYTES = 2 * SAMPLE_RATE  # 1 s of PCM16
+AUDIO_LEASE_S = 15.0  # a crashed process's stream blocks the room at most this long
+AUDIO_RENEW_S = 5.0  # the lease is renewed this often while the stream runs
+PROCESS_ID = f"{socket.gethostname()}:{os.getpid()}"
+
+log = logging.getLogger(__name__)
 
 
 @router.websocket("/v1/rooms/{room_id}/audio")
 async def room_audio(websocket: WebSocket, room_id: str) -> None:
-    services = await room_socket_services(websocket, room_id)
+    services = await accept_room_socket(websocket, room_id)
     if services is None:
-        return
-    streams: set[str] = services.extras.setdefault("audio_rooms", set())
-    if room_id in streams:
-        await websocket.close(code=CLOSE_BUSY_ROOM, reason="an audio stream is already open for this room")
         return
     try:
         options = _live_options(services, room_id, websocket.query_params.get("language", "zh"))
     except UnsupportedLanguageError as exc:
-        await websocket.close(code=CLOSE_BAD_FRAME, reason=str(exc)[:120])
+        await refuse(websocket, CLOSE_BAD_FRAME, str(exc))
         return
-    streams.add(room_id)
+    leases = services.state.audio_leases
+    owner = f"{PROCESS_ID}:{secrets.token_hex(4)}"
+    if not await asyncio.to_thread(leases.acquire, room_id, owner, AUDIO_LEASE_S):
+        await refuse(websocket, CLOSE_BUSY_ROOM, "an audio stream is already open for this room")
+        return
+    renewer = asyncio.create_task(_keep_lease(leases, room_id, owner))
     try:
-        await websocket.accept()
         await _serve(websocket, services, room_id, options)
     finally:
-        streams.discard(room_id)
+        renewer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await renewer
+        await asyncio.to_thread(leases.release, room_id, owner)
+
+
+async def _keep_lease(leases: AudioLeases, room_id: str, owner: str) -> None:
+    """Renew the room's audio lease every ``AUDIO_RENEW_S`` while the stream runs."""
+    while True:
+        await asyncio.sleep(AUDIO_RENEW_S)
+        try:
+            renewed = await asyncio.to_thread(leases.renew, room_id, owner, AUDIO_LEASE_S)
+        except Exception:  # the state store hiccuped: try again at the next beat
+            log.warning("renewing the audio lease of room %s failed", room_id, exc_info=True)
+            continue
+        if not renewed:
+            log.warning("the audio lease of room %s lapsed; another stream may open", room_id)
 
 
 def _live_options(services: Services, room_id: str, language: str) -> LiveOptions:
@@ -118,10 +146,10 @@ async def _serve(websocket: WebSocket, services: Services, room_id: str, options
                 return
             if problem:
                 stream.end()
-                await websocket.close(code=problem[0], reason=problem[1])
+                await refuse(websocket, problem[0], problem[1])
                 return
             if stream.error is not None:
-                await websocket.close(code=CLOSE_BAD_FRAME, reason=str(stream.error)[:120])
+                await refuse(websocket, CLOSE_BAD_FRAME, str(stream.error))
                 return
     except WebSocketDisconnect:
         stream.end()

@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from assistant.service.deps import ServicesDep
+from assistant.service.download import attachment
 from assistant.service.errors import PayloadTooLargeError, UnprocessableError
+from assistant.service.inputs import ApiAmount, CleanModel, Count, promotion_from_body
+from assistant.service.schemas.catalogs import (
+    CatalogList,
+    CatalogSummary,
+    CatalogVersionOnly,
+    CatalogVersionOut,
+    CatalogVersions,
+    ImportReportOut,
+    ProductDetail,
+    ProductPage,
+    ProductUpdated,
+    PromotionBody,
+    PromotionSaved,
+    SearchHit,
+    SearchResults,
+)
+from assistant.service.schemas.common import error_responses
+from assistant.service.schemas.params import CatalogId, ProductId, PromoId
 from knowledge.facts import sku_facts
 from knowledge.ingest import UploadedFile
-from knowledge.serialize import product_to_dict, promotion_from_dict, promotion_to_dict
+from knowledge.serialize import product_to_dict, promotion_to_dict
 from knowledge.store import ProductPatch
 
 router = APIRouter(tags=["catalogs"])
@@ -37,12 +55,18 @@ async def read_limited(upload: UploadFile, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-@router.post("/catalogs/{catalog_id}/imports", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/catalogs/{catalog_id}/imports",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ImportReportOut,
+    responses=error_responses(400, 413, 422, 503),
+)
 async def import_catalog(
-    catalog_id: str,
+    catalog_id: CatalogId,
     services: ServicesDep,
     file: Annotated[
-        list[UploadFile], File(description="CSV (one or several, or a .zip), XLSX, JSON or JSONL")
+        list[UploadFile],
+        File(min_length=1, description="CSV (one or several, or a .zip), XLSX, JSON or JSONL"),
     ],
     mode: Annotated[Literal["upsert", "replace"], Form()] = "upsert",
 ) -> dict[str, Any]:
@@ -63,41 +87,50 @@ async def import_catalog(
     return outcome.as_dict()
 
 
-@router.get("/catalogs")
-def list_catalogs(services: ServicesDep) -> dict[str, Any]:
+@router.get("/catalogs", response_model=CatalogList)
+def list_catalogs(services: ServicesDep) -> CatalogList:
+    """Every catalog with its current version and product count."""
     out = []
     for catalog_id in services.catalogs.catalog_ids():
         catalog = services.catalogs.catalog(catalog_id)
-        out.append({"catalog_id": catalog_id, "version": catalog.version, "products": len(catalog.products)})
-    return {"catalogs": out}
+        out.append(
+            CatalogSummary(catalog_id=catalog_id, version=catalog.version, products=len(catalog.products))
+        )
+    return CatalogList(catalogs=out)
 
 
-@router.get("/catalogs/{catalog_id}/versions")
-def catalog_versions(catalog_id: str, services: ServicesDep) -> dict[str, Any]:
+@router.get(
+    "/catalogs/{catalog_id}/versions", response_model=CatalogVersions, responses=error_responses(404, 422)
+)
+def catalog_versions(catalog_id: CatalogId, services: ServicesDep) -> CatalogVersions:
+    """The catalog's history: every import, patch and promotion change made a version."""
     services.catalogs.catalog(catalog_id)  # 404 for an unknown catalog
     versions = services.catalogs.store.versions(catalog_id)
-    return {
-        "versions": [
-            {
-                "version": v.version,
-                "created_at": v.created_at.isoformat(),
-                "mode": v.mode,
-                "source": v.source,
-                "summary": v.summary,
-            }
+    return CatalogVersions(
+        versions=[
+            CatalogVersionOut(
+                version=v.version,
+                created_at=v.created_at.isoformat(),
+                mode=v.mode,
+                source=v.source,
+                summary=v.summary,
+            )
             for v in versions
         ]
-    }
+    )
 
 
-@router.get("/catalogs/{catalog_id}/products")
+@router.get(
+    "/catalogs/{catalog_id}/products", response_model=ProductPage, responses=error_responses(404, 422)
+)
 def list_products(
-    catalog_id: str,
+    catalog_id: CatalogId,
     services: ServicesDep,
     category: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
+    """One page of the catalog's products (optionally one category), in catalog order."""
     catalog = services.catalogs.catalog(catalog_id)
     products = [p for p in catalog.products if category is None or p.category == category]
     page = products[offset : offset + limit]
@@ -109,9 +142,13 @@ def list_products(
     }
 
 
-@router.get("/catalogs/{catalog_id}/products/{product_id}")
+@router.get(
+    "/catalogs/{catalog_id}/products/{product_id}",
+    response_model=ProductDetail,
+    responses=error_responses(404, 422),
+)
 def get_product(
-    catalog_id: str, product_id: str, services: ServicesDep, at: datetime | None = None
+    catalog_id: CatalogId, product_id: ProductId, services: ServicesDep, at: datetime | None = None
 ) -> dict[str, Any]:
     """The product plus each SKU's effective facts (price, promotions) at ``at`` (default now)."""
     catalog = services.catalogs.catalog(catalog_id)
@@ -123,39 +160,39 @@ def get_product(
     return {"product": product_to_dict(product), "facts": facts, "version": catalog.version}
 
 
-class ProductPatchBody(BaseModel):
-    """Price and stock changes per SKU; applied together or not at all."""
+class ProductPatchBody(CleanModel):
+    """Price and stock changes per SKU; applied together or not at all (amounts as imports read them)."""
 
-    prices: dict[str, str] = Field(
+    prices: dict[str, ApiAmount] = Field(
         default_factory=dict, description="sku_id -> new base price, e.g. '199.00'"
     )
-    stock: dict[str, int] = Field(default_factory=dict, description="sku_id -> new stock")
+    stock: dict[str, Count] = Field(default_factory=dict, description="sku_id -> new stock")
 
 
-@router.patch("/catalogs/{catalog_id}/products/{product_id}")
+@router.patch(
+    "/catalogs/{catalog_id}/products/{product_id}",
+    response_model=ProductUpdated,
+    responses=error_responses(400, 404, 422),
+)
 def patch_product(
-    catalog_id: str, product_id: str, body: ProductPatchBody, services: ServicesDep
+    catalog_id: CatalogId, product_id: ProductId, body: ProductPatchBody, services: ServicesDep
 ) -> dict[str, Any]:
-    prices: dict[str, Decimal] = {}
-    for sku_id, text in body.prices.items():
-        try:
-            prices[sku_id] = Decimal(text)
-        except InvalidOperation:
-            raise UnprocessableError(f"prices.{sku_id}: {text!r} is not an amount like '199.00'") from None
-    patch = ProductPatch(price=prices or None, stock=body.stock or None)
+    """Change base prices and stock of the product's SKUs (all or nothing)."""
+    patch = ProductPatch(price=body.prices or None, stock=body.stock or None)
     product = services.catalogs.patch_product(catalog_id, product_id, patch)
     return {"product": product_to_dict(product), "version": services.catalogs.catalog(catalog_id).version}
 
 
-@router.put("/catalogs/{catalog_id}/promotions/{promo_id}")
+@router.put(
+    "/catalogs/{catalog_id}/promotions/{promo_id}",
+    response_model=PromotionSaved,
+    responses=error_responses(400, 404, 422),
+)
 def put_promotion(
-    catalog_id: str, promo_id: str, body: dict[str, Any], services: ServicesDep
+    catalog_id: CatalogId, promo_id: PromoId, body: PromotionBody, services: ServicesDep
 ) -> dict[str, Any]:
     """Add or replace one promotion (canonical JSON shape: type, title, start, end, ...)."""
-    try:
-        promotion = promotion_from_dict({**body, "promo_id": promo_id})
-    except (KeyError, ValueError, TypeError, InvalidOperation) as exc:
-        raise UnprocessableError(f"promotion {promo_id!r} is not valid: {exc!r}") from None
+    promotion = promotion_from_body(promo_id, body)
     if promotion.start.tzinfo is None or promotion.end.tzinfo is None:
         raise UnprocessableError(f"promotion {promo_id!r}: start and end need a timezone offset")
     if promotion.end <= promotion.start:
@@ -164,42 +201,70 @@ def put_promotion(
     return {"promotion": promotion_to_dict(promotion), "version": version}
 
 
-@router.delete("/catalogs/{catalog_id}/promotions/{promo_id}")
-def delete_promotion(catalog_id: str, promo_id: str, services: ServicesDep) -> dict[str, Any]:
-    return {"version": services.catalogs.delete_promotion(catalog_id, promo_id)}
+@router.delete(
+    "/catalogs/{catalog_id}/promotions/{promo_id}",
+    response_model=CatalogVersionOnly,
+    responses=error_responses(404, 422),
+)
+def delete_promotion(catalog_id: CatalogId, promo_id: PromoId, services: ServicesDep) -> CatalogVersionOnly:
+    """End and remove a catalog promotion."""
+    return CatalogVersionOnly(version=services.catalogs.delete_promotion(catalog_id, promo_id))
 
 
-@router.get("/catalogs/{catalog_id}/export")
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+EXPORT_CONTENT = {
+    "application/json": {"schema": {"type": "object", "description": "the canonical catalog JSON"}},
+    "application/zip": BINARY,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": BINARY,
+}
+
+
+@router.get(
+    "/catalogs/{catalog_id}/export",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The catalog as a download: JSON, a zip of CSV files, or an XLSX workbook",
+            "content": EXPORT_CONTENT,
+        },
+        **error_responses(404, 422),
+    },
+)
 def export_catalog(
-    catalog_id: str, services: ServicesDep, format: Literal["csv", "xlsx", "json"] = "json"
+    catalog_id: CatalogId, services: ServicesDep, format: Literal["csv", "xlsx", "json"] = "json"
 ) -> Response:
+    """Download the catalog in an importable format (``csv`` is a zip of one CSV per table)."""
     content, media_type = services.catalogs.export(catalog_id, format)
     suffix = {"csv": "zip", "xlsx": "xlsx", "json": "json"}[format]
-    headers = {"Content-Disposition": f'attachment; filename="{catalog_id}.{suffix}"'}
+    headers = {"Content-Disposition": attachment(f"{catalog_id}.{suffix}")}  # RFC 6266, any script
     return Response(content, media_type=media_type, headers=headers)
 
 
-@router.get("/catalogs/{catalog_id}/search")
+@router.get(
+    "/catalogs/{catalog_id}/search",
+    response_model=SearchResults,
+    responses=error_responses(404, 422, 503),
+)
 async def search_catalog(
-    catalog_id: str,
+    catalog_id: CatalogId,
     services: ServicesDep,
     q: Annotated[str, Query(min_length=1, max_length=200)],
     k: Annotated[int, Query(ge=1, le=50)] = 5,
-) -> dict[str, Any]:
+) -> SearchResults:
     """Hybrid search over the catalog's chunks (what the assistant retrieves for open questions)."""
     index = await run_in_threadpool(services.catalogs.index, catalog_id)
     hits = await run_in_threadpool(index.search, q, k)
-    return {
-        "hits": [
-            {
-                "product_id": h.chunk.product_id,
-                "kind": h.chunk.kind,
-                "text": h.chunk.text,
-                "score": round(float(h.score), 6),
-            }
+    return SearchResults(
+        hits=[
+            SearchHit(
+                product_id=h.chunk.product_id,
+                kind=h.chunk.kind,
+                text=h.chunk.text,
+                score=round(float(h.score), 6),
+            )
             for h in hits
         ]
-    }
+    )
 
 
 def facts_to_dict(f: Any) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -11,6 +11,9 @@ from assistant.danmaku.operator_faq import OperatorAnswer
 from assistant.danmaku.types import Intent
 from assistant.service.deps import ServicesDep
 from assistant.service.errors import NotFoundError, UnprocessableError
+from assistant.service.schemas.common import error_responses
+from assistant.service.schemas.faq import OperatorAnswerDeleted, OperatorAnswerList, OperatorAnswerOut
+from assistant.service.schemas.params import CatalogId, FaqId
 
 router = APIRouter(tags=["faq"])
 
@@ -24,20 +27,25 @@ class OperatorAnswerIn(BaseModel):
     )
 
 
-def answer_to_dict(entry: OperatorAnswer) -> dict[str, Any]:
-    return {
-        "faq_id": entry.faq_id,
-        "question": entry.question,
-        "answer": entry.answer,
-        "product_id": entry.product_id,
-        "intent": entry.intent,
-    }
+def answer_out(entry: OperatorAnswer) -> OperatorAnswerOut:
+    return OperatorAnswerOut(
+        faq_id=entry.faq_id,
+        question=entry.question,
+        answer=entry.answer,
+        product_id=entry.product_id,
+        intent=entry.intent,
+    )
 
 
-@router.put("/catalogs/{catalog_id}/faq/{faq_id}")
+@router.put(
+    "/catalogs/{catalog_id}/faq/{faq_id}",
+    response_model=OperatorAnswerOut,
+    responses=error_responses(400, 404, 422),
+)
 def put_operator_answer(
-    catalog_id: str, faq_id: str, body: OperatorAnswerIn, services: ServicesDep
-) -> dict[str, Any]:
+    catalog_id: CatalogId, faq_id: FaqId, body: OperatorAnswerIn, services: ServicesDep
+) -> OperatorAnswerOut:
+    """Save the operator's answer to a question cluster; used from the next danmaku on."""
     catalog = services.catalogs.catalog(catalog_id)
     if body.product_id is not None and catalog.product(body.product_id) is None:
         raise UnprocessableError(f"product_id {body.product_id!r} is not in catalog {catalog_id!r}")
@@ -54,18 +62,28 @@ def put_operator_answer(
     except ValueError as exc:
         raise UnprocessableError(str(exc)) from None
     services.live.pipeline.forget_catalog(catalog_id)  # cached answers must not hide the new one
-    return answer_to_dict(entry)
+    return answer_out(entry)
 
 
-@router.get("/catalogs/{catalog_id}/faq")
-def list_operator_answers(catalog_id: str, services: ServicesDep) -> dict[str, Any]:
+@router.get(
+    "/catalogs/{catalog_id}/faq", response_model=OperatorAnswerList, responses=error_responses(404, 422)
+)
+def list_operator_answers(catalog_id: CatalogId, services: ServicesDep) -> OperatorAnswerList:
+    """The catalog's operator answers."""
     services.catalogs.catalog(catalog_id)
-    return {"faq": [answer_to_dict(e) for e in services.answerer.operator_faq.list(catalog_id)]}
+    return OperatorAnswerList(faq=[answer_out(e) for e in services.answerer.operator_faq.list(catalog_id)])
 
 
-@router.delete("/catalogs/{catalog_id}/faq/{faq_id}")
-def delete_operator_answer(catalog_id: str, faq_id: str, services: ServicesDep) -> dict[str, Any]:
+@router.delete(
+    "/catalogs/{catalog_id}/faq/{faq_id}",
+    response_model=OperatorAnswerDeleted,
+    responses=error_responses(404, 422),
+)
+def delete_operator_answer(
+    catalog_id: CatalogId, faq_id: FaqId, services: ServicesDep
+) -> OperatorAnswerDeleted:
+    """Remove an operator answer; cached answers built on it are dropped."""
     if not services.answerer.operator_faq.delete(catalog_id, faq_id):
         raise NotFoundError(f"no operator answer {faq_id!r} in catalog {catalog_id!r}")
     services.live.pipeline.forget_catalog(catalog_id)
-    return {"deleted": faq_id}
+    return OperatorAnswerDeleted(deleted=faq_id)

@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime, BaseModel, Field
 
-from assistant.recs import RoomRecommenders, offer_to_dict
-from assistant.service.deps import ServicesDep
-from assistant.service.errors import UnavailableError
+from assistant.recs import offer_to_dict
+from assistant.service.deps import RecsDep, ServicesDep
+from assistant.service.schemas.common import error_responses
+from assistant.service.schemas.params import RoomId
+from assistant.service.schemas.recs import (
+    EventReport,
+    OfferOut,
+    PersonalisationOut,
+    RecommendationOut,
+    Recommendations,
+    RejectedEvent,
+)
 from recommender import Event
 
 router = APIRouter(tags=["recommendations"])
@@ -46,63 +55,67 @@ class PersonalisationIn(BaseModel):
     enabled: bool = Field(description="false: non-personalised mode, the viewer's profile is deleted")
 
 
-def get_recs(services: ServicesDep) -> RoomRecommenders:
-    recs = services.extras.get("recs")
-    if not isinstance(recs, RoomRecommenders):
-        raise UnavailableError("recommendations are not wired in this service (services.extras['recs'])")
-    return recs
-
-
-RecsDep = Annotated[RoomRecommenders, Depends(get_recs)]
-
-
-@router.post("/rooms/{room_id}/events")
-def post_events(room_id: str, batch: EventBatch, recs: RecsDep) -> dict[str, Any]:
+@router.post(
+    "/rooms/{room_id}/events", response_model=EventReport, responses=error_responses(400, 404, 422, 503)
+)
+def post_events(room_id: RoomId, batch: EventBatch, recs: RecsDep) -> EventReport:
     """Ingest viewer behaviour events; ``event_id`` is the idempotency key."""
     events = [
         Event(e.event_id, e.viewer_id, e.type, e.product_id or None, e.ts.timestamp(), e.value)
         for e in batch.events
     ]
     report = recs.ingest(room_id, events)
-    return {
-        "accepted": report.accepted,
-        "duplicates": report.duplicates,
-        "rejected": [{"event_id": eid, "reason": reason} for eid, reason in report.rejected],
-        "unknown_products": report.unknown_products,
-    }
+    return EventReport(
+        accepted=report.accepted,
+        duplicates=report.duplicates,
+        rejected=[RejectedEvent(event_id=eid, reason=reason) for eid, reason in report.rejected],
+        unknown_products=report.unknown_products,
+    )
 
 
-@router.get("/rooms/{room_id}/viewers/{viewer_id}/recommendations")
+@router.get(
+    "/rooms/{room_id}/viewers/{viewer_id}/recommendations",
+    response_model=Recommendations,
+    responses=error_responses(404, 422, 503),
+)
 def get_recommendations(
-    room_id: str,
+    room_id: RoomId,
     viewer_id: ViewerPath,
     recs: RecsDep,
     services: ServicesDep,
     k: Annotated[int, Query(ge=1, le=20)] = 3,
-) -> dict[str, Any]:
+) -> Recommendations:
     """The viewer's top ``k`` products now, each with a short reason and an offer valid now."""
     now = services.clock()
     result = recs.recommend(room_id, viewer_id, k, now)
-    return {
-        "viewer_id": viewer_id,
-        "personalised": result.personalised,
-        "recommendations": [
-            {
-                "product_id": r.product_id,
-                "name": name,
-                "score": r.score,
-                "reason": r.reason,
-                "offer": offer_to_dict(r.offer, now),
-            }
+    return Recommendations(
+        viewer_id=viewer_id,
+        personalised=result.personalised,
+        recommendations=[
+            RecommendationOut(
+                product_id=r.product_id,
+                name=name,
+                score=r.score,
+                reason=r.reason,
+                offer=offer_out(offer_to_dict(r.offer, now)),
+            )
             for r, name in result.items
         ],
-    }
+    )
 
 
-@router.put("/rooms/{room_id}/viewers/{viewer_id}/personalisation")
+def offer_out(offer: dict[str, Any] | None) -> OfferOut | None:
+    return None if offer is None else OfferOut.model_validate(offer)
+
+
+@router.put(
+    "/rooms/{room_id}/viewers/{viewer_id}/personalisation",
+    response_model=PersonalisationOut,
+    responses=error_responses(400, 404, 422, 503),
+)
 def put_personalisation(
-    room_id: str, viewer_id: ViewerPath, body: PersonalisationIn, recs: RecsDep
-) -> dict[str, Any]:
+    room_id: RoomId, viewer_id: ViewerPath, body: PersonalisationIn, recs: RecsDep
+) -> PersonalisationOut:
     """Opt a viewer out of (``enabled: false``) or back into personalised recommendations."""
     recs.set_opt_out(room_id, viewer_id, not body.enabled)
-    return {"viewer_id": viewer_id, "personalised": body.enabled}
+    return PersonalisationOut(viewer_id=viewer_id, personalised=body.enabled)

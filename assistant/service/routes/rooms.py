@@ -3,45 +3,64 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import InvalidOperation
 from typing import Annotated, Any
 
 from fastapi import APIRouter, status
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, Field
+from pydantic import Field
 
+from assistant.danmaku.limits import trusted_time
 from assistant.danmaku.types import Danmaku
 from assistant.live import reply_to_dict
 from assistant.rooms import Room
 from assistant.service.deps import ServicesDep
 from assistant.service.errors import UnprocessableError
-from knowledge.serialize import promotion_from_dict, promotion_to_dict
+from assistant.service.inputs import BoundedTime, CleanModel, promotion_from_body
+from assistant.service.schemas.catalogs import PromotionBody
+from assistant.service.schemas.common import error_responses
+from assistant.service.schemas.params import PromoId, RoomId
+from assistant.service.schemas.rooms import (
+    DanmakuResult,
+    HandoffList,
+    HandoffOut,
+    RoomList,
+    RoomOut,
+    RoomPromotionSaved,
+    RoomVersionOnly,
+)
+from knowledge.serialize import promotion_to_dict
 
 router = APIRouter(tags=["rooms"])
 
 IdStr = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:\-]+$")]
 
 
-class RoomIn(BaseModel):
+class RoomIn(CleanModel):
     room_id: IdStr
     catalog_id: IdStr
     title: str = Field("", max_length=200)
 
 
-class StageIn(BaseModel):
+class StageIn(CleanModel):
     product_id: str | None = Field(description="the product the host presents now; null clears the stage")
-    at: datetime | None = Field(None, description="when it went on stage (default now); needs an offset")
+    at: BoundedTime | None = Field(
+        None, description="when it went on stage (default now); needs an offset; years 2000 to 2100"
+    )
 
 
-class DanmakuIn(BaseModel):
+class DanmakuIn(CleanModel):
     msg_id: Annotated[str, Field(min_length=1, max_length=128)]
     viewer_id: Annotated[str, Field(min_length=1, max_length=128)]
     nickname: str = Field("", max_length=64)
     text: Annotated[str, Field(min_length=1)]
-    ts: datetime | None = Field(None, description="message time (default: received time); needs an offset")
+    ts: datetime | None = Field(
+        None,
+        description="message time with an offset; a time more than 1 h before or 1 min after the"
+        " server's clock is replaced by the received time (as is a missing one)",
+    )
 
 
-class DanmakuBatch(BaseModel):
+class DanmakuBatch(CleanModel):
     messages: list[DanmakuIn]
 
 
@@ -49,41 +68,51 @@ def room_to_dict(room: Room, now: datetime) -> dict[str, Any]:
     return {**room.to_dict(), "on_stage": room.stage_at(now)}
 
 
-@router.post("/rooms", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/rooms",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RoomOut,
+    responses=error_responses(400, 404, 409, 422),
+)
 def create_room(body: RoomIn, services: ServicesDep) -> dict[str, Any]:
+    """Open a room over a catalog; 409 if the room exists, 404 if the catalog does not."""
     room = services.live.create(body.room_id, body.catalog_id, body.title)
     return room_to_dict(room, services.clock())
 
 
-@router.get("/rooms")
+@router.get("/rooms", response_model=RoomList)
 def list_rooms(services: ServicesDep) -> dict[str, Any]:
+    """Every room with its stage history and room promotions."""
     now = services.clock()
     return {"rooms": [room_to_dict(r, now) for r in services.live.rooms.list()]}
 
 
-@router.get("/rooms/{room_id}")
-def get_room(room_id: str, services: ServicesDep) -> dict[str, Any]:
+@router.get("/rooms/{room_id}", response_model=RoomOut, responses=error_responses(404, 422))
+def get_room(room_id: RoomId, services: ServicesDep) -> dict[str, Any]:
+    """One room, with the product on stage now."""
     return room_to_dict(services.live.get(room_id), services.clock())
 
 
-@router.put("/rooms/{room_id}/stage")
-def put_stage(room_id: str, body: StageIn, services: ServicesDep) -> dict[str, Any]:
+@router.put("/rooms/{room_id}/stage", response_model=RoomOut, responses=error_responses(400, 404, 422))
+def put_stage(room_id: RoomId, body: StageIn, services: ServicesDep) -> dict[str, Any]:
+    """Put a product of the room's catalog on stage (the one the host presents now), or clear it."""
     if body.at is not None and body.at.tzinfo is None:
         raise UnprocessableError("'at' needs a timezone offset, e.g. 2026-11-21T20:05:00+08:00")
     room = services.live.set_stage(room_id, body.product_id, body.at)
     return room_to_dict(room, body.at or services.clock())
 
 
-@router.put("/rooms/{room_id}/promotions/{promo_id}")
+@router.put(
+    "/rooms/{room_id}/promotions/{promo_id}",
+    response_model=RoomPromotionSaved,
+    responses=error_responses(400, 404, 422),
+)
 def put_room_promotion(
-    room_id: str, promo_id: str, body: dict[str, Any], services: ServicesDep
+    room_id: RoomId, promo_id: PromoId, body: PromotionBody, services: ServicesDep
 ) -> dict[str, Any]:
     """Start a promotion in this room only (same JSON shape as catalog promotions)."""
     room = services.live.get(room_id)
-    try:
-        promotion = promotion_from_dict({**body, "promo_id": promo_id})
-    except (KeyError, ValueError, TypeError, InvalidOperation) as exc:
-        raise UnprocessableError(f"promotion {promo_id!r} is not valid: {exc!r}") from None
+    promotion = promotion_from_body(promo_id, body)
     if promotion.start.tzinfo is None or promotion.end.tzinfo is None or promotion.end <= promotion.start:
         raise UnprocessableError(
             f"promotion {promo_id!r}: start/end need offsets and end must be after start"
@@ -96,10 +125,15 @@ def put_room_promotion(
     return {"promotion": promotion_to_dict(promotion), "room_version": room.version}
 
 
-@router.delete("/rooms/{room_id}/promotions/{promo_id}")
-def delete_room_promotion(room_id: str, promo_id: str, services: ServicesDep) -> dict[str, Any]:
+@router.delete(
+    "/rooms/{room_id}/promotions/{promo_id}",
+    response_model=RoomVersionOnly,
+    responses=error_responses(404, 422),
+)
+def delete_room_promotion(room_id: RoomId, promo_id: PromoId, services: ServicesDep) -> RoomVersionOnly:
+    """End and remove a room promotion."""
     room = services.live.delete_promotion(room_id, promo_id)
-    return {"room_version": room.version}
+    return RoomVersionOnly(room_version=room.version)
 
 
 def to_danmaku(batch: DanmakuBatch, services: ServicesDep) -> list[Danmaku]:
@@ -118,12 +152,14 @@ def to_danmaku(batch: DanmakuBatch, services: ServicesDep) -> list[Danmaku]:
             raise UnprocessableError(f"messages[{i}].text: empty text")
         if m.ts is not None and m.ts.tzinfo is None:
             raise UnprocessableError(f"messages[{i}].ts: needs a timezone offset")
-        out.append(Danmaku(m.msg_id, m.viewer_id, m.text, m.ts or now, m.nickname))
+        out.append(Danmaku(m.msg_id, m.viewer_id, m.text, trusted_time(m.ts, now), m.nickname))
     return out
 
 
-@router.post("/rooms/{room_id}/danmaku")
-async def post_danmaku(room_id: str, batch: DanmakuBatch, services: ServicesDep) -> dict[str, Any]:
+@router.post(
+    "/rooms/{room_id}/danmaku", response_model=DanmakuResult, responses=error_responses(400, 404, 422)
+)
+async def post_danmaku(room_id: RoomId, batch: DanmakuBatch, services: ServicesDep) -> dict[str, Any]:
     """Answer a batch of danmaku; repeated ``msg_id`` values are ignored (idempotent)."""
     messages = to_danmaku(batch, services)
     result = await run_in_threadpool(services.live.handle_danmaku, room_id, messages)
@@ -134,19 +170,19 @@ async def post_danmaku(room_id: str, batch: DanmakuBatch, services: ServicesDep)
     }
 
 
-@router.get("/rooms/{room_id}/handoffs")
-def get_handoffs(room_id: str, services: ServicesDep) -> dict[str, Any]:
+@router.get("/rooms/{room_id}/handoffs", response_model=HandoffList, responses=error_responses(404, 422))
+def get_handoffs(room_id: RoomId, services: ServicesDep) -> HandoffList:
     """Questions the assistant handed to the operator, oldest first."""
-    return {
-        "handoffs": [
-            {
-                "msg_id": h.msg_id,
-                "viewer_id": h.viewer_id,
-                "nickname": h.nickname,
-                "text": h.text,
-                "product_id": h.product_id,
-                "at": h.at.isoformat(),
-            }
+    return HandoffList(
+        handoffs=[
+            HandoffOut(
+                msg_id=h.msg_id,
+                viewer_id=h.viewer_id,
+                nickname=h.nickname,
+                text=h.text,
+                product_id=h.product_id,
+                at=h.at.isoformat(),
+            )
             for h in services.live.handoffs(room_id)
         ]
-    }
+    )

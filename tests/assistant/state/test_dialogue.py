@@ -1,0 +1,51 @@
+"""Contract of ``DialogueStates``: per-viewer memory with a TTL on message time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
+from assistant.danmaku.types import Intent, Slots
+from assistant.state import StateOptions
+from tests.assistant.state.conftest import Backend
+
+T0 = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
+PENDING = PendingClarification(
+    intent=Intent.SIZE,
+    slots=Slots(height_cm=165, weight_kg=52.5, color="黑色"),
+    options=(ClarifyOption(("油皮",), "p1", "s1"), ClarifyOption(("干皮", "混合皮"), "p1", None)),
+    asked_at=T0,
+    original_text="165穿什么码",
+)
+
+
+def test_put_get_round_trip_with_pending(backend: Backend) -> None:
+    dialogue = backend.make(StateOptions(dialogue_ttl_s=600)).dialogue
+    state = ViewerDialogue("p1", "s1", Intent.SIZE, T0, PENDING)
+    dialogue.put("room", "v1", state)
+    assert dialogue.get("room", "v1", T0 + timedelta(seconds=1)) == state
+    assert dialogue.get("room", "v2", T0) is None
+    assert dialogue.get("other", "v1", T0) is None
+
+
+def test_expires_on_message_time(backend: Backend) -> None:
+    dialogue = backend.make(StateOptions(dialogue_ttl_s=600)).dialogue
+    dialogue.put("room", "v1", ViewerDialogue("p1", None, None, T0))
+    assert dialogue.get("room", "v1", T0 + timedelta(seconds=600)) is not None
+    assert dialogue.get("room", "v1", T0 + timedelta(seconds=601)) is None
+
+
+def test_clear_room_keeps_other_rooms(backend: Backend) -> None:
+    dialogue = backend.make().dialogue
+    for room in ("a:1", "a", "b*"):  # ids with key separators and glob characters
+        dialogue.put(room, "v1", ViewerDialogue("p1", None, Intent.PRICE, T0))
+    dialogue.clear_room("a")
+    assert dialogue.get("a", "v1", T0) is None
+    assert dialogue.get("a:1", "v1", T0) is not None
+    assert dialogue.get("b*", "v1", T0) is not None
+
+
+def test_shared_between_instances(shared: Backend) -> None:
+    state = ViewerDialogue("p9", None, Intent.STOCK, T0)
+    shared.make().dialogue.put("room", "v1", state)
+    assert shared.make().dialogue.get("room", "v1", T0) == state
