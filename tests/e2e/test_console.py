@@ -129,7 +129,13 @@ def operator_answer(server: LiveServer, faq_id: str) -> dict[str, Any] | None:
 
 
 def viewer_socket(server: LiveServer, room_id: str) -> ClientConnection:
-    return connect(f"{server.ws_url}/v1/rooms/{room_id}/ws", additional_headers=server.auth, open_timeout=30)
+    return connect(
+        f"{server.ws_url}/v1/rooms/{room_id}/ws",
+        additional_headers=server.auth,
+        open_timeout=30,
+        ping_interval=None,
+        max_queue=None,
+    )
 
 
 def next_reply(ws: ClientConnection) -> dict[str, Any]:
@@ -376,7 +382,9 @@ def test_live_captions_show_with_the_enrolled_speaker_name(page: Page, demo_serv
             )
             assert enrolled.status_code in (200, 201), enrolled.text
     url = f"{demo_server.ws_url}/v1/rooms/{room_id}/audio"
-    with connect(url, additional_headers=demo_server.auth, open_timeout=30) as audio:
+    with connect(
+        url, additional_headers=demo_server.auth, open_timeout=30, ping_interval=None, max_queue=None
+    ) as audio:
         audio.send(json.dumps({"type": "start", "sample_rate": 16000, "channels": 1, "format": "pcm_s16le"}))
         started = time.monotonic()
         opening = list(pcm16_frames(AUDIO / "dialogue.flac"))[: int(OPENING_S / FRAME_S)]

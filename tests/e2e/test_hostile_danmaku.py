@@ -117,7 +117,9 @@ def test_the_room_socket_applies_the_same_checks(demo_server: LiveServer) -> Non
         ' "text": "1\\u53f7\\u94fe\\u63a5\\u591a\\u5c11\\u94b1\\ud800", "ts": "2099-01-01T00:00:00+08:00"}]}'
     )
     url = f"{demo_server.ws_url}/v1/rooms/{room_id}/ws"
-    with connect(url, additional_headers=demo_server.auth, open_timeout=30) as ws:
+    with connect(
+        url, additional_headers=demo_server.auth, open_timeout=30, ping_interval=None, max_queue=None
+    ) as ws:
         ws.send(frame)
         frames = []
         while not frames or frames[-1]["type"] != "ack":

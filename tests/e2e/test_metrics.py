@@ -229,7 +229,9 @@ def test_websocket_subscribers_gauge_follows_open_sockets(demo_server: LiveServe
     room = new_room(demo_server)
     before = value(scrape(demo_server), "liveshop_websocket_subscribers")
     url = f"{demo_server.ws_url}/v1/rooms/{room}/ws"
-    with connect(url, additional_headers=demo_server.auth, open_timeout=30) as ws:
+    with connect(
+        url, additional_headers=demo_server.auth, open_timeout=30, ping_interval=None, max_queue=None
+    ) as ws:
         ws.send(json.dumps({"type": "ping"}))
         assert json.loads(ws.recv(timeout=30))["type"] == "pong"  # subscribed by now
         assert value(scrape(demo_server), "liveshop_websocket_subscribers") == before + 1
@@ -243,7 +245,9 @@ def test_caption_lag_is_exported_per_stream_and_reset_when_it_ends(demo_server: 
     room = new_room(demo_server)
     silence = bytes(640)  # 20 ms of 16 kHz PCM16
     url = f"{demo_server.ws_url}/v1/rooms/{room}/audio"
-    with connect(url, additional_headers=demo_server.auth, open_timeout=60) as ws:
+    with connect(
+        url, additional_headers=demo_server.auth, open_timeout=60, ping_interval=None, max_queue=None
+    ) as ws:
         for _ in range(50):
             ws.send(silence)
         ws.send(json.dumps({"type": "end"}))
