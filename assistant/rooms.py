@@ -1,16 +1,15 @@
 """Live rooms: which catalog a room sells from, its stage timeline and its own promotions.
 
-Room state sits behind ``RoomStore`` (in-process by default) and is plain data that serialises to
-JSON (``Room.to_dict``); the service keeps it in ``assistant.state`` (SQLite by default, Redis
-when several processes serve a room). ``MemoryRoomStore`` is the plain in-process store.
+Room state sits behind ``RoomStore`` and is plain data that serialises to JSON (``Room.to_dict``);
+the service keeps it in ``assistant.state`` (memory, SQLite by default, or Redis when several
+processes serve a room).
 """
 
 from __future__ import annotations
 
 import bisect
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -107,38 +106,3 @@ class RoomStore(Protocol):
     def put(self, room: Room) -> None: ...
     def list(self) -> list[Room]: ...
     def update(self, room_id: str, fn: Callable[[Room], Room]) -> Room: ...
-
-
-@dataclass
-class MemoryRoomStore:
-    """In-process rooms (the embedded default)."""
-
-    _rooms: dict[str, Room] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def create(self, room: Room) -> Room:
-        with self._lock:
-            if room.room_id in self._rooms:
-                raise RoomExistsError(f"room {room.room_id!r} already exists")
-            self._rooms[room.room_id] = room
-            return room
-
-    def get(self, room_id: str) -> Room:
-        room = self._rooms.get(room_id)
-        if room is None:
-            raise UnknownRoomError(f"room {room_id!r} does not exist; create it with POST /v1/rooms")
-        return room
-
-    def put(self, room: Room) -> None:
-        with self._lock:
-            self._rooms[room.room_id] = room
-
-    def list(self) -> list[Room]:
-        return sorted(self._rooms.values(), key=lambda r: r.room_id)
-
-    def update(self, room_id: str, fn: Callable[[Room], Room]) -> Room:
-        """Store ``fn(current)`` atomically (one lock: ``fn`` runs once here)."""
-        with self._lock:
-            updated = fn(self.get(room_id))
-            self._rooms[room_id] = updated
-            return updated

@@ -16,10 +16,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import av
 import httpx
+import numpy as np
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LIVESHOP = Path(sys.executable).with_name("liveshop")
@@ -176,3 +179,21 @@ def require_chromium() -> str:
             "chromium is not installed: run scripts/install.sh (it installs Debian's chromium)"
         )
     return path
+
+
+FRAME_S = 0.02  # 20 ms PCM frames, as a live encoder sends them
+
+
+def pcm16_frames(path: Path) -> Iterator[bytes]:
+    """``path`` decoded to 16 kHz mono PCM16, in ``FRAME_S`` frames (what the audio socket takes)."""
+    with av.open(str(path)) as container:
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
+        chunks = [
+            out.to_ndarray().reshape(-1)
+            for frame in container.decode(audio=0)
+            for out in resampler.resample(frame)
+        ]
+    samples = np.concatenate(chunks).astype("<i2").tobytes()
+    step = int(16000 * FRAME_S) * 2
+    for start in range(0, len(samples), step):
+        yield samples[start : start + step]

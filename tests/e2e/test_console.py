@@ -17,13 +17,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import av
-import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from websockets.sync.client import ClientConnection, connect
 
-from tests.e2e.harness import REPO_ROOT, LiveServer, require_chromium
+from tests.e2e.harness import FRAME_S, REPO_ROOT, LiveServer, pcm16_frames, require_chromium
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,7 +35,6 @@ SHOTS = Path("/tmp/console-shots")
 EXAMPLE_JSON = REPO_ROOT / "knowledge" / "templates" / "catalog_example.json"
 PRODUCTS_CSV = REPO_ROOT / "knowledge" / "templates" / "csv" / "products.csv"
 AUDIO = REPO_ROOT / "tests" / "data" / "audio"
-FRAME_S = 0.02  # 20 ms PCM frames, as a live encoder sends them
 OPENING_S = 10.0  # the dialogue's first 10 s: the host's first two sentences
 WAIT_MS = 60_000  # a busy 2-core machine answers slowly; expect() returns as soon as the page is right
 expect.set_options(timeout=WAIT_MS)
@@ -352,21 +349,6 @@ def test_operator_answers_page_edit_and_delete(page: Page, demo_server: LiveServ
     page.locator(f"li[data-faq-id='{faq_id}']").get_by_role("button", name=f"删除: {faq_id}").click()
     expect(page.locator(f"li[data-faq-id='{faq_id}']")).to_have_count(0)
     assert operator_answer(demo_server, faq_id) is None
-
-
-def pcm16_frames(path: Path) -> Iterator[bytes]:
-    """``path`` decoded to 16 kHz mono PCM16, in 20 ms frames."""
-    with av.open(str(path)) as container:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
-        chunks = [
-            out.to_ndarray().reshape(-1)
-            for frame in container.decode(audio=0)
-            for out in resampler.resample(frame)
-        ]
-    samples = np.concatenate(chunks).astype("<i2").tobytes()
-    step = int(16000 * FRAME_S) * 2
-    for start in range(0, len(samples), step):
-        yield samples[start : start + step]
 
 
 def test_live_captions_show_with_the_enrolled_speaker_name(page: Page, demo_server: LiveServer) -> None:

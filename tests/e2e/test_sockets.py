@@ -6,20 +6,16 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import av
-import numpy as np
 import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.e2e.harness import LiveServer
+from tests.e2e.harness import FRAME_S, LiveServer, pcm16_frames
 
 AUDIO = Path(__file__).resolve().parents[1] / "data" / "audio"
-FRAME_S = 0.02  # 20 ms PCM frames, as a live encoder sends them
 RECV_TIMEOUT_S = 60.0
 
 
@@ -186,21 +182,6 @@ def test_keys_in_the_subprotocol_or_query_work_and_never_reach_the_log(fresh_ser
     log = server.log()
     assert "token=***" in log  # the request lines are logged, with the key masked
     assert server.key not in log
-
-
-def pcm16_frames(path: Path) -> Iterator[bytes]:
-    """``path`` decoded to 16 kHz mono PCM16, in 20 ms frames."""
-    with av.open(str(path)) as container:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=16000)
-        chunks = [
-            out.to_ndarray().reshape(-1)
-            for frame in container.decode(audio=0)
-            for out in resampler.resample(frame)
-        ]
-    samples = np.concatenate(chunks).astype("<i2").tobytes()
-    step = int(16000 * FRAME_S) * 2
-    for start in range(0, len(samples), step):
-        yield samples[start : start + step]
 
 
 def test_live_audio_streams_partial_and_final_captions(demo_server: LiveServer) -> None:
