@@ -106,6 +106,8 @@ class TranscriptionRequest:
     decoding samples at that temperature and the rungs above it, as OpenAI's Whisper does (the
     text may then differ between requests). ``room_id``: name speakers after the room's enrolled
     voices (labels only: the text and the cues are those of the same request without voices).
+    ``num_speakers`` fixes the speaker count of diarization; ``min_speakers``/``max_speakers``
+    bound it (e.g. a host and at most two guests); none lets clustering decide.
     """
 
     language: str | None = "zh"
@@ -114,6 +116,8 @@ class TranscriptionRequest:
     temperature: float = 0.0
     diarize: bool = False
     num_speakers: int | None = None
+    min_speakers: int | None = None
+    max_speakers: int | None = None
     room_id: str | None = None
 
     def transcribe_options(self) -> TranscribeOptions:
@@ -188,6 +192,8 @@ class CaptionService:
             audio,
             diarize=request.diarize,
             num_speakers=request.num_speakers,
+            min_speakers=request.min_speakers,
+            max_speakers=request.max_speakers,
             enrolled=enrolled or None,
             transcribe_options=request.transcribe_options(),
             progress=progress,

@@ -229,8 +229,13 @@ def transcribe(
     out: Annotated[Path | None, typer.Option(help="output file (default: print)")] = None,
     language: Annotated[str, typer.Option(help="zh (default), another ISO code, or auto")] = "zh",
     num_speakers: Annotated[int | None, typer.Option(help="fix the number of speakers")] = None,
+    min_speakers: Annotated[int | None, typer.Option(help="at least this many speakers")] = None,
+    max_speakers: Annotated[int | None, typer.Option(help="at most this many speakers")] = None,
 ) -> None:
-    """Caption a recorded file with a progress bar."""
+    """Caption a recorded file with a progress bar.
+
+    With a fixed language, speech confidently in another one is transcribed in that language and
+    a warning says so (use ``--language auto`` for a room where several languages are spoken)."""
     from assistant.service.wiring import caption_pipeline_factory
     from speech.errors import SpeechError
     from speech.render import to_json, to_rttm, to_srt, to_text, to_vtt
@@ -261,11 +266,14 @@ def transcribe(
                 bar.update(task, completed=fraction, description=stage)
 
             result = pipeline.run(
-                file, diarize=diarize, num_speakers=num_speakers, transcribe_options=options, progress=report
-            )
+                file, diarize=diarize, num_speakers=num_speakers, min_speakers=min_speakers,
+                max_speakers=max_speakers, transcribe_options=options, progress=report,
+            )  # fmt: skip
     except SpeechError as exc:
         console.print(f"[red]{file}: {exc}")
         raise typer.Exit(1) from None
+    for warning in result.warnings:
+        console.print(f"[yellow]warning: {warning}")
     captions = result.captions
     rendered = {
         "srt": lambda: to_srt(captions),

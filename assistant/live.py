@@ -7,26 +7,42 @@ at once.
 
 from __future__ import annotations
 
+import logging
+import secrets
+import threading
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from assistant.catalogs import CatalogService
+from assistant.danmaku.answer_templates import handoff_busy
+from assistant.danmaku.intent import about_own_order
+from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.pipeline import DanmakuPipeline
-from assistant.danmaku.replies import BatchResult, Reply
-from assistant.danmaku.types import Danmaku, ReplySource
+from assistant.danmaku.replies import BatchResult, Ignored, Reply, address
+from assistant.danmaku.types import Danmaku, ReplySource, handoff_rank
+from assistant.handoff_queue import (
+    DEFAULT_HANDOFF_GROUPS_PER_MIN,
+    HandoffsTakenError,
+    NoQueuedHandoffError,
+    group_key,
+    over_cap,
+    queued_among,
+)
 from assistant.hub import RoomHub, Subscription
+from assistant.recovery import AcceptedBatch, drop_claimed
 from assistant.review import (
     HeldQuestion,
     HeldReply,
     ReviewQueue,
     ReviewStore,
+    catalog_grounding,
     check_edit,
     reply_grounding,
 )
-from assistant.rooms import Room, RoomStore
-from assistant.state.interfaces import Handoffs
+from assistant.rooms import Room, RoomStore, UnknownRoomError
+from assistant.state.interfaces import DanmakuLog, Handoffs
 from assistant.state.memory_core import MemoryHandoffs
 from assistant.state.options import StateOptions
 from assistant.state.records import Handoff
@@ -35,6 +51,7 @@ from knowledge.errors import UnknownProductError
 from knowledge.store import CatalogChange
 
 MAX_HANDOFFS_PER_ROOM = StateOptions().max_handoffs_per_room
+log = logging.getLogger(__name__)
 FEED_SUFFIX = "\x00feed"  # hub channel of a room's operator feed (no room id holds a NUL)
 
 
@@ -44,6 +61,17 @@ def feed_channel(room_id: str) -> str:
 
 
 StageListener = Callable[[Room, str | None, datetime], None]
+CappedListener = Callable[[str, int], None]  # (room_id, handed-off messages turned away)
+
+
+@dataclass(frozen=True, slots=True)
+class HandoffReplyPlan:
+    """An operator's reply to queued handoffs, checked and not yet sent: the queued handoffs it
+    answers (oldest first) and the text as it will be sent (before the viewers' mentions)."""
+
+    room_id: str
+    handoffs: tuple[Handoff, ...]
+    text: str
 
 
 class LiveRooms:
@@ -56,13 +84,26 @@ class LiveRooms:
         clock: Callable[[], datetime],
         review: ReviewStore | None = None,
         handoffs: Handoffs | None = None,
+        danmaku_log: DanmakuLog | None = None,
+        consumer: str = "",
+        handoff_groups_per_min: int = DEFAULT_HANDOFF_GROUPS_PER_MIN,
+        on_handoffs_capped: CappedListener | None = None,
     ) -> None:
+        """``danmaku_log``: record danmaku before answering them (several processes on Redis);
+        ``consumer`` names this process there (unique per process); ``handoff_groups_per_min``: new
+        handoff questions a room may queue per minute (``handoff_queue``); ``on_handoffs_capped``
+        is told each time messages of a room are turned away at that cap (metrics)."""
         self.rooms = rooms
         self.catalogs = catalogs
         self.pipeline = pipeline
         self.hub = hub
         self._clock = clock
         self._handoffs = handoffs or MemoryHandoffs(StateOptions())  # the state store in the service
+        self._log, self._consumer = danmaku_log, consumer
+        self._handoff_cap = handoff_groups_per_min
+        self._on_capped = on_handoffs_capped
+        self._capped: dict[str, int] = {}  # room_id -> handed-off messages over the cap
+        self._cap_lock = threading.Lock()  # the cap check and the add, one batch at a time
         self._stage_listeners: list[StageListener] = []
         self.review: ReviewStore = review or ReviewQueue()  # in memory: policies, held replies
         catalogs.subscribe(self._on_catalog_change)
@@ -111,14 +152,57 @@ class LiveRooms:
         (it sends its own outcome for every message). A reply whose source the room's review policy
         holds is queued for the operator instead (``held`` in the result) and published only once
         approved. The batch with every outcome goes to the room's operator feed."""
-        room = self.rooms.get(room_id)
-        catalog = self.catalogs.catalog(room.catalog_id)
+        return self.answer_danmaku(self.accept_danmaku(room_id, messages, answer_next=True), origin)
+
+    def accept_danmaku(
+        self, room_id: str, messages: Sequence[Danmaku], answer_next: bool = False
+    ) -> AcceptedBatch:
+        """Take a batch in. With a danmaku log its new messages are recorded and held by this
+        process before anything is answered (if it dies, another answers them); without one
+        (one process) nothing is recorded here. An unknown room records nothing.
+        ``answer_next``: this thread answers the batch right after (its state is read with it)."""
+        batch = tuple(messages)
+        if self._log is None:
+            return AcceptedBatch(room_id, batch)
+        accepted = self._log.accept(room_id, self._consumer, batch, answer_next=answer_next)
+        return AcceptedBatch(
+            room_id, batch, accepted.entries, accepted.duplicates, self._consumer, durable=True
+        )
+
+    def recover_danmaku(self, min_idle_s: float, count: int = 500) -> int:
+        """Claim the danmaku held unanswered longer than ``min_idle_s`` by any process (one that
+        died or stalled) and answer them here, replies published to the room; how many were claimed."""
+        if self._log is None:
+            return 0
+        consumer = self._consumer + "/claims"  # never this process's own batches in flight
+        claimed = self._log.claim(consumer, min_idle_s, count)
+        for room_id, entries in claimed.items():
+            batch = AcceptedBatch(
+                room_id, tuple(e.message for e in entries), tuple(entries), (), consumer, durable=True
+            )
+            try:
+                self.answer_danmaku(batch)
+            except UnknownRoomError:  # nothing to answer them in: let them go
+                self._log.finish(room_id, consumer, [e.entry_id for e in entries])
+            except Exception:  # still pending: claimed again after the idle time; other rooms go on
+                log.exception("answering %d claimed danmaku of room %s failed", len(entries), room_id)
+        return sum(len(e) for e in claimed.values())
+
+    def answer_danmaku(self, batch: AcceptedBatch, origin: Subscription | None = None) -> BatchResult:
+        """Answer a batch taken in by ``accept_danmaku`` (see ``handle_danmaku``). A durable
+        batch is marked answered in the log before its replies go out; messages another process
+        claimed meanwhile are left to it (``duplicate`` here)."""
+        room_id, messages = batch.room_id, batch.messages
         now = self._clock()
-        result = self.pipeline.handle(room, catalog, messages, now)
+        if self._log is not None and batch.durable:
+            result = self._answer_logged(self._log, batch, now)
+        else:
+            room = self.rooms.get(room_id)
+            result = self.pipeline.handle(room, self.catalogs.catalog(room.catalog_id), messages, now)
         by_id = {m.msg_id: m for m in messages}
         for i, reply in enumerate(result.replies):
             if reply.source is ReplySource.HANDOFF:
-                self._queue_handoffs(room_id, reply, by_id)
+                reply = result.replies[i] = self._queue_handoffs(room_id, reply, by_id)
             if self.review.holds(room_id, reply.source):
                 result.replies[i] = replace(reply, held=True)
                 questions = [_question(by_id[m]) for m in reply.reply_to if m in by_id]
@@ -127,6 +211,21 @@ class LiveRooms:
             self.hub.publish(room_id, {"type": "reply", **reply_to_dict(reply)}, exclude=origin)
         self._mark_joined_to_held(room_id, result)
         self._publish_feed(room_id, messages, result)
+        return result
+
+    def _answer_logged(self, log: DanmakuLog, batch: AcceptedBatch, now: datetime) -> BatchResult:
+        """Answer a recorded batch (its state read in one go), then mark it answered in the log."""
+        entries = batch.entries
+        messages = [e.message for e in entries]
+        with log.batch(batch.room_id, messages):
+            room = self.rooms.get(batch.room_id)
+            catalog = self.catalogs.catalog(room.catalog_id)
+            result = self.pipeline.handle(room, catalog, messages, now, deduped=True)
+            # inside the batch: its state writes go with the acknowledgement (one round trip)
+            held = log.finish(batch.room_id, batch.consumer, [e.entry_id for e in entries])
+        lost = {e.message.msg_id for e in entries if e.entry_id not in held}
+        result = drop_claimed(result, lost) if lost else result
+        result.ignored.extend(Ignored(msg_id, "duplicate") for msg_id in batch.duplicates)
         return result
 
     def _mark_joined_to_held(self, room_id: str, result: BatchResult) -> None:
@@ -179,13 +278,92 @@ class LiveRooms:
         self.rooms.get(room_id)
         return self._handoffs.list(room_id)
 
-    def _queue_handoffs(self, room_id: str, reply: Reply, by_id: dict[str, Danmaku]) -> None:
-        self._handoffs.add(
-            [
-                Handoff(room_id, m.msg_id, m.viewer_id, m.nickname, m.text, reply.product_id, m.ts)
-                for m in (by_id[msg_id] for msg_id in reply.reply_to)
-            ]
+    def prepare_handoff_reply(self, room_id: str, msg_ids: Sequence[str], text: str) -> HandoffReplyPlan:
+        """Check an operator's reply to queued handoffs before anything is sent or saved:
+        ``NoQueuedHandoffError`` when none of ``msg_ids`` is queued, ``EditRefusedError`` when the
+        text breaks the compliance or amount rules of a reviewed edit (the grounding is the catalog
+        facts of the group's product now, with the room's promotions)."""
+        room = self.rooms.get(room_id)
+        handoffs = queued_among(self._handoffs.list(room_id), msg_ids)
+        if not handoffs:
+            raise NoQueuedHandoffError(
+                f"none of the messages {list(msg_ids)!r} is in the handoff queue of room {room_id!r}"
+                " (answered already, or never handed off)"
+            )
+        catalog = self.catalogs.catalog(room.catalog_id)
+        grounding = catalog_grounding(handoffs[0].product_id, catalog, room.promotions, self._clock())
+        return HandoffReplyPlan(room_id, tuple(handoffs), check_edit(text, grounding))
+
+    def send_handoff_reply(self, plan: HandoffReplyPlan) -> Reply:
+        """Take the plan's handoffs off the queue and publish one reply addressed to those viewers
+        (source ``faq``: an operator's answer, ``ai_generated`` false) to the room and its operator
+        feed. Only the handoffs this call removed are answered, so two operators (or processes)
+        answering one group at once send it once; ``HandoffsTakenError`` when none was left."""
+        room_id = plan.room_id
+        taken = [h for h in plan.handoffs if self._handoffs.remove(room_id, h.msg_id)]
+        if not taken:
+            raise HandoffsTakenError(f"the messages were answered meanwhile in room {room_id!r}")
+        first = taken[0]
+        lang = detect_language(plan.text)
+        reply = Reply(
+            reply_id=f"op-{secrets.token_hex(8)}",
+            reply_to=tuple(h.msg_id for h in taken),
+            text=address([h.nickname for h in taken], plan.text, lang),
+            product_id=first.product_id,
+            intent=first.intent,
+            source=ReplySource.FAQ,
+            ai_generated=False,
+            # the viewers' wait: from the first question to the operator's reply, in ms
+            latency_ms=max(0.0, (self._clock() - first.at).total_seconds() * 1000),
+            viewer_ids=tuple(dict.fromkeys(h.viewer_id for h in taken)),
+            question_key=first.question_key,
         )
+        self.hub.publish(room_id, {"type": "reply", **reply_to_dict(reply)})
+        self.hub.publish(
+            feed_channel(room_id), {"type": "feed", "messages": [], "replies": [reply_to_dict(reply)]}
+        )
+        return reply
+
+    def handoffs_capped(self, room_id: str) -> int:
+        """Handed-off messages of the room this process turned away at the per-minute cap."""
+        return self._capped.get(room_id, 0)
+
+    def _queue_handoffs(self, room_id: str, reply: Reply, by_id: dict[str, Danmaku]) -> Reply:
+        """Queue a handed-off reply's messages as one question (``handoff_queue``). A question that
+        would open a group past the room's per-minute cap is not queued: its viewers get the
+        ``handoff_busy`` holding reply instead and the messages are counted (``handoffs_capped``).
+        The check reads the shared queue, so the cap holds over processes too (two processes
+        opening a question in the same instant may each pass it once)."""
+        asked = [by_id[msg_id] for msg_id in reply.reply_to]
+        handoffs = [
+            Handoff(
+                room_id,
+                m.msg_id,
+                m.viewer_id,
+                m.nickname,
+                m.text,
+                reply.product_id,
+                m.ts,
+                reply.intent,
+                reply.question_key,
+                handoff_rank(reply.intent, about_own_order(normalize(m.text))),
+            )
+            for m in asked
+        ]
+        if not handoffs:
+            return reply
+        at = min(m.ts for m in asked)
+        with self._cap_lock:
+            queued = self._handoffs.list(room_id)
+            if not over_cap(queued, group_key(handoffs[0]), at, self._handoff_cap):
+                self._handoffs.add(handoffs)
+                return reply
+            self._capped[room_id] = self._capped.get(room_id, 0) + len(asked)
+        if self._on_capped is not None:
+            self._on_capped(room_id, len(asked))
+        log.info("room %s: %d handed-off messages over the per-minute cap", room_id, len(asked))
+        lang = detect_language(asked[0].text)
+        return replace(reply, text=address([m.nickname for m in asked], handoff_busy(lang), lang))
 
     def _on_catalog_change(self, change: CatalogChange) -> None:
         self.pipeline.forget_catalog(change.catalog_id)

@@ -8,8 +8,10 @@ no banned advertising term (``assistant.danmaku.compliance``) and no number that
 (the catalog facts of the reply's product now, and the reply as the assistant wrote it) lacks
 (``assistant.llm.guard.unsupported_numbers``).
 
-State is in process memory (``ReviewQueue``): a restart forgets the policies and the held replies.
-A persistent store can implement the same small interface later.
+Policies and held replies are room state behind the small ``ReviewStore`` interface: in memory
+(``ReviewQueue``, tests and pipelines outside the service) or in the service's state stores
+(``assistant.state``: SQLite or Redis), so a restart keeps them and several processes share them.
+``take`` is atomic in every backend: a held reply approved on two processes at once is sent once.
 """
 
 from __future__ import annotations
@@ -67,8 +69,9 @@ class HeldReply:
 
 
 class ReviewStore(Protocol):
-    """Where review policies and held replies live (``ReviewQueue``: in memory; a shared store for
-    several service instances would implement the same methods)."""
+    """Where review policies and held replies live (``ReviewQueue``: in memory; SQLite and Redis in
+    ``assistant.state``). ``hold`` drops the oldest held reply past the room's bound and counts it
+    in ``dropped``; ``take`` removes and returns a held reply to exactly one caller."""
 
     def policy(self, room_id: str) -> frozenset[ReplySource]: ...
     def set_policy(self, room_id: str, sources: Iterable[ReplySource]) -> frozenset[ReplySource]: ...
@@ -172,13 +175,18 @@ def reply_grounding(
 ) -> str:
     """What an edit of ``reply`` may state: the reply as written plus the catalog facts at ``at``
     (with the room's promotions) of its product, or of every product when it names none."""
-    product = catalog.product(reply.product_id) if reply.product_id else None
+    return "\n".join([reply.text, catalog_grounding(reply.product_id, catalog, room_promotions, at)])
+
+
+def catalog_grounding(
+    product_id: str | None, catalog: Catalog, room_promotions: Sequence[Promotion], at: datetime
+) -> str:
+    """What an operator may state about ``product_id``: its catalog facts at ``at`` (with the room's
+    promotions), or every product's when it names none (or one no longer in the catalog)."""
+    product = catalog.product(product_id) if product_id else None
     products = [product] if product is not None else list(catalog.products)
     promotions = (*catalog.promotions, *room_promotions)
-    parts = [reply.text]
-    for p in products:
-        parts.append(_product_facts(p, promotions, at))
-    return "\n".join(parts)
+    return "\n".join(_product_facts(p, promotions, at) for p in products)
 
 
 def _product_facts(product: Product, promotions: Sequence[Promotion], at: datetime) -> str:

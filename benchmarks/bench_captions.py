@@ -27,30 +27,50 @@ call between two people with a reference transcript and RTTM (:func:`evals.capti
 batch RTF, WER, DER and speaker accuracy, then the same call streamed live (language ``en``):
 latency, WER of the finals against the reference and against the batch captions, speaker accuracy.
 
+Real-speech stream (``--skip-real-stream`` to leave out; needs ``../shared/data/speech_dev``, read
+in place, never copied): a livestream-like Mandarin stream built at run time from the development
+clips (:func:`build_real_stream`): one host (the THCHS-30 speaker ``A2``, several read sentences)
+answering guests (the longest AISHELL-3 utterances, one speaker each), every clip trimmed to its
+speech, with 0.5-1.5 s of silence (drawn, seeded) from one clip's speech to the next. Reference
+utterances are the clips' speech spans (the VAD without padding), reference turns the same spans
+with the speaker of the clip, the reference text the clips' transcripts in stream order. The host
+is enrolled from two other clips of theirs, the guests are not (their labels are mapped as the DER
+maps them). Streamed live first (service options, Mandarin), then captioned in batch on the same
+audio: latency p50/p95 (an utterance is closed by the last final overlapping it,
+:func:`last_final_latencies`; the dialogue's stricter rule beside it), partial intervals, CER of
+the finals against the references and against the batch captions, speaker accuracy (all speakers,
+and the enrolled host alone), beside the batch CER, DER and speaker accuracy, and the CER of raw
+faster-whisper (same model, Simplified prompt, beam 5, VAD: ``evals.captions_real``'s baseline).
+
 Peak memory: ``resource.getrusage`` max RSS of the process after everything.
 
-Run: ``python -m benchmarks.bench_captions --model-dir models [--repeats 3] [--threads 2] [--skip-real]``
+Run: ``python -m benchmarks.bench_captions --model-dir models [--repeats 3] [--threads 2] [--skip-real]
+[--skip-real-stream] [--speech-dev DIR]``
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import statistics
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from evals.captions import cer, der, optimal_mapping, read_rttm, real_sample, speaker_accuracy, wer
+from evals.captions_real import SPEECH_DEV, AsrClip, SpeechDataMissingError, asr_clips, raw_whisper_recogniser
 from speech.decode import decode_audio
 from speech.domain import SAMPLE_RATE, Turn
 from speech.live import LiveCaptionSession, LiveOptions
 from speech.pipeline import CaptionPipeline, PipelineOptions
 from speech.text import join_texts
 from speech.transcribe import TranscribeOptions, Transcriber
+from speech.vad import VadOptions, speech_regions
 
 AUDIO = Path(__file__).resolve().parents[1] / "tests" / "data" / "audio"
 REPEAT = 3
@@ -190,6 +210,25 @@ def utterance_latencies(
     return latencies
 
 
+def last_final_latencies(
+    utterances: list[tuple[float, float]], finals: list[tuple[float, float, float]]
+) -> list[tuple[float, bool]]:
+    """Like :func:`utterance_latencies`, for streams where no one talks over anyone (a pause
+    between every two utterances): an utterance is closed by the last final to come out among
+    those overlapping it, however early Whisper's last word ends (on real speech the reference
+    end is the VAD's, and Whisper's word timings end up to ~0.7 s before it); one that no final
+    overlaps takes the first final that ends past it."""
+    latencies = []
+    for start, end in utterances:
+        own = [at for c_start, c_end, at in finals if c_start < end and c_end > start]
+        closing = (
+            [max(own)] if own else [at for _, c_end, at in finals if c_end >= end - WORD_END_TOLERANCE_S]
+        )
+        if closing:
+            latencies.append((min(closing) - end, bool(own)))
+    return latencies
+
+
 @dataclass
 class LiveRun:
     """What streaming a clip through one live session gave, on the simulated clock (seconds)."""
@@ -198,6 +237,7 @@ class LiveRun:
     partial_gaps: list[float]
     partials: int
     lag_s: float  # how far behind real time the last final came out
+    partial_at: list[float] = field(default_factory=list)  # when each partial came out
 
 
 def stream_live(session: LiveCaptionSession, audio: np.ndarray) -> LiveRun:
@@ -208,6 +248,7 @@ def stream_live(session: LiveCaptionSession, audio: np.ndarray) -> LiveRun:
     finals: list[tuple[float, float, float]] = []
     partial_gaps: list[float] = []
     last_partial, partials = None, 0
+    partial_at: list[float] = []
     for k, i in enumerate(range(0, len(pcm), frame_bytes)):
         arrival = (k + 1) * FRAME_S
         start = max(arrival, free_at)
@@ -222,14 +263,22 @@ def stream_live(session: LiveCaptionSession, audio: np.ndarray) -> LiveRun:
                 if last_partial is not None:
                     partial_gaps.append(free_at - last_partial)
                 last_partial = free_at
+                partial_at.append(free_at)
     t0 = time.perf_counter()
     finals += [(e.caption.start, e.caption.end, free_at + time.perf_counter() - t0) for e in session.finish()]
-    return LiveRun(finals, partial_gaps, partials, max(0.0, free_at - audio.size / SAMPLE_RATE))
+    return LiveRun(finals, partial_gaps, partials, max(0.0, free_at - audio.size / SAMPLE_RATE), partial_at)
 
 
-def latency_figures(run: LiveRun, utterances: list[tuple[float, float]]) -> dict[str, float]:
-    """Latency p50/p95 (all utterances, and those closed by a final of their own), partials."""
-    closed = utterance_latencies(utterances, run.finals)
+def latency_figures(
+    run: LiveRun,
+    utterances: list[tuple[float, float]],
+    closes: Callable[
+        [list[tuple[float, float]], list[tuple[float, float, float]]], list[tuple[float, bool]]
+    ] = utterance_latencies,
+) -> dict[str, float]:
+    """Latency p50/p95 (all utterances, and those closed by a final of their own), partials;
+    ``closes`` says which final closes each utterance."""
+    closed = closes(utterances, run.finals)
     lat = np.array([seconds for seconds, _ in closed]) if closed else np.array([np.nan])
     own_lat = np.array([seconds for seconds, own in closed if own]) if any(o for _, o in closed) else lat
     return {
@@ -295,6 +344,154 @@ def bench_real_speech(pipeline: CaptionPipeline) -> None:
         print(f"  {key:26s} {value:8.2f}")
 
 
+HOST_PREFIX = "thchs30_A2_"
+"""Clip ids of one speaker (THCHS-30 speaker A2): the host of the real-speech stream."""
+GUEST_PREFIX = "aishell3_"
+"""Clip ids of AISHELL-3 utterances, each from another speaker: the guests."""
+HOST_ENROL_CLIPS = 2
+"""The host's first clips (file order) are their enrolment sample, kept out of the stream."""
+HOST_TURNS = 4
+GUEST_TURNS = 4
+PAUSE_RANGE_S = (0.5, 1.5)
+HOST = "主播"
+
+
+@dataclass
+class RealStream:
+    """A stream built from development clips: samples, reference utterances (start, end), reference
+    turns (speaker ``host`` or the guest's clip id), reference text, clip ids in stream order, and
+    the host's enrolment audio."""
+
+    audio: np.ndarray
+    utterances: list[tuple[float, float]]
+    turns: list[Turn]
+    text: str
+    clip_ids: list[str]
+    host_enrolment: np.ndarray
+
+
+def speech_span(samples: np.ndarray) -> tuple[int, int]:
+    """First and last sample of speech in a clip (the VAD without padding)."""
+    regions = speech_regions(samples, VadOptions(pad_s=0.0))
+    if not regions:
+        return 0, samples.size
+    return int(regions[0][0] * SAMPLE_RATE), min(samples.size, int(regions[-1][1] * SAMPLE_RATE))
+
+
+def build_real_stream(folder: Path = SPEECH_DEV, seed: int = 0) -> RealStream:
+    """Host and guests taking turns (module docstring): each clip trimmed to its speech plus 0.1 s
+    either side, the silence from one clip's speech to the next drawn from :data:`PAUSE_RANGE_S`
+    seconds (uniform, seeded)."""
+    clips = asr_clips(folder)
+    host = [c for c in clips if c.id.startswith(HOST_PREFIX)]
+    guests = sorted((c for c in clips if c.id.startswith(GUEST_PREFIX)), key=lambda c: -c.duration_s)
+    if len(host) < HOST_ENROL_CLIPS + HOST_TURNS or len(guests) < GUEST_TURNS:
+        raise SpeechDataMissingError(f"{folder}: too few host ({HOST_PREFIX}*) or guest clips for the stream")
+    enrolment = np.concatenate([decode_audio(c.path) for c in host[:HOST_ENROL_CLIPS]])
+    order: list[tuple[AsrClip, str]] = []
+    for k in range(max(HOST_TURNS, GUEST_TURNS)):
+        if k < HOST_TURNS:
+            order.append((host[HOST_ENROL_CLIPS + k], "host"))
+        if k < GUEST_TURNS:
+            order.append((guests[k], guests[k].id))
+    rng = np.random.default_rng(seed)
+    margin = int(0.1 * SAMPLE_RATE)
+    pieces: list[np.ndarray] = []
+    utterances: list[tuple[float, float]] = []
+    turns: list[Turn] = []
+    cursor = next_speech = 0  # samples written so far; where the next clip's speech starts
+    for clip, speaker in order:
+        samples = decode_audio(clip.path)
+        first, last = speech_span(samples)
+        a, b = max(0, first - margin), min(samples.size, last + margin)
+        begin = max(cursor, next_speech - (first - a))
+        pieces += [np.zeros(begin - cursor, np.float32), samples[a:b]]
+        start, end = begin + first - a, begin + last - a
+        utterances.append((start / SAMPLE_RATE, end / SAMPLE_RATE))
+        turns.append(Turn(start / SAMPLE_RATE, end / SAMPLE_RATE, speaker))
+        cursor = begin + b - a
+        next_speech = end + int(rng.uniform(*PAUSE_RANGE_S) * SAMPLE_RATE)
+    pieces.append(np.zeros(max(0, next_speech - cursor), np.float32))
+    text = "".join(clip.text for clip, _ in order)
+    return RealStream(np.concatenate(pieces), utterances, turns, text, [c.id for c, _ in order], enrolment)
+
+
+def bench_real_stream(pipeline: CaptionPipeline, folder: Path) -> dict[str, dict[str, float]]:
+    """Live (service options) then batch captions of :func:`build_real_stream`; prints and returns
+    the figures (``live``, ``batch``)."""
+    stream = build_real_stream(folder)
+    duration = stream.audio.size / SAMPLE_RATE
+    enrolled = {HOST: pipeline.enrol_voice(stream.host_enrolment)}
+    session = pipeline.live_session(LiveOptions(), enrolled=enrolled)
+    run = stream_live(session, stream.audio)
+    live_text = join_texts(c.text for c in session.finals)
+    live_map = _speaker_map(stream.turns, [Turn(c.start, c.end, c.speaker or "?") for c in session.finals])
+    # batch last: a run before the live one would change its timing (see bench_live's caller)
+    batch = with_fresh_transcriber(pipeline, pipeline.options).run(stream.audio, enrolled=enrolled)
+    batch_turns = list(batch.diarization.turns) if batch.diarization else []
+    batch_map = _speaker_map(stream.turns, batch_turns)
+    raw_text, _ = raw_whisper_recogniser(pipeline)(stream.audio)
+    host_turns = [t for t in stream.turns if t.speaker == "host"]
+    gaps = np.array(run.partial_gaps) if run.partial_gaps else np.array([np.nan])
+    updates = sorted(run.partial_at + [at for _, _, at in run.finals])
+    inside = speaking_update_gaps(stream.utterances, updates) or [float("nan")]
+    strict = latency_figures(run, stream.utterances)
+    live = {
+        **latency_figures(run, stream.utterances, last_final_latencies),
+        "strict rule: p50 s": strict["latency p50 s"],
+        "strict rule: p95 s": strict["latency p95 s"],
+        "partial gap p95 s": float(np.percentile(gaps, 95)),
+        "partial gap max s": float(gaps.max()),
+        "update gap speaking p95 s": float(np.percentile(inside, 95)),
+        "update gap speaking max s": float(np.max(inside)),
+        "CER of finals": float(cer(stream.text, live_text)),
+        "CER vs batch captions": float(cer(batch.text, live_text)),
+        "speaker accuracy": speaker_accuracy(stream.turns, session.finals, live_map),
+        "  host (enrolled)": speaker_accuracy(host_turns, session.finals, {HOST: "host"}),
+        "speakers labelled": float(len({c.speaker for c in session.finals})),
+    }
+    batch_figures = {
+        "RTF": batch.rtf,
+        "CER": float(cer(stream.text, batch.text)),
+        "raw faster-whisper CER": float(cer(stream.text, raw_text)),
+        "CER live vs raw whisper": float(cer(raw_text, live_text)),
+        "DER": der(stream.turns, batch_turns) if batch_turns else 1.0,
+        "speaker accuracy": speaker_accuracy(stream.turns, batch.captions, batch_map),
+        "  host (enrolled)": speaker_accuracy(host_turns, batch.captions, {HOST: "host"}),
+        "speakers labelled": float(len({t.speaker for t in batch_turns})),
+    }
+    speakers = len({t.speaker for t in stream.turns})
+    print(f"\nReal-speech stream: {duration:.1f} s, {len(stream.utterances)} utterances, {speakers} speakers "
+          f"(clips in order: {', '.join(stream.clip_ids)})")  # fmt: skip
+    print("live (service options, Mandarin; host enrolled), simulated real-time clock:")
+    for key, value in live.items():
+        print(f"  {key:26s} {value:8.2f}")
+    print("batch pipeline, same audio (diarization, host enrolled):")
+    for key, value in batch_figures.items():
+        print(f"  {key:26s} {value:8.3f}")
+    print("goal: end of utterance -> final caption p50 <= 1.2 s, p95 <= 2.5 s; a partial every <= 1 s")
+    return {"live": live, "batch": batch_figures}
+
+
+def speaking_update_gaps(utterances: list[tuple[float, float]], updates: list[float]) -> list[float]:
+    """Seconds between caption updates (partials and early finals, ``updates``: when each came
+    out) while one utterance is being spoken, counted from its start to its end (a gap across a
+    pause, where there is nothing new to show, is not counted)."""
+    gaps = []
+    for start, end in utterances:
+        times = [start] + [t for t in updates if start < t <= end] + [end]
+        gaps += [b - a for a, b in itertools.pairwise(times)]
+    return gaps
+
+
+def _speaker_map(reference: list[Turn], hypothesis: list[Turn]) -> dict[str, str]:
+    """Caption label -> reference speaker: the enrolled host by name, other labels as the DER maps
+    them."""
+    mapping = optimal_mapping(reference, hypothesis) if hypothesis else {}
+    mapping[HOST] = "host"
+    return mapping
+
+
 def print_live(duration_s: float, n_utterances: int, ours: dict[str, float], base: dict[str, float]) -> None:
     print(f"\nLive, {duration_s:.1f} s streamed in 20 ms frames (simulated real-time clock), "
           f"{n_utterances} utterances")  # fmt: skip
@@ -313,6 +510,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-live", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--skip-real", action="store_true", help="skip the real English recording")
+    parser.add_argument("--skip-real-stream", action="store_true", help="skip the real Mandarin stream")
+    parser.add_argument("--speech-dev", type=Path, default=SPEECH_DEV, help="the real-speech clips")
     args = parser.parse_args(argv)
     import torch
 
@@ -343,6 +542,11 @@ def main(argv: list[str] | None = None) -> int:
         print_live(audio.size / SAMPLE_RATE, len(utterances), ours, base)
     if not args.skip_real:
         bench_real_speech(pipeline)
+    if not args.skip_real_stream:
+        try:
+            bench_real_stream(pipeline, args.speech_dev)
+        except SpeechDataMissingError as exc:
+            print(f"\nReal-speech stream skipped: {exc}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (max RSS): {peak_mb:.0f} MB")
     return 0

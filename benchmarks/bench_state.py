@@ -2,16 +2,15 @@
 
 Run: ``python -m benchmarks.bench_state [--messages 5000] [--updates 500] [--no-redis]``.
 Each backend does the state work of one answered danmaku (seen id, flood window, dialogue read and
-write, reply budget, reply id) and room updates; the baseline, run side by side in the same process,
-is today's in-process structures (``limits.SeenIds``/``ViewerFlood``/``ReplyBudget``,
-``MemoryDialogueStore``, a counter). Redis is the server at 127.0.0.1:6379 (a random key prefix,
-deleted afterwards).
+write, reply budget, reply id) and room updates, one call per step; the baseline, run side by side
+in the same process, is the memory backend (the in-process structures the service kept before its
+state moved into stores). Redis is the server at 127.0.0.1:6379 (a random key prefix, deleted
+afterwards). The service batches these steps on Redis (``benchmarks/bench_service_state.py``).
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
 import tempfile
 import threading
 import time
@@ -21,8 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from assistant.danmaku.dialogue import MemoryDialogueStore, ViewerDialogue
-from assistant.danmaku.limits import ReplyBudget, SeenIds, ViewerFlood
+from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.types import Intent
 from assistant.rooms import Room
 from assistant.state import StateStores, build_state_stores
@@ -32,20 +30,6 @@ T0 = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
 
 def _messages(n: int) -> list[tuple[str, str, datetime]]:
     return [(f"m{i}", f"v{i % 500}", T0 + timedelta(milliseconds=20 * i)) for i in range(n)]
-
-
-def baseline_per_message(n: int) -> float:
-    seen, flood, budget = SeenIds(), ViewerFlood(20), ReplyBudget(20.0)
-    dialogue, ids = MemoryDialogueStore(), itertools.count(1)
-    started = time.perf_counter()
-    for msg_id, viewer, at in _messages(n):
-        seen.add(msg_id)
-        flood.allow(viewer, at)
-        dialogue.get("room", viewer, at)
-        dialogue.put("room", viewer, ViewerDialogue("p1", None, Intent.PRICE, at))
-        if budget.take(at):
-            _ = f"r{next(ids)}"
-    return (time.perf_counter() - started) / n
 
 
 def stores_per_message(stores: StateStores, n: int) -> float:
@@ -85,8 +69,8 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=500)
     parser.add_argument("--no-redis", action="store_true")
     args = parser.parse_args()
-    base = baseline_per_message(args.messages)
-    print(f"baseline (in-process structures): {base * 1e6:8.1f} us per message")
+    base = stores_per_message(build_state_stores("memory"), args.messages)
+    print(f"baseline (memory backend): {base * 1e6:8.1f} us per message")
     client: Any = None
     prefix = f"bench:{uuid.uuid4().hex}:"
     with tempfile.TemporaryDirectory() as tmp:

@@ -63,5 +63,6 @@ Modules:
 - :mod:`speech.live`: ``LiveCaptionSession``, ``LiveOptions``, ``CaptionEvent``, ``utterance_options``.
 - :mod:`speech.errors`: ``SpeechError`` > ``AudioInputError`` (client errors: ``CorruptAudioError``,
   ``UnsupportedFormatError``, ``EmptyAudioError``, ``AudioTooLongError``, ``InvalidFrameError``,
-  ``EnrolmentError``), ``ModelLoadError`` (deployment).
+  ``EnrolmentError``), ``UnsupportedLanguageError`` and ``SpeakerCountError`` (client errors in
+  the request), ``ModelLoadError`` (deployment).
 """

@@ -23,7 +23,7 @@ import numpy as np
 
 from speech.domain import SAMPLE_RATE, Diarization, Turn
 from speech.embedding import CamPlusEmbedding, normalise
-from speech.errors import ModelLoadError
+from speech.errors import ModelLoadError, SpeakerCountError
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +163,12 @@ class Diarizer:
         max_speakers: int | None = None,
         progress: Callable[[float], None] | None = None,
     ) -> Diarization:
-        """Who spoke when in a 16 kHz mono waveform; the speaker count fixed, bounded or free."""
+        """Who spoke when in a 16 kHz mono waveform; the speaker count fixed, bounded or free.
+
+        Raises :class:`SpeakerCountError` for a count below 1 or a minimum above the maximum."""
         import torch
 
+        check_speaker_counts(num_speakers, min_speakers, max_speakers)
         self.load()
         if audio.size == 0:
             return Diarization((), ())
@@ -219,6 +222,16 @@ class Diarizer:
         if not enrolled:
             return {}
         return match_voiceprints(self.speaker_voiceprints(diarization, audio), enrolled, threshold)
+
+
+def check_speaker_counts(num: int | None, low: int | None, high: int | None) -> None:
+    """Raise :class:`SpeakerCountError` unless every given count is at least 1 and ``low`` is not
+    above ``high``."""
+    for name, value in (("num_speakers", num), ("min_speakers", low), ("max_speakers", high)):
+        if value is not None and value < 1:
+            raise SpeakerCountError(f"{name} is {value}: give at least 1, or leave it out")
+    if low is not None and high is not None and low > high:
+        raise SpeakerCountError(f"min_speakers ({low}) is above max_speakers ({high}): swap or drop one")
 
 
 def match_voiceprints(

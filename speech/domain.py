@@ -107,7 +107,9 @@ class CaptionResult:
 
     ``timings_s`` holds the wall-clock seconds spent per stage (decode, vad, transcribe,
     diarize, align); ``rtf`` is their sum divided by the audio duration (real-time factor).
-    ``speaker_names`` maps diarization labels to enrolled names that matched.
+    ``speaker_names`` maps diarization labels to enrolled names that matched. ``language``: the
+    language of the captions; ``warnings``: what the caller should be told (e.g. the speech was in
+    another language than the one requested, see ``speech.transcribe.TranscribeOptions``).
     """
 
     captions: tuple[Caption, ...]
@@ -117,6 +119,7 @@ class CaptionResult:
     language: str | None
     speaker_names: Mapping[str, str] = field(default_factory=dict)
     timings_s: Mapping[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
     @property
     def rtf(self) -> float:

@@ -40,6 +40,11 @@ class UnsupportedLanguageError(SpeechError):
     """A language code the speech model does not know (a client error: fix the request)."""
 
 
+class SpeakerCountError(SpeechError):
+    """Speaker-count bounds that cannot hold (below 1, or a minimum above the maximum): a client
+    error, fix the request."""
+
+
 class ModelLoadError(SpeechError):
     """A model directory or weights file is missing or unreadable (a deployment problem)."""
 

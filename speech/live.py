@@ -73,8 +73,9 @@ empty (on the test dialogue it recovered a 5.7 s utterance that the default prom
 def utterance_options(**changes: Any) -> TranscribeOptions:
     """Whisper options for one live utterance (see ``LiveOptions``), with ``changes`` applied."""
     base = TranscribeOptions(
-        vad_filter=False, temperatures=(0.0,), max_tokens_per_s=12.0, beam_size=1, fit_encoder_window=True
-    )
+        vad_filter=False, temperatures=(0.0,), max_tokens_per_s=12.0, beam_size=1, fit_encoder_window=True,
+        min_avg_logprob=None, detect_other_language=False,
+    )  # fmt: skip
     return replace(base, **changes)
 
 

@@ -24,7 +24,7 @@ import numpy as np
 
 from speech.align import CueOptions, align
 from speech.decode import AudioSource, decode_audio
-from speech.diarize import Diarizer, DiarizerOptions
+from speech.diarize import Diarizer, DiarizerOptions, check_speaker_counts
 from speech.domain import SAMPLE_RATE, CaptionResult, Diarization, ProgressHook
 from speech.errors import AudioTooLongError, EmptyAudioError, EnrolmentError
 from speech.live import LiveCaptionSession, LiveOptions
@@ -111,8 +111,11 @@ class CaptionPipeline:
         none of them lets clustering decide. ``enrolled`` maps names to voiceprints from
         :meth:`enrol_voice`; matching speakers are renamed. ``transcribe_options`` overrides the
         pipeline's (e.g. a per-room prompt or a per-request language).
-        ``progress(stage, fraction)`` is called as stages advance.
+        ``progress(stage, fraction)`` is called as stages advance. Raises
+        :class:`speech.errors.SpeakerCountError` at once for counts that cannot hold.
         """
+        if diarize:  # a bad count fails now, not after the transcription
+            check_speaker_counts(num_speakers, min_speakers, max_speakers)
         report = progress or _no_progress
         timings: dict[str, float] = {}
         clock = time.perf_counter()
@@ -160,6 +163,7 @@ class CaptionPipeline:
             language=transcript.language,
             speaker_names=names,
             timings_s=timings,
+            warnings=transcript.warnings,
         )
 
     def _diarize_and_name(

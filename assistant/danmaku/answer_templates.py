@@ -79,6 +79,17 @@ def handoff(lang: str = "zh", nickname: str = "") -> str:
     return finish(body, nickname, lang)
 
 
+def handoff_busy(lang: str = "zh") -> str:
+    """The holding reply when the room's handoff queue is full for this minute: the question did not
+    reach the host, and the viewer is told so, politely, instead of waiting for nothing."""
+    body = (
+        "Lots of questions right now, so the host may not get to yours; please ask again in a bit."
+        if lang == "en"
+        else "现在提问的人有点多，主播可能顾不上，稍后可以再问一次哦"
+    )
+    return finish(body, "", lang)
+
+
 def steering_reply(lang: str = "zh", nickname: str = "") -> str:
     """The fixed reply to attempts to steer the bot (it repeats nothing of the attempt)."""
     body = (

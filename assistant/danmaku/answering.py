@@ -1,8 +1,11 @@
 """Turn a resolved question into a grounded answer.
 
 Order: operator answer -> catalog facts at the message time (structured intents) -> the product's
-curated FAQ -> retrieval + LLM (only when configured; every number checked against the grounding)
--> grounded fallback -> honest handoff. Amounts only ever come from ``SkuFacts`` or catalog text.
+curated FAQ -> an attribute the question names -> the catalog's own sentence that answers it
+(``catalog_words``; also for questions the understanding model is unsure of) -> retrieval + LLM
+(only when configured; every number checked against the grounding) -> grounded fallback -> honest
+handoff. A line about the viewer's own order is never answered from the catalog. Amounts only ever
+come from ``SkuFacts`` or catalog text.
 """
 
 from __future__ import annotations
@@ -17,9 +20,11 @@ from assistant.danmaku import answer_templates as tpl
 from assistant.danmaku import answers, answers_policy, answers_product
 from assistant.danmaku.attributes import attribute_answer
 from assistant.danmaku.cache import AnswerKey
+from assistant.danmaku.catalog_words import question_terms, quote_answer
 from assistant.danmaku.clarify import product_options
 from assistant.danmaku.compliance import drop_injected_sentences, find_banned, sanitize
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
+from assistant.danmaku.intent import about_own_order
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
     SKIN_VARIANT_WORDS,
@@ -71,6 +76,7 @@ class Composed:
     pending: PendingClarification | None = None
     cacheable: bool = True
     llm_called: bool = False
+    faq_id: str | None = None  # the operator answer it is (its hit count goes up per viewer answered)
 
 
 class Answerer:
@@ -91,12 +97,16 @@ class Answerer:
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         understanding, resolution = question.understanding, question.resolution
         lang = understanding.language
-        if question.route == "handoff":  # an order, a claim, a product not sold here, a request
+        if question.route == "handoff" or about_own_order(understanding.normalized):
+            # an order, a claim, a product not sold here, a request: never a catalog template
             return self._operator_or_handoff(catalog, question, at)
         if question.route == "open" and (
             understanding.intent is not Intent.OTHER or resolution.product_id is None
-        ):  # unsure: no template answer; open wording may still find a grounded one below
-            return self._operator_or_handoff(catalog, question, at)
+        ):  # unsure: no template answer; the catalog's own words may still answer it
+            composed = self._operator_or_handoff(catalog, question, at)
+            if composed.source is ReplySource.HANDOFF:
+                return self._quoted(catalog, question, at) or composed
+            return composed
         if resolution.product_id is None:
             return self._without_product(catalog, question, at)
         product = catalog.product(resolution.product_id)
@@ -106,7 +116,8 @@ class Answerer:
             catalog.catalog_id, product.product_id, str(understanding.intent), understanding.normalized
         )
         if operator is not None:
-            return self._done(operator.answer, ReplySource.FAQ, product, at, None)
+            composed = self._done(operator.answer, ReplySource.FAQ, product, at, None)
+            return replace(composed, faq_id=operator.faq_id)
         faq = answers_product.find_faq(product, understanding.normalized) or faq_by_shared_word(
             product, understanding.normalized
         )
@@ -122,6 +133,9 @@ class Answerer:
         attribute = attribute_answer(product, understanding.normalized, lang)
         if attribute is not None:
             return self._done(attribute, ReplySource.CATALOG, product, at, None)
+        quoted = quote_answer(product, understanding.normalized, lang)
+        if quoted is not None:
+            return self._done(quoted, ReplySource.CATALOG, product, at, None)
         if understanding.intent is Intent.OTHER and INTRODUCE_RE.search(understanding.normalized):
             intro = introduction(product, lang)
             if intro:
@@ -135,7 +149,22 @@ class Answerer:
         if entry is None or entry.intent is not None:  # intent-wide answers are for product questions
             return self._handoff(None, u.language)
         expires = at + timedelta(seconds=ANSWER_MAX_AGE_S)
-        return Composed(sanitize(entry.answer), ReplySource.FAQ, product_id, expires, None)
+        return Composed(
+            sanitize(entry.answer), ReplySource.FAQ, product_id, expires, None, faq_id=entry.faq_id
+        )
+
+    def _quoted(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
+        """The catalog's own sentence that answers an unsure question about a product of the room
+        (``catalog_words``), or None (no product, or no sentence answers it confidently)."""
+        product_id = question.resolution.product_id
+        product = catalog.product(product_id) if product_id is not None else None
+        if product is None:
+            return None
+        u = question.understanding
+        quoted = attribute_answer(product, u.normalized, u.language) or quote_answer(
+            product, u.normalized, u.language
+        )
+        return None if quoted is None else self._done(quoted, ReplySource.CATALOG, product, at, None)
 
     def _gift(self, product: Product, lang: str, at: datetime) -> Composed:
         """Gifts and lucky bags (赠品, 福袋) are only promised when the catalog lists them."""
@@ -363,6 +392,30 @@ _ENGLISH_STOP = frozenset(
         "there",
     )
 )
+
+
+# Intents whose answer is the same whatever else the wording asks (their facts take no more input).
+_WHOLE_ANSWER_INTENTS = frozenset(
+    {Intent.PRICE, Intent.FLASH_SALE, Intent.PRICE_PROTECTION, Intent.HOW_TO_ORDER, Intent.STOCK}
+)
+
+
+def answer_facets(understanding: Understanding) -> tuple[object, ...]:
+    """Everything in a question's wording, beyond intent and slots, that the answer reads: the
+    variant asked for ("有带吸管的吗"), a gift question, an introduction request, and (for intents
+    answered from the FAQ, attributes or the catalog's own sentences) what the question asks about
+    (``catalog_words.question_terms``). Part of the answer-cache and grouping key, so two questions
+    of one intent that ask different things never share a reply; "多少钱" and "这个什么价" still do."""
+    u = understanding
+    if u.intent in _WHOLE_ANSWER_INTENTS:
+        return ()
+    variant = asked_variant(u.normalized) if u.intent is Intent.VARIANT else None
+    return (
+        variant or "",
+        bool(GIFT_RE.search(u.normalized)),
+        bool(INTRODUCE_RE.search(u.normalized)),
+        *question_terms(u.normalized),
+    )
 
 
 def faq_by_shared_word(product: Product, normalized: str) -> FaqPair | None:

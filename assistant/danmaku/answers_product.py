@@ -127,13 +127,25 @@ def answer_variant(
             if en
             else f"{product.name}有{asked}：{join(hits, lang)}"
         )
-    else:
+    elif color is not None or _same_kind(asked, product):
         body = (
             f"{product.name} has no {asked}; options: {options}"
             if en
             else f"{product.name}暂时没有{asked}，可选：{options}"
         )
+    else:  # "有带吸管的吗": no spec says either way, so no made-up "没有": the options as listed
+        body = f"{product.name} options: {options}" if en else f"{product.name}可选：{options}"
     return finish(body, nickname, lang)
+
+
+_KIND_SUFFIXES = ("装", "款", "色", "码", "版", "味", "号")
+
+
+def _same_kind(asked: str, product: Product) -> bool:
+    """Whether the asked variant is the kind of thing the specs name (a 装, 款, 色, 码, 版, 味 or 号
+    as some spec has), so that its absence from the specs is a fact, not a guess."""
+    suffix = next((k for k in _KIND_SUFFIXES if asked.endswith(k)), None)
+    return suffix is not None and any(suffix in s.spec for s in product.skus)
 
 
 def _attribute_lines(product: Product, keys: Sequence[str], lang: str) -> list[str]:

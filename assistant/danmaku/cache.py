@@ -47,6 +47,7 @@ class CachedAnswer:
     product_id: str | None
     computed_at: datetime  # message time the answer was computed for
     expires_at: datetime | None  # first message time at which it is stale
+    faq_id: str | None = None  # the operator answer it is, if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ ordered list of precompiled regexes, first match wins. The order encodes the pri
 
     PRICE_PROTECTION > FLASH_SALE > AFTER_SALES > DISCOUNT > SHIPPING > STOCK > SIZE > VARIANT
     > MATERIAL > SUITABILITY > USAGE > HOW_TO_ORDER (explicit) > PRICE > HOW_TO_ORDER (a bare
-    link mention) > PRICE (a bare 多少) > OTHER
+    link mention) > PRICE (a bare 多少 closing the question) > OTHER
 
 so "降价了能退差价吗" is PRICE_PROTECTION (not PRICE), "秒杀价多少" FLASH_SALE, "运费险" AFTER_SALES
 (not SHIPPING), "XL还有吗" STOCK, "3号链接多少钱" PRICE. A question naming a height or weight
@@ -30,6 +30,7 @@ from assistant.danmaku.types import Intent, Triage, Understanding
 
 __all__ = [
     "ProductRef",
+    "about_own_order",
     "as_question",
     "classify_intent",
     "extract_product_reference",
@@ -87,7 +88,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.VARIANT,
-            r"颜色|色号|什么色|哪个色|几个色|几种色|有.{0,4}色(的)?吗|有没有.{0,4}色|显白|款式|几个款|几款|"
+            r"颜色|色号|什么色|哪个色|区别|差别|有何不同|有什么不同|几个色|几种色|有.{0,4}色(的)?吗|有没有.{0,4}色|显白|款式|几个款|几款|"
             r"口味|味道|规格|容量|大瓶|小瓶|多少ml|多少毫升|有没有.{1,4}(款|装|版)|有.{1,4}(款|装|版)吗|"
             r"有什么.{0,3}(味|香|色|款)|有哪(几|些)(种|款|个)|有几种|有.{1,4}(味|带)的?(吗|嘛)|有.{1,4}的(吗|嘛)"
             r"|colou?rs?|variants?|flavou?rs?|options",
@@ -118,9 +119,28 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少一|how much|price|cost"),
         (Intent.HOW_TO_ORDER, r"链接|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
-        (Intent.PRICE, r"多少(?!度|天|号|岁|次|ml|克|斤|个)"),
+        # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平" / "多少票"
+        # count something else
+        (Intent.PRICE, r"多少(?=$|[?!.,~\s吗呀啊呢啦嘛哇哦]|\[)"),
     )
 )
+
+
+# A line about the viewer's own order, purchase or claim ("我买的…怎么还没到", "退我30块", "订单显示
+# 签收了"): a person must look it up, so no catalog template ever answers it ("我的皮肤" is no order).
+_OWN_ORDER_RE = re.compile(
+    r"订单(?:号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
+    r"我的(?:订单|单|货|快递|包裹|东西|退款|商品|宝贝|件|钱|款)|"
+    r"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{1,2}号)(?:就|才|都)?"
+    r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)|"
+    r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
+    r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)"
+)
+
+
+def about_own_order(normalized: str) -> bool:
+    """Whether a normalised line is about the viewer's own order, purchase or claim."""
+    return _OWN_ORDER_RE.search(normalized) is not None
 
 
 # Questions about the show itself ("直播几点结束") are not about a product's flash sale or stock.
@@ -185,10 +205,12 @@ _FOLLOWUP_FRAGMENT_RE = re.compile(r"^.{1,8}(的)?呢\??$")
 _PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
 # Before the first intent keyword or question word, what is left once slot words and these fillers
 # are blanked (2+ Chinese characters) is a product-name candidate: "羽绒服多少钱" -> "羽绒服".
-_QUESTION_WORD_RE = re.compile(r"多少|什么|怎么|如何|几|哪|能不能|可不可以|有没有|是不是|吗|呢|\?")
+_QUESTION_WORD_RE = re.compile(
+    r"多少|多久|多长|多大|多重|什么|怎么|如何|几|哪|能不能|可不可以|有没有|是不是|吗|呢|\?"
+)
 _NAME_FILLER_RE = re.compile(
     r"请问|问一?下|想问|主播|家人们|宝宝们|姐妹们?|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
-    r"这个|这款|那个|那款|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟]|[\d\s?!,.。a-z]"
+    r"这个|这款|那个|那款|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")
 

@@ -1,13 +1,11 @@
-"""Per-room idempotency and rate limits for danmaku, all bounded in memory, and ``trusted_time``.
+"""The rate rules of danmaku (one definition each) and ``trusted_time``.
 
-The service keeps these guards in its state stores (``assistant.state`` ``MessageGuards``: seen ids
-in SQLite or Redis, flood windows and reply budgets in memory or Redis), with the same rules as the
-in-process classes below (the baseline of ``benchmarks/bench_state.py``).
+The service keeps its guards in its state stores (``assistant.state`` ``MessageGuards``: seen ids in
+SQLite or Redis, flood windows and reply budgets in memory or Redis); the in-process stores use the
+classes below, and the Redis Lua scripts apply the same rules on the server.
 
-- ``SeenIds``: a message id is answered at most once; the last ``capacity`` ids per room are kept
-  (a replay older than that is treated as new: documented in the README).
-- ``ViewerFlood``: at most ``per_minute`` messages per viewer in any 60 s of message time; extra
-  messages are dropped with reason ``viewer_flood``.
+- ``ViewerFlood``: at most ``per_minute`` messages per key (a viewer of a room) in any 60 s of
+  message time; extra messages are dropped with reason ``viewer_flood``. LRU-bounded in keys.
 - ``ReplyBudget``: a token bucket of ``rate_per_s`` replies per room (burst ``burst``), spent in
   priority order (purchase questions first); replies over budget are dropped with ``room_rate``.
   It refills on the service's clock, never on a client's ``ts``: one message dated 2099 must not
@@ -22,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Hashable
 from datetime import datetime, timedelta
 
 TS_MAX_PAST = timedelta(hours=1)  # a danmaku delivered late (platform backlog) keeps its own time
@@ -43,40 +42,26 @@ def trusted_time(ts: datetime | None, received: datetime) -> datetime:
     return ts if within else received
 
 
-class SeenIds:
-    def __init__(self, capacity: int = 200_000) -> None:
-        self._capacity = capacity
-        self._ids: OrderedDict[str, None] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def add(self, msg_id: str) -> bool:
-        """Record ``msg_id``; False when it was already seen (a duplicate)."""
-        with self._lock:
-            if msg_id in self._ids:
-                return False
-            self._ids[msg_id] = None
-            if len(self._ids) > self._capacity:
-                self._ids.popitem(last=False)
-            return True
-
-
 class ViewerFlood:
+    """Sliding 60 s windows of message time per key (e.g. ``(room_id, viewer_id)``); thread-safe."""
+
     def __init__(self, per_minute: int, max_viewers: int = 200_000) -> None:
         self._limit = per_minute
         self._max_viewers = max_viewers
-        self._times: OrderedDict[str, deque[float]] = OrderedDict()
+        self._times: OrderedDict[Hashable, deque[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def allow(self, viewer_id: str, at: datetime) -> bool:
+    def allow(self, key: Hashable, at: datetime) -> bool:
+        """Count a message of ``key`` at ``at``; False (not counted) when the window is full."""
         now = at.timestamp()
         with self._lock:
-            times = self._times.get(viewer_id)
+            times = self._times.get(key)
             if times is None:
                 times = deque()
-                self._times[viewer_id] = times
+                self._times[key] = times
                 if len(self._times) > self._max_viewers:
                     self._times.popitem(last=False)
-            self._times.move_to_end(viewer_id)
+            self._times.move_to_end(key)
             while times and now - times[0] >= 60.0:
                 times.popleft()
             if len(times) >= self._limit:
@@ -86,6 +71,8 @@ class ViewerFlood:
 
 
 class ReplyBudget:
+    """One room's token bucket; thread-safe."""
+
     def __init__(self, rate_per_s: float, burst: float | None = None) -> None:
         self._rate = rate_per_s
         self._burst = burst if burst is not None else max(1.0, rate_per_s * 2)

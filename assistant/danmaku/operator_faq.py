@@ -7,6 +7,8 @@ ones. Operator answers override the catalog templates: the operator is responsib
 
 The entries live in an ``EntryStore`` (the service's ``assistant.state`` operator answers: SQLite or
 Redis, so an answer survives a restart and every process sees it); matching reads them per question.
+Each entry's hit count (how many viewers' questions it answered, cached and joined replies
+included) lives in a ``HitCounts`` store beside it, so the console can show which answers work.
 """
 
 from __future__ import annotations
@@ -78,14 +80,45 @@ class MemoryEntries:
             return sorted(self._entries.get(catalog_id, {}).values(), key=lambda e: e.faq_id)
 
 
+class HitCounts(Protocol):
+    """How many viewers' questions each operator answer answered, per catalog (``reset`` on delete)."""
+
+    def add(self, catalog_id: str, faq_id: str, n: int = 1) -> None: ...
+    def counts(self, catalog_id: str) -> dict[str, int]: ...
+    def reset(self, catalog_id: str, faq_id: str) -> None: ...
+
+
+class MemoryHits:
+    """In-process hit counts (tests, a pipeline outside the service)."""
+
+    def __init__(self) -> None:
+        self._counts: dict[str, dict[str, int]] = {}
+        self._lock = threading.Lock()
+
+    def add(self, catalog_id: str, faq_id: str, n: int = 1) -> None:
+        with self._lock:
+            counts = self._counts.setdefault(catalog_id, {})
+            counts[faq_id] = counts.get(faq_id, 0) + n
+
+    def counts(self, catalog_id: str) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts.get(catalog_id, {}))
+
+    def reset(self, catalog_id: str, faq_id: str) -> None:
+        with self._lock:
+            self._counts.get(catalog_id, {}).pop(faq_id, None)
+
+
 MAX_NORMALIZED = 50_000  # normalised question texts memoised (matching normalises each entry once)
 
 
 class OperatorFaq:
-    """Operator answers over an ``EntryStore`` (in memory by default), with matching."""
+    """Operator answers over an ``EntryStore`` and their ``HitCounts`` (in memory by default),
+    with matching."""
 
-    def __init__(self, store: EntryStore | None = None) -> None:
+    def __init__(self, store: EntryStore | None = None, hits: HitCounts | None = None) -> None:
         self.store: EntryStore = store or MemoryEntries()
+        self.hits: HitCounts = hits or MemoryHits()
         self._normalized: OrderedDict[str, str] = OrderedDict()  # question -> normalised
         self._lock = threading.Lock()
 
@@ -93,10 +126,21 @@ class OperatorFaq:
         self.store.put(entry)
 
     def delete(self, catalog_id: str, faq_id: str) -> bool:
-        return self.store.delete(catalog_id, faq_id)
+        """Remove the entry and its hit count (a new entry under the id starts from zero)."""
+        deleted = self.store.delete(catalog_id, faq_id)
+        self.hits.reset(catalog_id, faq_id)
+        return deleted
 
     def list(self, catalog_id: str) -> list[OperatorAnswer]:
         return self.store.list(catalog_id)
+
+    def record_hits(self, catalog_id: str, faq_id: str, viewers: int) -> None:
+        """``faq_id`` answered ``viewers`` more questions (a reply, a cached one or a join)."""
+        if viewers > 0:
+            self.hits.add(catalog_id, faq_id, viewers)
+
+    def hit_counts(self, catalog_id: str) -> dict[str, int]:
+        return self.hits.counts(catalog_id)
 
     def _normalize(self, question: str) -> str:
         with self._lock:

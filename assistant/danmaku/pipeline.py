@@ -25,7 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from assistant.danmaku.answering import Answerer, Composed, Question
+from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
@@ -38,7 +38,7 @@ from assistant.danmaku.resolve import Resolution, resolve_product
 from assistant.danmaku.types import Danmaku, Intent, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, takes_up
 from assistant.rooms import Room
-from assistant.state.codecs import answer_key_text
+from assistant.state.codecs import answer_key_text, question_key_text
 from assistant.state.records import RecentReply
 from knowledge.domain import Catalog
 
@@ -107,14 +107,20 @@ class DanmakuPipeline:
         )
 
     def handle(
-        self, room: Room, catalog: Catalog, messages: Sequence[Danmaku], now: datetime | None = None
+        self,
+        room: Room,
+        catalog: Catalog,
+        messages: Sequence[Danmaku],
+        now: datetime | None = None,
+        deduped: bool = False,
     ) -> BatchResult:
         """Answer one batch; every message ends up in one reply, ``joined`` to a recent one, or
         ``ignored`` with a reason. ``now`` is the service's clock: the room's reply budget refills
         on it, never on a client's ``ts`` (None: the newest message time, for callers without one).
 
         One message never fails the batch: a message or group whose processing raises is logged and
-        ignored as ``internal_error``; the others are answered."""
+        ignored as ``internal_error``; the others are answered. ``deduped``: the msg_ids were
+        recorded already (a durable danmaku log deduplicates on acceptance): no seen-id check."""
         started = time.perf_counter()
         result = BatchResult()
         received = now or max((m.ts for m in messages), default=None)
@@ -122,7 +128,9 @@ class DanmakuPipeline:
         groups: dict[AnswerKey, list[Question]] = {}
         for message in messages:
             try:
-                question = self._admit(room, catalog, matcher, received or message.ts, message, result)
+                question = self._admit(
+                    room, catalog, matcher, received or message.ts, message, result, deduped
+                )
             except Exception:
                 log.exception("danmaku %s of room %s failed; ignored", message.msg_id, room.room_id)
                 result.ignored.append(Ignored(message.msg_id, "internal_error"))
@@ -179,9 +187,10 @@ class DanmakuPipeline:
         received: datetime,
         message: Danmaku,
         result: BatchResult,
+        deduped: bool = False,
     ) -> Question | None:
         guards = self._state.guards
-        if not guards.first_seen(room.room_id, message.msg_id, received):
+        if not deduped and not guards.first_seen(room.room_id, message.msg_id, received):
             result.ignored.append(Ignored(message.msg_id, "duplicate"))
             return None
         if not guards.allow_viewer(room.room_id, message.viewer_id, message.ts):
@@ -267,6 +276,7 @@ class DanmakuPipeline:
                 resolution.how if resolution.product_id is None else "",
                 resolution.candidates,
                 route,  # a line handed to a person never shares an answer with one answered
+                answer_facets(understanding),  # what else the wording asks ("有带吸管的吗")
             ),
             language=understanding.language,
             text=open_text,
@@ -285,10 +295,12 @@ class DanmakuPipeline:
                 cached.product_id,
                 cached.expires_at,
             )
-            return Composed(body, source, product_id, expires, None, pending=None), True
+            return Composed(body, source, product_id, expires, None, faq_id=cached.faq_id), True
         composed = self._answerer.answer(room, catalog, first, at)
         if composed.cacheable:
-            entry = CachedAnswer(composed.body, composed.source, composed.product_id, at, composed.expires_at)
+            entry = CachedAnswer(
+                composed.body, composed.source, composed.product_id, at, composed.expires_at, composed.faq_id
+            )
             self._cache.put(first.key, entry)
         return composed, False
 
@@ -311,6 +323,7 @@ class DanmakuPipeline:
             viewer_ids=tuple(dict.fromkeys(q.message.viewer_id for q in group)),
             cached=cached,
             llm_called=composed.llm_called,
+            question_key=question_key_text(first.key),
         )
         if composed.cacheable:
             posted_at = max(q.message.ts for q in group)
@@ -331,6 +344,8 @@ class DanmakuPipeline:
         return True
 
     def _notify(self, room: Room, group: list[Question], composed: Composed) -> None:
+        if composed.faq_id is not None:  # an operator answer answered these viewers (hit counts)
+            self._answerer.operator_faq.record_hits(room.catalog_id, composed.faq_id, len(group))
         if self._on_answered is not None:
             for q in group:
                 self._on_answered(room.room_id, q.message, composed.product_id, q.understanding.intent)

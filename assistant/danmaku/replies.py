@@ -26,6 +26,7 @@ class Reply:
     cached: bool = False  # served from the answer cache
     llm_called: bool = False  # composing it called the LLM
     held: bool = False  # waits for the operator's approval (assistant.review); not yet in the room
+    question_key: str = ""  # what was asked (``codecs.question_key_text``): groups handoffs
 
 
 @dataclass(frozen=True, slots=True)

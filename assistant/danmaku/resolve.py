@@ -1,7 +1,7 @@
 """Which product (and SKU) a question is about.
 
 Order of evidence, strongest first:
-1. a link number ("3号链接");
+1. a link number ("3号链接"; a bare "20号" only when the cart has a link 20: else it is a date);
 2. a full product name or alias, unless the word belongs to the stage product's own specs (or, for
    usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;
 3. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time;
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.types import Intent, Slots
@@ -29,6 +30,8 @@ from assistant.rooms import Room
 from knowledge.domain import Catalog, Product, Sku
 
 MAX_CHOICES = 4
+# A link number said as such ("3号链接", "链接3", "#3", "link 3"), not a bare "3号".
+_EXPLICIT_LINK_RE = re.compile(r"链接|#|(?<![a-z])(?:link|number|no\.?)(?![a-z])")
 
 How = Literal["link", "name", "stage", "previous", "choice", "none", "unknown_link", "not_sold"]
 ReferenceKind = Literal["stage", "link", "name", "previous"] | None
@@ -67,7 +70,11 @@ def resolve_product(
     ``name_span`` is the product-name candidate of the text (``ProductRef.text``), if any."""
     if slots.link_no is not None:
         product_id = matcher.by_link.get(slots.link_no)
-        return Resolution(product_id, "link") if product_id else Resolution(None, "unknown_link")
+        if product_id:
+            return Resolution(product_id, "link")
+        if _EXPLICIT_LINK_RE.search(text):
+            return Resolution(None, "unknown_link")
+        # a bare "20号" that names no link of the cart is a date or a size, not a missing link
     names = matcher.match(text)
     on_stage = room.stage_at(at)
     previous = dialogue.product_id if dialogue else None
@@ -115,17 +122,19 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"
     r"妹子|小姐姐|美女|帅哥|老师|哥|姐"
 )
-# Where a product name stands: after a demonstrative or 卖 / 有没有, or opening the line ("月饼多少钱").
-_NAME_SLOT_RE = "(?:^|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有)"
+# Where a product name stands: after a demonstrative or 卖 / 有没有, or opening the line or a clause
+# ("月饼多少钱", "你好 月饼多少钱").
+_NAME_SLOT_RE = "(?:^|\\s|[,.!?~]|你好|您好|请问|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有)"
 _CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
 
 def names_unknown_product(span: str, catalog: Catalog, text: str | None = None) -> bool:
     """Whether a name span ("月饼") looks like a product name and nothing in the catalog holds it:
     no product's name, alias, brand, spec, attribute, description or FAQ mentions it. Aspect words,
-    people, times and adverbs (``_NOT_A_PRODUCT_RE``) never count, so "这个效果怎么样" stays on
+    people, times and adverbs (``_NOT_A_PRODUCT_RE``) and the properties shoppers ask about
+    (``catalog_words.names_aspect``: 续航, 防水, 保质期) never count, so "这个效果怎么样" stays on
     stage; with ``text``, the span must also stand where a name does (``_NAME_SLOT_RE``)."""
-    if not _CJK_ONLY_RE.match(span) or _NOT_A_PRODUCT_RE.search(span):
+    if not _CJK_ONLY_RE.match(span) or _NOT_A_PRODUCT_RE.search(span) or names_aspect(span, text or ""):
         return False
     if text is not None and re.search(_NAME_SLOT_RE + re.escape(span), text) is None:
         return False

@@ -34,6 +34,39 @@ class Intent(StrEnum):
     OTHER = "other"  # anything else: FAQ, retrieval + LLM, or handoff
 
 
+# How urgently a handoff needs the host, lowest first. A viewer asking about price, stock, size,
+# variant, shipping or how to order is deciding whether to buy *now*, while the product is on
+# stage: an unanswered one is a lost sale, so these come first (PURCHASE). A claim about an order
+# already placed (returns, price protection, "my parcel", a complaint) matters as much to the viewer
+# but does not expire with the stage and usually needs the order system, not the host's voice
+# (AFTER_SALES). Anything else (open questions, chat that reached a person) comes last (OTHER).
+HANDOFF_PURCHASE, HANDOFF_AFTER_SALES, HANDOFF_OTHER = 0, 1, 2
+_PURCHASE_INTENTS = frozenset(
+    {
+        Intent.PRICE,
+        Intent.DISCOUNT,
+        Intent.FLASH_SALE,
+        Intent.STOCK,
+        Intent.SHIPPING,
+        Intent.SIZE,
+        Intent.VARIANT,
+        Intent.MATERIAL,
+        Intent.SUITABILITY,
+        Intent.HOW_TO_ORDER,
+    }
+)
+_AFTER_SALES_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
+
+
+def handoff_rank(intent: str, own_order: bool) -> int:
+    """The rank of a handed-off question (``HANDOFF_*``, lower = sooner). ``own_order``: the line is
+    about the viewer's own order, purchase or claim (``intent.about_own_order``): after-sales
+    whatever intent its words suggest ("我买的怎么还没发货" is a claim, not a shipping question)."""
+    if own_order or intent in _AFTER_SALES_INTENTS:
+        return HANDOFF_AFTER_SALES
+    return HANDOFF_PURCHASE if intent in _PURCHASE_INTENTS else HANDOFF_OTHER
+
+
 class ReplySource(StrEnum):
     CATALOG = "catalog"
     FAQ = "faq"

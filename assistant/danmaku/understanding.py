@@ -9,7 +9,8 @@ are exact (link numbers, amounts, sizes, slots); the decisions come from this mo
 The model is two multinomial logistic regressions (``ROUTES`` and ``INTENTS`` heads) over one
 sparse binary feature vector (``features``): character 1-3-grams of the normalised text (digits
 folded to ``0``, so "20号" and "3号" share a gram) plus the rule side's own reading (triage, rule
-intent, which slots were found, how the text refers to a product), hashed into ``dim`` buckets
+intent, which slots were found, how the text refers to a product, whether it is about the viewer's
+own order), hashed into ``dim`` buckets
 with CRC-32 (stable across processes, unlike ``hash``). Scoring one line is a sum of a few hundred
 weight rows: tens of microseconds, no extra model to load.
 
@@ -38,6 +39,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from assistant.danmaku.intent import about_own_order
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "data" / "understanding.npz"
@@ -56,7 +58,7 @@ ANSWER_MIN_P = 0.5  # below this P(answer) a product question is never answered 
 OPEN_MAX_P = 0.8  # an unsure line is "open" (grounded answers only) while P(handoff) is below this
 SILENT_MIN_P = 0.0  # a rule QUESTION the model routes to silence is left silent only this sure
 SPEAK_MIN_P = 0.8  # a rule CHATTER / STEERING line is taken up only this sure
-INTENT_MIN_P = 0.75  # the model's intent replaces the rule intent only this sure
+INTENT_MIN_P = 0.75  # the model's intent replaces a rule intent (never OTHER) only this sure
 
 _NGRAMS = (1, 2, 3)
 _DIGITS = str.maketrans("0123456789", "0000000000")
@@ -80,6 +82,7 @@ def features(understanding: Understanding, reference: str | None = None) -> list
     out.append(f"r:{reference}")
     out.append(f"l:{min(len(text), 40) // 5}")
     out.append(f"lang:{understanding.language}")
+    out.append(f"o:{about_own_order(understanding.normalized)}")
     slots = understanding.slots
     out.extend(f"s:{name}" for name in _SLOT_NAMES if getattr(slots, name) is not None)
     return out
@@ -95,7 +98,8 @@ class Decision:
     """What the model makes of one line.
 
     ``route``: answer, open, handoff or silent after abstention; ``p_route``: the three probabilities
-    (``ROUTES`` order); ``intent``: the model's intent when it reaches ``INTENT_MIN_P``, else None
+    (``ROUTES`` order); ``intent``: the model's intent when it reaches ``INTENT_MIN_P`` and the rules
+    read an intent to correct, else None
     (the rule intent stands)."""
 
     route: Route
@@ -209,7 +213,11 @@ class UnderstandingModel:
         else:
             route = "handoff"
         best = int(intent_p.argmax())
-        intent = self._intents[best] if intent_p[best] >= INTENT_MIN_P else None
+        # The model corrects an intent the rules read; it never gives one to a line with no question
+        # word of any intent: its intent head learnt from product questions alone, so on chat
+        # ("哦好呢", "4.5什么意思") its best guess is still some intent.
+        sure = intent_p[best] >= INTENT_MIN_P and understanding.intent is not Intent.OTHER
+        intent = self._intents[best] if sure else None
         return Decision(route, (p_answer, p_handoff, p_silent), intent, float(intent_p[best]))
 
 

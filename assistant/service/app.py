@@ -21,6 +21,7 @@ from assistant.service.routes import (
     captions,
     catalogs,
     console,
+    evals,
     faq,
     health,
     operator,
@@ -93,7 +94,15 @@ def create_app(
     install_http_metrics(app, services.metrics)
     app.include_router(health.router)
     protected = [Depends(require_key)]
-    routers = (catalogs.router, rooms.router, faq.router, captions.router, recs.router, review.router)
+    routers = (
+        catalogs.router,
+        rooms.router,
+        faq.router,
+        captions.router,
+        recs.router,
+        review.router,
+        evals.router,
+    )
     for router in (*routers, operator.router):
         app.include_router(router, prefix="/v1", dependencies=protected, responses=AUTH_ERRORS)
     app.include_router(room_ws.router)

@@ -75,6 +75,7 @@ STATUS_BY_ERROR: list[tuple[type[Exception], int]] = [
     (serr.CorruptAudioError, 400),
     (serr.AudioInputError, 400),
     (serr.UnsupportedLanguageError, 422),
+    (serr.SpeakerCountError, 422),
     (serr.ModelLoadError, 503),
     (captions.CaptionsBusyError, 503),
     (captions.ConsentRequiredError, 422),

@@ -6,8 +6,8 @@ outcomes; never viewer ids or message text). Label values outside the known set 
 ``other``. Every known series is created at start with 0, so rates and ratios exist before traffic.
 
 The components never import this module: they take small callbacks (``on_batch``, ``on_lookup``,
-``on_call``, ``on_fallback``, ``on_ingest``, ``on_push``, ``on_drop``) and the wiring passes the
-``observe_*`` methods below.
+``on_call``, ``on_fallback``, ``on_ingest``, ``on_push``, ``on_drop``, ``on_handoffs_capped``) and
+the wiring passes the ``observe_*`` methods below.
 """
 
 from __future__ import annotations
@@ -146,6 +146,16 @@ class Metrics:
         self.ws_subscribers = Gauge(
             "liveshop_websocket_subscribers", "room WebSocket subscribers, all rooms", registry=r
         )
+        # -- handoffs ---------------------------------------------------------------------------
+        # ``room`` is the room id, as for ``caption_lag``: rooms are created by the operator, not
+        # by viewers, so the label stays bounded by the rooms a deployment runs.
+        self.handoffs_capped = Counter(
+            "liveshop_handoffs_capped",
+            "handed-off danmaku turned away at the room's per-minute cap on new handoff questions"
+            " (they got a holding reply), by room",
+            ["room"],
+            registry=r,
+        )
         self.ws_dropped = Counter(
             "liveshop_websocket_messages_dropped",
             "messages a slow WebSocket subscriber lost (its queue was full), by message type",
@@ -223,6 +233,11 @@ class Metrics:
     def observe_drop(self, message: dict[str, Any]) -> None:
         """A slow WebSocket subscriber lost a message (``RoomHub`` ``on_drop``)."""
         self.ws_dropped.labels(bounded(str(message.get("type")), HUB_MESSAGE_TYPES)).inc()
+
+    def observe_handoffs_capped(self, room_id: str, messages: int) -> None:
+        """``messages`` handed-off danmaku of ``room_id`` were turned away at the per-minute cap
+        (``LiveRooms`` ``on_handoffs_capped``)."""
+        self.handoffs_capped.labels(room_id).inc(messages)
 
     def watch(self, cache_size: Callable[[], float], subscribers: Callable[[], float]) -> None:
         """Gauges read when scraped: answers cached, WebSocket subscribers."""

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from assistant.handoff_queue import DEFAULT_HANDOFF_GROUPS_PER_MIN
+
 DEFAULT_DATA_DIR = Path("data")
 DEFAULT_MODEL_DIR = Path("models")
 
@@ -43,6 +45,11 @@ class LimitSettings(BaseModel):
     max_batch_messages: int = Field(1000, gt=0, description="messages per danmaku POST")
     room_replies_per_s: float = Field(20.0, gt=0, description="per-room reply rate")
     viewer_messages_per_min: int = Field(20, gt=0, description="per-viewer flood limit")
+    handoff_groups_per_min: int = Field(
+        DEFAULT_HANDOFF_GROUPS_PER_MIN,
+        gt=0,
+        description="new handoff questions a room may queue per minute; past it, a holding reply",
+    )
 
 
 class Settings(BaseSettings):
@@ -63,8 +70,17 @@ class Settings(BaseSettings):
     state: Literal["memory", "sqlite", "redis"] | None = None
     redis_url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")  # may carry a password
     redis_prefix: str = Field("liveshop:", min_length=1, description="key prefix of every Redis key")
+    redis_claim_idle_s: float = Field(
+        15.0,
+        gt=0,
+        le=3600,
+        description="danmaku held unanswered this long by a process are answered by another",
+    )
     embeddings: Literal["e5", "none"] = "e5"  # "none": BM25-only retrieval (no embedding model)
     demo: bool = False  # load the demo catalog into room "demo" at start
+    eval_runs_kept: int = Field(
+        20, ge=1, le=10_000, description="finished answer-eval runs kept; older ones are deleted"
+    )
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
     limits: LimitSettings = Field(default_factory=lambda: LimitSettings())
 

@@ -66,7 +66,9 @@ def _usage(result: CaptionResult) -> UsageDuration:
 
 def verbose_json(result: CaptionResult, granularities: Sequence[Granularity]) -> TranscriptionVerboseOut:
     """OpenAI's ``verbose_json``: segments (the caption cues, with the scores of the Whisper segment
-    each came from) unless only ``word`` was asked for, and words when ``word`` was."""
+    each came from) unless only ``word`` was asked for, and words when ``word`` was. ``language``
+    is the language of the captions (the one heard when it differed from the requested one, or
+    detected for ``auto``); ``warnings`` say why it differs."""
     speakers: dict[str, None] = {}
     for cue in result.captions:
         if cue.speaker:
@@ -89,6 +91,7 @@ def verbose_json(result: CaptionResult, granularities: Sequence[Granularity]) ->
         segments=segments,
         words=words,
         speakers=list(speakers),
+        warnings=list(result.warnings),
         usage=_usage(result),
     )
 

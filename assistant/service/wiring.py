@@ -26,9 +26,11 @@ from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.pipeline import DanmakuPipeline, PipelineLimits
 from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.understanding import UnderstandingModel
+from assistant.eval_jobs import EvalJobs
 from assistant.hub import RoomHub
 from assistant.live import LiveRooms
 from assistant.llm.client import CallHook, LlmClient, LlmConfig
+from assistant.recovery import LogRecovery
 from assistant.recs import RoomRecommenders, TickerLease
 from assistant.rooms import RoomExistsError
 from assistant.service.metrics import Metrics
@@ -62,9 +64,14 @@ class Services:
     state: StateStores
     recs: RoomRecommenders
     hub: RoomHub
+    evals: EvalJobs  # answer-eval runs (child processes, files under <data_dir>/evals/answers)
+    recovery: LogRecovery | None = None  # applies danmaku and events a dead process held (redis only)
 
     def close(self) -> None:
         """Release what the services hold (called at shutdown)."""
+        self.evals.close()
+        if self.recovery is not None:
+            self.recovery.close()
         self.recs.close()
         self.catalogs.close()
         closer = getattr(self.catalogs.store, "close", None)
@@ -222,7 +229,7 @@ def build_services(
     catalogs = build_catalogs(settings, embedder, clock)
     state = build_state(settings)
     llm = build_llm(settings, on_call=metrics.observe_llm)
-    operator_faq = OperatorFaq(state.operator_answers)
+    operator_faq = OperatorFaq(state.operator_answers, state.faq_hits)
     answerer = Answerer(passage_search(catalogs), llm, operator_faq, on_fallback=metrics.observe_fallback)
     limits = PipelineLimits(
         viewer_messages_per_min=settings.limits.viewer_messages_per_min,
@@ -248,6 +255,8 @@ def build_services(
         store=state.recommender,
         shared=shared,
         ticker_lease=TickerLease(state.audio_leases, PROCESS_ID) if shared else None,
+        event_log=state.event_log,
+        consumer=PROCESS_ID,
     )
     pipeline = DanmakuPipeline(
         answerer,
@@ -263,10 +272,28 @@ def build_services(
     catalogs.on_version(recs.prepare)
     hub = RoomHub(on_drop=metrics.observe_drop, bus=state.bus if shared else None)
     metrics.watch(cache_size=lambda: len(cache), subscribers=hub.total_subscribers)
-    live = LiveRooms(state.rooms, catalogs, pipeline, hub, clock, handoffs=state.handoffs)
+    live = LiveRooms(
+        state.rooms,
+        catalogs,
+        pipeline,
+        hub,
+        clock,
+        handoffs=state.handoffs,
+        review=state.review,
+        danmaku_log=state.danmaku_log,
+        consumer=PROCESS_ID,
+        handoff_groups_per_min=settings.limits.handoff_groups_per_min,
+        on_handoffs_capped=metrics.observe_handoffs_capped,
+    )
     captions = CaptionService(caption_pipeline_factory(settings.model_dir), clock, logs=state.captions)
     recs.attach(live)  # stage changes and pushes of the live rooms
-    services = Services(settings, clock, metrics, catalogs, live, answerer, captions, state, recs, hub)
+    evals = EvalJobs(settings.data_dir / "evals" / "answers", clock, keep=settings.eval_runs_kept)
+    services = Services(settings, clock, metrics, catalogs, live, answerer, captions, state, recs, hub, evals)
+    if state.danmaku_log is not None:
+        idle_s = settings.redis_claim_idle_s
+        services.recovery = LogRecovery(
+            {"danmaku": lambda: live.recover_danmaku(idle_s), "events": lambda: recs.recover_events(idle_s)}
+        ).start()
     if settings.demo:
         load_demo(services)
     return services

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, astuple
+from dataclasses import asdict, astuple, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, View
 from assistant.danmaku.operator_faq import OperatorAnswer
 from assistant.danmaku.replies import Reply
 from assistant.danmaku.types import Intent, ReplySource, Slots
+from assistant.review import HeldQuestion, HeldReply
 from assistant.rooms import Room
 from assistant.state.records import Consent, ConsentEvent, EnrolledVoice, Handoff, RecentReply
 from speech.domain import Caption, Word
@@ -49,6 +50,13 @@ def _req_dt(value: str) -> datetime:
 def answer_key_text(key: AnswerKey) -> str:
     """A stable text of an answer-cache key (the same in every process): a SHA-256 of its fields."""
     return hashlib.sha256(repr(astuple(key)).encode("utf-8")).hexdigest()
+
+
+def question_key_text(key: AnswerKey) -> str:
+    """What a question asks, as text: its answer-cache key without the catalog and room versions
+    (a new version changes the answer, not the question), so a handoff asked before and after a
+    stage move is still one question in the operator's queue."""
+    return answer_key_text(replace(key, catalog_version=0, room_version=0))
 
 
 # -- rooms -----------------------------------------------------------------------------------------
@@ -155,6 +163,7 @@ def recent_to_text(entry: RecentReply) -> str:
         "pending": None if c.pending is None else _pending_to_dict(c.pending),
         "cacheable": c.cacheable,
         "llm_called": c.llm_called,
+        "faq_id": c.faq_id,
     }
     return dumps(
         {"reply": _reply_to_dict(entry.reply), "composed": composed, "posted_at": entry.posted_at.isoformat()}
@@ -176,6 +185,7 @@ def recent_from_text(text: str | bytes) -> RecentReply:
         pending=None if c["pending"] is None else _pending_from_dict(c["pending"]),
         cacheable=c["cacheable"],
         llm_called=c["llm_called"],
+        faq_id=c.get("faq_id"),
     )
     return RecentReply(_reply_from_dict(d["reply"]), composed, _req_dt(d["posted_at"]))
 
@@ -223,3 +233,21 @@ def given(room_id: str, voice: EnrolledVoice) -> ConsentEvent:
     """The consent-log line of an enrolment."""
     c = voice.consent
     return ConsentEvent(room_id, voice.name, "given", c.given_at, c.statement, c.recorded_by)
+
+
+# -- review: held replies --------------------------------------------------------------------------
+def held_to_text(entry: HeldReply) -> str:
+    return dumps(
+        {
+            "room_id": entry.room_id,
+            "reply": _reply_to_dict(entry.reply),
+            "questions": [asdict(q) for q in entry.questions],
+            "held_at": entry.held_at.isoformat(),
+        }
+    )
+
+
+def held_from_text(text: str | bytes) -> HeldReply:
+    d = loads(text)
+    questions = tuple(HeldQuestion(**q) for q in d["questions"])
+    return HeldReply(d["room_id"], _reply_from_dict(d["reply"]), questions, _req_dt(d["held_at"]))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from assistant.danmaku.operator_faq import HitCounts, MemoryHits
+from assistant.review import ReviewQueue, ReviewStore
 from assistant.state import memory_core as mc
 from assistant.state import memory_live as ml
 from assistant.state.errors import StateConfigError
@@ -20,7 +22,9 @@ from assistant.state.interfaces import (
     AudioLeases,
     CaptionLogs,
     CatalogNotices,
+    DanmakuLog,
     DialogueStates,
+    EventLog,
     Handoffs,
     MessageGuards,
     OperatorAnswers,
@@ -58,6 +62,12 @@ class StateStores:
     audio_leases: AudioLeases
     bus: RoomBus
     catalog_notices: CatalogNotices
+    review: ReviewStore  # review policies and held replies (assistant.review)
+    faq_hits: HitCounts  # how many questions each operator answer answered
+    # danmaku recorded before they are answered (redis only: several processes; None: one process)
+    danmaku_log: DanmakuLog | None = None
+    # behaviour events recorded before they are applied (redis only, as ``danmaku_log``)
+    event_log: EventLog | None = None
     _close: Callable[[], None] = field(default=lambda: None, repr=False)
 
     def close(self) -> None:
@@ -106,12 +116,15 @@ def _memory(opts: StateOptions, clock: Callable[[], float]) -> StateStores:
         audio_leases=ml.MemoryAudioLeases(clock),
         bus=ml.MemoryRoomBus(),
         catalog_notices=ml.MemoryCatalogNotices(),
+        review=ReviewQueue(),
+        faq_hits=MemoryHits(),
     )
 
 
 def _sqlite(path: Path, opts: StateOptions, clock: Callable[[], float]) -> StateStores:
     from assistant.state import sqlite_core as sc
     from assistant.state import sqlite_live as sl
+    from assistant.state import sqlite_review as sr
     from assistant.state.sqlite_db import SqliteDb
 
     db = SqliteDb(path)
@@ -130,6 +143,8 @@ def _sqlite(path: Path, opts: StateOptions, clock: Callable[[], float]) -> State
         audio_leases=sl.SqliteAudioLeases(db, clock),
         bus=ml.MemoryRoomBus(),  # one process serves every room in sqlite mode
         catalog_notices=ml.MemoryCatalogNotices(),
+        review=sr.SqliteReview(db),
+        faq_hits=sr.SqliteFaqHits(db),
         _close=db.close,
     )
 
@@ -138,16 +153,22 @@ def _redis(client: Redis, prefix: str, opts: StateOptions) -> StateStores:
     from assistant.state import redis_bus as rb
     from assistant.state import redis_core as rc
     from assistant.state import redis_live as rl
+    from assistant.state import redis_review as rr
+    from assistant.state import redis_stream as rs
+    from assistant.state.redis_batch import BatchCache
     from assistant.state.redis_keys import Keys
 
     keys = Keys(prefix)
+    cache = BatchCache()  # a danmaku batch's reads in one round trip (redis_batch)
+    dialogue = rc.RedisDialogue(client, keys, opts, cache)
+    guards = rc.RedisGuards(client, keys, opts, cache)
     return StateStores(
         kind="redis",
-        rooms=rc.RedisRooms(client, keys, opts),
-        dialogue=rc.RedisDialogue(client, keys, opts),
-        guards=rc.RedisGuards(client, keys, opts),
+        rooms=rc.RedisRooms(client, keys, opts, cache),
+        dialogue=dialogue,
+        guards=guards,
         recent=rc.RedisRecent(client, keys, opts),
-        reply_ids=rc.RedisReplyIds(client, keys),
+        reply_ids=rc.RedisReplyIds(client, keys, opts),
         handoffs=rc.RedisHandoffs(client, keys, opts),
         operator_answers=rc.RedisOperatorAnswers(client, keys, opts),
         recommender=rl.RedisRecommender(client, keys, opts),
@@ -155,5 +176,9 @@ def _redis(client: Redis, prefix: str, opts: StateOptions) -> StateStores:
         voices=rl.RedisVoices(client, keys),
         audio_leases=rl.RedisAudioLeases(client, keys),
         bus=rb.RedisRoomBus(client, keys),
-        catalog_notices=rb.RedisCatalogNotices(client, keys),
+        catalog_notices=rb.RedisCatalogNotices(client, keys, cache),
+        review=rr.RedisReview(client, keys),
+        faq_hits=rr.RedisFaqHits(client, keys),
+        danmaku_log=rs.RedisDanmakuLog(client, keys, opts, guards, dialogue, cache),
+        event_log=rs.RedisEventLog(client, keys),
     )

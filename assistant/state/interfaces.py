@@ -9,13 +9,25 @@ with ``assistant.rooms.RoomStore`` and ``assistant.danmaku.dialogue.DialogueStor
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
 from assistant.danmaku.operator_faq import OperatorAnswer
+from assistant.danmaku.types import Danmaku
 from assistant.rooms import Room, RoomStore
-from assistant.state.records import CaptionLog, ConsentEvent, EnrolledVoice, Handoff, RecentReply
+from assistant.state.records import (
+    AcceptedDanmaku,
+    CaptionLog,
+    ConsentEvent,
+    EnrolledVoice,
+    Handoff,
+    LoggedDanmaku,
+    LoggedEvents,
+    RecentReply,
+)
+from recommender import Event
 from speech.domain import Caption
 
 JsonDict = dict[str, Any]
@@ -93,17 +105,27 @@ class OperatorAnswers(Protocol):
 class RecommenderStates(Protocol):
     """A room's recommender (``Recommender.to_dict()``: profiles with carts, push caps and fired
     triggers) and its opted-out viewers. Opting out is durable at once and erases the viewer's
-    stored profile; ``save`` never stores the profile of an opted-out viewer."""
+    stored profile; ``save`` never stores the profile of an opted-out viewer.
+
+    Every ``save`` and ``set_opt_out`` adds one to the room's change counter in the same atomic
+    write and returns the new value; ``version`` reads it (0: never written). A process that
+    remembers the version it last loaded or wrote skips reloading an unchanged room."""
 
     def load(self, room_id: str) -> JsonDict | None: ...
-    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> None:
-        """Store the snapshot. ``viewers`` None: its profiles replace the stored ones; else only
-        these viewers' profiles are written (deleted when absent from the snapshot), the others
-        kept: a batch saves just the viewers it touched."""
+    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> int:
+        """Store the snapshot; returns the room's new version. ``viewers`` None: its profiles
+        replace the stored ones; else only these viewers' profiles are written (deleted when
+        absent from the snapshot), the others kept: a batch saves just the viewers it touched."""
         ...
 
-    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> None: ...
+    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> int:
+        """Record the choice; returns the room's new version."""
+        ...
+
     def opted_out(self, room_id: str) -> set[str]: ...
+    def version(self, room_id: str) -> int:
+        """The room's change counter: one read, O(1)."""
+        ...
 
     def claim_push(self, room_id: str, viewer_id: str, trigger: str, ttl_s: float) -> bool:
         """True once per (viewer, trigger) within ``ttl_s`` over every process: send the push."""
@@ -161,6 +183,48 @@ class CatalogNotices(Protocol):
     def publish(self, catalog_id: str, version: int) -> None: ...
     def subscribe(self, handler: NoticeHandler) -> Subscription: ...
     def latest(self, catalog_id: str) -> int | None: ...
+
+
+class DanmakuLog(Protocol):
+    """Danmaku recorded durably before they are answered, so a process that dies holding some
+    has them answered by another (redis: a Stream per room read through a consumer group).
+
+    ``accept`` records the batch's new msg_ids (a msg_id recorded before is a duplicate: the
+    seen-id guard of ``MessageGuards``) and hands their entries to ``consumer`` (an unknown room:
+    ``UnknownRoomError``, nothing recorded); ``finish`` marks
+    entries answered and returns those ``consumer`` still held (an entry another process claimed
+    meanwhile is that process's to answer); ``claim`` takes over entries held longer than
+    ``min_idle_s`` by any consumer, per room."""
+
+    def accept(
+        self, room_id: str, consumer: str, messages: Sequence[Danmaku], answer_next: bool = False
+    ) -> AcceptedDanmaku:
+        """``answer_next``: this thread's next ``batch`` answers the entries (read their state now)."""
+        ...
+
+    def batch(self, room_id: str, messages: Sequence[Danmaku]) -> AbstractContextManager[None]:
+        """Answer ``messages`` inside this: their state is read in one go and written at the end
+        (by ``finish`` when it is called inside, in the same round trip)."""
+        ...
+
+    def finish(self, room_id: str, consumer: str, entry_ids: Sequence[str]) -> set[str]: ...
+    def claim(self, consumer: str, min_idle_s: float, count: int) -> dict[str, list[LoggedDanmaku]]: ...
+
+
+class EventLog(Protocol):
+    """Batches of behaviour events recorded durably before they are applied, so a process that
+    dies holding one has it applied by another (redis: a Stream per room, the ``DanmakuLog``
+    mechanism).
+
+    ``accept`` records one batch and hands its entry to ``consumer`` (an unknown room:
+    ``UnknownRoomError``, nothing recorded; events are not deduplicated here: their ``event_id``
+    is the recommender's idempotency key); ``finish`` marks entries applied (call it once their
+    effect is stored) and returns those ``consumer`` still held; ``claim`` takes over entries held
+    longer than ``min_idle_s`` by any consumer, per room."""
+
+    def accept(self, room_id: str, consumer: str, events: Sequence[Event]) -> LoggedEvents: ...
+    def finish(self, room_id: str, consumer: str, entry_ids: Sequence[str]) -> set[str]: ...
+    def claim(self, consumer: str, min_idle_s: float, count: int) -> dict[str, list[LoggedEvents]]: ...
 
 
 def _fits_existing(rooms: RoomStates, dialogue: DialogueStates) -> tuple[RoomStore, DialogueStore]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import itertools
 import secrets
 import threading
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from assistant.danmaku.dialogue import ViewerDialogue
+from assistant.danmaku.limits import ReplyBudget, ViewerFlood
 from assistant.danmaku.operator_faq import OperatorAnswer
 from assistant.rooms import Room, RoomExistsError, UnknownRoomError
 from assistant.state.options import StateOptions
@@ -97,48 +98,31 @@ class MemoryDialogue:
                 del self._states[key]
 
 
-class FloodWindows:
-    """Per-viewer sliding 60 s windows of message time, LRU-bounded in viewers."""
-
-    def __init__(self, per_minute: int, max_viewers: int) -> None:
-        self._limit, self._max = per_minute, max_viewers
-        self._times: OrderedDict[tuple[str, str], deque[float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def allow_viewer(self, room_id: str, viewer_id: str, at: datetime) -> bool:
-        now, key = at.timestamp(), (room_id, viewer_id)
-        with self._lock:
-            times = self._times.setdefault(key, deque())
-            self._times.move_to_end(key)
-            while len(self._times) > self._max:
-                self._times.popitem(last=False)
-            while times and now - times[0] >= 60.0:
-                times.popleft()
-            if len(times) >= self._limit:
-                return False
-            times.append(now)
-            return True
-
-
 class TokenBuckets:
-    """Per-room token buckets refilled on the service's clock; time never runs backwards."""
+    """A ``limits.ReplyBudget`` per room (refilled on the service's clock; time never runs back)."""
 
     def __init__(self, rate_per_s: float, burst: float) -> None:
         self._rate, self._burst = rate_per_s, burst
-        self._buckets: dict[str, tuple[float, float]] = {}  # room -> (tokens, last refill, Unix s)
+        self._buckets: dict[str, ReplyBudget] = {}
         self._lock = threading.Lock()
 
     def take_reply(self, room_id: str, at: datetime) -> bool:
-        now = at.timestamp()
         with self._lock:
-            tokens, last = self._buckets.get(room_id, (self._burst, now))
-            if now > last:
-                tokens, last = min(self._burst, tokens + (now - last) * self._rate), now
-            if tokens < 1.0:
-                self._buckets[room_id] = (tokens, last)
-                return False
-            self._buckets[room_id] = (tokens - 1.0, last)
-            return True
+            bucket = self._buckets.get(room_id)
+            if bucket is None:
+                bucket = self._buckets[room_id] = ReplyBudget(self._rate, self._burst)
+        return bucket.take(at)
+
+
+class FloodWindows:
+    """Per-viewer sliding 60 s windows of message time (``limits.ViewerFlood`` keyed by room and
+    viewer), LRU-bounded in viewers."""
+
+    def __init__(self, per_minute: int, max_viewers: int) -> None:
+        self._windows = ViewerFlood(per_minute, max_viewers)
+
+    def allow_viewer(self, room_id: str, viewer_id: str, at: datetime) -> bool:
+        return self._windows.allow((room_id, viewer_id), at)
 
 
 class MemoryGuards:

@@ -40,6 +40,7 @@ class MemoryRecommender:
         self._snapshots: dict[str, JsonDict] = {}
         self._opted_out: dict[str, set[str]] = defaultdict(set)
         self._claims: dict[tuple[str, str, str], float] = {}  # -> expiry, Unix s
+        self._versions: dict[str, int] = defaultdict(int)  # room -> change counter
         self._lock = threading.Lock()
 
     def load(self, room_id: str) -> JsonDict | None:
@@ -47,7 +48,7 @@ class MemoryRecommender:
             snapshot = self._snapshots.get(room_id)
             return None if snapshot is None else strip_profiles(snapshot, self._opted_out[room_id])
 
-    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> None:
+    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> int:
         with self._lock:
             fresh = strip_profiles(snapshot, self._opted_out[room_id])
             if viewers is not None:
@@ -58,14 +59,22 @@ class MemoryRecommender:
                         kept[viewer] = fresh["profiles"][viewer]
                 fresh["profiles"] = kept
             self._snapshots[room_id] = fresh
+            self._versions[room_id] += 1
+            return self._versions[room_id]
 
-    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> None:
+    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> int:
         with self._lock:
             if not opted_out:
                 self._opted_out[room_id].discard(viewer_id)
-                return
-            self._opted_out[room_id].add(viewer_id)
-            self._snapshots.get(room_id, {}).get("profiles", {}).pop(viewer_id, None)
+            else:
+                self._opted_out[room_id].add(viewer_id)
+                self._snapshots.get(room_id, {}).get("profiles", {}).pop(viewer_id, None)
+            self._versions[room_id] += 1
+            return self._versions[room_id]
+
+    def version(self, room_id: str) -> int:
+        with self._lock:
+            return self._versions.get(room_id, 0)
 
     def opted_out(self, room_id: str) -> set[str]:
         with self._lock:

@@ -25,7 +25,7 @@ class StateOptions:
     max_answers_per_catalog: int = 10_000
     max_captions_per_room: int = 20_000
     cas_attempts: int = 1000  # compare-and-set tries before ConflictError
-    reply_id_block: int = 64  # sqlite: reply ids reserved per write (gaps after a restart are fine)
+    reply_id_block: int = 64  # reply ids reserved per store write (sqlite, redis); gaps after restarts
 
     @property
     def burst(self) -> float:

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from assistant.danmaku.replies import Reply
+from assistant.danmaku.types import HANDOFF_OTHER, Danmaku
+from recommender import Event
 from speech.domain import Caption
 
 if TYPE_CHECKING:
@@ -20,7 +22,13 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Handoff:
-    """A question the assistant could not answer, queued for the operator."""
+    """A question the assistant could not answer, queued for the operator.
+
+    ``intent``: the pipeline's intent; ``question_key``: the question's identity (the answer-cache
+    key without versions, ``codecs.question_key_text``): handoffs sharing it are one question in
+    the queue; ``rank``: ``types.handoff_rank`` (purchase-blocking first). Records stored before
+    these fields existed load with the defaults (their own msg_id stands for the key at read time).
+    """
 
     room_id: str
     msg_id: str
@@ -29,6 +37,9 @@ class Handoff:
     text: str
     product_id: str | None
     at: datetime
+    intent: str = ""
+    question_key: str = ""
+    rank: int = HANDOFF_OTHER
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +93,28 @@ class ConsentEvent:
     at: datetime
     statement: str = ""
     recorded_by: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedDanmaku:
+    """A danmaku recorded in a room's durable log (``entry_id``: its id there, e.g. a Stream id)."""
+
+    entry_id: str
+    message: Danmaku
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedEvents:
+    """A batch of behaviour events recorded in a room's durable log (``entry_id``: its id there)."""
+
+    entry_id: str
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedDanmaku:
+    """What recording a batch did: ``entries`` are new and now held by the recording process (to
+    answer); ``duplicates`` are msg_ids recorded before (never answered again)."""
+
+    entries: tuple[LoggedDanmaku, ...]
+    duplicates: tuple[str, ...]

@@ -20,6 +20,7 @@ from redis.exceptions import RedisError
 from assistant.state import codecs
 from assistant.state.errors import StateError
 from assistant.state.interfaces import JsonDict, MessageHandler, NoticeHandler, Subscription
+from assistant.state.redis_batch import BatchCache
 from assistant.state.redis_keys import Keys, text
 
 log = logging.getLogger(__name__)
@@ -87,9 +88,10 @@ class RedisRoomBus:
 
 
 class RedisCatalogNotices:
-    def __init__(self, client: Redis, keys: Keys) -> None:
+    def __init__(self, client: Redis, keys: Keys, cache: BatchCache | None = None) -> None:
         self._r, self._k = client, keys
         self._publish = client.register_script(PUBLISH_NOTICE)
+        self._cache = cache or BatchCache()
 
     def publish(self, catalog_id: str, version: int) -> None:
         payload = codecs.dumps({"catalog_id": catalog_id, "version": version})
@@ -104,5 +106,12 @@ class RedisCatalogNotices:
         return _Listener(self._r, self._k.key("catalog_notices"), on_text)
 
     def latest(self, catalog_id: str) -> int | None:
+        """The announced version; read once per batch inside a batch scope (``redis_batch``)."""
+        batch = self._cache.state
+        if batch is not None and catalog_id in batch.latest:
+            return batch.latest[catalog_id]
         raw = self._r.hget(self._k.key("catalog_versions"), catalog_id)
-        return None if raw is None else int(text(raw))
+        version = None if raw is None else int(text(raw))
+        if batch is not None:
+            batch.latest[catalog_id] = version
+        return version

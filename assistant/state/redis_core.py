@@ -9,33 +9,47 @@ passes, so they agree with the memory backend). Reply ids: ``INCR``. Everything 
 from __future__ import annotations
 
 import random
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from redis import Redis, WatchError
+from redis.client import Pipeline
 
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.operator_faq import OperatorAnswer
 from assistant.rooms import Room, RoomExistsError
 from assistant.state import codecs
 from assistant.state.errors import ConflictError
-from assistant.state.memory_core import joinable, too_many_answers, unknown_room
+from assistant.state.memory_core import MemoryRecent, joinable, too_many_answers, unknown_room
 from assistant.state.options import StateOptions
 from assistant.state.records import Handoff, RecentReply
+from assistant.state.redis_batch import BatchCache
 from assistant.state.redis_keys import Keys, delete_matching, ms, text
+
+MAX_TEXTS = 20_000  # dialogue or handoff texts (with their decoded values) a process holds, ~1 KB each
 
 CREATE_ROOM = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') then redis.call('SADD', KEYS[2], ARGV[2]) return 1 end
 return 0"""
-FLOOD = """
-local now, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - 60000)
-if redis.call('ZCARD', KEYS[1]) >= limit then return 0 end
-redis.call('ZADD', KEYS[1], now, ARGV[3])
-redis.call('PEXPIRE', KEYS[1], 120000)
-return 1"""
+# One viewer's 60 s window of message times (ms): 1 and the message counted, or 0 (over the limit).
+FLOOD_FN = """
+local function flood(key, now, limit, member)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 60000)
+  if redis.call('ZCARD', key) >= limit then return 0 end
+  redis.call('ZADD', key, now, member)
+  redis.call('PEXPIRE', key, 120000)
+  return 1
+end"""
+FLOOD = (
+    FLOOD_FN
+    + """
+return flood(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3])"""
+)
 BUCKET = """
 local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local v = redis.call('HMGET', KEYS[1], 'tokens', 'last')
@@ -46,16 +60,28 @@ if tokens >= 1 then tokens = tokens - 1; ok = 1 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'last', tostring(last))
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return ok"""
-ADD_HANDOFF = """
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[1])
-local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+# KEYS: a room's entries hash, its order sorted set, the sequence. ARGV: the bound, then
+# (msg_id, entry) pairs, added in order (one round trip for a reply's handoffs).
+ADD_HANDOFFS = """
+local added = 0
+for i = 2, #ARGV, 2 do
+  if redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[i + 1]) == 1 then
+    redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[3]), ARGV[i])
+    added = added + 1
+  end
+end
+local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[1])
 if extra > 0 then
   local old = redis.call('ZRANGE', KEYS[2], 0, extra - 1)
   redis.call('ZREMRANGEBYRANK', KEYS[2], 0, extra - 1)
   redis.call('HDEL', KEYS[1], unpack(old))
 end
-return 1"""
+return added"""
+# KEYS: a room's entries hash, its order sorted set. Returns the entries in order (one round trip).
+LIST_HANDOFFS = """
+local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
+if #ids == 0 then return {} end
+return redis.call('HMGET', KEYS[1], unpack(ids))"""
 PUT_ANSWER = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
   return 0
@@ -65,9 +91,12 @@ return 1"""
 
 
 class RedisRooms:
-    def __init__(self, client: Redis, keys: Keys, options: StateOptions) -> None:
+    def __init__(
+        self, client: Redis, keys: Keys, options: StateOptions, cache: BatchCache | None = None
+    ) -> None:
         self._r, self._k, self._attempts = client, keys, options.cas_attempts
         self._create = client.register_script(CREATE_ROOM)
+        self._cache = cache or BatchCache()
 
     def create(self, room: Room) -> Room:
         keys = [self._k.key("room", room.room_id), self._k.key("rooms")]
@@ -76,6 +105,10 @@ class RedisRooms:
         return room
 
     def get(self, room_id: str) -> Room:
+        batch = self._cache.state
+        room = batch.rooms.get(room_id) if batch is not None else None
+        if room is not None:  # the room as the batch being answered on this thread started
+            return room
         raw = self._r.get(self._k.key("room", room_id))
         if raw is None:
             raise unknown_room(room_id)
@@ -86,6 +119,13 @@ class RedisRooms:
             pipe.set(self._k.key("room", room.room_id), codecs.room_to_text(room))
             pipe.sadd(self._k.key("rooms"), room.room_id)
             pipe.execute()
+        self._forget(room.room_id)
+
+    def _forget(self, room_id: str) -> None:
+        """A write on this thread inside a batch scope: later reads of the batch see it."""
+        batch = self._cache.state
+        if batch is not None:
+            batch.rooms.pop(room_id, None)
 
     def list(self) -> list[Room]:
         ids = sorted(text(i) for i in self._r.smembers(self._k.key("rooms")))
@@ -108,6 +148,7 @@ class RedisRooms:
                     pipe.multi()
                     pipe.set(key, codecs.room_to_text(updated))
                     pipe.execute()
+                    self._forget(room_id)
                     return updated
                 except WatchError:
                     time.sleep(random.uniform(0, 0.001 * min(attempt, 10)))  # back off under contention
@@ -115,30 +156,80 @@ class RedisRooms:
 
 
 class RedisDialogue:
-    """One key per viewer with the TTL as PX (renewed by every put) and checked on message time."""
+    """One key per viewer with the TTL as PX (renewed by every put) and checked on message time.
+    Inside a batch scope (``redis_batch``) reads come from the batch's prefetch and writes are
+    kept until the scope ends."""
 
-    def __init__(self, client: Redis, keys: Keys, options: StateOptions) -> None:
+    def __init__(
+        self, client: Redis, keys: Keys, options: StateOptions, cache: BatchCache | None = None
+    ) -> None:
         self._r, self._k = client, keys
         self._ttl = timedelta(seconds=options.dialogue_ttl_s)
+        self._cache = cache or BatchCache()
+        # per key, the text this process last wrote or read and its decoded state (immutable): a
+        # batch that reads back what the last one wrote decodes nothing (LRU, ``MAX_TEXTS`` keys)
+        self._texts: OrderedDict[str, tuple[str, ViewerDialogue]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def key(self, room_id: str, viewer_id: str) -> str:
+        return self._k.key("dialogue", room_id, viewer_id)
+
+    def decode(self, key: str, raw: str | bytes) -> ViewerDialogue:
+        """``raw`` read from ``key`` as a state (the one held when the text is the same)."""
+        value = text(raw)
+        with self._lock:
+            held = self._texts.get(key)
+        if held is not None and held[0] == value:
+            return held[1]
+        state = codecs.dialogue_from_text(value)
+        self._hold(key, value, state)
+        return state
+
+    def encode(self, key: str, state: ViewerDialogue) -> str:
+        """``state`` as the text to write to ``key`` (held, so reading it back decodes nothing)."""
+        value = codecs.dialogue_to_text(state)
+        self._hold(key, value, state)
+        return value
+
+    def _hold(self, key: str, value: str, state: ViewerDialogue) -> None:
+        with self._lock:
+            self._texts[key] = (value, state)
+            self._texts.move_to_end(key)
+            while len(self._texts) > MAX_TEXTS:
+                self._texts.popitem(last=False)
 
     def get(self, room_id: str, viewer_id: str, now: datetime) -> ViewerDialogue | None:
-        raw = self._r.get(self._k.key("dialogue", room_id, viewer_id))
-        if raw is None:
-            return None
-        state = codecs.dialogue_from_text(raw)
-        return None if now - state.updated_at > self._ttl else state
+        batch = self._cache.state
+        if batch is not None and (room_id, viewer_id) in batch.dialogue:
+            state = batch.dialogue[(room_id, viewer_id)]
+        else:
+            key = self.key(room_id, viewer_id)
+            raw = self._r.get(key)
+            state = None if raw is None else self.decode(key, raw)
+        return None if state is None or now - state.updated_at > self._ttl else state
 
     def put(self, room_id: str, viewer_id: str, state: ViewerDialogue) -> None:
-        key = self._k.key("dialogue", room_id, viewer_id)
-        self._r.set(key, codecs.dialogue_to_text(state), px=ms(self._ttl.total_seconds()))
+        batch = self._cache.state
+        if batch is not None:
+            batch.dialogue[(room_id, viewer_id)] = batch.dirty[(room_id, viewer_id)] = state
+            return
+        key = self.key(room_id, viewer_id)
+        self._r.set(key, self.encode(key, state), px=self.ttl_ms)
+
+    @property
+    def ttl_ms(self) -> int:
+        return ms(self._ttl.total_seconds())
 
     def clear_room(self, room_id: str) -> None:
         delete_matching(self._r, self._k.pattern("dialogue", room_id))
 
 
 class RedisGuards:
-    def __init__(self, client: Redis, keys: Keys, options: StateOptions) -> None:
+    def __init__(
+        self, client: Redis, keys: Keys, options: StateOptions, cache: BatchCache | None = None
+    ) -> None:
         self._r, self._k, self._o = client, keys, options
+        self._cache = cache or BatchCache()
         self._flood = client.register_script(FLOOD)
         self._bucket = client.register_script(BUCKET)
         # a bucket left alone this long is full again: its key may go
@@ -149,12 +240,28 @@ class RedisGuards:
         return bool(self._r.set(key, "1", nx=True, px=ms(self._o.seen_ttl_s)))
 
     def allow_viewer(self, room_id: str, viewer_id: str, at: datetime) -> bool:
-        args: list[str | int] = [
-            repr(at.timestamp() * 1000),
-            self._o.viewer_messages_per_min,
-            uuid.uuid4().hex,
-        ]
-        return bool(self._flood(keys=[self._k.key("flood", room_id, viewer_id)], args=args))
+        batch = self._cache.state
+        verdicts = batch.flood.get((room_id, viewer_id, at.timestamp())) if batch is not None else None
+        if verdicts:  # computed for this message when its batch started
+            return verdicts.popleft()
+        return bool(self.queue_flood(self._r, room_id, viewer_id, at))
+
+    def queue_flood(self, client: Redis | Pipeline, room_id: str, viewer_id: str, at: datetime) -> Any:
+        """Run the flood check on ``client`` (a pipeline queues it; its result is then 0 or 1)."""
+        time_ms, member = self.flood_args(at)
+        args: list[str | int] = [time_ms, self._o.viewer_messages_per_min, member]
+        return self._flood(keys=[self.flood_key(room_id, viewer_id)], args=args, client=client)
+
+    def flood_key(self, room_id: str, viewer_id: str) -> str:
+        return self._k.key("flood", room_id, viewer_id)
+
+    def flood_args(self, at: datetime) -> tuple[str, str]:
+        """A message's time in ms and a unique member for its window (``FLOOD_FN`` arguments)."""
+        return repr(at.timestamp() * 1000), uuid.uuid4().hex
+
+    @property
+    def flood_limit(self) -> int:
+        return self._o.viewer_messages_per_min
 
     def take_reply(self, room_id: str, at: datetime) -> bool:
         o = self._o
@@ -168,14 +275,21 @@ class RedisGuards:
 
 
 class RedisRecent:
-    """A hash per room (answer key -> entry), expiring a minute after the room's last reply."""
+    """A hash per room (answer key -> entry), expiring a minute after the room's last reply.
+
+    Each process also keeps the entries it wrote or read in memory (``MemoryRecent``) and asks
+    Redis only when it has no joinable one: safe because an answer key carries the catalog and
+    room versions (a price or stage change makes new keys) and every hit is checked for the join
+    window and the facts' expiry, as a Redis hit is."""
 
     def __init__(self, client: Redis, keys: Keys, options: StateOptions) -> None:
         self._r, self._k = client, keys
         self._window = timedelta(seconds=options.join_window_s)
         self._max = options.recent_per_room
+        self._local = MemoryRecent(options)
 
     def remember(self, room_id: str, key: str, entry: RecentReply) -> None:
+        self._local.remember(room_id, key, entry)
         hkey = self._k.key("recent", room_id)
         with self._r.pipeline(transaction=True) as pipe:
             pipe.hset(hkey, key, codecs.recent_to_text(entry))
@@ -195,22 +309,40 @@ class RedisRecent:
             self._r.hdel(hkey, *drop)
 
     def find(self, room_id: str, key: str, at: datetime) -> RecentReply | None:
+        local = self._local.find(room_id, key, at)
+        if local is not None:
+            return local
         raw = self._r.hget(self._k.key("recent", room_id), key)
         if raw is None:
             return None
         entry = codecs.recent_from_text(raw)
-        return entry if joinable(entry, at, self._window) else None
+        if not joinable(entry, at, self._window):
+            return None
+        self._local.remember(room_id, key, entry)
+        return entry
 
     def forget_room(self, room_id: str) -> None:
+        self._local.forget_room(room_id)
         self._r.delete(self._k.key("recent", room_id))
 
 
 class RedisReplyIds:
-    def __init__(self, client: Redis, keys: Keys) -> None:
+    """``r<n>`` from one counter, reserved ``reply_id_block`` at a time per instance (``INCRBY``):
+    one round trip per block instead of per reply; unique across processes, gaps after a restart."""
+
+    def __init__(self, client: Redis, keys: Keys, options: StateOptions | None = None) -> None:
         self._r, self._key = client, keys.key("reply_id")
+        self._block = max(1, (options or StateOptions()).reply_id_block)
+        self._next, self._end = 0, 0  # ids in [next, end) are reserved for this instance
+        self._lock = threading.Lock()
 
     def next_id(self) -> str:
-        return f"r{int(self._r.incr(self._key))}"
+        with self._lock:
+            if self._next >= self._end:
+                self._end = int(self._r.incrby(self._key, self._block)) + 1
+                self._next = self._end - self._block
+            n, self._next = self._next, self._next + 1
+            return f"r{n}"
 
 
 class RedisHandoffs:
@@ -218,23 +350,46 @@ class RedisHandoffs:
 
     def __init__(self, client: Redis, keys: Keys, options: StateOptions) -> None:
         self._r, self._k, self._max = client, keys, options.max_handoffs_per_room
-        self._add = client.register_script(ADD_HANDOFF)
+        self._add = client.register_script(ADD_HANDOFFS)
+        self._list = client.register_script(LIST_HANDOFFS)
+        self._texts: OrderedDict[str | bytes, Handoff] = OrderedDict()
+        self._lock = threading.Lock()
 
     def add(self, handoffs: Sequence[Handoff]) -> None:
+        """One script call per room (a reply's handoffs share one), entries added in order."""
+        by_room: dict[str, list[Handoff]] = {}
         for h in handoffs:
+            by_room.setdefault(h.room_id, []).append(h)
+        for room_id, entries in by_room.items():
             keys = [
-                self._k.key("handoffs", h.room_id),
-                self._k.key("handoff_order", h.room_id),
+                self._k.key("handoffs", room_id),
+                self._k.key("handoff_order", room_id),
                 self._k.key("handoff_seq"),
             ]
-            self._add(keys=keys, args=[h.msg_id, codecs.handoff_to_text(h), self._max])
+            args: list[str | int] = [self._max]
+            for h in entries:
+                args += [h.msg_id, codecs.handoff_to_text(h)]
+            self._add(keys=keys, args=args)
 
     def list(self, room_id: str) -> list[Handoff]:
-        ids = self._r.zrange(self._k.key("handoff_order", room_id), 0, -1)
-        if not ids:
-            return []
-        raws = self._r.hmget(self._k.key("handoffs", room_id), [text(i) for i in ids])
-        return [codecs.handoff_from_text(raw) for raw in raws if raw is not None]
+        keys = [self._k.key("handoffs", room_id), self._k.key("handoff_order", room_id)]
+        raws = self._list(keys=keys)
+        return [self._decode(raw) for raw in raws if raw is not None]
+
+    def _decode(self, raw: str | bytes) -> Handoff:
+        """An entry's text as a ``Handoff`` (immutable, and a msg_id's text never changes while
+        queued: each text is decoded once per process, LRU of ``MAX_TEXTS``)."""
+        with self._lock:
+            held = self._texts.get(raw)
+            if held is not None:
+                self._texts.move_to_end(raw)
+                return held
+        handoff = codecs.handoff_from_text(raw)
+        with self._lock:
+            self._texts[raw] = handoff
+            while len(self._texts) > MAX_TEXTS:
+                self._texts.popitem(last=False)
+        return handoff
 
     def remove(self, room_id: str, msg_id: str) -> bool:
         with self._r.pipeline(transaction=True) as pipe:

@@ -8,10 +8,18 @@ reach another id's key nor act as a glob pattern.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
 from redis import Redis
+
+
+@lru_cache(maxsize=65_536)
+def quoted(key_id: str) -> str:
+    """``key_id`` percent-quoted for a key (remembered: a batch names the same rooms and viewers
+    in dozens of keys)."""
+    return quote(key_id, safe="")
 
 
 class Keys:
@@ -19,7 +27,7 @@ class Keys:
         self.prefix = prefix
 
     def key(self, kind: str, *ids: str) -> str:
-        return self.prefix + kind + "".join(":" + quote(i, safe="") for i in ids)
+        return self.prefix + kind + "".join(":" + quoted(i) for i in ids)
 
     def pattern(self, kind: str, *ids: str) -> str:
         """A SCAN pattern for every key under ``kind`` and ``ids`` (the prefix's glob characters escaped)."""

@@ -1,7 +1,8 @@
 """Redis stores of recommender state, caption logs, enrolled voices and audio-stream leases.
 
 Recommender: the room's signals in one key, profiles in a hash by viewer, opted-out viewers in a
-set; ``save`` WATCHes the opt-out set so an opt-out racing a save is never undone by it. Leases:
+set; ``save`` WATCHes the opt-out set so an opt-out racing a save is never undone by it. Both
+``INCR`` the room's change counter (``rec_version``) inside their MULTI. Leases:
 ``SET NX PX``; renewing and releasing check the owner inside a Lua script.
 """
 
@@ -51,7 +52,7 @@ class RedisRecommender:
         snapshot["profiles"] = {text(v): codecs.loads(p) for v, p in sorted(profiles.items())}
         return snapshot
 
-    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> None:
+    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> int:
         signals = codecs.dumps({k: v for k, v in snapshot.items() if k != "profiles"})
         profiles: JsonDict = snapshot.get("profiles", {})
         written = list(profiles) if viewers is None else [v for v in viewers if v in profiles]
@@ -72,13 +73,13 @@ class RedisRecommender:
                     }
                     if kept:
                         pipe.hset(prof_key, mapping=kept)
-                    pipe.execute()
-                    return
+                    pipe.incr(self._k.key("rec_version", room_id))
+                    return int(pipe.execute()[-1])
                 except WatchError:
                     continue
         raise ConflictError(f"opt-outs of room {room_id!r} kept changing during the save; retry")
 
-    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> None:
+    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> int:
         out_key = self._k.key("rec_optout", room_id)
         with self._r.pipeline(transaction=True) as pipe:
             if opted_out:
@@ -86,10 +87,15 @@ class RedisRecommender:
                 pipe.hdel(self._k.key("rec_profiles", room_id), viewer_id)
             else:
                 pipe.srem(out_key, viewer_id)
-            pipe.execute()
+            pipe.incr(self._k.key("rec_version", room_id))
+            return int(pipe.execute()[-1])
 
     def opted_out(self, room_id: str) -> set[str]:
         return {text(v) for v in self._r.smembers(self._k.key("rec_optout", room_id))}
+
+    def version(self, room_id: str) -> int:
+        raw = self._r.get(self._k.key("rec_version", room_id))
+        return 0 if raw is None else int(text(raw))
 
     def claim_push(self, room_id: str, viewer_id: str, trigger: str, ttl_s: float) -> bool:
         key = self._k.key("push", room_id, viewer_id, trigger)

@@ -37,6 +37,7 @@ SCHEMA = (
     " body TEXT NOT NULL, PRIMARY KEY (room_id, viewer_id))",
     "CREATE TABLE IF NOT EXISTS rec_optout (room_id TEXT NOT NULL, viewer_id TEXT NOT NULL,"
     " at REAL NOT NULL, PRIMARY KEY (room_id, viewer_id))",
+    "CREATE TABLE IF NOT EXISTS rec_versions (room_id TEXT PRIMARY KEY, version INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS push_claims (room_id TEXT NOT NULL, viewer_id TEXT NOT NULL,"
     " trigger TEXT NOT NULL, expires REAL NOT NULL, PRIMARY KEY (room_id, viewer_id, trigger))",
     "CREATE TABLE IF NOT EXISTS captions (seq INTEGER PRIMARY KEY AUTOINCREMENT, room_id TEXT NOT NULL,"

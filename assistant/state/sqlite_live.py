@@ -2,7 +2,8 @@
 
 The recommender snapshot is split: the room's signals in ``rec_rooms``, one row per viewer profile
 in ``rec_profiles``, so an opt-out deletes exactly that viewer's row in the same transaction that
-records it (and ``save`` skips opted-out viewers inside its own transaction).
+records it (and ``save`` skips opted-out viewers inside its own transaction). Both bump the room's
+change counter in ``rec_versions`` in that same transaction.
 """
 
 from __future__ import annotations
@@ -20,6 +21,10 @@ from assistant.state.sqlite_db import SqliteDb
 from speech.domain import Caption
 
 Clock = Callable[[], float]  # Unix seconds
+BUMP_VERSION = (
+    "INSERT INTO rec_versions VALUES (?, 1) ON CONFLICT (room_id)"
+    " DO UPDATE SET version = version + 1 RETURNING version"
+)
 
 
 class SqliteRecommender:
@@ -37,7 +42,7 @@ class SqliteRecommender:
         snapshot["profiles"] = {viewer: codecs.loads(body) for viewer, body in rows}
         return snapshot
 
-    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> None:
+    def save(self, room_id: str, snapshot: JsonDict, viewers: Collection[str] | None = None) -> int:
         signals = {k: v for k, v in snapshot.items() if k != "profiles"}
         profiles: JsonDict = snapshot.get("profiles", {})
         written = list(profiles) if viewers is None else [v for v in viewers if v in profiles]
@@ -55,18 +60,28 @@ class SqliteRecommender:
                 "INSERT INTO rec_profiles VALUES (?, ?, ?)",
                 [(room_id, v, codecs.dumps(profiles[v])) for v in written if v not in out],
             )
+            version: int = conn.execute(BUMP_VERSION, (room_id,)).fetchall()[0][0]
+        return version
 
-    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> None:
+    def set_opt_out(self, room_id: str, viewer_id: str, opted_out: bool) -> int:
         with self._db.write() as conn:
             if not opted_out:
                 conn.execute(
                     "DELETE FROM rec_optout WHERE room_id = ? AND viewer_id = ?", (room_id, viewer_id)
                 )
-                return
-            conn.execute(
-                "INSERT OR IGNORE INTO rec_optout VALUES (?, ?, ?)", (room_id, viewer_id, self._clock())
-            )
-            conn.execute("DELETE FROM rec_profiles WHERE room_id = ? AND viewer_id = ?", (room_id, viewer_id))
+            else:
+                conn.execute(
+                    "INSERT OR IGNORE INTO rec_optout VALUES (?, ?, ?)", (room_id, viewer_id, self._clock())
+                )
+                conn.execute(
+                    "DELETE FROM rec_profiles WHERE room_id = ? AND viewer_id = ?", (room_id, viewer_id)
+                )
+            version: int = conn.execute(BUMP_VERSION, (room_id,)).fetchall()[0][0]
+        return version
+
+    def version(self, room_id: str) -> int:
+        row = self._db.one("SELECT version FROM rec_versions WHERE room_id = ?", (room_id,))
+        return 0 if row is None else int(row[0])
 
     def opted_out(self, room_id: str) -> set[str]:
         return {r[0] for r in self._db.rows("SELECT viewer_id FROM rec_optout WHERE room_id = ?", (room_id,))}

@@ -9,13 +9,16 @@ CLI (``liveshop eval answers`` calls ``main``)::
     python -m evals.answers --out reports/answers [--gate] [--tag flash_sale] [--llm-judge ...]
 
 ``--gate`` exits 1 when a metric misses ``thresholds.THRESHOLDS`` (2 on a usage or data error).
+``--limit N`` runs the first N cases (after ``--tag``); ``--progress FILE`` rewrites FILE with
+``{"done": cases run, "total": cases}`` after every case (the console's eval jobs read it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -98,12 +101,16 @@ def run_answer_eval(
     llm_judge: LlmJudge | None = None,
     catalog: Catalog | None = None,
     thresholds: dict[str, tuple[str, float]] | None = None,
+    on_case: Callable[[int, int], None] | None = None,
 ) -> EvalReport:
-    """Run, score and summarise ``cases``; the gate uses ``thresholds`` (default THRESHOLDS)."""
+    """Run, score and summarise ``cases``; the gate uses ``thresholds`` (default THRESHOLDS).
+    ``on_case(done, total)`` is called after each case (progress)."""
     catalog = catalog or load_demo_catalog()
     scores: list[TurnScore] = []
-    for case in cases:
+    for i, case in enumerate(cases):
         scores.extend(run_case(system, case, catalog))
+        if on_case is not None:
+            on_case(i + 1, len(cases))
     metrics = summarize(scores)
     if llm_judge is not None:
         metrics.update(_judge_all(llm_judge, scores, cases))
@@ -119,6 +126,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None, help="write report.json and report.html here")
     p.add_argument("--gate", action="store_true", help="exit 1 when a metric misses its threshold")
     p.add_argument("--tag", action="append", default=[], help="only cases with this tag (repeatable)")
+    p.add_argument("--limit", type=int, default=None, help="only the first N cases (after --tag)")
+    p.add_argument("--progress", type=Path, default=None, help="rewrite this JSON file after every case")
     p.add_argument(
         "--env-settings",
         action="store_true",
@@ -152,6 +161,17 @@ def _build_system(env_settings: bool) -> AnswerSystem:
     return PipelineSystem(Settings(store="memory", embeddings="none", demo=False))
 
 
+def progress_writer(path: Path) -> Callable[[int, int], None]:
+    """``on_case`` that rewrites ``path`` with ``{"done", "total"}`` (atomically: write, rename)."""
+
+    def write(done: int, total: int) -> None:
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+        tmp.replace(path)
+
+    return write
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the eval from the command line; returns the exit status."""
     from evals.answers.report import print_summary, write_reports
@@ -167,7 +187,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise AnswerEvalError("the eval set has problems:\n" + "\n".join(problems))
         if args.tag:
             cases = [c for c in cases if set(args.tag) & set(c.tags)]
-        report = run_answer_eval(_build_system(args.env_settings), cases, _build_judge(args), catalog)
+        if not cases:
+            raise AnswerEvalError(f"no eval case has any of the tags {args.tag}")
+        if args.limit is not None:
+            if args.limit < 1:
+                raise AnswerEvalError(f"--limit must be at least 1, got {args.limit}")
+            cases = cases[: args.limit]
+        on_case = progress_writer(args.progress) if args.progress is not None else None
+        if on_case is not None:
+            on_case(0, len(cases))
+        report = run_answer_eval(
+            _build_system(args.env_settings), cases, _build_judge(args), catalog, on_case=on_case
+        )
     except AnswerEvalError as exc:
         log.error("%s", exc)
         return 2

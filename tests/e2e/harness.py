@@ -23,6 +23,7 @@ from typing import Any
 import av
 import httpx
 import numpy as np
+import redis
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 LIVESHOP = Path(sys.executable).with_name("liveshop")
@@ -197,3 +198,17 @@ def pcm16_frames(path: Path) -> Iterator[bytes]:
     step = int(16000 * FRAME_S) * 2
     for start in range(0, len(samples), step):
         yield samples[start : start + step]
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"  # the Redis every machine of the project runs
+
+
+def delete_redis_keys(prefix: str) -> None:
+    """Remove what servers started with ``LIVESHOP_REDIS_PREFIX=prefix`` left in Redis."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        keys = list(client.scan_iter(match=f"{prefix}*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from websockets.sync.client import ClientConnection, connect
 
 from tests.e2e.harness import FRAME_S, REPO_ROOT, LiveServer, pcm16_frames, require_chromium
@@ -81,6 +81,15 @@ def shot(page: Page, name: str) -> None:
 
 def assert_every_control_labelled(page: Page) -> None:
     assert page.evaluate(UNLABELLED_JS) == []
+
+
+def tab_to(page: Page, target: Locator, most: int = 20) -> None:
+    """Press Tab until ``target`` has the focus (it must be reachable within ``most`` presses)."""
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if target.evaluate("(el) => el === document.activeElement"):
+            return
+    raise AssertionError(f"not reachable with Tab in {most} presses: {target}")
 
 
 def sign_in(page: Page, server: LiveServer, hash_path: str = "") -> None:
@@ -280,13 +289,25 @@ def test_live_room_stage_feed_review_handoff_and_flash_sale(page: Page, demo_ser
         edited = next_reply(viewer)
         assert (edited["reply_id"], edited["text"]) == (second, "顺丰包邮，付款后24小时内发货")
 
-    # handoff: the operator's reply becomes an operator answer (used from the next danmaku on)
+    # handoff: the operator's reply goes to the viewer who asked (the room and the replies panel)
+    # and becomes an operator answer (used from the next danmaku on); a banned term is refused first
     handoff = post_danmaku(demo_server, room_id, message("m5", "可以开发票吗"))
     assert [r["source"] for r in handoff["replies"]] == ["handoff"], handoff
     item = page.locator(".handoffs li[data-msg-id='m5']")
+    viewer = viewer_socket(demo_server, room_id)
+    item.get_by_label("运营回复").fill("全网最低价，可以开发票")
+    item.get_by_role("button", name="设为运营答案").click()
+    expect(item.get_by_role("alert")).to_contain_text("全网最低价")
     item.get_by_label("运营回复").fill("可以开发票，下单时备注抬头即可")
     item.get_by_role("button", name="设为运营答案").click()
     expect(item).to_contain_text("已设为运营答案")
+    sent = page.locator(".replies li", has_text="可以开发票，下单时备注抬头即可")
+    expect(sent).to_contain_text("→ m5")
+    with viewer:  # one reply, addressed to the viewer, and nothing for the refused text
+        seen = next_reply(viewer)
+        assert (seen["reply_to"], seen["text"]) == (["m5"], "@小王 可以开发票，下单时备注抬头即可"), seen
+    with demo_server.client() as http:  # answered: off the queue
+        assert "m5" not in {h["msg_id"] for h in http.get(f"/v1/rooms/{room_id}/handoffs").json()["handoffs"]}
     answer = operator_answer(demo_server, f"handoff-{room_id}-m5")
     assert answer is not None, "the operator answer was not saved"
     assert (answer["question"], answer["answer"]) == (
@@ -331,14 +352,23 @@ def test_feed_stays_bounded_under_a_burst(page: Page, demo_server: LiveServer) -
     expect(page.locator(".replies li")).not_to_have_count(0)
 
 
-def test_operator_answers_page_edit_and_delete(page: Page, demo_server: LiveServer) -> None:
+def test_operator_answers_page_hits_edit_and_delete(page: Page, demo_server: LiveServer) -> None:
     faq_id = f"console-{uuid.uuid4().hex[:8]}"
+    room_id = f"console-{uuid.uuid4().hex[:8]}"
     with demo_server.client() as http:
         body = {"question": "周末发货吗", "answer": "周末正常发货"}
         assert http.put(f"/v1/catalogs/demo/faq/{faq_id}", json=body).status_code == 200
+        room = {"room_id": room_id, "catalog_id": "demo", "title": "运营答案"}
+        assert http.post("/v1/rooms", json=room).status_code == 201
+        assert http.put(f"/v1/rooms/{room_id}/stage", json={"product_id": "MZ01"}).status_code == 200
     sign_in(page, demo_server, "#/faq/demo")
     entry = page.locator(f"li[data-faq-id='{faq_id}']")
     expect(entry).to_contain_text("周末发货吗")
+    expect(entry.locator(".hits")).to_have_text("命中 0")
+    replies = post_danmaku(demo_server, room_id, message("q1", "周末发货吗"))["replies"]
+    assert [r["source"] for r in replies] == ["faq"], replies
+    page.reload()
+    expect(entry.locator(".hits")).to_have_text("命中 1")  # the answer was used once
     entry.get_by_label(f"答案 ({faq_id})").fill("周六日也发货，顺丰")
     entry.get_by_role("button", name=f"保存: {faq_id}").click()
     expect(page.get_by_role("status").first).to_contain_text("已保存")
@@ -379,3 +409,51 @@ def test_live_captions_show_with_the_enrolled_speaker_name(page: Page, demo_serv
     caption = page.get_by_role("log", name="实时字幕").get_by_role("listitem").first
     expect(caption).to_contain_text("主播:")  # the host opens the show
     shot(page, "07-live-captions")
+
+
+def test_evals_page_runs_the_answer_eval_and_shows_its_report(page: Page, demo_server: LiveServer) -> None:
+    sign_in(page, demo_server, "#/evals")
+    expect(page.get_by_role("heading", name="回答评测")).to_be_visible()
+    assert_every_control_labelled(page)
+    limit = page.get_by_label("题目数量上限（可空：全部）")
+    tab_to(page, limit)  # keyboard only: Tab to the field, type, Tab to the button, Enter
+    page.keyboard.type("8")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="开始评测")).to_be_focused()
+    page.keyboard.press("Enter")
+    report = page.get_by_role("region", name=re.compile("评测报告"))
+    verdict = report.get_by_role("heading").locator(".badge")
+    expect(verdict).to_have_text("通过", timeout=300_000)  # the gate's verdict once the run ends
+    expect(report.locator("progress")).to_have_attribute("value", "8")
+    headline = report.get_by_role("table", name="总体指标")  # figures by their Chinese label
+    expect(headline.get_by_role("row").filter(has_text="事实准确率")).to_contain_text("%")
+    expect(headline.get_by_role("row").filter(has_text="用例数")).to_contain_text("8")
+    expect(headline.get_by_title("exact_fact_accuracy")).to_have_text("事实准确率")  # the key on hover
+    expect(headline).not_to_contain_text("exact_fact_accuracy")
+    tags = report.get_by_role("table", name="类别")
+    expect(tags.get_by_role("row")).not_to_have_count(1)
+    expect(tags.get_by_title("price", exact=True)).to_have_text("价格")
+    expect(page.get_by_role("button", name="开始评测")).to_be_enabled()  # one run at a time, then free
+    run_id = page.evaluate("decodeURIComponent(location.hash.split('/')[2])")
+    with demo_server.client() as http:
+        run = http.get(f"/v1/evals/answers/runs/{run_id}").json()
+    assert run["status"] == "passed" and run["report"]["metrics"]["cases"] == 8
+    assert_every_control_labelled(page)
+    shot(page, "08-evals")
+
+    # a run of every case, cancelled from its row, then deleted; the finished run stays
+    page.get_by_label("题目数量上限（可空：全部）").fill("")
+    page.get_by_role("button", name="开始评测").click()
+    runs = page.get_by_role("table", name="评测记录")
+    expect(runs.get_by_role("row").filter(has_text="运行中")).to_have_count(1)
+    going_id = page.evaluate("decodeURIComponent(location.hash.split('/')[2])")
+    assert going_id != run_id
+    assert_every_control_labelled(page)
+    runs.get_by_role("button", name=f"取消: {going_id}").click()
+    expect(runs.get_by_role("row").filter(has_text=going_id)).to_contain_text("已取消")
+    expect(page.get_by_role("button", name="开始评测")).to_be_enabled()
+    runs.get_by_role("button", name=f"删除: {going_id}").click()
+    expect(runs.get_by_role("row").filter(has_text=going_id)).to_have_count(0)
+    expect(runs.get_by_role("row").filter(has_text=run_id)).to_contain_text("通过")
+    with demo_server.client() as http:
+        assert http.get(f"/v1/evals/answers/runs/{going_id}").status_code == 404

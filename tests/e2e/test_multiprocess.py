@@ -2,7 +2,10 @@
 
 They share one data folder too: the catalog store is SQLite (WAL), which several processes may
 open; operator and viewer state lives in Redis under a key prefix of this test's own. Danmaku go to
-random processes, as behind a load balancer without sticky sessions.
+random processes, as behind a load balancer without sticky sessions. A process killed with -9 while
+answering a batch it acknowledged as ``accepted`` (recorded in the room's Redis Stream) leaves
+those messages to the others, which claim them after ``CLAIM_IDLE_S`` and answer each once; a
+batch of behaviour events it recorded (the room's events stream) is applied by the others likewise.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import signal
+import threading
 import time
 import uuid
 from collections import Counter
@@ -24,12 +28,14 @@ import pytest
 import redis
 from websockets.exceptions import ConnectionClosed
 
-from tests.e2e.harness import LiveServer
+from tests.e2e.harness import REDIS_URL, LiveServer, delete_redis_keys
 from tests.e2e.test_sockets import RECV_TIMEOUT_S, close_of, open_socket
 
 KEY = "e2e-multiprocess-key-0123456789"
-REDIS_URL = "redis://127.0.0.1:6379/0"
 QUESTIONS = ("这个多少钱", "这个有货吗", "什么时候发货", "这个怎么用")
+CLAIM_IDLE_S = 2.0  # danmaku held unanswered this long by a process are answered by another
+HELD = 1000  # one batch of the most messages a frame may carry: seconds of work to die in
+EVENTS_HELD = 5000  # one batch of the most events a POST may carry: time to die in
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +47,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterat
         "LIVESHOP_REDIS_URL": REDIS_URL,
         "LIVESHOP_REDIS_PREFIX": prefix,
         "LIVESHOP_EMBEDDINGS": "none",  # BM25 retrieval: three processes start faster
+        "LIVESHOP_REDIS_CLAIM_IDLE_S": str(CLAIM_IDLE_S),
     }
     data = tmp_path_factory.mktemp("cluster") / "data"
     servers = [LiveServer(data, api_key=KEY, env=env) for _ in range(3)]
@@ -54,11 +61,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory, model_dir: Path) -> Iterat
     finally:
         for server in servers:
             server.stop()
-        client = redis.Redis.from_url(REDIS_URL)
-        keys = list(client.scan_iter(match=f"{prefix}*"))
-        if keys:
-            client.delete(*keys)
-        client.close()
+        delete_redis_keys(prefix)
 
 
 def new_room(server: LiveServer, product_id: str) -> str:
@@ -209,6 +212,111 @@ def test_events_and_opt_outs_recorded_on_one_process_count_on_the_others(cluster
     with c.client() as http:
         assert http.get(f"/v1/rooms/{room}/viewers/v2/recommendations").json()["personalised"] is False
         assert http.get(f"/v1/rooms/{room}/viewers/v1/recommendations").json()["personalised"] is True
+
+
+def pending_of(prefix: str, room: str, pid: int, log: str = "danmaku") -> int:
+    """How many of the room's recorded danmaku (``log="events"``: event batches) the process
+    ``pid`` holds unapplied (its consumer in the stream's group is named ``<host>:<pid>:<token>``)."""
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        if not client.exists(f"{prefix}{log}:{room}"):
+            return 0
+        summary = client.xpending(f"{prefix}{log}:{room}", "answerers")
+    finally:
+        client.close()
+    return sum(int(c["pending"]) for c in summary["consumers"] if f":{pid}:" in c["name"].decode("utf-8"))
+
+
+def feed_outcomes(feed: Any, ids: set[str], deadline_s: float) -> Counter[tuple[str, str]]:
+    """(msg_id, outcome) of every message in ``ids`` the operator feed shows, read until each has
+    one or ``deadline_s`` passes."""
+    seen: Counter[tuple[str, str]] = Counter()
+    deadline = time.monotonic() + deadline_s
+    while {m for m, _ in seen} != ids and time.monotonic() < deadline:
+        try:
+            frame = json.loads(feed.recv(timeout=max(0.1, deadline - time.monotonic())))
+        except TimeoutError:
+            break
+        for m in frame.get("messages", []):
+            if m["msg_id"] in ids:
+                seen[(m["msg_id"], m.get("reason") or m["outcome"])] += 1
+    return seen
+
+
+def test_events_a_killed_process_recorded_are_applied_by_the_others(cluster: list[LiveServer]) -> None:
+    """B records a batch of events (its POST in flight), is killed with -9 while applying it, and
+    A or C applies the batch: C's recommendations reflect it. B is started again afterwards."""
+    a, b, c = cluster
+    room = new_room(a, "MZ07")
+    prefix = a.environment()["LIVESHOP_REDIS_PREFIX"]
+    now = datetime.now(UTC).isoformat()
+    events = [
+        {"event_id": f"k{i}", "viewer_id": f"kv{i}", "type": "click_link", "product_id": "FS07", "ts": now}
+        for i in range(EVENTS_HELD)
+    ]
+
+    def post() -> None:
+        try:
+            with b.client() as http:
+                http.post(f"/v1/rooms/{room}/events", json={"events": events})
+        except httpx.TransportError:
+            pass  # killed before it answered: the batch is the others' to apply
+
+    pid = b.pid
+    poster = threading.Thread(target=post)
+    poster.start()
+    deadline = time.monotonic() + RECV_TIMEOUT_S
+    while not pending_of(prefix, room, pid, "events") and time.monotonic() < deadline:
+        time.sleep(0.002)
+    b.stop(signal.SIGKILL)
+    poster.join()
+    assert pending_of(prefix, room, pid, "events") == 1, "B applied the batch before the kill"
+    deadline = time.monotonic() + RECV_TIMEOUT_S + 10 * CLAIM_IDLE_S
+    with c.client() as http:
+        while not all(
+            http.get(f"/v1/rooms/{room}/viewers/kv{i}/recommendations").json()["personalised"]
+            for i in (0, EVENTS_HELD - 1)
+        ):
+            assert time.monotonic() < deadline, "the batch B recorded was never applied"
+            time.sleep(0.25)
+        replayed = http.post(f"/v1/rooms/{room}/events", json={"events": events[:1]}).json()
+        assert replayed["duplicates"] == 1, replayed
+    assert pending_of(prefix, room, pid, "events") == 0
+    b.start()
+
+
+def test_messages_a_killed_process_accepted_are_answered_once_by_the_others(
+    cluster: list[LiveServer],
+) -> None:
+    """B acknowledges a batch as accepted (durably recorded), is killed with -9 while answering
+    it, and A and C answer every one of those messages exactly once (seen on the operator feed)."""
+    a, b, c = cluster
+    room = new_room(a, "MZ07")
+    prefix = a.environment()["LIVESHOP_REDIS_PREFIX"]
+    ids = [f"held-{i}" for i in range(HELD)]
+    batch = [
+        {"msg_id": m, "viewer_id": f"hv{i}", "nickname": f"hv{i}", "text": QUESTIONS[i % len(QUESTIONS)]}
+        for i, m in enumerate(ids)
+    ]
+    with open_socket(c, f"/v1/rooms/{room}/feed") as feed:
+        only_reply(ask(a, room, "feed-ready", "这个多少钱", "v0"))
+        assert feed_outcomes(feed, {"feed-ready"}, RECV_TIMEOUT_S)  # C's feed is subscribed
+        pid = b.pid
+        with open_socket(b, f"/v1/rooms/{room}/ws") as ws:
+            ws.send(json.dumps({"type": "danmaku", "messages": batch}))
+            accepted = json.loads(ws.recv(timeout=RECV_TIMEOUT_S))
+            b.stop(signal.SIGKILL)
+        assert accepted == {"type": "accepted", "msg_ids": ids, "duplicates": []}
+        held = pending_of(prefix, room, pid)  # a batch is marked answered all at once, at its end
+        assert held == HELD, f"B held {held} of the batch when killed (it finished before the kill?)"
+        seen = feed_outcomes(feed, set(ids), RECV_TIMEOUT_S + 10 * CLAIM_IDLE_S)
+    by_id = Counter(m for m, _ in seen)
+    assert set(by_id) == set(ids), f"{len(set(ids) - set(by_id))} accepted messages never answered"
+    assert set(by_id.values()) == {1}, "a message was answered more than once"
+    assert not [o for o in seen if o[1] in ("duplicate", "pending", "internal_error")], seen
+    assert pending_of(prefix, room, pid) == 0
+    retried = ask(a, room, ids[0], QUESTIONS[0], "hv0")  # the platform resends one to A
+    assert retried["ignored"] == [{"msg_id": ids[0], "reason": "duplicate"}]
 
 
 def test_the_others_go_on_when_one_process_is_killed(cluster: list[LiveServer]) -> None:

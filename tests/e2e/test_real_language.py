@@ -57,3 +57,51 @@ def test_chat_orders_and_products_not_sold_are_never_answered_as_the_stage_produ
     assert price is not None and price["source"] == "catalog" and price["product_id"] == "MZ07"
     assert "¥" in price["text"]
     assert shipping is not None and shipping["intent"] == "shipping" and shipping["product_id"] == "MZ07"
+
+
+# Invented catalog whose only text is a description column: the answer is quoted from it, no LLM.
+DESCRIPTION_ONLY_CSV = (
+    "product_id,name,description,sku_id,spec,price,stock\n"
+    "E1,轻语 无线耳机,主动降噪，续航32小时，支持双设备连接,E1-1,黑色,199.00,20\n"
+    "C1,清源 洁面乳,温和清洁，敏感肌可用,C1-1,100g,49.00,30\n"
+)
+
+
+def test_a_description_only_catalog_answers_in_its_own_words(demo_server: LiveServer) -> None:
+    with demo_server.client() as client:
+        catalog_id = f"words-{uuid.uuid4().hex[:8]}"
+        imported = client.post(
+            f"/v1/catalogs/{catalog_id}/imports",
+            files={"file": ("products.csv", DESCRIPTION_ONLY_CSV.encode("utf-8"), "text/csv")},
+        )
+        assert imported.status_code in (200, 201), imported.text
+        room_id = f"words-{uuid.uuid4().hex[:8]}"
+        created = client.post("/v1/rooms", json={"room_id": room_id, "catalog_id": catalog_id, "title": "w"})
+        assert created.status_code == 201, created.text
+        start = datetime.now(UTC) - timedelta(seconds=60)
+
+        def ask(product_id: str, text: str, n: int) -> dict[str, Any]:
+            at = start + timedelta(seconds=n)
+            if n % 10 == 0:
+                put = client.put(
+                    f"/v1/rooms/{room_id}/stage", json={"product_id": product_id, "at": at.isoformat()}
+                )
+                assert put.status_code == 200, put.text
+            body = client.post(
+                f"/v1/rooms/{room_id}/danmaku",
+                json={"messages": [_message(f"w{n}", text, at + timedelta(seconds=1))]},
+            )
+            assert body.status_code == 200, body.text
+            replies = body.json()["replies"]
+            assert replies, (text, body.json())
+            reply: dict[str, Any] = replies[0]
+            return reply
+
+        battery = ask("E1", "续航多久", 0)
+        dual = ask("E1", "能连两个手机吗", 2)
+        sensitive = ask("C1", "敏感肌能用吗", 10)
+        unknown = ask("E1", "能带上飞机吗", 20)  # nothing in the catalog says: a person, no made-up answer
+    assert battery["source"] == "catalog" and "续航32小时" in battery["text"], battery
+    assert dual["source"] == "catalog" and "支持双设备连接" in dual["text"], dual
+    assert sensitive["source"] == "catalog" and "敏感肌可用" in sensitive["text"], sensitive
+    assert unknown["source"] == "handoff", unknown

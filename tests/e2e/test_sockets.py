@@ -33,7 +33,10 @@ def open_socket(server: LiveServer, path: str, **kwargs: Any) -> ClientConnectio
     # No client keepalive: a socket read only at the end (a watcher) would have its own pings time
     # out behind the unread frames; the server's pings are still answered.
     kwargs.setdefault("ping_interval", None)
-    return connect(f"{server.ws_url}{path}", additional_headers=headers, open_timeout=30, **kwargs)
+    socket: ClientConnection = connect(
+        f"{server.ws_url}{path}", additional_headers=headers, open_timeout=30, **kwargs
+    )
+    return socket
 
 
 def frames_until_ack(ws: ClientConnection) -> list[dict[str, Any]]:

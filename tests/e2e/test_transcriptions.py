@@ -3,7 +3,9 @@
 Every response format is parsed by an independent parser (``srt``, ``webvtt-py``, ``json`` through
 the SDK's own models, RTTM through ``pyannote.database``). The audio is the synthetic two-voice
 dialogue of tests/data/audio (espeak-ng voices): what Whisper hears in those voices differs by CPU,
-so no test asserts words; they assert structure, timing, speaker labels and repeatability.
+so no test asserts words; they assert structure, timing, speaker labels and repeatability. Speaker
+bounds and the language check use real speech: the English two-person phone call that ships with
+pyannote.audio (``evals.captions.real_sample``).
 Setting up a room with enrolled voices has no OpenAI equivalent: it goes through the harness's
 httpx client (the project's own API), the transcriptions themselves through the SDK.
 """
@@ -21,6 +23,7 @@ import srt
 import webvtt
 from openai import OpenAI
 
+from evals.captions import real_sample
 from tests.e2e.harness import LiveServer
 
 AUDIO = Path(__file__).resolve().parents[1] / "data" / "audio"
@@ -126,6 +129,7 @@ def test_json_text_and_verbose_json_agree(client: OpenAI) -> None:
     )
     assert verbose.text == plain.text
     assert verbose.language == "zh" and abs(verbose.duration - 44.15) < 0.1
+    assert verbose.model_dump()["warnings"] == []  # Chinese asked, Chinese captioned
     assert verbose.segments and verbose.words
     assert [s.id for s in verbose.segments] == list(range(len(verbose.segments)))
     assert_monotonic([(s.start, s.end) for s in verbose.segments], verbose.duration)
@@ -235,3 +239,54 @@ def test_captions_are_the_same_in_another_process_and_after_a_restart(
     assert captions() == diarized_srt
     fresh_server.restart()
     assert captions() == diarized_srt
+
+
+def test_min_speakers_above_max_speakers_is_a_400_naming_both(client: OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as refused:
+        transcribe(
+            client, AUDIO / "short.wav", extra_body={"diarize": True, "min_speakers": 3, "max_speakers": 2}
+        )
+    assert refused.value.status_code == 400
+    body = refused.value.response.json()
+    assert "min_speakers (3)" in body["detail"] and "max_speakers (2)" in body["detail"]
+    assert body["error"]["param"] == "min_speakers"
+    with pytest.raises(openai.UnprocessableEntityError) as invalid:
+        transcribe(client, AUDIO / "short.wav", extra_body={"diarize": True, "max_speakers": 0})
+    assert [e["loc"][-1] for e in invalid.value.response.json()["detail"]] == ["max_speakers"]
+
+
+@pytest.fixture(scope="module")
+def phone_call() -> Path:
+    """The real English two-person phone call (30 s, 16 kHz) of pyannote.audio."""
+    return real_sample().audio
+
+
+def speakers_of(client: OpenAI, audio: Path, **bounds: int) -> list[str]:
+    verbose = transcribe(
+        client, audio, language="en", response_format="verbose_json", extra_body={"diarize": True, **bounds}
+    )
+    assert verbose.language == "en" and verbose.text.strip()
+    speakers = verbose.model_dump()["speakers"]
+    assert isinstance(speakers, list)
+    return speakers
+
+
+def test_min_and_max_speakers_bound_the_count_on_a_real_call(client: OpenAI, phone_call: Path) -> None:
+    """Two people talk: bounds around two keep both, a maximum of one merges them (the bounds reach
+    diarization, they are not only validated). A minimum above two is not asserted: diarization
+    may leave a forced extra cluster without speech (measured: two speakers even with a fixed 3)."""
+    assert len(speakers_of(client, phone_call, min_speakers=1, max_speakers=3)) == 2
+    assert len(speakers_of(client, phone_call, min_speakers=2, max_speakers=2)) == 2
+    assert len(speakers_of(client, phone_call, min_speakers=1, max_speakers=1)) == 1
+
+
+def test_english_speech_with_language_zh_says_so_in_verbose_json(client: OpenAI, phone_call: Path) -> None:
+    """The default language (Chinese) on English speech: captions in English, ``language`` the one
+    heard, and a warning that names both (not an empty transcript)."""
+    verbose = transcribe(client, phone_call, language="zh", response_format="verbose_json")
+    raw = verbose.model_dump()
+    assert raw["language"] == "en"
+    assert len(raw["warnings"]) == 1 and "'en'" in raw["warnings"][0] and "'zh'" in raw["warnings"][0]
+    assert raw["segments"] and len(verbose.text.split()) >= 20
+    auto = transcribe(client, phone_call, language="auto", response_format="verbose_json").model_dump()
+    assert auto["language"] == "en" and auto["warnings"] == []

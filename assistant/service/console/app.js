@@ -3,11 +3,12 @@ import { api, auth, whenUnauthorized } from './api.js';
 import { field, h, say } from './dom.js';
 import { applyStatic, lang, setLang, t } from './i18n.js';
 import { renderCatalog } from './catalog.js';
+import { renderEvals } from './evals.js';
 import { renderFaq } from './faq.js';
 import { renderRoom } from './room.js';
 import { renderRooms } from './rooms.js';
 
-const PAGES = { rooms: renderRooms, room: renderRoom, catalog: renderCatalog, faq: renderFaq };
+const PAGES = { rooms: renderRooms, room: renderRoom, catalog: renderCatalog, faq: renderFaq, evals: renderEvals };
 let cleanup = () => {};
 
 function renderSignIn(main) {

@@ -40,7 +40,8 @@ export function renderFaq(main, catalogId) {
       try { await api('DELETE', `/v1/catalogs/${enc(state.catalogId)}/faq/${enc(f.faq_id)}`); say(`${t('faq.deleted')}: ${f.faq_id}`); await load(); } catch (err) { problem.textContent = err.message; }
     };
     return h('li', { 'data-faq-id': f.faq_id },
-      h('p', { class: 'meta' }, h('b', { text: f.faq_id }), f.product_id ? ` · ${f.product_id}` : '', f.intent ? ` · ${f.intent}` : ''),
+      h('p', { class: 'meta' }, h('b', { text: f.faq_id }), f.product_id ? ` · ${f.product_id}` : '', f.intent ? ` · ${f.intent}` : '',
+        ' · ', h('span', { class: 'hits', 'data-hits': String(f.hits), title: t('faq.hitsOf'), text: `${t('faq.hits')} ${f.hits}` })),
       h('p', { class: 'question', text: f.question }),
       field(`${t('faq.answer')} (${f.faq_id})`, answer),
       h('div', { class: 'actions' },

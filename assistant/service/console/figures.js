@@ -22,6 +22,7 @@ export class Figures {
       this.messages.push([now, answered, source.get(m.msg_id) === 'handoff']);
     }
     for (const r of replies) {
+      if (r.ai_generated === false) continue;  // an operator's own reply: not the assistant's figures
       this.replies.push([now, r.source !== 'llm' && r.source !== 'fallback']);
       if (!r.cached) this.latencies.push(r.latency_ms);
     }

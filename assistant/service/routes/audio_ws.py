@@ -49,6 +49,7 @@ router = APIRouter(tags=["captions"])
 
 CLOSE_BAD_FRAME = 4400
 CLOSE_BUSY_ROOM = 4409
+CLOSE_NORMAL = 1000
 CLOSE_OVERLOADED = 4503
 MAX_FRAME_BYTES = 2 * SAMPLE_RATE  # 1 s of PCM16
 AUDIO_LEASE_S = 15.0  # a crashed process's stream blocks the room at most this long
@@ -75,12 +76,16 @@ async def room_audio(websocket: WebSocket, room_id: str) -> None:
         return
     renewer = asyncio.create_task(_keep_lease(leases, room_id, owner))
     try:
-        await _serve(websocket, services, room_id, options)
+        close = await _serve(websocket, services, room_id, options)
     finally:
         renewer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await renewer
         await asyncio.to_thread(leases.release, room_id, owner)
+    # Closed only once the lease is released: a client that reconnects as soon as it sees the
+    # close (after a bad frame, or to stream again) must not find its own old stream holding it.
+    if close is not None:
+        await refuse(websocket, *close)
 
 
 async def _keep_lease(leases: AudioLeases, room_id: str, owner: str) -> None:
@@ -124,7 +129,10 @@ def stage_prompt(services: Services, room_id: str) -> Callable[[], str | None]:
     return prompt
 
 
-async def _serve(websocket: WebSocket, services: Services, room_id: str, options: LiveOptions) -> None:
+async def _serve(
+    websocket: WebSocket, services: Services, room_id: str, options: LiveOptions
+) -> tuple[int, str] | None:
+    """Caption the stream until it ends; the close (code, reason) to send, None if the client left."""
     loop = asyncio.get_running_loop()
     outbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     stream = await asyncio.to_thread(_open_stream, services, room_id, options, loop, outbox)
@@ -134,7 +142,7 @@ async def _serve(websocket: WebSocket, services: Services, room_id: str, options
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 stream.end()
-                return
+                return None
             problem = await _handle(message, stream, websocket)
             if problem == "end":
                 await asyncio.to_thread(stream.done.wait)
@@ -142,17 +150,15 @@ async def _serve(websocket: WebSocket, services: Services, room_id: str, options
                 await websocket.send_json(
                     {"type": "end", "captions": len(services.captions.captions(room_id))}
                 )
-                await websocket.close()
-                return
+                return (CLOSE_NORMAL, "")
             if problem:
                 stream.end()
-                await refuse(websocket, problem[0], problem[1])
-                return
+                return (problem[0], problem[1])
             if stream.error is not None:
-                await refuse(websocket, CLOSE_BAD_FRAME, str(stream.error))
-                return
+                return (CLOSE_BAD_FRAME, str(stream.error))
     except WebSocketDisconnect:
         stream.end()
+        return None
     finally:
         sender.cancel()
         with contextlib.suppress(asyncio.CancelledError):

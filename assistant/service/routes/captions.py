@@ -96,6 +96,8 @@ async def create_transcription(
     stream: Annotated[bool, Form(description="server-sent transcript.text events (json/text)")] = False,
     diarize: Annotated[bool, Form(description="extension: label speakers")] = False,
     num_speakers: Annotated[int | None, Form(ge=1, le=10, description="extension")] = None,
+    min_speakers: Annotated[int | None, Form(ge=1, le=10, description="extension: at least")] = None,
+    max_speakers: Annotated[int | None, Form(ge=1, le=10, description="extension: at most")] = None,
     room_id: Annotated[
         str | None,
         Form(
@@ -126,6 +128,12 @@ async def create_transcription(
             "stream",
             "invalid_value",
         )
+    if min_speakers is not None and max_speakers is not None and min_speakers > max_speakers:
+        return _bad_request(
+            f"min_speakers ({min_speakers}) is above max_speakers ({max_speakers})",
+            "min_speakers",
+            "invalid_value",
+        )
     content = await read_limited(file, services.settings.limits.max_audio_bytes)
     request = TranscriptionRequest(
         language=None if language == "auto" else language,
@@ -134,6 +142,8 @@ async def create_transcription(
         temperature=temperature,
         diarize=diarize or response_format == "rttm",
         num_speakers=num_speakers,
+        min_speakers=min_speakers,
+        max_speakers=max_speakers,
         room_id=room_id,
     )
     captions = services.captions

@@ -53,7 +53,7 @@ def _file(name: str) -> FileResponse:
 
 @router.get("/")
 def console_page() -> FileResponse:
-    """The console's page (sign in, rooms, live room, catalog, answers)."""
+    """The console's page (sign in, rooms, live room, catalog, answers, evals)."""
     return _file("index.html")
 
 

@@ -1,4 +1,7 @@
-"""Operator answers for question clusters: saved answers are used from the next danmaku on."""
+"""Operator answers for question clusters: saved answers are used from the next danmaku on.
+
+Each answer carries its hit count: how many viewers' questions it answered (kept in the state
+stores with the answers, so it survives a restart and adds up over processes)."""
 
 from __future__ import annotations
 
@@ -27,8 +30,9 @@ class OperatorAnswerIn(BaseModel):
     )
 
 
-def answer_out(entry: OperatorAnswer) -> OperatorAnswerOut:
+def answer_out(entry: OperatorAnswer, hits: int) -> OperatorAnswerOut:
     return OperatorAnswerOut(
+        hits=hits,
         faq_id=entry.faq_id,
         question=entry.question,
         answer=entry.answer,
@@ -46,6 +50,15 @@ def put_operator_answer(
     catalog_id: CatalogId, faq_id: FaqId, body: OperatorAnswerIn, services: ServicesDep
 ) -> OperatorAnswerOut:
     """Save the operator's answer to a question cluster; used from the next danmaku on."""
+    return save_operator_answer(services, catalog_id, faq_id, body)
+
+
+def save_operator_answer(
+    services: ServicesDep, catalog_id: str, faq_id: str, body: OperatorAnswerIn
+) -> OperatorAnswerOut:
+    """Store an operator answer (new or replacing ``faq_id``) and drop the catalog's cached answers
+    so the next danmaku sees it; 404 for an unknown catalog, 422 for a product not in it or past
+    the catalog's bound on answers. Also used when a handoff reply is saved as an answer."""
     catalog = services.catalogs.catalog(catalog_id)
     if body.product_id is not None and catalog.product(body.product_id) is None:
         raise UnprocessableError(f"product_id {body.product_id!r} is not in catalog {catalog_id!r}")
@@ -62,16 +75,18 @@ def put_operator_answer(
     except ValueError as exc:
         raise UnprocessableError(str(exc)) from None
     services.live.pipeline.forget_catalog(catalog_id)  # cached answers must not hide the new one
-    return answer_out(entry)
+    return answer_out(entry, services.answerer.operator_faq.hit_counts(catalog_id).get(faq_id, 0))
 
 
 @router.get(
     "/catalogs/{catalog_id}/faq", response_model=OperatorAnswerList, responses=error_responses(404, 422)
 )
 def list_operator_answers(catalog_id: CatalogId, services: ServicesDep) -> OperatorAnswerList:
-    """The catalog's operator answers."""
+    """The catalog's operator answers with their hit counts."""
     services.catalogs.catalog(catalog_id)
-    return OperatorAnswerList(faq=[answer_out(e) for e in services.answerer.operator_faq.list(catalog_id)])
+    faq = services.answerer.operator_faq
+    hits = faq.hit_counts(catalog_id)
+    return OperatorAnswerList(faq=[answer_out(e, hits.get(e.faq_id, 0)) for e in faq.list(catalog_id)])
 
 
 @router.delete(

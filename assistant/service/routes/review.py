@@ -4,7 +4,9 @@
 ``GET /v1/rooms/{room_id}/held`` lists them; ``POST .../held/{reply_id}/approve`` sends one as
 written, ``.../edit {"text"}`` sends the operator's text instead (422 naming each banned term or
 amount not in the catalog; the reply stays held), ``.../reject`` drops it. Viewers see a held reply
-only once approved. Policies and held replies are kept in process memory (``assistant.review``).
+only once approved. Policies and held replies are room state (``assistant.review.ReviewStore`` in
+``assistant.state``: SQLite or Redis): a restart keeps them, and a reply approved on two processes at
+once is sent once.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ Server -> client:
   ``{"type": "joined", "msg_id", "reply_id", "reply": {...}}`` (answered by a reply already on screen), or
   ``{"type": "ignored", "msg_id", "reason"}``;
   then ``{"type": "ack", "received", "replies", "joined", "ignored"}`` closes the batch.
+  With several processes on Redis, ``{"type": "accepted", "msg_ids", "duplicates"}`` comes first,
+  once the batch's new messages are recorded durably: each of ``msg_ids`` will be answered, by this
+  process or, should it die, by another (its reply then reaches the room's subscribers, not this
+  socket); ``duplicates`` were recorded before and are not answered again.
   Replies to other clients' danmaku, ``{"type": "push", ...}``, ``{"type": "caption", ...}`` and
   ``{"type": "stage", ...}`` arrive as they happen; ``{"type": "pong"}``; ``{"type": "error",
   "detail"}`` for a bad frame (the socket stays open; its messages were not accepted).
@@ -33,6 +37,7 @@ from pydantic import ValidationError
 from assistant.danmaku.replies import BatchResult
 from assistant.hub import Subscription
 from assistant.live import reply_to_dict
+from assistant.recovery import AcceptedBatch
 from assistant.service.errors import error_body, status_for
 from assistant.service.routes.rooms import DanmakuBatch, to_danmaku
 from assistant.service.routes.sockets import accept_room_socket, refuse
@@ -91,9 +96,11 @@ class RoomSocket:
         try:
             batch = DanmakuBatch.model_validate({"messages": data.get("messages")})
             messages = to_danmaku(batch, self.services)
-            result = await run_in_threadpool(
-                self.services.live.handle_danmaku, self.room_id, messages, self.sub
-            )
+            live = self.services.live
+            accepted = await run_in_threadpool(live.accept_danmaku, self.room_id, messages)
+            if accepted.durable:
+                await self.send([accepted_frame(accepted)])
+            result = await run_in_threadpool(live.answer_danmaku, accepted, self.sub)
         except ValidationError as exc:
             return [_error(exc.errors(include_url=False, include_context=False, include_input=False))]
         except Exception as exc:  # every failure is an error frame: the socket serves on
@@ -126,6 +133,15 @@ def outcome_frames(result: BatchResult) -> list[dict[str, Any]]:
         }
     )
     return frames
+
+
+def accepted_frame(accepted: AcceptedBatch) -> dict[str, Any]:
+    """The batch's messages recorded durably (to be answered) and those recorded before."""
+    return {
+        "type": "accepted",
+        "msg_ids": [e.message.msg_id for e in accepted.entries],
+        "duplicates": list(accepted.duplicates),
+    }
 
 
 def _error(detail: Any) -> dict[str, Any]:

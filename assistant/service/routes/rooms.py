@@ -1,4 +1,4 @@
-"""Room routes: create rooms, move the stage, room promotions, danmaku in, handoffs out."""
+"""Room routes: create rooms, move the stage, room promotions, danmaku in, handoffs out and answered."""
 
 from __future__ import annotations
 
@@ -11,23 +11,35 @@ from pydantic import Field
 
 from assistant.danmaku.limits import trusted_time
 from assistant.danmaku.types import Danmaku
+from assistant.handoff_queue import (
+    HandoffsTakenError,
+    NoQueuedHandoffError,
+    group_handoffs,
+    handoff_faq_id,
+)
 from assistant.live import reply_to_dict
+from assistant.review import EditRefusedError
 from assistant.rooms import Room
 from assistant.service.deps import ServicesDep
-from assistant.service.errors import UnprocessableError
+from assistant.service.errors import ConflictError, NotFoundError, UnprocessableError
 from assistant.service.inputs import BoundedTime, CleanModel, promotion_from_body
+from assistant.service.routes.faq import OperatorAnswerIn, save_operator_answer
 from assistant.service.schemas.catalogs import PromotionBody
 from assistant.service.schemas.common import error_responses
 from assistant.service.schemas.params import PromoId, RoomId
 from assistant.service.schemas.rooms import (
     DanmakuResult,
+    HandoffGroupOut,
     HandoffList,
     HandoffOut,
+    HandoffReplyDone,
+    ReplyOut,
     RoomList,
     RoomOut,
     RoomPromotionSaved,
     RoomVersionOnly,
 )
+from knowledge.ids import id_problem
 from knowledge.serialize import promotion_to_dict
 
 router = APIRouter(tags=["rooms"])
@@ -62,6 +74,21 @@ class DanmakuIn(CleanModel):
 
 class DanmakuBatch(CleanModel):
     messages: list[DanmakuIn]
+
+
+class HandoffReplyIn(CleanModel):
+    msg_ids: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=128)]], Field(min_length=1, max_length=1000)
+    ] = Field(description="the queued messages to answer: a group's msg_ids")
+    text: Annotated[str, Field(min_length=1, max_length=500)] = Field(
+        description="the operator's reply; the same compliance and amount checks as a reviewed edit"
+    )
+    save_as_answer: bool = Field(
+        True, description="also save it as an operator answer for later viewers asking the same"
+    )
+    faq_id: str | None = Field(
+        None, description="the operator answer's id (default: handoff-<room_id>-<first msg_id>)"
+    )
 
 
 def room_to_dict(room: Room, now: datetime) -> dict[str, Any]:
@@ -172,7 +199,10 @@ async def post_danmaku(room_id: RoomId, batch: DanmakuBatch, services: ServicesD
 
 @router.get("/rooms/{room_id}/handoffs", response_model=HandoffList, responses=error_responses(404, 422))
 def get_handoffs(room_id: RoomId, services: ServicesDep) -> HandoffList:
-    """Questions the assistant handed to the operator, oldest first."""
+    """Questions the assistant handed to the operator: each message oldest first, and grouped by
+    question (purchase-blocking first, then oldest), with how many were turned away at the cap."""
+    live = services.live
+    handoffs = live.handoffs(room_id)
     return HandoffList(
         handoffs=[
             HandoffOut(
@@ -183,6 +213,56 @@ def get_handoffs(room_id: RoomId, services: ServicesDep) -> HandoffList:
                 product_id=h.product_id,
                 at=h.at.isoformat(),
             )
-            for h in services.live.handoffs(room_id)
-        ]
+            for h in handoffs
+        ],
+        groups=[
+            HandoffGroupOut(
+                question_key=g.question_key,
+                rank=g.rank,
+                intent=g.intent,
+                text=g.text,
+                product_id=g.product_id,
+                count=g.count,
+                msg_ids=list(g.msg_ids),
+                first_at=g.first_at.isoformat(),
+                last_at=g.last_at.isoformat(),
+            )
+            for g in group_handoffs(handoffs)
+        ],
+        capped=live.handoffs_capped(room_id),
     )
+
+
+@router.post(
+    "/rooms/{room_id}/handoffs/reply",
+    response_model=HandoffReplyDone,
+    responses=error_responses(404, 409, 422),
+)
+def reply_to_handoffs(room_id: RoomId, body: HandoffReplyIn, services: ServicesDep) -> HandoffReplyDone:
+    """Answer a queued question: one reply addressed to every queued viewer among ``msg_ids`` goes
+    to the room (sockets on every process and the operator feed), those handoffs leave the queue,
+    and with ``save_as_answer`` the text becomes an operator answer for later askers. 422 names a
+    banned term or an amount not in the catalog (nothing sent or saved); 404 when none of the
+    messages is queued (a second call for the same group sends nothing); 409 when another operator
+    answered them at the same moment."""
+    live = services.live
+    try:
+        plan = live.prepare_handoff_reply(room_id, body.msg_ids, body.text)
+    except NoQueuedHandoffError as exc:
+        raise NotFoundError(str(exc)) from None
+    except EditRefusedError as exc:
+        raise UnprocessableError(f"reply refused: {exc}") from None
+    answer = None
+    if body.save_as_answer:
+        first = plan.handoffs[0]
+        faq_id = body.faq_id if body.faq_id is not None else handoff_faq_id(room_id, first.msg_id)
+        problem = id_problem(faq_id, "faq_id")
+        if problem is not None:
+            raise UnprocessableError(problem)
+        question = OperatorAnswerIn(question=first.text[:200], answer=plan.text, product_id=first.product_id)
+        answer = save_operator_answer(services, live.get(room_id).catalog_id, faq_id, question)
+    try:
+        reply = live.send_handoff_reply(plan)
+    except HandoffsTakenError as exc:
+        raise ConflictError(str(exc)) from None
+    return HandoffReplyDone(reply=ReplyOut.model_validate(reply_to_dict(reply)), answer=answer)

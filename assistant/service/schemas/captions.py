@@ -1,7 +1,7 @@
 """Bodies of the transcription API, in OpenAI's shapes (``/v1/audio/transcriptions``, ``/v1/models``).
 
 The official ``openai`` SDK parses them unchanged; our extensions (``speaker`` on segments and
-words, ``speakers``) are extra fields that OpenAI clients ignore.
+words, ``speakers``, ``warnings``) are extra fields that OpenAI clients ignore.
 """
 
 from __future__ import annotations
@@ -62,6 +62,11 @@ class TranscriptionVerboseOut(BaseModel):
     segments: list[TranscriptionSegmentOut] | None = None
     words: list[TranscriptionWordOut] | None = None
     speakers: list[str] = Field(default_factory=list, description="extension: speakers in order")
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="extension: what the caller should know about the result, e.g. the speech was "
+        "in another language than the one requested (then `language` is the one heard)",
+    )
     usage: UsageDuration | None = None
 
 

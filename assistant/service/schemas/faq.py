@@ -11,6 +11,10 @@ class OperatorAnswerOut(BaseModel):
     answer: str
     product_id: str | None = Field(description="only for this product (None: any product)")
     intent: str | None = Field(description="answers every question of this intent (None: by wording)")
+    hits: int = Field(
+        description="viewers' questions it answered so far (cached and joined replies included; an edit"
+        " keeps the count, a delete resets it)"
+    )
 
 
 class OperatorAnswerList(BaseModel):

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from assistant.service.schemas.catalogs import PromotionOut
 from assistant.service.schemas.common import Timestamp
+from assistant.service.schemas.faq import OperatorAnswerOut
 
 ReplySourceName = Literal["catalog", "faq", "llm", "fallback", "clarify", "handoff"]
 
@@ -85,5 +86,33 @@ class HandoffOut(BaseModel):
     at: Timestamp
 
 
+class HandoffGroupOut(BaseModel):
+    """One question in the queue and every viewer who asked it."""
+
+    question_key: str = Field(description="what was asked; viewers with one key asked one question")
+    rank: int = Field(description="0 purchase-blocking, 1 after-sales, 2 other (lower first)")
+    intent: str
+    text: str = Field(description="the first viewer's wording")
+    product_id: str | None
+    count: int = Field(description="viewers' messages in the group")
+    msg_ids: list[str] = Field(description="the messages, oldest first")
+    first_at: Timestamp
+    last_at: Timestamp
+
+
 class HandoffList(BaseModel):
-    handoffs: list[HandoffOut]
+    handoffs: list[HandoffOut] = Field(description="every queued message, oldest first")
+    groups: list[HandoffGroupOut] = Field(description="the same as questions: by rank, then oldest")
+    capped: int = Field(
+        description="handed-off messages this process turned away at the per-minute cap (they got "
+        "a holding reply)"
+    )
+
+
+class HandoffReplyDone(BaseModel):
+    """The operator's reply to a handoff question, as sent to the room, and the answer it saved."""
+
+    reply: ReplyOut = Field(description="one reply addressed to every queued viewer it answered")
+    answer: OperatorAnswerOut | None = Field(
+        description="the operator answer saved from it (None: save_as_answer was false)"
+    )

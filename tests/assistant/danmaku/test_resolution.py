@@ -120,3 +120,22 @@ def test_attribute_answers_quote_the_catalog_and_skip_host_questions() -> None:
     assert attribute_answer(duck, "主播穿的什么牌子") is None
     assert attribute_answer(cup, "保温杯能刻字吗") is None  # 保温 is only in its name here
     assert cup.attributes["保温"] in (attribute_answer(cup, "保温多久") or "")
+
+
+LINK_3 = next(p.product_id for p in CATALOG.products if p.link_no == 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("99号链接多少钱", (None, "unknown_link")),  # said as a link: there is no link 99
+        ("链接99多少钱", (None, "unknown_link")),
+        ("99号那天有活动吗", ("MZ07", "stage")),  # a date, never link 99
+        ("60号有活动吗", ("MZ07", "stage")),  # a bare number no link has: a date, not a missing link
+        ("3号多少钱", (LINK_3, "link")),  # a bare number the cart has is still its link
+    ],
+)
+def test_a_bare_number_that_names_no_link_is_not_a_missing_link(
+    text: str, expected: tuple[str | None, str]
+) -> None:
+    assert resolve(text, stage="MZ07") == expected

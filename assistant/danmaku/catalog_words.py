@@ -1,0 +1,189 @@
+"""Answers in the catalog's own words: a question about something the product's description,
+attribute values or FAQ answers state is answered with that statement, quoted, without an LLM.
+
+Many catalogs hold their facts only as prose ("主动降噪，续航32小时，支持双设备连接"). Viewers ask
+in other words ("续航多久", "能连两个手机吗"), so matching works on meaning units, not strings:
+
+- **concepts** (``CONCEPTS``): a small vocabulary of the notions shoppers ask about, each with the
+  words a question or a catalog uses for it (续航 = 续航 / 电池 / 待机 / 用多久 ...; 两个 = 双 / 两台 /
+  2个 ...). A few are *modal* (能用, 支持, 适合): they never make a match on their own;
+- **content words**: the Chinese left in the question once the product's names, question and
+  function words (``_FUNCTION_RE``) and concept words are removed, compared as character bigrams.
+
+A catalog sentence (split at ，。；! and line ends) answers the question when it covers every
+concept of the question and at least ``MIN_CONTENT_COVER`` of its content bigrams, and the match
+rests on something topical (a non-modal concept or two content characters). The confident match
+with the most evidence wins; ties go to the earlier sentence (descriptions open with the main
+facts). Questions about the host ("主播用的什么") are not about the product. Nothing is
+paraphrased, so no number can be made up: the reply is the product's name and the sentence as
+the operator wrote it (sanitised by the caller).
+
+``question_terms`` is the same reading of a question as a hashable tuple: the answer cache keys on
+it, so two questions of one intent that ask for different things never share a reply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from assistant.danmaku.answer_templates import finish
+from knowledge.domain import Product
+
+# concept -> (words that express it, whether it is modal: "can / supports / suits", never enough alone)
+CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "battery": (("续航", "电池", "待机", "用多久", "用多长时间", "充一次", "充满", "电量", "mah"), False),
+    "charge": (("充电", "快充", "闪充", "充满"), False),
+    "dual": (("双", "两个", "两台", "两部", "两只", "2个", "2台", "2部", "多设备", "一拖二"), False),
+    "device": (("设备", "手机", "电脑", "平板", "ipad", "iphone", "笔记本"), False),
+    "connect": (("连接", "连", "配对", "蓝牙"), False),
+    "noise": (("降噪", "隔音", "噪音", "吵"), False),
+    "waterproof": (("防水", "防汗", "泡水", "淋雨"), False),
+    "sensitive": (("敏感肌", "敏感皮", "敏感"), False),
+    "oily": (("油皮", "油性", "控油", "出油"), False),
+    "dry": (("干皮", "干性", "保湿", "补水"), False),
+    "acne": (("痘痘肌", "痘肌", "痘痘", "长痘", "祛痘"), False),
+    "pregnant": (("孕妇", "孕期", "怀孕", "哺乳"), False),
+    "child": (("儿童", "小孩", "孩子", "宝宝", "婴儿", "学生"), False),
+    "makeup_off": (("卸妆", "卸掉", "洗掉"), False),
+    "foam": (("泡沫", "起泡", "泡泡"), False),
+    "tight": (("紧绷", "拔干", "干涩"), False),
+    "morning_night": (("早晚", "早上", "晚上", "白天", "夜间"), False),
+    "warm": (("保温", "保冷", "保暖"), False),
+    "weight": (("重量", "多重", "克重", "轻便", "轻薄"), False),
+    "size": (("尺寸", "多大", "大小", "体积"), False),
+    "origin": (("产地", "哪里产", "哪产", "产自", "原产", "进口", "国产"), False),
+    "shelf": (("保质期", "有效期", "保质", "过期", "能放多久", "放多久"), False),
+    "wash": (("机洗", "手洗", "水洗", "干洗", "可洗"), False),
+    "screen": (("屏幕", "显示屏", "屏"), False),
+    "light": (("背光", "灯光", "rgb"), False),
+    "can_use": (("能用", "可以用", "可用", "适用", "适合", "通用", "用得了"), True),
+    "supports": (("支持", "兼容"), True),
+}
+MIN_CONTENT_COVER = 0.6  # share of the question's content bigrams a sentence must hold
+MAX_QUOTED = 2  # sentences quoted at most (the best, and a second as good)
+
+_ABOUT_THE_HOST = ("主播", "小助理", "助播")
+_SENTENCE_RE = re.compile(r"[，,。；;！!？?\n]+")
+_FUNCTION_RE = re.compile(
+    r"请问|问一下|想问|你好|您好|亲|这个|这款|那个|那款|它|能不能|可不可以|可以|是不是|是否|会不会|有没有|"
+    r"多久|多长|多少|多大的?|几|什么|怎么样|怎么|怎样|如何|哪|吗|呢|吧|啊|呀|么|嘛|哦|的|了|是|能|会|还|也|"
+    r"一下|一般|大概|具体|效果|功能|性能|请|用户|我|你|他|她"
+)
+_CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
+# The concept words, longest first, so "敏感肌" is read before "敏感" and "用多久" before "多久".
+_CONCEPT_WORDS: tuple[tuple[str, str], ...] = tuple(
+    sorted(((w, c) for c, (words, _) in CONCEPTS.items() for w in words), key=lambda wc: -len(wc[0]))
+)
+_MODAL = frozenset(c for c, (_, modal) in CONCEPTS.items() if modal)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a text says, for matching: its concepts and its content bigrams."""
+
+    concepts: frozenset[str]
+    bigrams: frozenset[str]
+
+    @property
+    def topical(self) -> bool:
+        return bool(self.concepts - _MODAL) or bool(self.bigrams)
+
+
+def read(text: str, drop: Iterable[str] = ()) -> Reading:
+    """The concepts and content bigrams of ``text`` (lower-cased), with the words of ``drop``
+    (a product's own names) removed first."""
+    rest = text.lower()
+    for word in sorted((d.lower() for d in drop if d), key=len, reverse=True):
+        rest = rest.replace(word, " ")
+    concepts = set()
+    for word, concept in _CONCEPT_WORDS:
+        if word in rest:
+            concepts.add(concept)
+            rest = rest.replace(word, " ")
+    rest = _FUNCTION_RE.sub(" ", rest)
+    grams = {run[i : i + 2] for run in _CJK_RUN_RE.findall(rest) for i in range(len(run) - 1)}
+    return Reading(frozenset(concepts), frozenset(grams))
+
+
+# Concepts that can be things on sale themselves (a phone, a laptop): never read as a mere aspect.
+_THINGS = frozenset({"device"})
+_ASPECT_WORDS = tuple(w for w, c in _CONCEPT_WORDS if c not in _THINGS and len(w) >= 2)
+
+
+def names_aspect(span: str, text: str = "") -> bool:
+    """Whether a would-be product name is a property a shopper asks about ("续航", "防水", "保质期",
+    "连两个手机"): it overlaps, in ``text`` (or in itself), a word of two or more characters of a
+    concept that is never itself on sale ("有效期多久" leaves the span "效期")."""
+    where = (text or span).lower()
+    start = where.find(span.lower())
+    if start < 0:
+        where, start = span.lower(), 0
+    end = start + len(span)
+    for word in _ASPECT_WORDS:
+        at = where.find(word)
+        while at >= 0:
+            if at < end and at + len(word) > start:
+                return True
+            at = where.find(word, at + 1)
+    return False
+
+
+def question_terms(normalized: str) -> tuple[str, ...]:
+    """The question's concepts and content bigrams, sorted: what it asks for, as a cache-key part."""
+    reading = read(normalized)
+    return (*sorted(reading.concepts), *sorted(reading.bigrams))
+
+
+def _names(product: Product) -> tuple[str, ...]:
+    words = [product.name, *product.aliases, *(product.name.split())]
+    if product.brand:
+        words.append(product.brand)
+    return tuple(w for w in words if len(w) >= 2)
+
+
+def catalog_sentences(product: Product) -> list[str]:
+    """The product's own statements, in order: description sentences, attribute lines ("key：value",
+    values split like sentences), FAQ answers."""
+    out = [s.strip() for s in _SENTENCE_RE.split(product.description) if s.strip()]
+    for key, value in product.attributes.items():
+        out.extend(f"{key}：{part.strip()}" for part in _SENTENCE_RE.split(value) if part.strip())
+    for pair in product.faq:
+        out.extend(s.strip() for s in _SENTENCE_RE.split(pair.answer) if s.strip())
+    return out
+
+
+def _evidence(asked: Reading, sentence: Reading, text: str) -> int:
+    """How much of the question one sentence answers (0: it does not answer it)."""
+    if not asked.concepts <= sentence.concepts:
+        return 0
+    held = {g for g in asked.bigrams if g in text}
+    if asked.bigrams and len(held) < MIN_CONTENT_COVER * len(asked.bigrams):
+        return 0
+    topical = len(asked.concepts - _MODAL) + len(held)
+    return 0 if topical == 0 else 2 * topical + len(asked.concepts & _MODAL)
+
+
+def quote_answer(product: Product, normalized: str, lang: str = "zh") -> str | None:
+    """The sentence(s) of the product's own text that answer the question, quoted after its name,
+    or None when no sentence answers it confidently (see the module docstring)."""
+    if any(w in normalized for w in _ABOUT_THE_HOST):
+        return None
+    asked = read(normalized, _names(product))
+    if not asked.topical:
+        return None
+    scored = []
+    for i, sentence in enumerate(catalog_sentences(product)):
+        score = _evidence(asked, read(sentence, _names(product)), sentence.lower())
+        if score:
+            scored.append((-score, i, sentence))
+    if not scored:
+        return None
+    scored.sort()
+    best = -scored[0][0]
+    quoted = list(dict.fromkeys(s for score, _, s in scored if -score == best))[:MAX_QUOTED]
+    sep = "; " if lang == "en" else "；"
+    return finish(
+        f"{product.name}: {sep.join(quoted)}" if lang == "en" else f"{product.name}：{sep.join(quoted)}"
+    )

@@ -1,0 +1,157 @@
+"""Answers in the catalog's own words, what a question asks for (the answer key), a viewer's own
+order, and made-up negatives. Every product and line here is invented."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from assistant.danmaku.answers_product import answer_variant
+from assistant.danmaku.catalog_words import names_aspect, question_terms, quote_answer
+from assistant.danmaku.intent import about_own_order, understand
+from assistant.danmaku.normalize import normalize
+from assistant.danmaku.types import Danmaku, Intent
+from assistant.service.settings import Settings
+from assistant.service.wiring import build_services
+from knowledge.demo import load_demo_catalog
+from knowledge.domain import FaqPair, Product, Sku
+
+EARPHONES = Product(
+    "E1",
+    "轻语 无线耳机",
+    (Sku("E1-1", "黑色", Decimal("199")),),
+    description="主动降噪，续航32小时，支持双设备连接",
+)
+CLEANSER = Product(
+    "C1", "清源 洁面乳", (Sku("C1-1", "100g", Decimal("49")),), description="温和清洁，敏感肌可用"
+)
+KETTLE = Product(
+    "K1",
+    "暖壶 电热水壶",
+    (Sku("K1-1", "1.5L", Decimal("89")),),
+    attributes={"材质": "304不锈钢内胆"},
+    faq=(FaqPair("能烧牛奶吗", "不建议，只适合烧水。"),),
+)
+
+
+def quoted(product: Product, text: str) -> str | None:
+    return quote_answer(product, normalize(text))
+
+
+@pytest.mark.parametrize(
+    ("product", "text", "sentence"),
+    [
+        (EARPHONES, "续航多久", "续航32小时"),
+        (EARPHONES, "能用多久", "续航32小时"),
+        (EARPHONES, "能连两个手机吗", "支持双设备连接"),
+        (EARPHONES, "降噪效果怎么样", "主动降噪"),
+        (CLEANSER, "敏感肌能用吗", "敏感肌可用"),
+        (KETTLE, "内胆是什么不锈钢", "材质：304不锈钢内胆"),
+    ],
+)
+def test_a_question_the_catalog_text_answers_is_quoted(product: Product, text: str, sentence: str) -> None:
+    answer = quoted(product, text)
+    assert answer == f"{product.name}：{sentence}"
+
+
+@pytest.mark.parametrize(
+    ("product", "text"),
+    [
+        (EARPHONES, "防水吗"),  # nothing says: no answer rather than a guess
+        (EARPHONES, "什么颜色"),
+        (EARPHONES, "多少钱"),
+        (EARPHONES, "主播用的什么耳机"),  # about the host
+        (CLEANSER, "油皮能用吗"),  # the text speaks of sensitive skin only
+        (CLEANSER, "孕妇能用吗"),
+        (CLEANSER, "能用吗"),  # nothing topical asked
+        (KETTLE, "能带上飞机吗"),
+    ],
+)
+def test_no_quote_without_a_sentence_that_answers(product: Product, text: str) -> None:
+    assert quoted(product, text) is None
+
+
+def test_a_quote_is_the_operators_sentence_and_never_another_products() -> None:
+    answer = quoted(EARPHONES, "续航多久")
+    assert answer is not None and "32" in answer and "洁面" not in answer
+    assert quoted(CLEANSER, "续航多久") is None
+
+
+def test_aspects_are_not_product_names() -> None:
+    assert names_aspect("续航") and names_aspect("保质期") and names_aspect("连两个手机")
+    assert names_aspect("效期", "有效期多久")  # the span left once 有 is read as a filler
+    assert not names_aspect("月饼") and not names_aspect("手机") and not names_aspect("羽毛球拍")
+
+
+def test_question_terms_tell_apart_what_is_asked_and_join_paraphrases() -> None:
+    assert question_terms(normalize("有带吸管的吗")) != question_terms(normalize("有烂的吗"))
+    assert question_terms(normalize("续航多久")) == question_terms(normalize("能用多久"))
+    assert question_terms(normalize("敏感肌能用吗")) != question_terms(normalize("孕妇能用吗"))
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("上个月20号买的怎么还没到", True),
+        ("我昨天拍的怎么还没发", True),
+        ("能退我30块吗", True),
+        ("我要求保价", True),
+        ("订单显示签收了但我没收到", True),
+        ("收到的瓶子是漏的", True),
+        ("我的快递到哪了", True),
+        ("我的皮肤适合吗", False),
+        ("我买两支多少钱", False),
+        ("买了降价能退差价吗", False),
+        ("敏感肌能用吗", False),
+    ],
+)
+def test_about_own_order(text: str, own: bool) -> None:
+    assert about_own_order(normalize(text)) is own
+
+
+@pytest.mark.parametrize("text", ["多少能上榜", "多少粉丝了", "多少票", "主播多少平的房子"])
+def test_a_bare_duoshao_before_a_noun_is_not_a_price_question(text: str) -> None:
+    assert understand(text).intent is not Intent.PRICE
+
+
+@pytest.mark.parametrize("text", ["这个多少", "多少？", "卖多少啦", "多少呀"])
+def test_a_bare_duoshao_closing_the_question_is_the_price(text: str) -> None:
+    assert understand(text).intent is Intent.PRICE
+
+
+def test_no_made_up_negative_for_a_variant_no_spec_speaks_of() -> None:
+    cup = Product("P", "保温杯", (Sku("P-1", "黑色", Decimal("59")), Sku("P-2", "白色", Decimal("59"))))
+    straw = answer_variant(cup, None, "带吸管")
+    assert "没有" not in straw and "黑色" in straw and "白色" in straw
+    assert "暂时没有红色" in answer_variant(cup, "红色")  # colours are what the specs name: a fact
+
+
+T0 = datetime.fromisoformat("2026-11-21T18:00:00+08:00")
+
+
+def test_two_questions_of_one_intent_never_share_a_reply_and_paraphrases_do() -> None:
+    services = build_services(Settings(store="memory", embeddings="none", demo=False), clock=lambda: T0)
+    try:
+        catalog = load_demo_catalog()
+        services.catalogs.load_catalog(catalog)
+        live = services.live
+        live.create("key", catalog.catalog_id, "answer key")
+        live.set_stage("key", "MZ07", T0)
+
+        def ask(n: int, text: str) -> tuple[str, bool, str]:
+            at = T0 + timedelta(seconds=60 + 30 * n)  # past the join window, within the cache age
+            reply = live.handle_danmaku("key", [Danmaku(f"m{n}", f"v{n}", text, at)]).replies[0]
+            return reply.text, reply.cached, reply.intent
+
+        _, straw_cached, straw_intent = ask(0, "有带吸管的吗")
+        other, other_cached, other_intent = ask(1, "有烂的吗")
+        price, _, _ = ask(2, "多少钱")
+        again, again_cached, _ = ask(3, "这个什么价")
+    finally:
+        services.close()
+    assert straw_intent == other_intent == "variant"
+    assert not straw_cached and not other_cached  # one intent, two questions: two answers
+    assert "带吸管" not in other
+    assert again_cached and again == price  # the same question in other words: one answer
