@@ -217,11 +217,15 @@ class EvalJobs:
             except FileExistsError:
                 busy = (self.root / "active").read_text(encoding="utf-8").strip()
                 raise EvalBusyError(f"eval run {busy!r} is still going; one run at a time") from None
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(run_id)
             run = EvalRun(run_id, "queued", self._clock().isoformat(), limit, tuple(tags))
-            self._dir(run_id).mkdir(parents=True)
-            self._write(run)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    f.write(run_id)
+                self._dir(run_id).mkdir(parents=True)
+                self._write(run)
+            except BaseException:  # no run was recorded: the next start must not find it "going"
+                (self.root / "active").unlink(missing_ok=True)
+                raise
             try:
                 child = self._spawn(run)
             except OSError as exc:

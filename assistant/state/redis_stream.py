@@ -86,18 +86,22 @@ return accept(KEYS[1], KEYS[2], KEYS[3], once, 6, #ARGV - 5, ARGV[1], ARGV[2], A
 )
 # KEYS: stream, then W keys to write first. ARGV: group, consumer, W, the writes' TTL ms, W values,
 # then entry ids. Returns the ids the consumer held (now acked). The writes (a batch's dialogue)
-# go in the same round trip, before the acknowledgement.
+# go in the same round trip, before the acknowledgement, and only while the consumer still holds
+# some of the entries: a batch whose entries were all claimed by another process (it stalled past
+# the claim time) is answered there, and its stale dialogue must not overwrite that answer's.
 FINISH = """
 local w = tonumber(ARGV[3])
-for i = 1, w do redis.call('SET', KEYS[1 + i], ARGV[4 + i], 'PX', ARGV[4]) end
 local owned = {}
 for i = 5 + w, #ARGV do
   local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)
-  if p[1] and p[1][2] == ARGV[2] then
-    redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])
-    redis.call('XDEL', KEYS[1], ARGV[i])
-    owned[#owned + 1] = ARGV[i]
-  end
+  if p[1] and p[1][2] == ARGV[2] then owned[#owned + 1] = ARGV[i] end
+end
+if #owned > 0 or #ARGV < 5 + w then
+  for i = 1, w do redis.call('SET', KEYS[1 + i], ARGV[4 + i], 'PX', ARGV[4]) end
+end
+for _, id in ipairs(owned) do
+  redis.call('XACK', KEYS[1], ARGV[1], id)
+  redis.call('XDEL', KEYS[1], id)
 end
 return owned"""
 
@@ -404,11 +408,13 @@ class RedisDanmakuLog:
             yield
         finally:
             self._cache.state = None
-            if state.dirty:  # not sent by a ``finish`` inside the scope
-                with self._r.pipeline(transaction=False) as pipe:
-                    for key, value in self._writes(state):
-                        pipe.set(key, value, px=self._dialogue.ttl_ms)
-                    pipe.execute()
+        # Only a batch that ended normally writes: a failed one is not finished, so another
+        # process claims and answers it again, and its dialogue must not be applied twice.
+        if state.dirty:  # not sent by a ``finish`` inside the scope
+            with self._r.pipeline(transaction=False) as pipe:
+                for key, value in self._writes(state):
+                    pipe.set(key, value, px=self._dialogue.ttl_ms)
+                pipe.execute()
 
     def _writes(self, state: BatchState) -> list[tuple[str, str]]:
         """The batch's dialogue writes as (key, text), taken off the batch (sent once)."""

@@ -12,6 +12,7 @@ restart (``assistant.eval_jobs``).
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
@@ -22,6 +23,8 @@ from assistant.service.deps import ServicesDep
 from assistant.service.errors import ConflictError, NotFoundError, UnprocessableError
 from assistant.service.inputs import CleanModel
 from assistant.service.schemas.common import error_responses
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["evals"])
 MAX_FAILING_TURNS = 100  # failing turns returned with a report (the rest are in report.json)
@@ -122,6 +125,8 @@ def _report(raw: dict[str, Any]) -> EvalReportOut:
 def _out(services: ServicesDep, run: EvalRun, with_report: bool = False) -> EvalRunOut:
     progress = services.evals.progress(run.run_id)
     report = services.evals.report(run.run_id) if with_report else None
+    if progress is not None and not isinstance(progress.get("total"), int):
+        progress = None  # written by an older or interrupted eval: shown as unknown, not a 500
     return EvalRunOut(
         run_id=run.run_id,
         status=run.status,
@@ -131,8 +136,19 @@ def _out(services: ServicesDep, run: EvalRun, with_report: bool = False) -> Eval
         tags=list(run.tags),
         error=run.error,
         progress=Progress(done=progress["done"], total=progress["total"]) if progress else None,
-        report=_report(report) if report is not None else None,
+        report=_readable_report(report),
     )
+
+
+def _readable_report(raw: dict[str, Any] | None) -> EvalReportOut | None:
+    """The report, or None when the file lacks what the page needs (an older or cut-off run)."""
+    if raw is None:
+        return None
+    try:
+        return _report(raw)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        log.warning("eval report without the expected fields; not shown")
+        return None
 
 
 @router.post(

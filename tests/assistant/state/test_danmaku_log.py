@@ -183,3 +183,33 @@ def test_a_room_whose_stream_is_gone_does_not_stop_the_claims_of_the_others(redi
     time.sleep(0.05)
     claimed = log.claim("proc-b", 0.01, 10)
     assert list(claimed) == ["hall"] and [e.message.msg_id for e in claimed["hall"]] == ["h1"]
+
+
+def test_a_batch_claimed_away_does_not_write_its_stale_dialogue(redis_backend: Backend) -> None:
+    """A process that stalled past the claim time: another answered its messages, so the stalled
+    batch's finish acknowledges nothing and its dialogue does not overwrite the answering one's."""
+    stores, other = redis_backend.make(), redis_backend.make()
+    stores.rooms.put(Room("room", "cat", "room", T0))
+    slow, fast = stores.danmaku_log, other.danmaku_log
+    assert slow is not None and fast is not None
+    messages = batch("m1")
+    held = slow.accept("room", "proc-a", messages).entries
+    time.sleep(0.15)
+    assert [e.message for e in fast.claim("proc-b", 0.1, 10)["room"]] == messages
+    answered = ViewerDialogue("p2", None, Intent.STOCK, T0)
+    other.dialogue.put("room", "v-m1", answered)  # the claiming process answered first
+    with slow.batch("room", messages):
+        stores.dialogue.put("room", "v-m1", ViewerDialogue("p1", None, Intent.PRICE, T0))
+        assert slow.finish("room", "proc-a", [e.entry_id for e in held]) == set()
+    assert other.dialogue.get("room", "v-m1", T0) == answered
+
+
+def test_a_batch_that_fails_writes_no_dialogue(redis_backend: Backend) -> None:
+    stores, other = redis_backend.make(), redis_backend.make()
+    stores.rooms.put(Room("room", "cat", "room", T0))
+    log = stores.danmaku_log
+    assert log is not None
+    with pytest.raises(RuntimeError), log.batch("room", batch("m1")):
+        stores.dialogue.put("room", "v-m1", ViewerDialogue("p1", None, Intent.PRICE, T0))
+        raise RuntimeError("answering failed")
+    assert other.dialogue.get("room", "v-m1", T0) is None
