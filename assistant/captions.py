@@ -22,7 +22,7 @@ import numpy as np
 from assistant.state.interfaces import CaptionLogs
 from speech.domain import Caption, CaptionResult
 from speech.text import join_texts
-from speech.transcribe import TranscribeOptions
+from speech.transcribe import NEUTRAL_PROMPT_ZH, TranscribeOptions
 
 T = TypeVar("T")
 MAX_CAPTIONS_PER_ROOM = 20_000
@@ -121,8 +121,12 @@ class TranscriptionRequest:
     room_id: str | None = None
 
     def transcribe_options(self) -> TranscribeOptions:
-        """The speech library's decoding options for this request."""
-        prompt = join_texts(p for p in (self.room_prompt, self.prompt) if p) or None
+        """The speech library's decoding options for this request. A room's prompt follows the
+        neutral sentence (``NEUTRAL_PROMPT_ZH``, the recordings' default) in Mandarin or auto:
+        alone, a product-name prompt made Whisper base end its first 30 s window after one
+        sentence on a 56 s real recording (CER 0.469; 0.181 with the neutral sentence before it)."""
+        lead = NEUTRAL_PROMPT_ZH if self.room_prompt and self.language in ("zh", None) else None
+        prompt = join_texts(p for p in (lead, self.room_prompt, self.prompt) if p) or None
         if self.temperature <= 0.0:
             return TranscribeOptions(language=self.language, initial_prompt=prompt)
         rungs = (self.temperature, *(t for t in FALLBACK_TEMPERATURES if t > self.temperature))

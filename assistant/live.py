@@ -52,6 +52,7 @@ from knowledge.store import CatalogChange
 
 MAX_HANDOFFS_PER_ROOM = StateOptions().max_handoffs_per_room
 log = logging.getLogger(__name__)
+CAP_LOCK_STRIPES = 64
 FEED_SUFFIX = "\x00feed"  # hub channel of a room's operator feed (no room id holds a NUL)
 
 
@@ -103,7 +104,8 @@ class LiveRooms:
         self._handoff_cap = handoff_groups_per_min
         self._on_capped = on_handoffs_capped
         self._capped: dict[str, int] = {}  # room_id -> handed-off messages over the cap
-        self._cap_lock = threading.Lock()  # the cap check and the add, one batch at a time
+        # the cap check and the add, one batch of a room at a time (rooms striped over the locks)
+        self._cap_locks = [threading.Lock() for _ in range(CAP_LOCK_STRIPES)]
         self._stage_listeners: list[StageListener] = []
         self.review: ReviewStore = review or ReviewQueue()  # in memory: policies, held replies
         catalogs.subscribe(self._on_catalog_change)
@@ -189,48 +191,78 @@ class LiveRooms:
         return sum(len(e) for e in claimed.values())
 
     def answer_danmaku(self, batch: AcceptedBatch, origin: Subscription | None = None) -> BatchResult:
-        """Answer a batch taken in by ``accept_danmaku`` (see ``handle_danmaku``). A durable
-        batch is marked answered in the log before its replies go out; messages another process
-        claimed meanwhile are left to it (``duplicate`` here)."""
+        """Answer a batch taken in by ``accept_danmaku`` (see ``handle_danmaku``). What the answer
+        leaves for the operator (handoffs queued, replies held for review) is stored before a
+        durable batch is marked answered in the log, so a process that dies in between leaves the
+        batch to another, which stores the same (idempotent by msg_id); only then do replies go
+        out. Messages another process claimed meanwhile are left to it (``duplicate`` here)."""
         room_id, messages = batch.room_id, batch.messages
         now = self._clock()
+        by_id = {m.msg_id: m for m in messages}
         if self._log is not None and batch.durable:
-            result = self._answer_logged(self._log, batch, now)
+            result, policy = self._answer_logged(self._log, batch, by_id, now)
         else:
             room = self.rooms.get(room_id)
             result = self.pipeline.handle(room, self.catalogs.catalog(room.catalog_id), messages, now)
-        by_id = {m.msg_id: m for m in messages}
-        for i, reply in enumerate(result.replies):
-            if reply.source is ReplySource.HANDOFF:
-                reply = result.replies[i] = self._queue_handoffs(room_id, reply, by_id)
-            if self.review.holds(room_id, reply.source):
-                result.replies[i] = replace(reply, held=True)
-                questions = [_question(by_id[m]) for m in reply.reply_to if m in by_id]
-                self.review.hold(room_id, result.replies[i], questions, now)
-                continue
-            self.hub.publish(room_id, {"type": "reply", **reply_to_dict(reply)}, exclude=origin)
-        self._mark_joined_to_held(room_id, result)
+            policy = self._keep_for_operator(room_id, result, by_id, now)
+        for reply in result.replies:
+            if not reply.held:
+                self.hub.publish(room_id, {"type": "reply", **reply_to_dict(reply)}, exclude=origin)
+        if policy:  # a room without review holds nothing a question could join
+            self._mark_joined_to_held(room_id, result)
         self._publish_feed(room_id, messages, result)
         return result
 
-    def _answer_logged(self, log: DanmakuLog, batch: AcceptedBatch, now: datetime) -> BatchResult:
-        """Answer a recorded batch (its state read in one go), then mark it answered in the log."""
+    def _answer_logged(
+        self, log: DanmakuLog, batch: AcceptedBatch, by_id: dict[str, Danmaku], now: datetime
+    ) -> tuple[BatchResult, frozenset[ReplySource]]:
+        """Answer a recorded batch (its state read in one go), store what it leaves for the
+        operator, then mark it answered in the log; the outcome and the room's review policy."""
         entries = batch.entries
         messages = [e.message for e in entries]
         with log.batch(batch.room_id, messages):
             room = self.rooms.get(batch.room_id)
             catalog = self.catalogs.catalog(room.catalog_id)
             result = self.pipeline.handle(room, catalog, messages, now, deduped=True)
+            policy = self._keep_for_operator(batch.room_id, result, by_id, now)
             # inside the batch: its state writes go with the acknowledgement (one round trip)
             held = log.finish(batch.room_id, batch.consumer, [e.entry_id for e in entries])
         lost = {e.message.msg_id for e in entries if e.entry_id not in held}
-        result = drop_claimed(result, lost) if lost else result
+        result = drop_claimed(result, lost, by_id) if lost else result
         result.ignored.extend(Ignored(msg_id, "duplicate") for msg_id in batch.duplicates)
-        return result
+        return result, policy
+
+    def _keep_for_operator(
+        self, room_id: str, result: BatchResult, by_id: dict[str, Danmaku], now: datetime
+    ) -> frozenset[ReplySource]:
+        """Queue the batch's handoffs and hold the replies the room's review policy holds (marked
+        ``held`` in ``result``). The policy is read once per batch, the held replies only when one
+        is to be held: a reply whose messages are all held already (the same batch answered again
+        after a process died before acknowledging it) is not held twice. Returns the policy."""
+        policy = self.review.policy(room_id)
+        if not result.replies:
+            return policy
+        already: set[str] | None = None
+        for i, reply in enumerate(result.replies):
+            if reply.source is ReplySource.HANDOFF:
+                reply = result.replies[i] = self._queue_handoffs(room_id, reply, by_id)
+            if reply.source not in policy:
+                continue
+            result.replies[i] = reply = replace(reply, held=True)
+            if already is None:
+                already = {m for h in self.review.held(room_id) for m in h.reply.reply_to}
+            if set(reply.reply_to) <= already:
+                continue
+            questions = [_question(by_id[m]) for m in reply.reply_to if m in by_id]
+            self.review.hold(room_id, reply, questions, now)
+        return policy
 
     def _mark_joined_to_held(self, room_id: str, result: BatchResult) -> None:
         """A question joined to a reply still held is told so (``reply.held``): that text is not on
-        screen and may never be."""
+        screen and may never be. Called for rooms with a review policy (a reply held under a policy
+        the operator has just cleared is not looked up)."""
+        if not result.joined:
+            return
         held = {h.reply.reply_id: h.reply for h in self.review.held(room_id)}
         if not held:
             return
@@ -353,7 +385,7 @@ class LiveRooms:
         if not handoffs:
             return reply
         at = min(m.ts for m in asked)
-        with self._cap_lock:
+        with self._cap_locks[hash(room_id) % CAP_LOCK_STRIPES]:
             queued = self._handoffs.list(room_id)
             if not over_cap(queued, group_key(handoffs[0]), at, self._handoff_cap):
                 self._handoffs.add(handoffs)

@@ -15,9 +15,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from assistant.danmaku.replies import BatchResult, Ignored
+from assistant.danmaku.replies import BatchResult, Ignored, Reply, readdress
 from assistant.danmaku.types import Danmaku
 from assistant.state.records import LoggedDanmaku
 
@@ -41,15 +41,31 @@ class AcceptedBatch:
     durable: bool = False
 
 
-def drop_claimed(result: BatchResult, lost: set[str]) -> BatchResult:
+def drop_claimed(result: BatchResult, lost: set[str], by_id: Mapping[str, Danmaku]) -> BatchResult:
     """The outcome of a batch without the messages another process claimed before this one
-    finished (that process answers them): they are reported ``duplicate`` here instead."""
-    replies = [r for r in result.replies if not set(r.reply_to) <= lost]
+    finished (that process answers them): they are reported ``duplicate`` here instead. A reply
+    to several messages keeps only the viewers whose message this process still held (its
+    mentions rewritten), so no viewer is answered by both processes."""
+    replies = []
+    for reply in result.replies:
+        kept = tuple(m for m in reply.reply_to if m not in lost)
+        if not kept:
+            continue
+        if len(kept) < len(reply.reply_to):
+            reply = _narrowed(reply, kept, by_id)
+        replies.append(reply)
     joined = [j for j in result.joined if j.msg_id not in lost]
     ignored = [i for i in result.ignored if i.msg_id not in lost]
-    kept = {m for r in replies for m in r.reply_to}
-    ignored += [Ignored(m, "duplicate") for m in sorted(lost - kept)]
+    ignored += [Ignored(m, "duplicate") for m in sorted(lost)]
     return BatchResult(replies=replies, ignored=ignored, joined=joined)
+
+
+def _narrowed(reply: Reply, kept: tuple[str, ...], by_id: Mapping[str, Danmaku]) -> Reply:
+    """``reply`` addressed only to the messages ``kept`` (a subset of its ``reply_to``)."""
+    names = [by_id[m].nickname for m in reply.reply_to if m in by_id]
+    kept_names = [by_id[m].nickname for m in kept if m in by_id]
+    viewers = tuple(dict.fromkeys(by_id[m].viewer_id for m in kept if m in by_id))
+    return replace(reply, reply_to=kept, viewer_ids=viewers, text=readdress(reply.text, names, kept_names))
 
 
 class LogRecovery:

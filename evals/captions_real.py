@@ -10,7 +10,8 @@ people; may miss a word at a trimmed end), ``model_output`` (other ASR systems: 
 Each system runs in the same process on the same audio:
 
 - ``pipeline``: :class:`speech.pipeline.CaptionPipeline` as shipped (batch captions, no prompt
-  from a room).
+  from a room: its default, :data:`speech.transcribe.NEUTRAL_PROMPT_ZH`, the baseline's prompt
+  too, so the two differ by the pipeline's VAD, guards and decoding options alone).
 - ``raw_whisper``: the same Whisper model called as faster-whisper's own defaults have it, with
   a Simplified-Chinese prompt (:data:`BASELINE_PROMPT`), ``language="zh"``, beam 5 and its VAD.
 - ``raw_pyannote``: pyannote's speaker-diarization pipeline with the same segmentation and CAM++

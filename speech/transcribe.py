@@ -9,11 +9,12 @@ catalog.
 Whisper invents text on silence and noise; guards keep that out of captions: the caller runs VAD
 first (and ``vad_filter`` stays on), a segment whose decode failed (a mean log-probability under
 Whisper's threshold even after the temperature fallback: silence, noise, or text invented after
-the speech ended) is dropped, so are loops and a segment that merely repeats the prompt, and,
-when the language is fixed to Chinese, a sentence written in Latin letters (Whisper base answers
-speech it cannot make out with an English sentence: 有没有黑色的 -> "You may you may suffer."),
-unless its words are in the prompt (catalog names such as "iPhone 15 Pro"). A room where English
-is spoken too (a foreign guest) sets the language to auto (``None``), which leaves the guard off.
+the speech ended) is dropped, so are loops, a segment that merely repeats or paraphrases the
+prompt (:func:`echoes_prompt`), and, when the language is fixed to Chinese, a sentence written
+in Latin letters (Whisper base answers speech it cannot make out with an English sentence:
+有没有黑色的 -> "You may you may suffer."), unless its words are in the prompt (catalog names
+such as "iPhone 15 Pro"). A room where English is spoken too (a foreign guest) sets the
+language to auto (``None``), which leaves the guard off.
 """
 
 from __future__ import annotations
@@ -36,14 +37,26 @@ from speech.fallback import FallbackDecoder, decoding
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PROMPT_ZH = "直播间里，主播正在介绍商品。"
-"""Simplified-Chinese prompt used when the caller gives none and the language is Mandarin/auto.
+NEUTRAL_PROMPT_ZH = "以下是普通话的句子。"
+"""Neutral Simplified-Chinese prompt ("what follows are Mandarin sentences"): the default
+(``TranscribeOptions.default_prompt``) of recordings, and the prompt of the live retry of a lost
+utterance (live utterances keep :data:`DEFAULT_PROMPT_ZH` first, see
+:data:`speech.live.RETRY_PROMPT_ZH`).
 
-Known limit, measured on a 56 s real recording of 8 sentences: with this prompt Whisper base ended
-its first 30 s window after one sentence (22 s lost, batch CER 0.469; 0.186 with the neutral
-以下是普通话的句子。). The neutral prompt is not the default because Whisper echoes it on silence
-("这就是普通话的句子。") and the live handover checks were tuned with this one; on the 41
-single-sentence development clips the two tie (0.243 vs 0.242)."""
+Measured against the scene prompt :data:`DEFAULT_PROMPT_ZH`, the default of recordings before it
+(2 cores, Whisper base int8, the same guards). On the 55.8 s real-speech stream of
+``benchmarks/bench_captions.py`` (8 read sentences) the scene prompt made Whisper end its first
+30 s window after one sentence (22 s lost, CER 0.463); the neutral prompt hears it all (CER
+0.186, as raw faster-whisper). On the 41 single-sentence clips of ``evals/captions_real.py``:
+CER 0.212 -> 0.206 on the corpus transcripts, 0.243 -> 0.232 on all, inserted characters 4 -> 5
+of 1635 (a deletion re-aligned as an insertion, no invented word). Whisper echoes this prompt on
+silence as a paraphrase (这就是普通话的句子。), which :func:`echoes_prompt` drops."""
+
+DEFAULT_PROMPT_ZH = "直播间里，主播正在介绍商品。"
+"""Scene prompt (a live-room sentence): the first prompt of live utterances
+(:func:`speech.live.utterance_options`; why there, :data:`speech.live.RETRY_PROMPT_ZH`) and
+:func:`build_prompt`'s for a catalog without names. Not for recordings: on a recording of
+several sentences Whisper ended its first 30 s window after the first (:data:`NEUTRAL_PROMPT_ZH`)."""
 
 ENCODER_MARGIN_S = 1.0
 """Audio-free seconds kept after a clip in a fitted encoder window (the window is whole seconds)."""
@@ -61,7 +74,9 @@ class TranscribeOptions:
     """Decoding options (see faster-whisper ``WhisperModel.transcribe``).
 
     ``language``: ``"zh"`` (default) or another ISO code; ``None`` detects the language.
-    ``initial_prompt``: ``None`` uses :data:`DEFAULT_PROMPT_ZH` for Mandarin/auto.
+    ``initial_prompt``: ``None`` uses ``default_prompt`` for Mandarin/auto (no prompt otherwise).
+    ``default_prompt``: :data:`NEUTRAL_PROMPT_ZH` (recordings; live utterances use the scene
+    prompt :data:`DEFAULT_PROMPT_ZH`, see both).
     ``hotwords``: extra words to favour (faster-whisper ``hotwords``). Rooms do not use it: on
     10 real read sentences that name no product, four catalog names as hotwords put them into
     the captions of 5 clips (inserted characters 0.37 of the reference, CER 0.22 -> 0.58), while
@@ -115,6 +130,7 @@ class TranscribeOptions:
     vad_filter: bool = True
     word_timestamps: bool = True
     initial_prompt: str | None = None
+    default_prompt: str = NEUTRAL_PROMPT_ZH
     hotwords: str | None = None
     simplified: bool = True
     condition_on_previous_text: bool = False
@@ -305,7 +321,7 @@ class Transcriber:
         duration = audio.size / SAMPLE_RATE
         prompt = opts.initial_prompt
         if prompt is None and opts.language in (None, "zh"):
-            prompt = DEFAULT_PROMPT_ZH
+            prompt = opts.default_prompt
         if audio.size == 0:
             return Transcript((), opts.language, 0.0)
         max_new_tokens = None
@@ -337,7 +353,7 @@ class Transcriber:
         if spoken == opts.language or probability < OTHER_LANGUAGE_CONFIDENCE:
             return None
         other = replace(opts, language=spoken, initial_prompt=None, hotwords=None)
-        prompt = DEFAULT_PROMPT_ZH if spoken == "zh" else None
+        prompt = opts.default_prompt if spoken == "zh" else None
         found = self._decode(model, audio, other, prompt, max_new_tokens, None)
         if not found.segments:  # not that language either (a child's Mandarin read as 'en' at 0.85)
             log.info("no %s speech either (detected at %.2f): no captions", spoken, probability)
@@ -398,7 +414,7 @@ def _is_hallucination(raw: Any, prompt: str | None, opts: TranscribeOptions) -> 
         return True
     if opts.language in HAN_LANGUAGES and is_wrong_script(raw.text, prompt):
         return True
-    return bool(prompt) and _only_prompt(raw.text, prompt or "")
+    return bool(prompt) and echoes_prompt(raw.text, prompt or "")
 
 
 HAN_LANGUAGES = frozenset({"zh", "yue"})
@@ -434,6 +450,61 @@ def _is_loop(text: str) -> bool:
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _CLAUSE = re.compile(r"[，。！？；：、,.!?;:\s]+")
+_SENTENCE_END = re.compile(r"[。！？!?]+")
+
+
+PARAPHRASE_SHARE = 0.75
+"""Share of a segment's characters, and of the prompt's, that must be one sequence in the same
+order (their longest common subsequence) for the segment to be a paraphrase of the prompt.
+
+Whisper, given a prompt and no speech it can make out, answers with the prompt or a variant of it
+with a word or two swapped (以下是普通话的句子。 -> 这就是普通话的句子。: 7 of 9 characters on
+each side). A real sentence that names a catalog product shares the name with the prompt but
+carries words of its own and leaves the rest of the prompt out; asking both sides for three
+quarters keeps it (这个兰蔻小黑瓶精华肌底液 against 直播间商品：兰蔻小黑瓶精华肌底液。: 10 of its
+12 characters, but only 10 of the prompt's 15)."""
+_PARAPHRASE_MIN_CHARS = 4  # shorter texts are left to the exact-piece rule of _only_prompt
+
+
+def echoes_prompt(text: str, prompt: str) -> bool:
+    """Whether ``text`` is an echo of ``prompt``: made only of pieces of it (:func:`_only_prompt`),
+    or it or each of its clauses a paraphrase of the whole prompt or of one of its sentences
+    (:func:`paraphrases_prompt`: Whisper repeats its echo at times, and a prompt joined from
+    several, such as the neutral sentence and a room's product names, is echoed a sentence at a
+    time)."""
+    if _only_prompt(text, prompt):
+        return True
+    clauses = [c for c in _CLAUSE.split(text) if _bare(c)]
+    if not clauses:
+        return False
+    sentences = [s for s in _SENTENCE_END.split(prompt) if _bare(s)]
+    return any(
+        paraphrases_prompt(text, whole) or all(paraphrases_prompt(c, whole) for c in clauses)
+        for whole in dict.fromkeys([prompt, *sentences])
+    )
+
+
+def paraphrases_prompt(text: str, prompt: str) -> bool:
+    """Whether ``text`` is the prompt with at most a quarter of it changed: their longest common
+    subsequence of characters (punctuation and spaces left out, Traditional read as Simplified)
+    is at least :data:`PARAPHRASE_SHARE` of both."""
+    a, b = _bare(text), _bare(prompt)
+    if len(a) < _PARAPHRASE_MIN_CHARS or not b:
+        return False
+    if min(len(a), len(b)) < PARAPHRASE_SHARE * max(len(a), len(b)):
+        return False  # the common part cannot reach the share of the longer one
+    return _common_subsequence(a.lower(), b.lower()) >= PARAPHRASE_SHARE * max(len(a), len(b))
+
+
+def _common_subsequence(a: str, b: str) -> int:
+    """Length of the longest common subsequence of ``a`` and ``b`` (characters in order)."""
+    previous = [0] * (len(b) + 1)
+    for x in a:
+        current = [0]
+        for j, y in enumerate(b):
+            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
+        previous = current
+    return previous[-1]
 
 
 def _only_prompt(text: str, prompt: str) -> bool:

@@ -20,7 +20,7 @@ from assistant.danmaku import answer_templates as tpl
 from assistant.danmaku import answers, answers_policy, answers_product
 from assistant.danmaku.attributes import attribute_answer
 from assistant.danmaku.cache import AnswerKey
-from assistant.danmaku.catalog_words import question_terms, quote_answer
+from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, quote_answer
 from assistant.danmaku.clarify import product_options
 from assistant.danmaku.compliance import drop_injected_sentences, find_banned, sanitize
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
@@ -64,6 +64,10 @@ class Question:
     # The understanding model's route: "answer"; "open" (unsure: only the FAQ, attributes or the
     # guarded LLM may answer, never a template); "handoff" (a person).
     route: str = "answer"
+    # No known kind of question (intent OTHER) and the model finds silence likelier than a person:
+    # when nothing grounded answers it, it stays silent instead of paging the host (chat that
+    # merely looks like a question: "会员有什么用", "多少能上榜").
+    quiet: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +213,8 @@ class Answerer:
         elif intent is Intent.SUITABILITY:
             variants = skin_variants(product)
             skin = slots.skin_type or skin_named_by_variant(variants, slots.variant_hint or u.normalized)
+            if skin is None and slots.age is None and asks_about_a_thing(u.normalized, product):
+                return None  # "转接头能用吗": not about who; only the catalog's own words may answer
             if variants and skin is None and slots.age is None:
                 return self._clarify_variant(product, question, variants, at)
             body = answers_product.answer_suitability(product, skin, slots.age, lang)

@@ -10,12 +10,13 @@ in other words ("续航多久", "能连两个手机吗"), so matching works on m
 - **content words**: the Chinese left in the question once the product's names, question and
   function words (``_FUNCTION_RE``) and concept words are removed, compared as character bigrams.
 
-A catalog sentence (split at ，。；! and line ends) answers the question when it covers every
-concept of the question and at least ``MIN_CONTENT_COVER`` of its content bigrams, and the match
-rests on something topical (a non-modal concept or two content characters). The confident match
-with the most evidence wins; ties go to the earlier sentence (descriptions open with the main
-facts). Questions about the host ("主播用的什么") are not about the product. Nothing is
-paraphrased, so no number can be made up: the reply is the product's name and the sentence as
+A catalog sentence (a clause of ``knowledge.retrieval.chunks.sentences``: split at ，。；！？ and
+line ends) answers the question when it covers every concept of the question and at least
+``MIN_CONTENT_COVER`` of its content bigrams, and the match rests on something topical (a
+non-modal concept or two content characters). The confident match with the most evidence wins;
+ties go to the earlier sentence (descriptions open with the main facts). Questions about the host
+("主播用的什么") are not about the product. Nothing is paraphrased, so no number can be made up:
+the reply is the product's name and the sentence as
 the operator wrote it (sanitised by the caller).
 
 ``question_terms`` is the same reading of a question as a hashable tuple: the answer cache keys on
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 
 from assistant.danmaku.answer_templates import finish
 from knowledge.domain import Product
+from knowledge.retrieval.chunks import sentences
 
 # concept -> (words that express it, whether it is modal: "can / supports / suits", never enough alone)
 CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -65,7 +67,6 @@ MIN_CONTENT_COVER = 0.6  # share of the question's content bigrams a sentence mu
 MAX_QUOTED = 2  # sentences quoted at most (the best, and a second as good)
 
 _ABOUT_THE_HOST = ("主播", "小助理", "助播")
-_SENTENCE_RE = re.compile(r"[，,。；;！!？?\n]+")
 _FUNCTION_RE = re.compile(
     r"请问|问一下|想问|你好|您好|亲|这个|这款|那个|那款|它|能不能|可不可以|可以|是不是|是否|会不会|有没有|"
     r"多久|多长|多少|多大的?|几|什么|怎么样|怎么|怎样|如何|哪|吗|呢|吧|啊|呀|么|嘛|哦|的|了|是|能|会|还|也|"
@@ -130,6 +131,23 @@ def names_aspect(span: str, text: str = "") -> bool:
     return False
 
 
+# Who a product suits: the subject a suitability answer (skin types, ages, people) speaks about.
+_WHO_CONCEPTS = frozenset({"sensitive", "oily", "dry", "acne", "pregnant", "child"})
+_WHO_RE = re.compile(r"男|女|老人|大人|成人|学生|皮肤|肤质|肌|岁|人")
+
+
+def asks_about_a_thing(normalized: str, product: Product) -> bool:
+    """Whether a "能用吗 / 适合吗" question names something other than who would use the product
+    ("转接头能用吗", "夏天能用吗"): the suitability answer (skin types, ages) does not answer it;
+    only a catalog sentence that states it may."""
+    if _WHO_RE.search(normalized):
+        return False
+    reading = read(normalized, _names(product))
+    if reading.concepts & _WHO_CONCEPTS:
+        return False
+    return bool(reading.bigrams) or bool(reading.concepts - _MODAL)
+
+
 def question_terms(normalized: str) -> tuple[str, ...]:
     """The question's concepts and content bigrams, sorted: what it asks for, as a cache-key part."""
     reading = read(normalized)
@@ -146,12 +164,16 @@ def _names(product: Product) -> tuple[str, ...]:
 def catalog_sentences(product: Product) -> list[str]:
     """The product's own statements, in order: description sentences, attribute lines ("key：value",
     values split like sentences), FAQ answers."""
-    out = [s.strip() for s in _SENTENCE_RE.split(product.description) if s.strip()]
+    out = _clauses(product.description)
     for key, value in product.attributes.items():
-        out.extend(f"{key}：{part.strip()}" for part in _SENTENCE_RE.split(value) if part.strip())
+        out.extend(f"{key}：{part}" for part in _clauses(value))
     for pair in product.faq:
-        out.extend(s.strip() for s in _SENTENCE_RE.split(pair.answer) if s.strip())
+        out.extend(_clauses(pair.answer))
     return out
+
+
+def _clauses(text: str) -> list[str]:
+    return sentences(text, clauses=True, keep_marks=False)
 
 
 def _evidence(asked: Reading, sentence: Reading, text: str) -> int:

@@ -49,7 +49,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.FLASH_SALE,
-            r"秒杀|抢购|开抢|倒计时|几点开始|还有多久|多久结束|什么时候结束|几点结束|限时|限量|还剩几分|还有几分钟|剩几分钟"
+            r"秒杀|抢购|开抢|倒计时|限时|限量"
             r"|flash|countdown|how long (is )?left|when does (the|it) (sale )?(end|start)|time left",
         ),
         (
@@ -69,10 +69,12 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.SHIPPING,
-            r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|发什么|几天到|多久到|什么时候到|几号到|今天发|明天发|"
+            r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|发什么|送达|(几天|多久|什么时候|几号)(能|可以|就能|会)?(到|送到)(?!期)|今天发|明天发|"
             r"发吗|能发|发不发|寄|配送|送到|偏远|顺丰|中通|圆通|韵达|申通|京东|预售|到货|什么时候发|现货"
             r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
         ),
+        # "还有多久" is a countdown only when no other topic is named ("保修还有多久" is a warranty)
+        (Intent.FLASH_SALE, r"几点开始|还有多久|多久结束|什么时候结束|几点结束|还剩几分|还有几分钟|剩几分钟"),
         (
             Intent.STOCK,
             r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|还剩|剩多少|剩几|还能买|"
@@ -83,7 +85,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (
             Intent.SIZE,
             r"尺码|码数|码子|多大码|什么码|哪个码|几码|穿.{0,3}(什么|哪个|几)码|偏大|偏小|正码|合身|宽松吗|尺寸|"
-            r"身高|体重|\d+斤|\d+(\.\d)?kg|\d{3}cm|1米\d|\d{3}/\d{2,3}|平时穿|穿\d{2,3}码?|"
+            r"(?<![a-z])(xxxl|xxl|xl|xs|[sml])码|多少斤|身高|体重|\d+斤|\d+(\.\d)?kg|\d{3}cm|1米\d|\d{3}/\d{2,3}|平时穿|穿\d{2,3}码?|"
             r"(?<![a-z])(size|fit|fits|tall|weigh|small|large)(?![a-z])",
         ),
         (
@@ -147,9 +149,15 @@ def about_own_order(normalized: str) -> bool:
 _SHOW_RE = re.compile(r"直播|下播|开播|主播几点|明天还播|今晚播")
 
 
+# A request for a phone number or contact ("京东快递电话多少"): no catalog template answers it.
+_CONTACT_RE = re.compile(r"电话|联系方式|手机号|微信号|客服号|联系人")
+
+
 def classify_intent(normalized: str) -> Intent | None:
     """The first intent rule that matches the normalised question, or None when none does."""
     if _SHOW_RE.search(normalized) and not re.search(r"链接|秒杀|价|券|发货|快递", normalized):
+        return Intent.OTHER
+    if _CONTACT_RE.search(normalized):
         return Intent.OTHER
     for intent, pattern in _RULES:
         if pattern.search(normalized):

@@ -35,8 +35,8 @@ from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product
-from assistant.danmaku.types import Danmaku, Intent, Triage, Understanding
-from assistant.danmaku.understanding import Route, UnderstandingModel, silences, takes_up
+from assistant.danmaku.types import Danmaku, Intent, ReplySource, Triage, Understanding
+from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
 from assistant.state.codecs import answer_key_text, question_key_text
 from assistant.state.records import RecentReply
@@ -164,6 +164,10 @@ class DanmakuPipeline:
                 composed, cached = (
                     pending[i].result() if i in pending else self._compose(room, catalog, group)
                 )
+                if composed.source is ReplySource.HANDOFF and all(q.quiet for q in group):
+                    # chat-like and nothing grounded answers it: silence, not a page to the host
+                    result.ignored.extend(Ignored(q.message.msg_id, str(Triage.CHATTER)) for q in group)
+                    continue
                 result.replies.append(self._reply(room, group, composed, cached, started))
             except Exception:
                 self._failed(room, group, result)
@@ -226,6 +230,12 @@ class DanmakuPipeline:
         if route == "answer" and decision is not None and decision.intent is not None:
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue)
+        hush = (
+            decision is not None
+            and route in ("answer", "open")
+            and understanding.intent is Intent.OTHER
+            and stays_quiet(decision)
+        )
         resolution = resolve_product(
             text=understanding.normalized,
             reference=reference.kind if reference is not None else None,
@@ -238,7 +248,7 @@ class DanmakuPipeline:
             intent=understanding.intent,
             name_span=reference.text if reference is not None else "",
         )
-        return self._question(room, catalog, message, understanding, resolution, dialogue, route)
+        return self._question(room, catalog, message, understanding, resolution, dialogue, route, hush)
 
     def _operator_answers(
         self, room: Room, catalog: Catalog, message: Danmaku, understanding: Understanding
@@ -262,6 +272,7 @@ class DanmakuPipeline:
         resolution: Resolution,
         dialogue: ViewerDialogue | None,
         route: Route = "answer",
+        quiet: bool = False,
     ) -> Question:
         open_text = understanding.normalized if understanding.intent is Intent.OTHER else ""
         key = AnswerKey(
@@ -281,7 +292,7 @@ class DanmakuPipeline:
             language=understanding.language,
             text=open_text,
         )
-        return Question(message, understanding, resolution, key, dialogue, route)
+        return Question(message, understanding, resolution, key, dialogue, route, quiet)
 
     def _compose(self, room: Room, catalog: Catalog, group: list[Question]) -> tuple[Composed, bool]:
         """The answer for a group, from the cache when fresh (second value: it was cached)."""

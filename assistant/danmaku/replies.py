@@ -69,3 +69,14 @@ def address(nicknames: Sequence[str], body: str, language: str) -> str:
     text = f"{shown} {body}"
     # A name and the first words of the answer could still form a term together ("number" + "one").
     return body if find_banned(text) else text
+
+
+def readdress(text: str, nicknames: Sequence[str], kept: Sequence[str]) -> str:
+    """A reply ``address``ed to ``nicknames`` addressed to ``kept`` (some of them) instead: the
+    answer is the text after the mention prefix ``address`` wrote (the whole text when it wrote
+    none, e.g. no nickname could be shown)."""
+    for language in ("zh", "en"):
+        prefix = address(nicknames, "", language)
+        if prefix and text.startswith(prefix):
+            return address(kept, text[len(prefix) :], language)
+    return address(kept, text, "zh")

@@ -25,7 +25,9 @@ only when ``P(answer)`` reaches ``ANSWER_MIN_P``; a line whose likeliest class i
 silent (the host reads every line anyway); any other line is unsure: ``open`` while ``P(handoff)``
 is below ``OPEN_MAX_P`` (only a grounded source may answer it: the product's FAQ or attributes, or
 the guarded LLM over catalog passages; else a person), ``handoff`` above. Silence overrides a rule
-QUESTION at ``SILENT_MIN_P``; a rule CHATTER becomes a question only at ``SPEAK_MIN_P``.
+QUESTION at ``SILENT_MIN_P``; a rule CHATTER becomes a question only at ``SPEAK_MIN_P``. A line of no
+known question kind (intent OTHER) that nothing grounded answers stays silent instead of being
+handed to a person when ``stays_quiet`` (chat that merely looks like a question).
 """
 
 from __future__ import annotations
@@ -59,6 +61,9 @@ OPEN_MAX_P = 0.8  # an unsure line is "open" (grounded answers only) while P(han
 SILENT_MIN_P = 0.0  # a rule QUESTION the model routes to silence is left silent only this sure
 SPEAK_MIN_P = 0.8  # a rule CHATTER / STEERING line is taken up only this sure
 INTENT_MIN_P = 0.75  # the model's intent replaces a rule intent (never OTHER) only this sure
+# A line of no known question kind that nothing grounded answers is left silent rather than handed
+# to a person when silence is likelier than a person and at least this likely (``stays_quiet``).
+QUIET_MIN_P = 0.1
 
 _NGRAMS = (1, 2, 3)
 _DIGITS = str.maketrans("0123456789", "0000000000")
@@ -229,6 +234,13 @@ def takes_up(decision: Decision, triage: Triage) -> bool:
     if triage is Triage.STEERING:  # only ever to a person: the bot's words stay fixed
         return decision.p_handoff >= SPEAK_MIN_P
     return False
+
+
+def stays_quiet(decision: Decision) -> bool:
+    """Whether a line of no known question kind (intent OTHER) that nothing grounded answers should
+    stay silent instead of paging a person: the model finds silence likelier than a person, and a
+    real possibility (``QUIET_MIN_P``): "会员有什么用" is chat, "可以刻字吗" a question for the shop."""
+    return decision.p_silent > decision.p_handoff and decision.p_silent >= QUIET_MIN_P
 
 
 def silences(decision: Decision) -> bool:

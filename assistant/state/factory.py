@@ -162,23 +162,24 @@ def _redis(client: Redis, prefix: str, opts: StateOptions) -> StateStores:
     cache = BatchCache()  # a danmaku batch's reads in one round trip (redis_batch)
     dialogue = rc.RedisDialogue(client, keys, opts, cache)
     guards = rc.RedisGuards(client, keys, opts, cache)
+    recent = rc.RedisRecent(client, keys, opts, cache)
     return StateStores(
         kind="redis",
         rooms=rc.RedisRooms(client, keys, opts, cache),
         dialogue=dialogue,
         guards=guards,
-        recent=rc.RedisRecent(client, keys, opts),
+        recent=recent,
         reply_ids=rc.RedisReplyIds(client, keys, opts),
         handoffs=rc.RedisHandoffs(client, keys, opts),
-        operator_answers=rc.RedisOperatorAnswers(client, keys, opts),
+        operator_answers=rc.RedisOperatorAnswers(client, keys, opts, cache),
         recommender=rl.RedisRecommender(client, keys, opts),
         captions=rl.RedisCaptionLogs(client, keys, opts),
         voices=rl.RedisVoices(client, keys),
         audio_leases=rl.RedisAudioLeases(client, keys),
         bus=rb.RedisRoomBus(client, keys),
         catalog_notices=rb.RedisCatalogNotices(client, keys, cache),
-        review=rr.RedisReview(client, keys),
+        review=rr.RedisReview(client, keys, cache=cache),
         faq_hits=rr.RedisFaqHits(client, keys),
-        danmaku_log=rs.RedisDanmakuLog(client, keys, opts, guards, dialogue, cache),
+        danmaku_log=rs.RedisDanmakuLog(client, keys, opts, guards, dialogue, recent, cache),
         event_log=rs.RedisEventLog(client, keys),
     )

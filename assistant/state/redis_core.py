@@ -37,9 +37,12 @@ CREATE_ROOM = """
 if redis.call('SET', KEYS[1], ARGV[1], 'NX') then redis.call('SADD', KEYS[2], ARGV[2]) return 1 end
 return 0"""
 # One viewer's 60 s window of message times (ms): 1 and the message counted, or 0 (over the limit).
+# A member counted already (a message answered again after its process died) is allowed, not
+# counted twice.
 FLOOD_FN = """
 local function flood(key, now, limit, member)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - 60000)
+  if redis.call('ZSCORE', key, member) then return 1 end
   if redis.call('ZCARD', key) >= limit then return 0 end
   redis.call('ZADD', key, now, member)
   redis.call('PEXPIRE', key, 120000)
@@ -82,11 +85,13 @@ LIST_HANDOFFS = """
 local ids = redis.call('ZRANGE', KEYS[2], 0, -1)
 if #ids == 0 then return {} end
 return redis.call('HMGET', KEYS[1], unpack(ids))"""
+# KEYS: a catalog's answers hash, the answer versions hash. ARGV: faq id, entry, bound, catalog id.
 PUT_ANSWER = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
   return 0
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], ARGV[4], 1)
 return 1"""
 
 
@@ -255,9 +260,10 @@ class RedisGuards:
     def flood_key(self, room_id: str, viewer_id: str) -> str:
         return self._k.key("flood", room_id, viewer_id)
 
-    def flood_args(self, at: datetime) -> tuple[str, str]:
-        """A message's time in ms and a unique member for its window (``FLOOD_FN`` arguments)."""
-        return repr(at.timestamp() * 1000), uuid.uuid4().hex
+    def flood_args(self, at: datetime, msg_id: str | None = None) -> tuple[str, str]:
+        """A message's time in ms and its member in the window (``FLOOD_FN`` arguments): the
+        msg_id where known (a message answered again is not counted twice), else a unique one."""
+        return repr(at.timestamp() * 1000), "m:" + msg_id if msg_id is not None else uuid.uuid4().hex
 
     @property
     def flood_limit(self) -> int:
@@ -280,24 +286,45 @@ class RedisRecent:
     Each process also keeps the entries it wrote or read in memory (``MemoryRecent``) and asks
     Redis only when it has no joinable one: safe because an answer key carries the catalog and
     room versions (a price or stage change makes new keys) and every hit is checked for the join
-    window and the facts' expiry, as a Redis hit is."""
+    window and the facts' expiry, as a Redis hit is. Inside a batch scope (``redis_batch``) an
+    entry stays in the batch until ``keep`` writes it, after the batch is marked answered."""
 
-    def __init__(self, client: Redis, keys: Keys, options: StateOptions) -> None:
+    def __init__(
+        self, client: Redis, keys: Keys, options: StateOptions, cache: BatchCache | None = None
+    ) -> None:
         self._r, self._k = client, keys
         self._window = timedelta(seconds=options.join_window_s)
         self._max = options.recent_per_room
         self._local = MemoryRecent(options)
+        self._cache = cache or BatchCache()
 
     def remember(self, room_id: str, key: str, entry: RecentReply) -> None:
-        self._local.remember(room_id, key, entry)
-        hkey = self._k.key("recent", room_id)
+        batch = self._cache.state
+        if batch is not None:
+            batch.recent[(room_id, key)] = entry
+            return
+        self.keep({(room_id, key): entry})
+
+    def keep(self, entries: dict[tuple[str, str], RecentReply]) -> None:
+        """Write entries (a finished batch's) here and to Redis: one round trip, then a prune of
+        each room past its bound."""
+        if not entries:
+            return
+        rooms: dict[str, datetime] = {}
         with self._r.pipeline(transaction=True) as pipe:
-            pipe.hset(hkey, key, codecs.recent_to_text(entry))
-            pipe.pexpire(hkey, ms(self._window.total_seconds() + 60.0))
-            pipe.hlen(hkey)
-            size = int(pipe.execute()[-1])
-        if size > self._max:
-            self._prune(hkey, entry.posted_at)
+            for (room_id, key), entry in entries.items():
+                self._local.remember(room_id, key, entry)
+                pipe.hset(self._k.key("recent", room_id), key, codecs.recent_to_text(entry))
+                rooms[room_id] = max(rooms.get(room_id, entry.posted_at), entry.posted_at)
+            for room_id in rooms:
+                hkey = self._k.key("recent", room_id)
+                pipe.pexpire(hkey, ms(self._window.total_seconds() + 60.0))
+                pipe.hlen(hkey)
+            results = pipe.execute()
+        sizes = results[len(entries) + 1 :: 2]  # after the HSETs: (PEXPIRE, HLEN) per room
+        for (room_id, latest), size in zip(rooms.items(), sizes, strict=True):
+            if int(size) > self._max:
+                self._prune(self._k.key("recent", room_id), latest)
 
     def _prune(self, hkey: str, at: datetime) -> None:
         entries = {text(f): codecs.recent_from_text(v) for f, v in self._r.hgetall(hkey).items()}
@@ -309,6 +336,10 @@ class RedisRecent:
             self._r.hdel(hkey, *drop)
 
     def find(self, room_id: str, key: str, at: datetime) -> RecentReply | None:
+        batch = self._cache.state
+        pending = None if batch is None else batch.recent.get((room_id, key))
+        if pending is not None and joinable(pending, at, self._window):
+            return pending
         local = self._local.find(room_id, key, at)
         if local is not None:
             return local
@@ -322,6 +353,10 @@ class RedisRecent:
         return entry
 
     def forget_room(self, room_id: str) -> None:
+        batch = self._cache.state
+        if batch is not None:
+            for pending in [k for k in batch.recent if k[0] == room_id]:
+                del batch.recent[pending]
         self._local.forget_room(room_id)
         self._r.delete(self._k.key("recent", room_id))
 
@@ -399,18 +434,42 @@ class RedisHandoffs:
 
 
 class RedisOperatorAnswers:
-    def __init__(self, client: Redis, keys: Keys, options: StateOptions) -> None:
+    """A hash per catalog (faq id -> entry) and a version per catalog, moved by every write. Inside
+    a danmaku batch the version comes with the batch's reads (``redis_batch``) and the entries
+    a process read under it are used again: the answers go over the wire only after a change."""
+
+    def __init__(
+        self, client: Redis, keys: Keys, options: StateOptions, cache: BatchCache | None = None
+    ) -> None:
         self._r, self._k, self._max = client, keys, options.max_answers_per_catalog
         self._put = client.register_script(PUT_ANSWER)
+        self._cache = cache or BatchCache()
+        self._read: dict[str, tuple[int, list[OperatorAnswer]]] = {}  # catalog -> (version, entries)
+        self._lock = threading.Lock()
 
     def put(self, entry: OperatorAnswer) -> None:
-        args: list[str | int] = [entry.faq_id, codecs.answer_to_text(entry), self._max]
-        if not self._put(keys=[self._k.key("faq", entry.catalog_id)], args=args):
+        keys = [self._k.key("faq", entry.catalog_id), self._k.key("faq_versions")]
+        args: list[str | int] = [entry.faq_id, codecs.answer_to_text(entry), self._max, entry.catalog_id]
+        if not self._put(keys=keys, args=args):
             raise ValueError(too_many_answers(self._max))
 
     def delete(self, catalog_id: str, faq_id: str) -> bool:
-        return bool(self._r.hdel(self._k.key("faq", catalog_id), faq_id))
+        with self._r.pipeline(transaction=True) as pipe:
+            pipe.hdel(self._k.key("faq", catalog_id), faq_id)
+            pipe.hincrby(self._k.key("faq_versions"), catalog_id, 1)
+            return bool(pipe.execute()[0])
 
     def list(self, catalog_id: str) -> list[OperatorAnswer]:
+        batch = self._cache.state
+        version = None if batch is None else batch.answers_version.get(catalog_id)
+        if version is not None:
+            with self._lock:
+                read = self._read.get(catalog_id)
+            if read is not None and read[0] == version:
+                return list(read[1])
         entries = [codecs.answer_from_text(v) for v in self._r.hvals(self._k.key("faq", catalog_id))]
-        return sorted(entries, key=lambda e: e.faq_id)
+        entries.sort(key=lambda e: e.faq_id)
+        if version is not None:  # read at or after that version: a later write moves it on
+            with self._lock:
+                self._read[catalog_id] = (version, entries)
+        return list(entries)

@@ -17,6 +17,7 @@ from assistant.danmaku.replies import Reply
 from assistant.danmaku.types import ReplySource
 from assistant.review import MAX_HELD_PER_ROOM, HeldQuestion, HeldReply, UnknownHeldReplyError
 from assistant.state import codecs
+from assistant.state.redis_batch import BatchCache
 from assistant.state.redis_keys import Keys, text
 
 HOLD = """
@@ -43,16 +44,28 @@ return body"""
 class RedisReview:
     """``assistant.review.ReviewStore`` on Redis (several processes serving the same rooms)."""
 
-    def __init__(self, client: Redis, keys: Keys, max_held: int = MAX_HELD_PER_ROOM) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        keys: Keys,
+        max_held: int = MAX_HELD_PER_ROOM,
+        cache: BatchCache | None = None,
+    ) -> None:
         self._r, self._k, self._max = client, keys, max_held
         self._hold = client.register_script(HOLD)
         self._take = client.register_script(TAKE)
+        self._cache = cache or BatchCache()
 
     def _held_keys(self, room_id: str) -> list[str]:
         return [self._k.key("held", room_id), self._k.key("held_order", room_id)]
 
     def policy(self, room_id: str) -> frozenset[ReplySource]:
-        raw = self._r.get(self._k.key("review_policy", room_id))
+        """Inside a danmaku batch, as read with the batch (``redis_batch``)."""
+        batch = self._cache.state
+        if batch is not None and room_id in batch.policy:
+            raw = batch.policy[room_id]
+        else:
+            raw = self._r.get(self._k.key("review_policy", room_id))
         return frozenset() if raw is None else frozenset(ReplySource(s) for s in codecs.loads(raw))
 
     def set_policy(self, room_id: str, sources: Iterable[ReplySource]) -> frozenset[ReplySource]:

@@ -13,7 +13,8 @@ the stream's end and ``>`` returns this batch. ``finish`` (Lua) ``XACK``s and ``
 entries the consumer still holds (``XPENDING`` says who holds each one); an entry claimed by
 another consumer meanwhile is left to it, so an entry is applied once by a live process.
 ``claim`` runs ``XAUTOCLAIM`` with a min-idle time on every room stream listed in the log's rooms
-set (``danmaku_rooms``, ``events_rooms``).
+set (``danmaku_rooms``, ``events_rooms``); an entry delivered more than ``MAX_DELIVERIES`` times is
+dropped there (logged), not applied again.
 
 Entries are deleted once applied, so a stream holds only entries in flight; ``MAXLEN ~`` bounds
 it (a backlog past ``max_entries`` loses its oldest unapplied entries, which is logged).
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -40,7 +41,7 @@ from assistant.state.memory_core import unknown_room
 from assistant.state.options import StateOptions
 from assistant.state.records import AcceptedDanmaku, LoggedDanmaku, LoggedEvents
 from assistant.state.redis_batch import BatchCache, BatchState
-from assistant.state.redis_core import FLOOD_FN, RedisDialogue, RedisGuards
+from assistant.state.redis_core import FLOOD_FN, RedisDialogue, RedisGuards, RedisRecent
 from assistant.state.redis_keys import Keys, ms, text
 from recommender import Event
 
@@ -48,6 +49,10 @@ log = logging.getLogger(__name__)
 
 GROUP = "answerers"
 MAX_ENTRIES = 100_000  # per room stream: unanswered messages kept at most (MAXLEN ~)
+# An entry delivered this often (the accepting process, then each claim) without being applied
+# is dropped at its next claim: a poison message must not take down every process in turn.
+MAX_DELIVERIES = 5
+MAX_ROOMS_HELD = 10_000  # decoded rooms a process keeps to skip unchanged room reads (LRU)
 
 # Record n entries of a room and read them into a consumer's pending list. ``once``: the index in
 # KEYS of the first of n idempotency keys (0: none), ``p``: the index in ARGV of the first payload.
@@ -106,41 +111,49 @@ end
 return owned"""
 
 
-# A batch's reads. KEYS[k]: the room, KEYS[k + 1]: the catalogs' announced versions, then V
-# dialogue keys; KEYS[f + i]: the flood key of message i, ARGV[a + 2i], ARGV[a + 2i + 1] its (time ms,
-# member), for i in ``msgs`` (0-based, in order). ``held``: the room text this process holds ('' if
-# none). Returns {room (0: the one held), dialogues, verdicts, the room's catalog version}.
+# A batch's reads. KEYS[k]: the room, KEYS[k + 1]: the catalogs' announced versions, KEYS[k + 2]:
+# the room's review policy, KEYS[k + 3]: the catalogs' operator-answer versions, then V dialogue
+# keys; KEYS[f + i]: the flood key of message i, ARGV[a + 2i], ARGV[a + 2i + 1] its (time ms,
+# member), for i in ``msgs`` (0-based, in order). ``held``: the room text this process holds (''
+# if none). Returns {room (0: the one held), dialogues, verdicts, the room's catalog version, the
+# review policy, the catalog's operator-answer version}.
 PREFETCH_FN = (
     FLOOD_FN
     + """
 local function prefetch(k, v, f, a, msgs, limit, held)
   local dialogue, verdicts = {}, {}
-  for i = 1, v do dialogue[i] = redis.call('GET', KEYS[k + 1 + i]) end
+  for i = 1, v do dialogue[i] = redis.call('GET', KEYS[k + 3 + i]) end
   for _, i in ipairs(msgs) do
     verdicts[#verdicts + 1] = flood(KEYS[f + i], tonumber(ARGV[a + 2 * i]), limit, ARGV[a + 2 * i + 1])
   end
   local room = redis.call('GET', KEYS[k])
-  local version = false
-  if room then version = redis.call('HGET', KEYS[k + 1], cjson.decode(room)['catalog_id']) end
+  local version, answers = false, false
+  if room then
+    local catalog_id = cjson.decode(room)['catalog_id']
+    version = redis.call('HGET', KEYS[k + 1], catalog_id)
+    answers = redis.call('HGET', KEYS[k + 3], catalog_id)
+  end
   if room == held then room = 0 end
-  return {room, dialogue, verdicts, version}
+  return {room, dialogue, verdicts, version, redis.call('GET', KEYS[k + 2]), answers}
 end"""
 )
-# KEYS: the room, the catalogs' versions, V dialogue keys, one flood key per message.
+# KEYS: the room, the catalogs' versions, the review policy, the operator-answer versions, V
+# dialogue keys, one flood key per message.
 # ARGV: V, the flood limit, the room text held, then (time ms, member) per message.
 PREFETCH = (
     PREFETCH_FN
     + """
 local v = tonumber(ARGV[1])
 local msgs = {}
-for i = 0, #KEYS - 3 - v do msgs[#msgs + 1] = i end
-return prefetch(1, v, 3 + v, 4, msgs, tonumber(ARGV[2]), ARGV[3])"""
+for i = 0, #KEYS - 5 - v do msgs[#msgs + 1] = i end
+return prefetch(1, v, 5 + v, 4, msgs, tonumber(ARGV[2]), ARGV[3])"""
 )
 # ACCEPT then PREFETCH of the entries added (the caller answers them next): one round trip.
-# KEYS: stream, rooms set, the room, n seen-id keys, the room again, the catalogs' versions,
-# V dialogue keys, n flood keys. ARGV: group, consumer, seen TTL ms, max entries, room id, n, V,
-# the flood limit, the room text held, n payloads, then n (time ms, member). Returns false
-# (unknown room) or {duplicate indexes, entries read, then PREFETCH's four}.
+# KEYS: stream, rooms set, the room, n seen-id keys, the room again, the catalogs' versions, the
+# review policy, the operator-answer versions, V dialogue keys, n flood keys. ARGV: group,
+# consumer, seen TTL ms, max entries, room id, n, V, the flood limit, the room text held, n
+# payloads, then n (time ms, member). Returns false
+# (unknown room) or {duplicate indexes, entries read, then PREFETCH's six}.
 ACCEPT_PREFETCH = (
     ACCEPT_FN
     + PREFETCH_FN
@@ -152,8 +165,8 @@ local dup, msgs = {}, {}
 for _, i in ipairs(accepted[1]) do dup[i] = true end
 for i = 0, n - 1 do if not dup[i] then msgs[#msgs + 1] = i end end
 if #msgs == 0 then return accepted end
-local read = prefetch(4 + n, v, 6 + n + v, 10 + n, msgs, tonumber(ARGV[8]), ARGV[9])
-return {accepted[1], accepted[2], read[1], read[2], read[3], read[4]}"""
+local read = prefetch(4 + n, v, 8 + n + v, 10 + n, msgs, tonumber(ARGV[8]), ARGV[9])
+return {accepted[1], accepted[2], read[1], read[2], read[3], read[4], read[5], read[6]}"""
 )
 
 
@@ -271,7 +284,48 @@ class StreamLog:
                 )
             if entries:
                 claimed[room_id] = entries
+        if claimed:
+            self._drop_undeliverable(consumer, claimed)
         return claimed
+
+    def _drop_undeliverable(self, consumer: str, claimed: dict[str, list[tuple[str, str | bytes]]]) -> None:
+        """Take out of ``claimed`` (and off the log, acknowledged) the entries delivered more than
+        ``MAX_DELIVERIES`` times: applying them failed or killed every process that tried, and
+        claiming them again would only repeat that. Logged as an error with their ids. One
+        ``XPENDING`` per room with claims, in one pipeline."""
+        rooms = list(claimed)
+        with self._r.pipeline(transaction=False) as pipe:
+            for room_id in rooms:
+                ids = [entry_id for entry_id, _ in claimed[room_id]]
+                pipe.xpending_range(self.stream(room_id), GROUP, min(ids), max(ids), len(ids), consumer)
+            pendings = pipe.execute(raise_on_error=False)
+        dead: dict[str, list[str]] = {}
+        for room_id, pending in zip(rooms, pendings, strict=True):
+            if isinstance(pending, ResponseError):
+                continue
+            over = {text(p["message_id"]) for p in pending if int(p["times_delivered"]) > MAX_DELIVERIES}
+            if over:
+                dead[room_id] = sorted(over)
+                claimed[room_id] = [e for e in claimed[room_id] if e[0] not in over]
+                if not claimed[room_id]:
+                    del claimed[room_id]
+        if not dead:
+            return
+        with self._r.pipeline(transaction=False) as pipe:
+            for room_id, ids in dead.items():
+                pipe.xack(self.stream(room_id), GROUP, *ids)
+                pipe.xdel(self.stream(room_id), *ids)
+            pipe.execute()
+        for room_id, ids in dead.items():
+            log.error(
+                "room %s: dropped %d %s entries that failed %d deliveries (every attempt to apply"
+                " them failed or its process died): %s",
+                room_id,
+                len(ids),
+                self.kind,
+                MAX_DELIVERIES,
+                ", ".join(ids[:20]),
+            )
 
 
 class RedisDanmakuLog:
@@ -285,10 +339,12 @@ class RedisDanmakuLog:
         options: StateOptions,
         guards: RedisGuards,
         dialogue: RedisDialogue,
+        recent: RedisRecent,
         cache: BatchCache,
         max_entries: int = MAX_ENTRIES,
     ) -> None:
         self._r, self._k = client, keys
+        self._recent = recent
         self._seen_ms = ms(options.seen_ttl_s)
         self._log = StreamLog(client, keys, "danmaku", max_entries)
         self._guards, self._dialogue, self._cache = guards, dialogue, cache
@@ -296,8 +352,9 @@ class RedisDanmakuLog:
         self._accept_prefetch = client.register_script(ACCEPT_PREFETCH)
         self._next = _Next()  # per thread: a batch's state read by ``accept(answer_next=True)``
         # per room, the last room text read and its decoded Room (immutable): an unchanged room
-        # is neither sent back by Redis nor decoded again
-        self._rooms: dict[str, tuple[str, Room]] = {}
+        # is neither sent back by Redis nor decoded again (the ``MAX_ROOMS_HELD`` last used)
+        self._rooms: OrderedDict[str, tuple[str, Room]] = OrderedDict()
+        self._rooms_lock = threading.Lock()
 
     def accept(
         self, room_id: str, consumer: str, messages: Sequence[Danmaku], answer_next: bool = False
@@ -345,18 +402,31 @@ class RedisDanmakuLog:
             duplicates=tuple(messages[i].msg_id for i in dups),
         )
 
+    def _held_room(self, room_id: str) -> tuple[str, Room] | None:
+        with self._rooms_lock:
+            held = self._rooms.get(room_id)
+            if held is not None:
+                self._rooms.move_to_end(room_id)
+            return held
+
     def _keys(self, room_id: str, viewers: Sequence[str], messages: Sequence[Danmaku]) -> list[str]:
-        """PREFETCH's keys: the room, the catalogs' versions, the dialogues, the flood windows."""
-        keys = [self._k.key("room", room_id), self._k.key("catalog_versions")]
+        """PREFETCH's keys: the room, the catalogs' versions, the review policy, the operator-answer
+        versions, the dialogues, the flood windows."""
+        keys = [
+            self._k.key("room", room_id),
+            self._k.key("catalog_versions"),
+            self._k.key("review_policy", room_id),
+            self._k.key("faq_versions"),
+        ]
         keys += [self._dialogue.key(room_id, v) for v in viewers]
         return keys + [self._guards.flood_key(room_id, m.viewer_id) for m in messages]
 
     def _args(self, room_id: str, viewers: Sequence[str], messages: Sequence[Danmaku]) -> list[str | int]:
         """PREFETCH's arguments: V, the flood limit, the room text held, (time ms, member) each."""
-        held = self._rooms.get(room_id)
+        held = self._held_room(room_id)
         args: list[str | int] = [len(viewers), self._guards.flood_limit, held[0] if held else ""]
         for m in messages:
-            args += self._guards.flood_args(m.ts)
+            args += self._guards.flood_args(m.ts, m.msg_id)
         return args
 
     def _state(
@@ -368,18 +438,26 @@ class RedisDanmakuLog:
         dialogues: Sequence[Any],
         verdicts: Sequence[Any],
         version: Any,
+        policy: Any,
+        answers_version: Any,
     ) -> BatchState:
         """A batch's state from PREFETCH's reply."""
         state = BatchState()
-        held = self._rooms.get(room_id)
+        held = self._held_room(room_id)
         if raw_room == 0 and held is not None:  # unchanged since the last batch read it
             state.rooms[room_id] = held[1]
         elif raw_room is not None and raw_room != 0:
             room = codecs.room_from_text(raw_room)
-            self._rooms[room_id] = (text(raw_room), room)
+            with self._rooms_lock:
+                self._rooms[room_id] = (text(raw_room), room)
+                while len(self._rooms) > MAX_ROOMS_HELD:
+                    self._rooms.popitem(last=False)
             state.rooms[room_id] = room
         if room_id in state.rooms:
-            state.latest[state.rooms[room_id].catalog_id] = None if version is None else int(text(version))
+            catalog_id = state.rooms[room_id].catalog_id
+            state.latest[catalog_id] = None if version is None else int(text(version))
+            state.answers_version[catalog_id] = 0 if answers_version is None else int(text(answers_version))
+        state.policy[room_id] = policy
         for viewer_id, raw in zip(viewers, dialogues, strict=True):
             key = self._dialogue.key(room_id, viewer_id)
             state.dialogue[(room_id, viewer_id)] = None if raw is None else self._dialogue.decode(key, raw)
@@ -391,8 +469,8 @@ class RedisDanmakuLog:
     def batch(self, room_id: str, messages: Sequence[Danmaku]) -> Iterator[None]:
         """Answer ``messages`` inside: the room, the viewers' dialogue and every message's flood
         verdict are read in one round trip now (or were, by ``accept(answer_next=True)`` of these
-        very messages on this thread), dialogue writes go out in one when it ends (see
-        ``redis_batch``). Nested or empty: no prefetch."""
+        very messages on this thread), dialogue writes go out in one when it ends and the replies
+        it posted become joinable (see ``redis_batch``). Nested or empty: no prefetch."""
         ready, self._next.state = self._next.state, None
         if self._cache.state is not None or not messages:
             yield
@@ -415,6 +493,7 @@ class RedisDanmakuLog:
                 for key, value in self._writes(state):
                     pipe.set(key, value, px=self._dialogue.ttl_ms)
                 pipe.execute()
+        self._recent.keep(state.recent)  # the replies posted, joinable from now on
 
     def _writes(self, state: BatchState) -> list[tuple[str, str]]:
         """The batch's dialogue writes as (key, text), taken off the batch (sent once)."""
@@ -429,7 +508,10 @@ class RedisDanmakuLog:
         """Inside a ``batch`` scope the batch's dialogue writes go in the same script, first."""
         state = self._cache.state
         writes = self._writes(state) if state is not None else []
-        return self._log.finish(room_id, consumer, entry_ids, writes, self._dialogue.ttl_ms)
+        owned = self._log.finish(room_id, consumer, entry_ids, writes, self._dialogue.ttl_ms)
+        if state is not None and entry_ids and not owned:  # all claimed: answered elsewhere
+            state.recent.clear()
+        return owned
 
     def claim(self, consumer: str, min_idle_s: float, count: int) -> dict[str, list[LoggedDanmaku]]:
         claimed = self._log.claim(consumer, min_idle_s, count)

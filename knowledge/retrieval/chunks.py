@@ -25,7 +25,27 @@ CHUNK_KINDS: tuple[ChunkKind, ...] = ("name", "attributes", "faq", "description"
 # a short chunk keeps BM25 length normalisation and the e5 embedding focused on one selling point.
 DESCRIPTION_CHUNK_CHARS = 200
 TITLE_ALIASES = 3  # aliases repeated in the title of every chunk
-_SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+# Where a sentence ends, and (for ``sentences(..., clauses=True)``) where a clause inside one does.
+SENTENCE_END_MARKS = "。！？!?；;\n"
+CLAUSE_END_MARKS = "，,"
+_SENTENCE_END = re.compile(f"(?<=[{SENTENCE_END_MARKS}])")
+_CLAUSE_END = re.compile(f"(?<=[{SENTENCE_END_MARKS}{CLAUSE_END_MARKS}])")
+_END_MARKS = SENTENCE_END_MARKS + CLAUSE_END_MARKS
+
+
+def sentences(text: str, clauses: bool = False, keep_marks: bool = True) -> list[str]:
+    """The sentences of ``text`` in order, split after each end mark (。！？!?；; and line ends;
+    with ``clauses`` also after ，and ,). ``keep_marks``: each piece as it stands in the text, its
+    end mark and spacing kept, so that joined they give the text back (pieces of only whitespace
+    left out); else each piece without surrounding spaces and end marks (empty ones left out).
+
+    The one sentence splitter of the project: description chunks (``split_description``) and the
+    danmaku answerer's quoting of catalog sentences both use it."""
+    pieces = (_CLAUSE_END if clauses else _SENTENCE_END).split(text)
+    if keep_marks:
+        return [p for p in pieces if p.strip()]
+    bare = (p.strip().rstrip(_END_MARKS).strip() for p in pieces)
+    return [p for p in bare if p]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +91,7 @@ def split_description(text: str, max_chars: int = DESCRIPTION_CHUNK_CHARS) -> li
         return [text] if text else []
     pieces: list[str] = []
     current = ""
-    for sentence in (s for s in _SENTENCE_END.split(text) if s.strip()):
+    for sentence in sentences(text):
         while len(sentence) > max_chars:
             if current:
                 pieces.append(current)

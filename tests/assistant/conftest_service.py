@@ -47,3 +47,35 @@ def service(
     app = create_app(built.settings, built)
     with TestClient(app) as client:
         yield client, built, clock
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@contextmanager
+def redis_services(name: str, count: int = 2) -> Iterator[tuple[list[tuple[TestClient, Services]], str]]:
+    """``count`` services (each a process's worth of stores) in redis state on the machine's Redis,
+    under a key prefix of their own (deleted afterwards), serving the demo room; claims of stale
+    log entries are left to the tests (an idle time of an hour). Yields them and the prefix."""
+    import uuid
+    from contextlib import ExitStack
+
+    import redis
+
+    from assistant.state.redis_keys import delete_matching
+
+    prefix = f"test-{name}-{uuid.uuid4().hex[:10]}:"
+    settings: dict[str, Any] = {
+        "state": "redis",
+        "redis_url": REDIS_URL,
+        "redis_prefix": prefix,
+        "redis_claim_idle_s": 3600.0,
+    }
+    try:
+        with ExitStack() as stack:
+            nodes = [stack.enter_context(service(demo=True, **settings))[:2] for _ in range(count)]
+            yield nodes, prefix
+    finally:
+        client = redis.Redis.from_url(REDIS_URL)
+        delete_matching(client, prefix + "*")
+        client.close()

@@ -5,9 +5,7 @@ batch a dead process accepted but never applied is applied by another's recovery
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Iterator
-from contextlib import ExitStack
 from datetime import datetime
 from typing import Any
 
@@ -18,33 +16,17 @@ from fastapi.testclient import TestClient
 from assistant.recs import RoomRecommenders
 from assistant.rooms import UnknownRoomError
 from assistant.service.wiring import Services
-from assistant.state.redis_keys import delete_matching
 from recommender import Event
-from tests.assistant.conftest_service import AUTH, service
+from tests.assistant.conftest_service import AUTH, REDIS_URL, redis_services
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 Node = tuple[TestClient, Services]
 
 
 @pytest.fixture
 def nodes() -> Iterator[tuple[Node, Node, str]]:
     """Services A and B sharing a Redis prefix of this test (memory catalogs, the demo room)."""
-    prefix = f"test-events-{uuid.uuid4().hex[:10]}:"
-    settings: dict[str, Any] = {
-        "state": "redis",
-        "redis_url": REDIS_URL,
-        "redis_prefix": prefix,
-        "redis_claim_idle_s": 3600.0,  # the tests claim by hand, with their own idle time
-    }
-    try:
-        with ExitStack() as stack:
-            a_client, a, _ = stack.enter_context(service(demo=True, **settings))
-            b_client, b, _ = stack.enter_context(service(demo=True, **settings))
-            yield (a_client, a), (b_client, b), prefix
-    finally:
-        client = redis.Redis.from_url(REDIS_URL)
-        delete_matching(client, prefix + "*")
-        client.close()
+    with redis_services("events") as (both, prefix):
+        yield both[0], both[1], prefix
 
 
 def ev(event_id: str, viewer: str, product: str, at: datetime) -> dict[str, Any]:

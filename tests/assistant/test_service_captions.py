@@ -277,6 +277,14 @@ def test_a_request_becomes_whisper_options() -> None:
     default = TranscriptionRequest().transcribe_options()
     assert default.repeatable and default.initial_prompt is None and default.temperatures[0] == 0.0
     joined = TranscriptionRequest(prompt="嘉宾在问价格。", room_prompt="直播间商品：云朵保温杯。")
-    assert joined.transcribe_options().initial_prompt == "直播间商品：云朵保温杯。嘉宾在问价格。"
+    # the room's names follow the neutral sentence (alone they cut long recordings short)
+    assert (
+        joined.transcribe_options().initial_prompt
+        == "以下是普通话的句子。直播间商品：云朵保温杯。嘉宾在问价格。"
+    )
+    english = TranscriptionRequest(language="en", room_prompt="直播间商品：云朵保温杯。")
+    assert english.transcribe_options().initial_prompt == "直播间商品：云朵保温杯。"
+    caller_only = TranscriptionRequest(prompt="嘉宾在问价格。").transcribe_options()
+    assert caller_only.initial_prompt == "嘉宾在问价格。"  # the caller's prompt as given
     sampled = TranscriptionRequest(temperature=0.5).transcribe_options()
     assert not sampled.repeatable and sampled.temperatures == (0.5, 0.6, 0.8, 1.0)

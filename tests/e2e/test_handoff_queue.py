@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -161,3 +163,41 @@ def test_operator_reply_reaches_every_asker_once_and_answers_the_next(server: Li
             assert _next_reply(viewer)["reply_id"] == later["reply_id"]
         assert client.get(f"/v1/rooms/{room}/handoffs").json()["groups"] == []
         assert client.delete(f"/v1/catalogs/demo/faq/handoff-{room}-a1").status_code == 200
+
+
+def test_two_operators_answering_one_question_send_once_and_save_only_the_sent_answer(
+    server: LiveServer,
+) -> None:
+    """Two operators reply to the same group at the same moment: one reply is sent; the other call
+    gets 409 (or 404 when the first had finished) and leaves nothing behind: its answer is not
+    saved. Raced in several rooms so that both calls often pass the queue check before either
+    sends (the case 409 is for)."""
+    rooms = [f"race{n}" for n in range(6)]
+    with server.client() as client:
+        for room in rooms:
+            assert client.post("/v1/rooms", json={"room_id": room, "catalog_id": "demo"}).status_code == 201
+            assert client.put(f"/v1/rooms/{room}/stage", json={"product_id": "MZ07"}).status_code == 200
+            assert _say(client, room, f"{room}-q", INVOICE, "小王")["source"] == "handoff"
+
+    def reply(room: str, operator: str, barrier: threading.Barrier) -> tuple[str, int]:
+        body = {"msg_ids": [f"{room}-q"], "text": ANSWER, "faq_id": f"{room}-{operator}"}
+        with server.client() as own:  # one connection per operator
+            barrier.wait(timeout=30)
+            return operator, own.post(f"/v1/rooms/{room}/handoffs/reply", json=body).status_code
+
+    outcomes: dict[str, dict[str, int]] = {}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for room in rooms:
+            barrier = threading.Barrier(2)
+            calls = [pool.submit(reply, room, op, barrier) for op in ("a", "b")]
+            outcomes[room] = dict(c.result(timeout=60) for c in calls)
+    with server.client() as client:
+        saved = {e["faq_id"] for e in client.get("/v1/catalogs/demo/faq").json()["faq"]}
+        for room, codes in outcomes.items():
+            assert sorted(codes.values()) in ([200, 404], [200, 409]), (room, codes)
+            winner = next(op for op, code in codes.items() if code == 200)
+            loser = "b" if winner == "a" else "a"
+            assert f"{room}-{winner}" in saved, (room, codes)
+            assert f"{room}-{loser}" not in saved, (room, codes)  # a refused reply saved nothing
+            assert client.get(f"/v1/rooms/{room}/handoffs").json()["groups"] == []
+            assert client.delete(f"/v1/catalogs/demo/faq/{room}-{winner}").status_code == 200

@@ -33,6 +33,7 @@ from tests.e2e.test_sockets import RECV_TIMEOUT_S, close_of, open_socket
 
 KEY = "e2e-multiprocess-key-0123456789"
 QUESTIONS = ("这个多少钱", "这个有货吗", "什么时候发货", "这个怎么用")
+HOST_QUESTION = "你们公司在哪"  # the catalog cannot answer it: handed off to the host
 CLAIM_IDLE_S = 2.0  # danmaku held unanswered this long by a process are answered by another
 HELD = 1000  # one batch of the most messages a frame may carry: seconds of work to die in
 EVENTS_HELD = 5000  # one batch of the most events a POST may carry: time to die in
@@ -289,13 +290,15 @@ def test_messages_a_killed_process_accepted_are_answered_once_by_the_others(
     cluster: list[LiveServer],
 ) -> None:
     """B acknowledges a batch as accepted (durably recorded), is killed with -9 while answering
-    it, and A and C answer every one of those messages exactly once (seen on the operator feed)."""
+    it, and A and C answer every one of those messages exactly once (seen on the operator feed);
+    the questions among them that only the host can answer are queued for the host once each."""
     a, b, c = cluster
     room = new_room(a, "MZ07")
     prefix = a.environment()["LIVESHOP_REDIS_PREFIX"]
     ids = [f"held-{i}" for i in range(HELD)]
+    texts = [HOST_QUESTION if i % 10 == 0 else QUESTIONS[i % len(QUESTIONS)] for i in range(HELD)]
     batch = [
-        {"msg_id": m, "viewer_id": f"hv{i}", "nickname": f"hv{i}", "text": QUESTIONS[i % len(QUESTIONS)]}
+        {"msg_id": m, "viewer_id": f"hv{i}", "nickname": f"hv{i}", "text": texts[i]}
         for i, m in enumerate(ids)
     ]
     with open_socket(c, f"/v1/rooms/{room}/feed") as feed:
@@ -315,6 +318,11 @@ def test_messages_a_killed_process_accepted_are_answered_once_by_the_others(
     assert set(by_id.values()) == {1}, "a message was answered more than once"
     assert not [o for o in seen if o[1] in ("duplicate", "pending", "internal_error")], seen
     assert pending_of(prefix, room, pid) == 0
+    with c.client() as http:
+        queued = [h["msg_id"] for h in http.get(f"/v1/rooms/{room}/handoffs").json()["handoffs"]]
+    for_host = {m for m, t in zip(ids, texts, strict=True) if t == HOST_QUESTION}
+    assert for_host <= set(queued), f"{len(for_host - set(queued))} handoffs lost"
+    assert len(queued) == len(set(queued)), "a message was queued for the host twice"
     retried = ask(a, room, ids[0], QUESTIONS[0], "hv0")  # the platform resends one to A
     assert retried["ignored"] == [{"msg_id": ids[0], "reason": "duplicate"}]
 

@@ -28,7 +28,13 @@ from evals.captions import cer, normalise_zh, read_rttm, speaker_accuracy
 from speech.decode import decode_audio
 from speech.errors import InvalidFrameError
 from speech.live import CaptionEvent, LiveCaptionSession, LiveOptions
-from speech.transcribe import DEFAULT_PROMPT_ZH, TranscribeOptions, Transcriber, is_wrong_script
+from speech.transcribe import (
+    DEFAULT_PROMPT_ZH,
+    NEUTRAL_PROMPT_ZH,
+    TranscribeOptions,
+    Transcriber,
+    is_wrong_script,
+)
 from tests.speech.real_speech import heard, real_clip, with_silence
 
 FRAME_BYTES = 640  # 20 ms of 16 kHz PCM16
@@ -149,9 +155,18 @@ def test_live_finals_of_the_dialogue_carry_the_enrolled_names_soon_after_each_ut
     for event in events:
         at = event.emitted_at_audio_s
         utterance_end[at] = max(utterance_end.get(at, 0.0), event.caption.end)
-    for at, end in utterance_end.items():  # a final comes out after the utterance, soon after
+    spoken_ends = sorted(turn.end for turn in ref)
+    waits = []
+    for at, end in utterance_end.items():  # a final comes out after its words, soon after
         assert end <= at + 1e-6
-        assert at - end < 2.0
+        # how long after the utterance really ended (the reference's end, not Whisper's word
+        # times: on synthetic voices those differ by CPU)
+        ended = [e for e in spoken_ends if e <= at + 1e-6]
+        assert ended, f"a final at {at:.2f} s before any utterance ended"
+        waits.append(at - ended[-1])
+    # audio time from the end of an utterance to its final (the end-of-speech silence the VAD
+    # waits for, plus the decode): measured 0.55-0.68 s over the dialogue's 10 utterances
+    assert max(waits) < 1.5
 
 
 @pytest.mark.slow
@@ -352,11 +367,23 @@ def test_room_options_carry_the_language_and_the_catalog_prompt_to_every_attempt
     room = LiveOptions().for_room("zh", "直播间商品：云朵保温杯。")
     attempts = [room.transcribe, room.partial_transcribe, room.context_retry_transcribe]
     assert all(o.initial_prompt == "直播间商品：云朵保温杯。" and o.language == "zh" for o in attempts)
-    assert room.retry_transcribe.initial_prompt == LiveOptions().retry_transcribe.initial_prompt  # neutral
+    # the retry keeps its own prompt (the neutral sentence), another than the first attempt's
+    assert room.retry_transcribe.initial_prompt == LiveOptions().retry_transcribe.initial_prompt
     english = LiveOptions().for_room("en")
     assert {o.language for o in (english.transcribe, english.retry_transcribe)} == {"en"}
     assert english.retry_transcribe.initial_prompt is None  # no Chinese prompt for English speech
     assert LiveOptions().for_room(None).transcribe.language is None  # detected per utterance
+
+
+def test_the_retry_prompts_another_sentence_than_the_first_attempt() -> None:
+    # Whisper that echoed one prompt on an utterance tends to echo it again (speech.live.RETRY_PROMPT_ZH)
+    options = LiveOptions()
+    assert options.transcribe.initial_prompt is None  # the default: the scene prompt, live
+    assert options.transcribe.default_prompt == DEFAULT_PROMPT_ZH
+    assert options.retry_transcribe.initial_prompt == NEUTRAL_PROMPT_ZH
+    assert TranscribeOptions().default_prompt == NEUTRAL_PROMPT_ZH  # recordings: the neutral one
+    room = options.for_room("zh", "直播间商品：云朵保温杯。")
+    assert room.retry_transcribe.initial_prompt not in (None, room.transcribe.initial_prompt)
 
 
 def test_an_unknown_language_is_refused_when_the_options_are_made() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -41,6 +42,8 @@ from assistant.service.schemas.rooms import (
 )
 from knowledge.ids import id_problem
 from knowledge.serialize import promotion_to_dict
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["rooms"])
 
@@ -244,7 +247,9 @@ def reply_to_handoffs(room_id: RoomId, body: HandoffReplyIn, services: ServicesD
     and with ``save_as_answer`` the text becomes an operator answer for later askers. 422 names a
     banned term or an amount not in the catalog (nothing sent or saved); 404 when none of the
     messages is queued (a second call for the same group sends nothing); 409 when another operator
-    answered them at the same moment."""
+    answered them at the same moment (nothing sent or saved: the answer is saved only after the
+    reply went out). Past the catalog's bound on operator answers the reply is still sent and
+    ``answer`` is null (logged)."""
     live = services.live
     try:
         plan = live.prepare_handoff_reply(room_id, body.msg_ids, body.text)
@@ -252,7 +257,10 @@ def reply_to_handoffs(room_id: RoomId, body: HandoffReplyIn, services: ServicesD
         raise NotFoundError(str(exc)) from None
     except EditRefusedError as exc:
         raise UnprocessableError(f"reply refused: {exc}") from None
-    answer = None
+    # Everything the saved answer needs is checked before sending; it is saved only once the reply
+    # went out, so a call refused with 409 (or anything earlier) has saved nothing.
+    to_save: tuple[str, OperatorAnswerIn] | None = None
+    catalog_id = live.get(room_id).catalog_id
     if body.save_as_answer:
         first = plan.handoffs[0]
         faq_id = body.faq_id if body.faq_id is not None else handoff_faq_id(room_id, first.msg_id)
@@ -260,9 +268,20 @@ def reply_to_handoffs(room_id: RoomId, body: HandoffReplyIn, services: ServicesD
         if problem is not None:
             raise UnprocessableError(problem)
         question = OperatorAnswerIn(question=first.text[:200], answer=plan.text, product_id=first.product_id)
-        answer = save_operator_answer(services, live.get(room_id).catalog_id, faq_id, question)
+        if (
+            question.product_id is not None
+            and services.catalogs.catalog(catalog_id).product(question.product_id) is None
+        ):
+            raise UnprocessableError(f"product_id {question.product_id!r} is not in catalog {catalog_id!r}")
+        to_save = (faq_id, question)
     try:
         reply = live.send_handoff_reply(plan)
     except HandoffsTakenError as exc:
         raise ConflictError(str(exc)) from None
+    answer = None
+    if to_save is not None:
+        try:
+            answer = save_operator_answer(services, catalog_id, *to_save)
+        except UnprocessableError as exc:  # the store's bound on answers: the reply went out anyway
+            log.warning("handoff reply %s sent, but not saved as an answer: %s", reply.reply_id, exc)
     return HandoffReplyDone(reply=ReplyOut.model_validate(reply_to_dict(reply)), answer=answer)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from assistant.danmaku.answers_product import answer_variant
-from assistant.danmaku.catalog_words import names_aspect, question_terms, quote_answer
+from assistant.danmaku.catalog_words import asks_about_a_thing, names_aspect, question_terms, quote_answer
 from assistant.danmaku.intent import about_own_order, understand
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.types import Danmaku, Intent
@@ -17,6 +17,7 @@ from assistant.service.settings import Settings
 from assistant.service.wiring import build_services
 from knowledge.demo import load_demo_catalog
 from knowledge.domain import FaqPair, Product, Sku
+from knowledge.retrieval.chunks import sentences
 
 EARPHONES = Product(
     "E1",
@@ -155,3 +156,56 @@ def test_two_questions_of_one_intent_never_share_a_reply_and_paraphrases_do() ->
     assert not straw_cached and not other_cached  # one intent, two questions: two answers
     assert "带吸管" not in other
     assert again_cached and again == price  # the same question in other words: one answer
+
+
+def test_catalog_sentences_are_the_clauses_of_the_shared_splitter() -> None:
+    """One sentence splitter (``knowledge.retrieval.chunks.sentences``): its clauses, without their
+    marks, are what the answerer quotes; kept whole, they give the text back."""
+    text = "主动降噪，续航32小时！？ 支持双设备连接。防水"
+    assert sentences(text, clauses=True, keep_marks=False) == [
+        "主动降噪",
+        "续航32小时",
+        "支持双设备连接",
+        "防水",
+    ]
+    assert "".join(sentences(text)) == text
+    assert sentences(text) == ["主动降噪，续航32小时！", "？", " 支持双设备连接。", "防水"]
+    assert sentences("甲。\n乙") == ["甲。", "乙"]  # a piece of only whitespace is left out
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("转接头能用吗", True),  # a thing, not who: the skin-type answer does not answer it
+        ("夏天能用吗", True),
+        ("这个能用吗", False),
+        ("敏感肌能用吗", False),
+        ("孕妇可以用吗", False),
+        ("男生能用吗", False),
+        ("12岁能用吗", False),
+        ("适合什么肤质", False),
+    ],
+)
+def test_a_suitability_question_about_a_thing_is_not_about_who(text: str, thing: bool) -> None:
+    product = load_demo_catalog().product("MZ07")
+    assert product is not None
+    assert asks_about_a_thing(normalize(text), product) is thing
+
+
+def test_a_suitability_question_about_a_thing_gets_no_skin_type_answer() -> None:
+    services = build_services(Settings(store="memory", embeddings="none", demo=False))
+    try:
+        catalog = load_demo_catalog()
+        services.catalogs.load_catalog(catalog)
+        services.live.create("r", catalog.catalog_id, "t")
+        at = datetime(2026, 11, 21, 20, 0).astimezone()
+        services.live.set_stage("r", "MZ07", at)
+        asked = [
+            Danmaku(f"m{i}", f"v{i}", text, at + timedelta(seconds=20 * (i + 1)))
+            for i, text in enumerate(("敏感肌能用吗", "用普通的洗脸巾能用吗"))
+        ]
+        who, thing = (services.live.handle_danmaku("r", [m]).replies for m in asked)
+        assert "敏感肌" in who[0].text  # about who: the catalog's answer
+        assert all("肤质" not in r.text and r.source != "catalog" for r in thing), thing
+    finally:
+        services.close()

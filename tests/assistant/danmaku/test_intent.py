@@ -45,6 +45,12 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     # flash sale
     ("秒杀还有多久", I.FLASH_SALE, {}),
     ("还有多久结束", I.FLASH_SALE, {}),
+    ("保修还有多久", I.AFTER_SALES, {}),  # a countdown phrase with another topic: that topic
+    ("快递还有多久到", I.SHIPPING, {}),
+    ("几天能到杭州", I.SHIPPING, {}),  # arrival, however phrased
+    ("什么时候能送达", I.SHIPPING, {}),
+    ("M码是多少斤穿的", I.SIZE, {"size": "M"}),  # a size code names a size question
+    ("快递电话多少", I.OTHER, {}),  # a contact request: no template answers it
     ("几点开抢", I.FLASH_SALE, {}),
     ("八点开抢吗", I.FLASH_SALE, {}),
     ("秒杀价多少", I.FLASH_SALE, {}),

@@ -164,6 +164,7 @@ def test_a_product_the_catalog_does_not_know_is_not_the_stage_product() -> None:
     assert not names_unknown_product("洗面奶", catalog)  # MZ07 is one
     assert not names_unknown_product("效果", catalog)  # an aspect, not a product
     assert not names_unknown_product("上个月", catalog)
+    assert not names_unknown_product("如果", catalog, "如果m码也不合适,还可以换吗?")  # a conjunction
     at = datetime(2026, 11, 21, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     room = Room("r", catalog.catalog_id, "", at - timedelta(hours=1)).with_stage(
         "MZ07", at - timedelta(minutes=1)
@@ -202,3 +203,28 @@ def test_through_the_pipeline_nothing_unasked_is_answered() -> None:
     for i, (text, source) in enumerate(expected.items()):
         result = system.ask(f"v{i}", text, START + timedelta(seconds=60 + 15 * i))
         assert (result.source if result.replied else None) == source, text
+
+
+def test_chat_like_lines_nothing_answers_stay_silent_instead_of_paging_the_host() -> None:
+    """A line of no known question kind (intent OTHER) that nothing grounded answers: handed to a
+    person when the model finds a person likelier than silence, else left silent (the host reads
+    the chat anyway). A structured question is never silenced this way."""
+    text = "会员有什么用"  # invented chat-like line; MZ07's catalog says nothing about it
+    answers: dict[str, list[str]] = {}
+    cases = (
+        ("silence likelier", (1.0, 0.0, 0.5)),  # P = (0.51, 0.19, 0.31)
+        ("person likelier", (1.0, 0.5, 0.0)),
+        ("sure it is a question", (5.0, -1.0, -0.5)),  # silence 0.004 > person 0.002: both remote
+    )
+    for name, logits in cases:
+        system = PipelineSystem(understanding=_biased(logits, Intent.OTHER, 0.0))
+        system.reset()
+        system.set_stage("MZ07", START)
+        other = system.ask("v1", text, START + timedelta(seconds=60))
+        price = system.ask("v2", "这个多少钱", START + timedelta(seconds=75))
+        answers[name] = [other.source if other.replied else other.ignored_reason, price.source]
+    assert answers == {
+        "silence likelier": ["chatter", "catalog"],
+        "person likelier": ["handoff", "catalog"],
+        "sure it is a question": ["handoff", "catalog"],
+    }

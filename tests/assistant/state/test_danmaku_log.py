@@ -15,6 +15,7 @@ from assistant.danmaku.types import Danmaku, Intent
 from assistant.rooms import Room, UnknownRoomError
 from assistant.state import StateOptions, build_state_stores
 from assistant.state.interfaces import DanmakuLog
+from assistant.state.redis_stream import MAX_DELIVERIES
 from tests.assistant.state.conftest import REDIS_HOST, REDIS_PORT, Backend
 
 T0 = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
@@ -213,3 +214,23 @@ def test_a_batch_that_fails_writes_no_dialogue(redis_backend: Backend) -> None:
         stores.dialogue.put("room", "v-m1", ViewerDialogue("p1", None, Intent.PRICE, T0))
         raise RuntimeError("answering failed")
     assert other.dialogue.get("room", "v-m1", T0) is None
+
+
+def test_an_entry_no_process_could_answer_is_dropped_after_its_deliveries(
+    redis_backend: Backend, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A poison message (its answer fails, or kills each process that claims it) is claimed again
+    only until it was delivered ``MAX_DELIVERIES`` times; the other messages go on."""
+    log = log_of(redis_backend)
+    log.accept("room", "proc-a", batch("poison"))  # delivery 1: proc-a fails on it
+    for attempt in range(2, MAX_DELIVERIES + 1):  # each claim is a delivery that failed too
+        time.sleep(0.01)
+        claimed = log.claim(f"claimer-{attempt}", 0.005, 10)
+        assert [e.message.msg_id for e in claimed["room"]] == ["poison"]
+    log.accept("room", "proc-a", batch("fine"))
+    time.sleep(0.01)
+    with caplog.at_level("ERROR"):
+        last = log.claim("claimer-last", 0.005, 10)
+    assert [e.message.msg_id for e in last["room"]] == ["fine"]  # not the poison one any more
+    assert "dropped 1 danmaku entries" in caplog.text
+    assert stream_length(redis_backend, "room") == 1  # the poison entry is gone from the log
