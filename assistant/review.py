@@ -75,7 +75,6 @@ class ReviewStore(Protocol):
 
     def policy(self, room_id: str) -> frozenset[ReplySource]: ...
     def set_policy(self, room_id: str, sources: Iterable[ReplySource]) -> frozenset[ReplySource]: ...
-    def holds(self, room_id: str, source: ReplySource) -> bool: ...
     def hold(
         self, room_id: str, reply: Reply, questions: Sequence[HeldQuestion], at: datetime
     ) -> HeldReply: ...
@@ -106,10 +105,6 @@ class ReviewQueue:
         with self._lock:
             self._policies[room_id] = policy
         return policy
-
-    def holds(self, room_id: str, source: ReplySource) -> bool:
-        with self._lock:
-            return source in self._policies.get(room_id, ())
 
     def hold(self, room_id: str, reply: Reply, questions: Sequence[HeldQuestion], at: datetime) -> HeldReply:
         """Queue ``reply`` for the operator (the oldest is dropped past ``max_held``)."""

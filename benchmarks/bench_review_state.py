@@ -44,7 +44,7 @@ def measure(stores: StateStores, n: int) -> dict[str, float]:
     question = [HeldQuestion("m", "小王", "q")]
 
     def hold(i: int) -> None:
-        if review.holds(room, ReplySource.LLM):
+        if ReplySource.LLM in review.policy(room):
             reply = Reply(f"r{i}", (f"m{i}",), "text", "p1", "other", ReplySource.LLM, True, 1.0)
             review.hold(room, reply, question, AT)
 

@@ -4,8 +4,11 @@ Order: operator answer -> catalog facts at the message time (structured intents)
 curated FAQ -> an attribute the question names -> the catalog's own sentence that answers it
 (``catalog_words``; also for questions the understanding model is unsure of) -> retrieval + LLM
 (only when configured; every number checked against the grounding) -> grounded fallback -> honest
-handoff. A line about the viewer's own order is never answered from the catalog. Amounts only ever
-come from ``SkuFacts`` or catalog text.
+handoff. With an LLM configured, a line the model is unsure of that nothing grounded answers is
+first *read* by it (``llm_reading``: intent and product as validated JSON, never an answer) and,
+when the reading is a product question, answered from the catalog's templates. A line about the
+viewer's own order is never answered from the catalog. Amounts only ever come from ``SkuFacts`` or
+catalog text.
 """
 
 from __future__ import annotations
@@ -17,24 +20,25 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from assistant.danmaku import answer_templates as tpl
-from assistant.danmaku import answers, answers_policy, answers_product
+from assistant.danmaku import answers, answers_policy, answers_product, llm_reading
 from assistant.danmaku.attributes import attribute_answer
 from assistant.danmaku.cache import AnswerKey
 from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, quote_answer
 from assistant.danmaku.clarify import product_options
 from assistant.danmaku.compliance import drop_injected_sentences, find_banned, sanitize
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
-from assistant.danmaku.intent import about_own_order
+from assistant.danmaku.intent import about_own_order, names_another_day
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
-    SKIN_VARIANT_WORDS,
     Resolution,
     matching_skus,
     product_label,
     skin_variants,
 )
 from assistant.danmaku.size_chart import answer_size
+from assistant.danmaku.slot_rules import quantity_unit
 from assistant.danmaku.types import Danmaku, Intent, ReplySource, Understanding
+from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS
 from assistant.llm.client import LlmClient, LlmError
 from assistant.llm.guard import unsupported_numbers
 from assistant.llm.prompt import grounded_messages, leaks_prompt
@@ -62,7 +66,8 @@ class Question:
     key: AnswerKey
     dialogue: ViewerDialogue | None
     # The understanding model's route: "answer"; "open" (unsure: only the FAQ, attributes or the
-    # guarded LLM may answer, never a template); "handoff" (a person).
+    # guarded LLM may answer, never a template); "handoff" (a person); "silent" (chat to the model:
+    # only the product's own FAQ, attributes or sentences may answer, else no reply at all).
     route: str = "answer"
     # No known kind of question (intent OTHER) and the model finds silence likelier than a person:
     # when nothing grounded answers it, it stays silent instead of paging the host (chat that
@@ -81,6 +86,7 @@ class Composed:
     cacheable: bool = True
     llm_called: bool = False
     faq_id: str | None = None  # the operator answer it is (its hit count goes up per viewer answered)
+    chat: bool = False  # no reply at all, no page: a line taken for chat (by the model or the LLM)
 
 
 class Answerer:
@@ -101,6 +107,8 @@ class Answerer:
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         understanding, resolution = question.understanding, question.resolution
         lang = understanding.language
+        if question.route == "silent":  # chat to the model: the product's own words, else nothing
+            return self._stated(catalog, question, at) or replace(self._handoff(None, lang), chat=True)
         if question.route == "handoff" or about_own_order(understanding.normalized):
             # an order, a claim, a product not sold here, a request: never a catalog template
             return self._operator_or_handoff(catalog, question, at)
@@ -109,7 +117,11 @@ class Answerer:
         ):  # unsure: no template answer; the catalog's own words may still answer it
             composed = self._operator_or_handoff(catalog, question, at)
             if composed.source is ReplySource.HANDOFF:
-                return self._quoted(catalog, question, at) or composed
+                return (
+                    self._quoted(catalog, question, at)
+                    or self._read_by_llm(room, catalog, question, at)
+                    or composed
+                )
             return composed
         if resolution.product_id is None:
             return self._without_product(catalog, question, at)
@@ -157,6 +169,18 @@ class Answerer:
             sanitize(entry.answer), ReplySource.FAQ, product_id, expires, None, faq_id=entry.faq_id
         )
 
+    def _stated(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
+        """What the product's own curated FAQ, attributes or sentences state in answer to the line,
+        or None: the only answers a line the model takes for chat may get (no template, no LLM)."""
+        product_id = question.resolution.product_id
+        product = catalog.product(product_id) if product_id is not None else None
+        if product is None:
+            return None
+        faq = answers_product.find_faq(product, question.understanding.normalized)
+        if faq is not None:
+            return self._done(faq.answer, ReplySource.FAQ, product, at, None)
+        return self._quoted(catalog, question, at)
+
     def _quoted(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
         """The catalog's own sentence that answers an unsure question about a product of the room
         (``catalog_words``), or None (no product, or no sentence answers it confidently)."""
@@ -169,6 +193,50 @@ class Answerer:
             product, u.normalized, u.language
         )
         return None if quoted is None else self._done(quoted, ReplySource.CATALOG, product, at, None)
+
+    def _read_by_llm(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
+        """An unsure line read by the LLM (``llm_reading``), answered from the catalog's templates
+        when the reading is a product question about one product of the room; a silent reply when
+        it reads chat; None (a person answers) for anything else, no LLM, or no usable reading.
+
+        The reading never overrides what the text pins down: a product named or linked in the
+        text must be the one the reading names, and a product the room does not sell stays a
+        handoff. Only Chinese lines are read (the prompt and the intents' hints are Chinese)."""
+        u, resolution = question.understanding, question.resolution
+        if self._llm is None or u.language != "zh" or resolution.how == "not_sold":
+            return None
+        stage_id = room.stage_at(at)
+        stage = catalog.product(stage_id) if stage_id is not None else None
+        listed = llm_reading.listed_products(catalog.products, stage)
+        try:
+            answer = self._llm.complete(llm_reading.reading_messages(question.message.text, listed, stage))
+        except LlmError as exc:
+            log.info("LLM gave no reading (%s); the line goes to a person", exc.kind)
+            return None
+        by_link = {p.link_no: p.product_id for p in listed if p.link_no is not None}
+        reading = llm_reading.parse_reading(answer.text, by_link, stage_id)
+        if reading is None:
+            log.info("LLM reading unusable; the line goes to a person")
+            return None
+        if reading.kind == "chat":
+            return replace(self._handoff(None, u.language), chat=True, llm_called=True)
+        if reading.kind != "product_question" or reading.intent is None:
+            return None
+        named = resolution.product_id if resolution.how in ("link", "name") else None
+        product_id = reading.product_id or resolution.product_id
+        if product_id is None or (named is not None and product_id != named):
+            return None
+        product = catalog.product(product_id)
+        if product is None:
+            return None
+        read = replace(question, understanding=replace(u, intent=reading.intent))
+        composed = self._structured(room, catalog, product, read, at)
+        if composed is None:
+            return None
+        # cached under the line's own key only when the reading kept the intent and product it was
+        # filed under (the key of an unsure line also holds its text: ``pipeline._question``)
+        same = reading.intent is u.intent and product.product_id == resolution.product_id
+        return replace(composed, llm_called=True, cacheable=composed.cacheable and same)
 
     def _gift(self, product: Product, lang: str, at: datetime) -> Composed:
         """Gifts and lucky bags (赠品, 福袋) are only promised when the catalog lists them."""
@@ -189,7 +257,15 @@ class Answerer:
         facts = [sku_facts(product, sku, promotions, at) for sku in skus]
         max_age = ANSWER_MAX_AGE_S
         body: str | None
-        if intent is Intent.PRICE:
+        if intent in (Intent.PRICE, Intent.DISCOUNT) and names_another_day(u.normalized):
+            return None  # "明天有优惠吗": today's facts do not answer for another day
+        if (
+            intent is Intent.PRICE
+            and slots.quantity is not None
+            and not _sold_in_packs_of(product, u.normalized)
+        ):
+            body = answers.answer_quantity_price(product, facts, slots.quantity, lang)
+        elif intent is Intent.PRICE:
             body = answers.answer_price(product, facts, lang)
         elif intent is Intent.DISCOUNT:
             body = answers.answer_discount(product, facts, lang)
@@ -206,9 +282,22 @@ class Answerer:
         elif intent is Intent.SIZE:
             body = answer_size(product, slots.height_cm, slots.weight_kg, lang)
         elif intent is Intent.VARIANT:
-            hint = slots.variant_hint or asked_variant(u.normalized)
-            body = answers_product.answer_variant(product, slots.color, hint, lang)
+            unvaried, dimension = answers_product.unvaried_dimension(product, u.normalized)
+            stated = (
+                attribute_answer(product, u.normalized, lang) if _MEASURE_RE.search(u.normalized) else None
+            )
+            if stated is not None:  # "容量多大" of a cup whose attribute 容量 says 500ml
+                body = stated
+            elif unvaried and slots.color is None:
+                if dimension is None:  # "什么味道" of a cleanser: its own words may answer, not the list
+                    return None
+                body = answers_product.answer_no_choice(product, dimension, lang)
+            else:
+                hint = slots.variant_hint or asked_variant(u.normalized)
+                body = answers_product.answer_variant(product, slots.color, hint, lang)
         elif intent is Intent.MATERIAL:
+            if answers_product.asks_a_property(u.normalized):
+                return None  # "起球吗": the fabric list does not say; the product's own words may
             body = answers_product.answer_material(product, lang)
         elif intent is Intent.SUITABILITY:
             variants = skin_variants(product)
@@ -357,6 +446,9 @@ class Answerer:
         return Composed(sanitize(body), source, product.product_id, expires, sku_id)
 
 
+# A measure a variant question asks ("容量多大", "多少ml"): an attribute that states it answers best.
+_MEASURE_RE = re.compile(r"容量|多少ml|多少毫升|净含量|规格")
+
 # Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
 FAQ_FIRST = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.VARIANT, Intent.OTHER})
 GIFT_RE = re.compile(r"赠品|福袋|送什么|有赠|有送|送不送|gift")
@@ -413,6 +505,8 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     (``catalog_words.question_terms``). Part of the answer-cache and grouping key, so two questions
     of one intent that ask different things never share a reply; "多少钱" and "这个什么价" still do."""
     u = understanding
+    if names_another_day(u.normalized):  # "明天多少钱" never shares today's "多少钱" reply
+        return ("another_day",)
     if u.intent in _WHOLE_ANSWER_INTENTS:
         return ()
     variant = asked_variant(u.normalized) if u.intent is Intent.VARIANT else None
@@ -440,7 +534,9 @@ def asked_variant(normalized: str) -> str | None:
     if match is None:
         return None
     word = match.group(1).removeprefix("没有").strip()
-    return word if len(word) >= 1 and word not in ("什么", "哪些", "几种", "货") else None
+    if word.startswith(("什么", "哪", "几", "多少")) or word == "货":  # "有什么区别吗" names no variant
+        return None
+    return word
 
 
 def introduction(product: Product, lang: str) -> str:
@@ -453,6 +549,17 @@ def introduction(product: Product, lang: str) -> str:
         end = max(cut.rfind("。"), cut.rfind("，"), cut.rfind("；"))
         cut = cut[: end + 1] if end > 20 else cut + "…"
     return f"{product.name}: {cut}" if lang == "en" else f"{product.name}：{cut}"
+
+
+def _sold_in_packs_of(product: Product, normalized: str) -> bool:
+    """Whether the unit a quantity is counted in ("三袋") is one a product's pack holds several of
+    ("200g×3袋", "双支装"): "三袋一起多少钱" then asks for a pack, not for three of them. A unit that
+    is the pack itself ("5片/盒": "两盒") is a quantity of SKUs."""
+    unit = quantity_unit(normalized)
+    if unit is None:
+        return False
+    inside = re.compile(rf"(\d|[×x*双两一二三四五六七八九十])\s*{re.escape(unit)}")
+    return any(inside.search(sku.spec) for sku in product.skus)
 
 
 def _facts_expiry(facts: Sequence[SkuFacts]) -> datetime | None:

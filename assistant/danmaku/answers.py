@@ -163,6 +163,48 @@ def answer_price(
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
 
 
+MAX_QUANTITY_LINES = 4  # SKUs priced for a quantity in one reply
+
+
+def answer_quantity_price(
+    product: Product,
+    facts: SkuFacts | Sequence[SkuFacts],
+    quantity: int,
+    lang: str = "zh",
+    nickname: str = "",
+) -> str:
+    """What ``quantity`` units cost at the unit price now (the flash-sale price while one runs),
+    per SKU: "120g ¥59.90×10=¥599". Only the catalog's unit prices, multiplied exactly; coupons
+    and 满减 are named, not applied (which one applies is the checkout's rule), so no total is
+    promised below the multiplied one."""
+    every = _facts_list(facts)
+    items = every[:MAX_QUANTITY_LINES]
+    en = lang == "en"
+    lines = [
+        f"{_spec(product, f)} {format_amount(f.price)}×{quantity}={format_amount(f.price * quantity)}"
+        for f in items
+    ]
+    if (more := len(every) - len(items)) > 0:
+        lines.append(f"and {more} more options" if en else f"另有{more}个规格")
+    deals = [
+        f"{format_amount(s.amount)} off over {format_amount(s.threshold)}"
+        if en
+        else f"满{format_amount(s.threshold)}减{format_amount(s.amount)}"
+        for s in {s.promo_id: s for f in items for s in f.spend_discounts}.values()
+    ]
+    coupon = any(f.coupons for f in items)
+    if en:
+        body = f"{product.name}, {quantity} units: " + "; ".join(lines)
+        if deals or coupon:
+            extra = ", ".join([*deals, *(["coupons"] if coupon else [])])
+            body += f" (before {extra}, applied at checkout)"
+    else:
+        body = f"{product.name} 买{quantity}件：" + "；".join(lines)
+        if deals or coupon:
+            body += "（未含" + "、".join([*deals, *(["优惠券"] if coupon else [])]) + "，结算时按规则扣减）"
+    return finish(body, nickname, lang)
+
+
 def answer_discount(
     product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
 ) -> str:

@@ -11,10 +11,12 @@ where the catalog has nothing to ground an answer on. Attribute keys follow the 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from assistant.danmaku.answer_templates import finish, join
 from assistant.danmaku.normalize import normalize
+from assistant.danmaku.slot_rules import spec_names_colour
+from assistant.danmaku.vocabulary import FABRIC_PROPERTIES, SKIN_IN_CATALOG_TEXT, VARIANT_SKIN
 from knowledge.domain import FaqPair, Product, Sku
 
 LOW_STOCK = 10  # at or below this many units a stock answer says how many are left
@@ -34,23 +36,6 @@ _MATERIAL_KEYS = (
     "原料",
 )
 _USAGE_KEYS = ("使用方法", "用法", "用量", "洗涤", "洗涤说明", "冲泡建议", "食用方法", "储存方式", "卸妆建议")
-_SKIN_WORDS = {
-    "油皮": ("油皮", "油性"),
-    "干皮": ("干皮", "干性"),
-    "敏感肌": ("敏感",),
-    "混合皮": ("混合",),
-    "痘痘肌": ("痘",),
-    "中性皮": ("中性",),
-}
-# Variant words that speak to a skin type: 控油款 is for 油皮 ... (clarifying questions).
-VARIANT_SKIN = {
-    "控油": "油皮",
-    "清爽": "油皮",
-    "保湿": "干皮",
-    "滋润": "干皮",
-    "舒缓": "敏感肌",
-    "修护": "敏感肌",
-}
 
 
 def _spec_matches(spec: str, size: str | None, color: str | None) -> bool:
@@ -108,8 +93,10 @@ def answer_variant(
     variant_hint: str | None = None,
     lang: str = "zh",
     nickname: str = "",
-) -> str:
-    """Which variants exist; for a colour or variant asked, whether it exists and its SKUs."""
+) -> str | None:
+    """Which variants exist; for a colour or variant asked, whether it exists and its SKUs; None for
+    a variant no spec speaks of either way ("有带吸管的吗", "有烂的吗"): neither a made-up "没有" nor the
+    list of options, which answers something else (the catalog's own words or a person may)."""
     en = lang == "en"
     asked = color or variant_hint
     options = (
@@ -133,12 +120,46 @@ def answer_variant(
             if en
             else f"{product.name}暂时没有{asked}，可选：{options}"
         )
-    else:  # "有带吸管的吗": no spec says either way, so no made-up "没有": the options as listed
-        body = f"{product.name} options: {options}" if en else f"{product.name}可选：{options}"
+    else:  # "有带吸管的吗": no spec says either way
+        return None
     return finish(body, nickname, lang)
 
 
 _KIND_SUFFIXES = ("装", "款", "色", "码", "版", "味", "号")
+
+# The dimensions a variant question may ask about, each with its name (None: a property of the
+# product, not a choice: "什么味道" asks how it smells or tastes) and how a SKU spec shows the product
+# varies along it.
+_FLAVOUR_SPEC_RE = re.compile(r"味|香")
+_STYLE_SPEC_RE = re.compile(r"款|版")
+_DIMENSIONS: tuple[tuple[re.Pattern[str], str | None, Callable[[str], bool]], ...] = (
+    (re.compile(r"颜色|色号|什么色|哪个色|几个色|几种色|colou?rs?"), "颜色", spec_names_colour),
+    (re.compile(r"口味|几种味|flavou?rs?"), "口味", lambda spec: _FLAVOUR_SPEC_RE.search(spec) is not None),
+    (re.compile(r"味道|香味|什么味|气味"), None, lambda spec: _FLAVOUR_SPEC_RE.search(spec) is not None),
+    (re.compile(r"款式|styles?"), "款式", lambda spec: _STYLE_SPEC_RE.search(spec) is not None),
+)
+
+
+def unvaried_dimension(product: Product, normalized: str) -> tuple[bool, str | None]:
+    """Whether a variant question asks along a dimension none of the product's SKUs varies in (its
+    option list alone would answer something else), and that dimension's name (None: a property
+    such as its smell, which only the product's own words can answer)."""
+    for asks, name, spec_has in _DIMENSIONS:
+        if asks.search(normalized) and not any(spec_has(s.spec.lower()) for s in product.skus):
+            return True, name
+    return False, None
+
+
+def answer_no_choice(product: Product, dimension: str, lang: str = "zh", nickname: str = "") -> str:
+    """ "没有颜色可选" and the options there are: the SKUs are the product's whole list of choices."""
+    options = join([s.spec for s in product.skus], lang)
+    en = {"颜色": "colour", "口味": "flavour", "款式": "style"}.get(dimension, dimension)
+    body = (
+        f"{product.name} comes in no {en} choices; options: {options}"
+        if lang == "en"
+        else f"{product.name}没有{dimension}可选，规格：{options}"
+    )
+    return finish(body, nickname, lang)
 
 
 def _same_kind(asked: str, product: Product) -> bool:
@@ -151,6 +172,15 @@ def _same_kind(asked: str, product: Product) -> bool:
 def _attribute_lines(product: Product, keys: Sequence[str], lang: str) -> list[str]:
     sep = ": " if lang == "en" else "："
     return [f"{k}{sep}{product.attributes[k]}" for k in keys if k in product.attributes]
+
+
+_PROPERTY_RE = re.compile(FABRIC_PROPERTIES)
+
+
+def asks_a_property(normalized: str) -> bool:
+    """Whether a material question asks a yes/no property (起球, 掉色, 透气 ...) that a composition
+    list does not answer (``vocabulary.FABRIC_PROPERTIES``)."""
+    return _PROPERTY_RE.search(normalized) is not None
 
 
 def answer_material(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
@@ -207,7 +237,7 @@ def answer_suitability(
 ) -> str | None:
     """Suitability for a skin type or age from the FAQ and the 适用肤质 / 适用年龄 attributes.
     Pregnancy, infants and other safety questions are answered only from the operator's FAQ."""
-    words = _SKIN_WORDS.get(skin_type, (skin_type,)) if skin_type else (age,) if age else ()
+    words = SKIN_IN_CATALOG_TEXT.get(skin_type, (skin_type,)) if skin_type else (age,) if age else ()
     faq = _faq_mentioning(product, [w for w in words if w])
     if faq is not None:
         return finish(f"{product.name}：{faq.answer}", nickname, lang)

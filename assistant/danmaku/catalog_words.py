@@ -30,22 +30,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.danmaku.answer_templates import finish
+from assistant.danmaku.attributes import ABOUT_THE_HOST
+from assistant.danmaku.vocabulary import SKIN_TYPES
 from knowledge.domain import Product
 from knowledge.retrieval.chunks import sentences
 
 # concept -> (words that express it, whether it is modal: "can / supports / suits", never enough alone)
 CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
-    "battery": (("续航", "电池", "待机", "用多久", "用多长时间", "充一次", "充满", "电量", "mah"), False),
-    "charge": (("充电", "快充", "闪充", "充满"), False),
+    "battery": (("续航", "电池", "待机", "用多久", "用多长时间", "充一次", "电量", "mah"), False),
+    # how long charging takes is not how long a charge lasts ("充电多久能充满" is no 续航 question)
+    "charge_time": (("充满", "充电多久", "充电要多久", "充电时间", "多久充好", "充好"), False),
+    "charge": (("充电", "快充", "闪充"), False),
     "dual": (("双", "两个", "两台", "两部", "两只", "2个", "2台", "2部", "多设备", "一拖二"), False),
     "device": (("设备", "手机", "电脑", "平板", "ipad", "iphone", "笔记本"), False),
     "connect": (("连接", "连", "配对", "蓝牙"), False),
     "noise": (("降噪", "隔音", "噪音", "吵"), False),
     "waterproof": (("防水", "防汗", "泡水", "淋雨"), False),
-    "sensitive": (("敏感肌", "敏感皮", "敏感"), False),
-    "oily": (("油皮", "油性", "控油", "出油"), False),
-    "dry": (("干皮", "干性", "保湿", "补水"), False),
-    "acne": (("痘痘肌", "痘肌", "痘痘", "长痘", "祛痘"), False),
+    # skin types: the viewer's words for them (``vocabulary``) and the care that goes with them
+    "sensitive": (SKIN_TYPES["敏感肌"], False),
+    "oily": ((*SKIN_TYPES["油皮"], "控油", "出油"), False),
+    "dry": ((*SKIN_TYPES["干皮"], "保湿", "补水"), False),
+    "acne": ((*SKIN_TYPES["痘痘肌"], "痘痘", "长痘", "祛痘"), False),
     "pregnant": (("孕妇", "孕期", "怀孕", "哺乳"), False),
     "child": (("儿童", "小孩", "孩子", "宝宝", "婴儿", "学生"), False),
     "makeup_off": (("卸妆", "卸掉", "洗掉"), False),
@@ -60,17 +65,17 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "wash": (("机洗", "手洗", "水洗", "干洗", "可洗"), False),
     "screen": (("屏幕", "显示屏", "屏"), False),
     "light": (("背光", "灯光", "rgb"), False),
-    "can_use": (("能用", "可以用", "可用", "适用", "适合", "通用", "用得了"), True),
-    "supports": (("支持", "兼容"), True),
+    # "安卓能用吗" is answered by "支持iOS和安卓手机": using and supporting are one concept
+    "can_use": (("能用", "可以用", "可用", "适用", "适合", "通用", "用得了", "支持", "兼容"), True),
 }
 MIN_CONTENT_COVER = 0.6  # share of the question's content bigrams a sentence must hold
 MAX_QUOTED = 2  # sentences quoted at most (the best, and a second as good)
 
-_ABOUT_THE_HOST = ("主播", "小助理", "助播")
 _FUNCTION_RE = re.compile(
     r"请问|问一下|想问|你好|您好|亲|这个|这款|那个|那款|它|能不能|可不可以|可以|是不是|是否|会不会|有没有|"
     r"多久|多长|多少|多大的?|几|什么|怎么样|怎么|怎样|如何|哪|吗|呢|吧|啊|呀|么|嘛|哦|的|了|是|能|会|还|也|"
-    r"一下|一般|大概|具体|效果|功能|性能|请|用户|我|你|他|她"
+    r"一下|一般|大概|具体|效果|功能|性能|请|用户|我|你|他|她|"
+    r"以上|以下|以内|左右|之间|上下|差不多"  # qualifiers of an amount, never what is asked about
 )
 _CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 # The concept words, longest first, so "敏感肌" is read before "敏感" and "用多久" before "多久".
@@ -190,7 +195,7 @@ def _evidence(asked: Reading, sentence: Reading, text: str) -> int:
 def quote_answer(product: Product, normalized: str, lang: str = "zh") -> str | None:
     """The sentence(s) of the product's own text that answer the question, quoted after its name,
     or None when no sentence answers it confidently (see the module docstring)."""
-    if any(w in normalized for w in _ABOUT_THE_HOST):
+    if any(w in normalized for w in ABOUT_THE_HOST):
         return None
     asked = read(normalized, _names(product))
     if not asked.topical:

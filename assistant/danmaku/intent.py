@@ -27,6 +27,7 @@ from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.slot_rules import extract_slots, strip_slot_words
 from assistant.danmaku.triage import triage
 from assistant.danmaku.types import Intent, Triage, Understanding
+from assistant.danmaku.vocabulary import FABRIC_PROPERTIES
 
 __all__ = [
     "ProductRef",
@@ -36,6 +37,7 @@ __all__ = [
     "extract_product_reference",
     "extract_slots",
     "is_followup_reference",
+    "names_another_day",
     "understand",
 ]
 
@@ -44,7 +46,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     for intent, pattern in (
         (
             Intent.PRICE_PROTECTION,
-            r"保价|价保|价格保护|退差价|补差价|差价|(降价|便宜了|掉价|降了).{0,6}(怎么办|退|补|吗|呢)|买贵了"
+            r"保价|价保|价格保护|退差价|补差价|差价|(降价|便宜了|掉价|降了).{0,6}(怎么办|退|补|吗|呢)|买贵了|"
+            r"(会不会|还会|会)再?降价|再降价|价格?(会不会|还会)再?降"
             r"|price (protection|match|drop)|prices? (drops?|goes down)",
         ),
         (
@@ -69,7 +72,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.SHIPPING,
-            r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|发什么|送达|(几天|多久|什么时候|几号)(能|可以|就能|会)?(到|送到)(?!期)|今天发|明天发|"
+            r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|发什么|送达|(几天|多久|什么时候|几号|哪天|今天|明天|后天)(能|可以|就能|会)?收?到(?!期|账)|今天发|明天发|"
             r"发吗|能发|发不发|寄|配送|送到|偏远|顺丰|中通|圆通|韵达|申通|京东|预售|到货|什么时候发|现货"
             r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
         ),
@@ -98,7 +101,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (
             Intent.MATERIAL,
             r"面料|材质|材料|什么料|料子|纯棉(?!T|t|衫|裤)|棉的|含棉|含绒|绒量|羊毛(?!大衣|围巾|衫|裤|被)|真丝(?!衫|裙)|"
-            r"成分|配料|配方|起球|掉色|掉毛|透气|"
+            r"成分|配料|配方|"
+            rf"{FABRIC_PROPERTIES}|"
             r"厚不厚|薄不薄|厚吗|薄吗|含量|填充|填的|什么皮|皮的吗|真皮|什么木|木头|什么做的|什么材"
             r"|material|fabric|cotton|wool|ingredients|made of",
         ),
@@ -110,7 +114,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.USAGE,
-            r"怎么用|如何用|如何使用|用法|使用方法|怎么使用|用几次|几次|用量|多久.{0,3}一次|一次.{0,3}几|放几|敷几|怎么洗|机洗|手洗|水洗|干洗|怎么吃|"
+            r"怎么用|如何用|如何使用|用法|使用方法|怎么使用|用几次|几次|用量|(一次|每次)?(用|挤|抹|涂|放)多少|多久.{0,3}一次|一次.{0,3}几|放几|敷几|怎么洗|机洗|手洗|水洗|干洗|怎么吃|"
             r"怎么穿|怎么搭|搭配|上飞机|怎么保存|怎么泡|how (do i |to )?(use|wash|apply)|usage|instructions",
         ),
         (
@@ -119,6 +123,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"拍哪个|拍几号|买哪个|在几号|是几号"
             r"|how (do i |to |can i )?(buy|order|purchase)|where (to|can i|do i) buy",
         ),
+        # a judgement between products or versions ("这个和2号哪个好"): no template answers it
+        (Intent.OTHER, r"哪个(更)?好|哪款(更)?好|哪个(更)?划算|哪个(更)?值|哪个(更)?适合"),
         (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少一|how much|price|cost"),
         (Intent.HOW_TO_ORDER, r"链接|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
         # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平" / "多少票"
@@ -153,11 +159,45 @@ _SHOW_RE = re.compile(r"直播|下播|开播|主播几点|明天还播|今晚播
 _CONTACT_RE = re.compile(r"电话|联系方式|手机号|微信号|客服号|联系人")
 
 
+# A measure of the product asked with 多少 ("传输速度多少", "电池容量是多少"): a spec the catalog's
+# attributes may state, not its price.
+_MEASURE_ASKED_RE = re.compile(
+    r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率)"
+    r"(是|有|大概|大约|一般)?多少(?!钱)"
+)
+# A comparison with another product ("这个和1号有什么区别", "跟2号链接比呢"): no template of one product
+# answers it (the differences between one product's own specs are a variant question).
+_OTHER_PRODUCT_COMPARED_RE = re.compile(
+    r"(和|跟|与|比)([1-9]\d?号|那个|那款|别的|其他|别家|上一个|刚才那个)(?!色|颜色|色号|款式|规格|码|味|尺码)"
+    r"(链接)?.{0,6}(区别|差别|不同|比|哪个)"
+)
+# A judgement of taste between versions ("哪个颜色好看", "哪种口味好吃"): the host's to give.
+_TASTE_RE = re.compile(r"哪(个|款|种).{0,3}(更)?(好看|好吃|好用|好喝|显白|耐用)")
+# Whether the goods look like their pictures ("有没有色差", "跟图片一样吗"): no colour choice, no template.
+_LIKE_PHOTO_RE = re.compile(r"色差|(跟|和|与)(图片|图|照片|视频)一样|实物(跟|和|与)?图|实物.{0,3}一样")
+# Another day than today, or a named sales event ("明天有优惠吗", "618有活动吗", "3号那天的活动还有吗"):
+# the catalog's facts are those of the message time, so a price or coupon template would answer
+# for now what was asked for then (scheduled flash sales are answered by their own intent). The
+# intent stays (a coupon question is one); the answerer leaves the template out.
+_OTHER_DAY_RE = re.compile(
+    r"明天|后天|下周|下个?月|下次|过几天|过两天|到时候|改天|618|双十一|双11|双十二|双12|年货节|大促|"
+    r"昨天|前天|上周|上个?月|上次|那天|当天|\d{1,2}号(那天|当天|的活动)"
+)
+
+
+def names_another_day(normalized: str) -> bool:
+    """Whether the line asks about another day than today or a named sales event (``_OTHER_DAY_RE``)."""
+    return _OTHER_DAY_RE.search(normalized) is not None
+
+
 def classify_intent(normalized: str) -> Intent | None:
     """The first intent rule that matches the normalised question, or None when none does."""
     if _SHOW_RE.search(normalized) and not re.search(r"链接|秒杀|价|券|发货|快递", normalized):
         return Intent.OTHER
-    if _CONTACT_RE.search(normalized):
+    if any(
+        r.search(normalized)
+        for r in (_CONTACT_RE, _MEASURE_ASKED_RE, _OTHER_PRODUCT_COMPARED_RE, _LIKE_PHOTO_RE, _TASTE_RE)
+    ):
         return Intent.OTHER
     for intent, pattern in _RULES:
         if pattern.search(normalized):

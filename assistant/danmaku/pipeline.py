@@ -142,30 +142,42 @@ class DanmakuPipeline:
         )
         budget_at = now or max((m.ts for m in messages), default=None)
         planned: list[list[Question]] = []
+        stated: dict[int, tuple[Composed, bool]] = {}  # lines taken for chat, answered before the budget
         for group in ordered:
             try:
                 if self._join_recent(room, group, result):
                     continue
+                if group[0].route == "silent":  # most stay silent: only a reply takes the budget
+                    composed, cached = self._compose(room, catalog, group)
+                    if composed.chat:
+                        result.ignored.extend(Ignored(q.message.msg_id, str(Triage.CHATTER)) for q in group)
+                        continue
+                    stated[len(planned)] = (composed, cached)
             except Exception:
                 self._failed(room, group, result)
                 continue
             if budget_at is not None and not self._state.guards.take_reply(room.room_id, budget_at):
                 result.ignored.extend(Ignored(q.message.msg_id, "room_rate") for q in group)
+                stated.pop(len(planned), None)
                 continue
             planned.append(group)
-        # Open questions may wait on the LLM: answer them side by side, the rest inline.
+        # Open and unsure questions may wait on the LLM: answer them side by side, the rest inline.
         pending = {
             i: self._pool.submit(self._compose, room, catalog, group)
             for i, group in enumerate(planned)
-            if group[0].understanding.intent is Intent.OTHER
+            if i not in stated and (group[0].understanding.intent is Intent.OTHER or group[0].route == "open")
         }
         for i, group in enumerate(planned):
             try:
-                composed, cached = (
-                    pending[i].result() if i in pending else self._compose(room, catalog, group)
-                )
-                if composed.source is ReplySource.HANDOFF and all(q.quiet for q in group):
-                    # chat-like and nothing grounded answers it: silence, not a page to the host
+                if i in stated:
+                    composed, cached = stated[i]
+                elif i in pending:
+                    composed, cached = pending[i].result()
+                else:
+                    composed, cached = self._compose(room, catalog, group)
+                if composed.source is ReplySource.HANDOFF and (composed.chat or all(q.quiet for q in group)):
+                    # chat-like (or read as chat by the LLM) and nothing grounded answers it:
+                    # silence, not a page to the host
                     result.ignored.extend(Ignored(q.message.msg_id, str(Triage.CHATTER)) for q in group)
                     continue
                 result.replies.append(self._reply(room, group, composed, cached, started))
@@ -224,9 +236,11 @@ class DanmakuPipeline:
             understanding = as_question(understanding)
         elif decision is not None:
             if silences(decision) and not self._operator_answers(room, catalog, message, understanding):
-                result.ignored.append(Ignored(message.msg_id, str(Triage.CHATTER)))
-                return None
-            route = "handoff" if decision.route == "silent" else decision.route
+                # chat to the model, but a rule question: only the catalog's own statement about the
+                # product may still answer it ("泡沫多吗" -> the foam attribute); else silence
+                route = "silent"
+            else:
+                route = "handoff" if decision.route == "silent" else decision.route
         if route == "answer" and decision is not None and decision.intent is not None:
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue)
@@ -274,7 +288,10 @@ class DanmakuPipeline:
         route: Route = "answer",
         quiet: bool = False,
     ) -> Question:
-        open_text = understanding.normalized if understanding.intent is Intent.OTHER else ""
+        # an open question's answer depends on its words; so does an unsure line's (the LLM reads it)
+        open_text = (
+            understanding.normalized if understanding.intent is Intent.OTHER or route == "open" else ""
+        )
         key = AnswerKey(
             catalog_id=catalog.catalog_id,
             catalog_version=catalog.version,

@@ -26,6 +26,7 @@ from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.types import Intent, Slots
+from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS, UNIT_COUNTERS
 from assistant.rooms import Room
 from knowledge.domain import Catalog, Product, Sku
 
@@ -35,14 +36,6 @@ _EXPLICIT_LINK_RE = re.compile(r"链接|#|(?<![a-z])(?:link|number|no\.?)(?![a-z
 
 How = Literal["link", "name", "stage", "previous", "choice", "none", "unknown_link", "not_sold"]
 ReferenceKind = Literal["stage", "link", "name", "previous"] | None
-
-# Skin types and the variant words that suit them.
-SKIN_VARIANT_WORDS: dict[str, tuple[str, ...]] = {
-    "油皮": ("控油", "清爽", "油皮"),
-    "混油": ("控油", "清爽"),
-    "干皮": ("保湿", "滋润", "干皮"),
-    "混干": ("保湿", "滋润"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +110,15 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"效果|质量|品质|味道|气味|颜色|颜值|款式|样式|包装|做工|手感|口感|大小|尺寸|重量|价格|价钱|东西|产品|宝贝|"
     r"商品|货|店|直播|链接|快递|物流|活动|优惠|规格|型号|日期|时间|区别|差别|功能|用法|成分|材质|面料|"
     r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
-    r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|怎样|是否|能否|可否|请|谢谢|好的|"
+    r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|请|谢谢|好的|"
     r"订单|单子|发票|地址|电话|退|换|钱|送|买|拍|发|收|用|穿|吃|喝|看|说|问|等|给|到|还|再|就|都|很|太|最|更|又|先|"
     r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"
     r"妹子|小姐姐|美女|帅哥|老师|哥|姐|"
-    r"如果|假如|要是|但是|可是|因为|所以|然后|而且|或者|虽然|不过"  # conjunctions
+    r"如果|假如|要是|但是|可是|因为|所以|然后|而且|或者|虽然|不过|"  # conjunctions
+    # a count of units ("一包多少克", "三袋一起多少钱") and a property said of a thing ("骨头多吗",
+    # "热量高吗": the span ends in how much or how big it is)
+    rf"^[一二两三四五六七八九十几每半\d]+({UNIT_COUNTERS}|斤|克)|一起|"
+    r"[多少高低大小重轻长短厚薄甜咸辣硬软贵]$"
 )
 # Where a product name stands: after a demonstrative or 卖 / 有没有, or opening the line or a clause
 # ("月饼多少钱", "你好 月饼多少钱").

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.types import Slots
+from assistant.danmaku.vocabulary import SKIN_TYPES, UNIT_COUNTERS
 
 _HEIGHT_UNIT_RE = re.compile(
     r"(?:身高|高)?(1[3-9]\d|20\d|210)\s*(?:cm|厘米|公分)|身高[:是]?\s*(1[3-9]\d|20\d)"
@@ -43,6 +45,16 @@ _COLORS = (
     "咖啡|焦糖|香槟|燕麦|奶茶|姜黄|豆沙|肤",  # also everyday words: only with 色 (咖啡色, not 装咖啡)
 )
 _COLOR_RE = re.compile(rf"({_COLORS[1]})色?|({_COLORS[2]})色|([{_COLORS[0]}])(?:色|的(?!话|时候))")
+# A spec that is a colour: a colour word, a colour character or 色 ending a word (冰川蓝, 曜石黑,
+# 栗色 36) or a numbered shade (#01 豆沙玫瑰).
+_SPEC_COLOR_RE = re.compile(rf"{_COLOR_RE.pattern}|[{_COLORS[0]}色](?=$|\s)|#\d")
+
+
+def spec_names_colour(spec: str) -> bool:
+    """Whether a SKU's spec names a colour or shade ("曜石黑", "奶白 500ml", "#03 烂番茄红")."""
+    return _SPEC_COLOR_RE.search(spec.lower()) is not None
+
+
 _EN_COLORS = {
     "black": "黑色",
     "white": "白色",
@@ -60,25 +72,7 @@ _EN_COLORS = {
     "khaki": "卡其色",
 }
 _EN_COLOR_RE = re.compile(r"(?<![a-z])(" + "|".join(_EN_COLORS) + r")(?![a-z])")
-_SKIN = {
-    "油皮": "油皮",
-    "油性": "油皮",
-    "oily": "油皮",
-    "干皮": "干皮",
-    "干性": "干皮",
-    "dry skin": "干皮",
-    "敏感肌": "敏感肌",
-    "敏感皮": "敏感肌",
-    "敏感": "敏感肌",
-    "sensitive": "敏感肌",
-    "混油": "混合皮",
-    "混干": "混合皮",
-    "混合": "混合皮",
-    "combination": "混合皮",
-    "痘痘肌": "痘痘肌",
-    "痘肌": "痘痘肌",
-    "中性皮": "中性皮",
-}
+_SKIN = {word: skin for skin, words in SKIN_TYPES.items() for word in words}  # word -> skin type
 _SKIN_RE = re.compile("|".join(sorted(map(re.escape, _SKIN), key=len, reverse=True)))
 _AGE_WORDS = {
     "孕妇": "孕妇",
@@ -223,6 +217,30 @@ def strip_slot_words(text: str) -> str:
     return text
 
 
+# Units to buy: a count and a counter ("10个", "三瓶", "2盒"), not an ordinal, a promotion's terms or a
+# pack size (第2件, 满2件, 2支装), in a line that buys or totals ("买", "一起", "多少钱").
+_QUANTITY_RE = re.compile(
+    rf"(?<![第满前后每这那哪0-9])(\d{{1,3}}|[二两三四五六七八九十]{{1,3}})({UNIT_COUNTERS})(?![装号码月天人次])"
+)
+_BUYS_OR_TOTALS_RE = re.compile(r"买|拍|要|来|囤|订|一起|一共|总共|多少钱|什么价|怎么算|几块|几元")
+MAX_QUANTITY = 999
+
+
+def quantity_unit(normalized: str) -> str | None:
+    """The counter of the quantity a line buys ("10个" -> "个"), or None."""
+    match = _QUANTITY_RE.search(normalized)
+    return match.group(2) if match is not None else None
+
+
+def _quantity(normalized: str) -> int | None:
+    match = _QUANTITY_RE.search(normalized)
+    if match is None or _BUYS_OR_TOTALS_RE.search(normalized) is None:
+        return None
+    count = match.group(1)
+    n = int(count) if count.isdigit() else chinese_to_int(count)
+    return n if n is not None and 2 <= n <= MAX_QUANTITY else None
+
+
 def extract_slots(normalized: str) -> Slots:
     """Every slot found in the normalised danmaku (see the module docstring for the conventions)."""
     height = _height(normalized)
@@ -237,4 +255,5 @@ def extract_slots(normalized: str) -> Slots:
         region=_region(normalized),
         link_no=_link_no(normalized),
         variant_hint=_variant_hint(normalized),
+        quantity=_quantity(normalized),
     )

@@ -16,7 +16,8 @@ Only QUESTION gets an answer. The order of the checks is the policy:
    - a soft topic (颜色, 质量, 面料 ...) is a question unless it is praise without a cue
      ("这个颜色好好看" is chatter, "颜色好看吗" a question);
    - chatter or praise with only a yes/no cue ("主播好美啊有没有", "主播在吗") or an exclamation
-     ("怎么这么好看") is chatter; with a wh-cue ("主播好美，衣服什么牌子") it is a question;
+     ("怎么这么好看") is chatter; with a wh-cue ("主播好美，衣服什么牌子") it is a question, and so
+     is a question piece beside courtesies ("有黑色吗 谢谢");
    - otherwise any cue (吗 呢 ? 多少 几 什么 怎么 哪 能不能 ..., English wh-words or a leading
      is/can/do ...) makes a question.
 """
@@ -27,6 +28,7 @@ import re
 
 from assistant.danmaku.compliance import looks_like_injection
 from assistant.danmaku.types import Triage
+from knowledge.retrieval.chunks import sentences
 
 MAX_DANMAKU_CHARS = 200
 
@@ -87,6 +89,12 @@ _ENDS_AS_QUESTION_RE = re.compile(r"(吗|么|嘛|\?)$")
 _GREETING_QUESTION_RE = re.compile(r"^(主播|宝宝们?|大家)?(在吗|在不在|好吗|你好吗|还好吗|好美|好看|漂亮|帅)")
 
 
+def _pieces(normalized: str) -> list[str]:
+    """A line cut at sentence and clause marks and at spaces, each piece without its commas."""
+    pieces = (p.strip(",，、") for s in sentences(normalized, clauses=True) for p in s.split())
+    return [p for p in pieces if p]
+
+
 def is_abusive(normalized: str) -> bool:
     """Whether the (normalised) text contains an insult (never answered, never echoed)."""
     return _ABUSE_RE.search(normalized) is not None
@@ -118,8 +126,29 @@ def is_question(normalized: str) -> bool:
         asks = wh or (_ENDS_AS_QUESTION_RE.search(normalized) is not None and len(normalized) >= 4)
         return (
             asks and _EXCLAIM_RE.search(normalized) is None and not _GREETING_QUESTION_RE.search(normalized)
-        )
+        ) or _asks_beside_courtesies(normalized)
     return cue
+
+
+# A piece that asks nothing of its own ("真的吗", "是吗", "对吧"): beside chatter it stays chatter.
+_BARE_ASK_RE = re.compile(r"^(真的|是真的|是|对|好|行|可以|在|不是|是不是)(吗|么|嘛|吧|呢)?\??$")
+
+
+def _asks_beside_courtesies(normalized: str) -> bool:
+    """Whether one piece of a line (split at sentence and clause marks and spaces) is a question on
+    its own while the chatter is elsewhere: "有黑色吗 谢谢", "白色还是银色? 好的,谢谢". A piece with a
+    chatter word or an exclamation never counts ("好看吗 谢谢" stays chatter)."""
+    for piece in _pieces(normalized):
+        if (
+            len(piece) < 2
+            or _CHATTER_RE.search(piece)
+            or _EXCLAIM_RE.search(piece)
+            or _BARE_ASK_RE.match(piece)
+        ):
+            continue
+        if _WH_RE.search(piece) or _ENDS_AS_QUESTION_RE.search(piece):
+            return True
+    return False
 
 
 def triage(normalized: str) -> Triage:

@@ -89,6 +89,7 @@ class Slots:
     region: str | None = None  # "新疆" (shipping questions)
     link_no: int | None = None  # "3号链接"
     variant_hint: str | None = None  # free text naming a variant ("控油款", "大瓶")
+    quantity: int | None = None  # units to buy, 2 or more ("买10个多少钱", "三瓶一起多少")
 
     def key(self) -> tuple[object, ...]:
         """A hashable view of the slots, used in the answer-cache key."""
@@ -102,6 +103,7 @@ class Slots:
             self.region,
             self.link_no,
             self.variant_hint,
+            self.quantity,
         )
 
 

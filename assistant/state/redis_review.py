@@ -73,9 +73,6 @@ class RedisReview:
         self._r.set(self._k.key("review_policy", room_id), codecs.dumps(sorted(str(s) for s in policy)))
         return policy
 
-    def holds(self, room_id: str, source: ReplySource) -> bool:
-        return source in self.policy(room_id)
-
     def hold(self, room_id: str, reply: Reply, questions: Sequence[HeldQuestion], at: datetime) -> HeldReply:
         entry = HeldReply(room_id, reply, tuple(questions), at)
         keys = [*self._held_keys(room_id), self._k.key("held_seq"), self._k.key("held_dropped", room_id)]

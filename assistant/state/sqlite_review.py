@@ -54,9 +54,6 @@ class SqliteReview:
             conn.execute("INSERT OR REPLACE INTO review_policy VALUES (?, ?)", (room_id, body))
         return policy
 
-    def holds(self, room_id: str, source: ReplySource) -> bool:
-        return source in self.policy(room_id)
-
     def hold(self, room_id: str, reply: Reply, questions: Sequence[HeldQuestion], at: datetime) -> HeldReply:
         entry = HeldReply(room_id, reply, tuple(questions), at)
         with self._db.write() as conn:

@@ -17,7 +17,8 @@
 - ``known``: all of the above plus every number anywhere in the catalog.
 
 Numbers in the viewer's question (and its 斤 as kg) are allowed everywhere (quoting them back is not a
-claim); an
+claim), and so are the products' unit prices now times a whole quantity the question names ("买10个"
+-> ¥59.90×10 = ¥599: the total of what was asked, from catalog prices only); an
 injected amount is caught by the case's ``forbidden`` list instead.
 """
 
@@ -240,6 +241,24 @@ def question_numbers(question: str) -> set[Decimal]:
     return asked
 
 
+MAX_QUANTITY = 999
+
+
+def _quantity_totals(catalog: Catalog, product: Product, at: datetime, asked: set[Decimal]) -> set[Decimal]:
+    """Each SKU's unit price now (and its base price) times each whole quantity of 2 to
+    ``MAX_QUANTITY`` among the question's numbers."""
+    quantities = {q for q in asked if q == q.to_integral_value() and 2 <= q <= MAX_QUANTITY}
+    if not quantities:
+        return set()
+    units = {
+        v
+        for sku in product.skus
+        for f in (facts_at(catalog, sku.sku_id, at),)
+        for v in (f.price, f.base_price)
+    }
+    return {u * q for u in units for q in quantities}
+
+
 def grounding_for(
     catalog: Catalog, product_ids: Iterable[str], at: datetime, question: str = ""
 ) -> Grounding:
@@ -265,6 +284,7 @@ def grounding_for(
             continue
         sets = _product_sets(catalog, product, at)
         total.money |= sets.money
+        total.money |= _quantity_totals(catalog, product, at, asked)
         total.rates |= sets.rates
         total.rates_off |= sets.rates_off
         total.durations |= sets.durations

@@ -57,8 +57,8 @@ log = logging.getLogger(__name__)
 CV_GATES: dict[str, tuple[str, float]] = {
     # all 1,903 development lines labelled (the model retrained on them)
     "wrong_confident_answer_rate": ("max", 0.045),  # measured 0.037 (34 of 918 replies)
-    "answerable_recall": ("min", 0.42),  # measured 0.4625 (37 of 80 lines)
-    "chat_handoff_share": ("max", 0.068),  # measured 0.059 (50 of 847 handoffs)
+    "answerable_recall": ("min", 0.42),  # measured 0.475 (38 of 80 lines)
+    "chat_handoff_share": ("max", 0.068),  # measured 0.060 (51 of 846 handoffs)
 }
 
 STAGE_PRODUCT = "MZ07"  # 植萃集 氨基酸洗面奶: the host presents it for the whole run
@@ -141,6 +141,7 @@ def format_report(report: RealLanguageReport) -> str:
         "answerable_recall",
         "chat_handoff_share",
         "chat_silent_rate",
+        "person_silent_rate",
         "reply_rate",
     ):
         out.append(f"  {name:<28} {m[name]:.3f}")

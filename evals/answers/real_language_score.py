@@ -15,7 +15,10 @@ label's intent (an answer to a question not asked). Its rate is a share of all r
 share answered from a non-clarify confident source with an accepted intent.
 
 **Chat handed off**: of the replies with source ``handoff``, the share whose label is chat to the
-host or a greeting/praise (a person was paged for nothing).
+host or a greeting/praise (a person was paged for nothing). Its counterweight, **needs a person,
+left silent** (``person_silent_rate``): of the lines labelled ``handoff``, the share that got no
+reply at all (no page; only the host's own reading of the feed catches them). Silence lowers the
+first and raises the second, so the two are read together.
 """
 
 from __future__ import annotations
@@ -130,6 +133,7 @@ def summarize_lines(scores: Sequence[LineScore]) -> dict[str, float]:
     handoffs = [s for s in replies if s.reply_source == "handoff"]
     answerable = [s for s in scores if s.answerable and s.label_action == "answer"]
     chat = [s for s in scores if s.label_intent in CHAT_INTENTS]
+    for_a_person = [s for s in scores if s.label_action == "handoff"]
     latencies = [s.latency_ms for s in scores]
     return {
         "lines": float(len(scores)),
@@ -146,6 +150,8 @@ def summarize_lines(scores: Sequence[LineScore]) -> dict[str, float]:
         "chat_handoff_share": _share([s.label_intent in CHAT_INTENTS for s in handoffs], 0.0),
         "chat_lines": float(len(chat)),
         "chat_silent_rate": _share([not s.reply_source for s in chat], 1.0),
+        "person_lines": float(len(for_a_person)),
+        "person_silent_rate": _share([not s.reply_source for s in for_a_person], 0.0),
         "latency_p50_ms": percentile(latencies, 50),
         "latency_p99_ms": percentile(latencies, 99),
     }

@@ -33,11 +33,10 @@ def test_policy_per_room_and_source() -> None:
     queue = ReviewQueue()
     assert queue.policy("a") == frozenset()
     queue.set_policy("a", [ReplySource.LLM, ReplySource.FAQ])
-    assert queue.holds("a", ReplySource.LLM) and queue.holds("a", ReplySource.FAQ)
-    assert not queue.holds("a", ReplySource.CATALOG)
-    assert not queue.holds("b", ReplySource.LLM)  # another room sends at once
+    assert queue.policy("a") == {ReplySource.LLM, ReplySource.FAQ}
+    assert queue.policy("b") == frozenset()  # another room sends at once
     queue.set_policy("a", [])
-    assert not queue.holds("a", ReplySource.LLM)
+    assert queue.policy("a") == frozenset()
 
 
 def test_held_replies_are_taken_once_oldest_first() -> None:

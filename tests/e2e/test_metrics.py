@@ -336,3 +336,33 @@ def test_llm_calls_timeouts_fallbacks_and_pushes(llm_server: LiveServer, fake_ll
     )
     assert value(after, "liveshop_pushes_total", trigger="on_stage_match") == pushes_before + 1
     assert value(after, "liveshop_pushes_total", trigger="dwell_offer") == 0
+
+
+def test_an_unsure_line_read_by_the_llm_is_answered_from_the_catalog(
+    llm_server: LiveServer, fake_llm: str
+) -> None:
+    """The served process with an LLM configured: a line the understanding model is unsure of
+    ("买了不合适可以退不": policy question or claim?) is read by the LLM (validated JSON, no answer
+    text) and answered with the catalog's own after-sales answer; an unusable reading leaves the
+    next one to a person (tests/assistant/test_llm_reading.py has the cases)."""
+    room = new_room(llm_server)
+    t0 = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=5)
+    put_stage(llm_server, room, "MZ07", t0 - timedelta(minutes=1))
+    plain = post_danmaku(llm_server, room, msg("u0", "uv0", "支持退换吗", t0))["replies"][0]
+    assert plain["source"] == "catalog"
+    reading = {"kind": "product_question", "intent": "after_sales", "product": "stage"}
+    steps = [{"text": json.dumps(reading)}, {"text": "可以退，今天下单只要1元"}]
+    httpx.post(f"{fake_llm}/_reset", timeout=5).raise_for_status()
+    httpx.post(f"{fake_llm}/_script", json={"responses": steps}, timeout=5).raise_for_status()
+    before = scrape(llm_server)
+    read = post_danmaku(llm_server, room, msg("u1", "uv1", "买了不合适可以退不", t0 + timedelta(seconds=20)))
+    unusable = post_danmaku(
+        llm_server, room, msg("u2", "uv2", "能换货吗 换的话要多久", t0 + timedelta(seconds=40))
+    )
+    assert read["replies"][0]["source"] == "catalog"
+    assert read["replies"][0]["text"].endswith(plain["text"].split(" ", 1)[-1])
+    assert unusable["replies"][0]["source"] == "handoff" and "1元" not in unusable["replies"][0]["text"]
+    d = Deltas(before, scrape(llm_server))
+    assert d("liveshop_llm_requests_total", outcome="ok") == 2
+    sent = httpx.get(f"{fake_llm}/_requests", timeout=5).json()["requests"]
+    assert [r["messages"][1]["content"].endswith("</弹幕>") for r in sent] == [True, True]

@@ -150,6 +150,13 @@ def _grounding(pid: str, at: datetime = T, question: str = "") -> Grounding:
     return grounding_for(CATALOG, [pid], at, question)
 
 
+def test_a_total_for_a_quantity_asked_is_grounded_and_no_other_total_is() -> None:
+    reply = "@小鹿 植萃集 氨基酸洗面奶 买10件：120g ¥59.90×10=¥599；60g 便携装 ¥32.90×10=¥329"
+    assert check_facts(reply, _grounding("MZ07", question="买10个多少钱")).facts_ok
+    unasked = check_facts(reply, _grounding("MZ07", question="多少钱"))
+    assert set(unasked.wrong_amounts) == {"599", "329"}  # a total nobody asked for is a made-up amount
+
+
 def test_right_answer_passes() -> None:
     check = check_facts(
         "@小鹿 保温杯 秒杀价¥89（日常价¥129），20:10结束", _grounding("HJ01"), ["89.00", "20:10"]

@@ -89,6 +89,8 @@ def test_mini_set_metrics_are_the_hand_computed_ones() -> None:
     assert m["handoffs"] == 2 and m["chat_handoffs"] == 1
     assert m["chat_handoff_share"] == pytest.approx(0.5)
     assert m["chat_silent_rate"] == pytest.approx(0.5)
+    # for a person: 3 (paged), 5 (answered), 8 (left silent)
+    assert m["person_lines"] == 3 and m["person_silent_rate"] == pytest.approx(1 / 3)
     # latencies 10..80 ms: p50 between 40 and 50, p99 at 70 + 0.93 * 10
     assert m["latency_p50_ms"] == pytest.approx(45.0)
     assert m["latency_p99_ms"] == pytest.approx(79.3)

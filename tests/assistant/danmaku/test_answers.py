@@ -109,6 +109,18 @@ def test_price_range_over_skus_lists_exact_amounts() -> None:
     assert "用券后¥119起" in text
 
 
+def test_a_quantity_is_priced_per_sku_at_the_unit_price_now_with_deals_named_not_applied() -> None:
+    during = FLASH_START + timedelta(minutes=1)
+    text = clean(A.answer_quantity_price(CUP, facts(during), 3))
+    assert "买3件" in text
+    assert "奶白 500ml ¥89×3=¥267" in text  # the flash-sale unit price while it runs
+    assert "墨黑 500ml ¥139.90×3=¥419.70" in text
+    assert "未含满¥300减¥50、优惠券，结算时按规则扣减" in text
+    after = clean(A.answer_quantity_price(CUP, facts(DAY.replace(hour=23, minute=30))[:1], 10))
+    assert "¥129×10=¥1290" in after
+    assert "未含" not in after  # no coupon or 满减 runs then
+
+
 def test_price_in_english() -> None:
     text = clean(A.answer_price(CUP, facts(FLASH_START)[0], lang="en", nickname="amy"))
     assert text.startswith("@amy ")

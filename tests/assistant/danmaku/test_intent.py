@@ -48,6 +48,29 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     ("保修还有多久", I.AFTER_SALES, {}),  # a countdown phrase with another topic: that topic
     ("快递还有多久到", I.SHIPPING, {}),
     ("几天能到杭州", I.SHIPPING, {}),  # arrival, however phrased
+    ("一般多久可以收到", I.SHIPPING, {}),
+    ("今天下单明天能到吗", I.SHIPPING, {}),
+    ("退款今天到账吗", I.AFTER_SALES, {}),
+    ("有没有色差", I.OTHER, {}),
+    # a measure or an amount used is no price; a judgement between two is no link to click
+    ("一次用多少", I.USAGE, {}),
+    ("传输速度多少", I.OTHER, {}),
+    ("电池容量是多少", I.OTHER, {}),
+    ("这个多少", I.PRICE, {}),
+    ("这个和2号链接哪个好", I.OTHER, {"link_no": 2}),
+    # a quantity to buy is a slot of the price question; pack sizes and promotion terms are not
+    ("买十个多少钱", I.PRICE, {"quantity": 10}),
+    ("三瓶一起多少钱", I.PRICE, {"quantity": 3}),
+    ("2支装多少钱", I.PRICE, {}),
+    ("第2件半价吗", I.OTHER, {}),
+    # a comparison with another product is no variant question of one; a future drop is protection
+    ("这个和1号有什么区别", I.OTHER, {"link_no": 1}),
+    ("120g和60g有什么区别", I.VARIANT, {"variant_hint": "120g"}),
+    ("价格会不会再降", I.PRICE_PROTECTION, {}),
+    # written-style question words read as spoken ones
+    ("能否便宜点", I.DISCOUNT, {}),
+    ("怎样使用", I.USAGE, {}),
+    ("什么时候到期", I.OTHER, {}),  # an expiry, not an arrival
     ("什么时候能送达", I.SHIPPING, {}),
     ("M码是多少斤穿的", I.SIZE, {"size": "M"}),  # a size code names a size question
     ("快递电话多少", I.OTHER, {}),  # a contact request: no template answers it
@@ -101,7 +124,8 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     # variant
     ("有黑色吗", I.VARIANT, {"color": "黑色"}),
     ("有没黑色", I.VARIANT, {"color": "黑色"}),
-    ("哪个颜色显白", I.VARIANT, {}),
+    ("哪个颜色显白", I.OTHER, {}),  # a judgement of taste: the host gives it, not the colour list
+    ("哪种口味好吃", I.OTHER, {}),
     ("有几个颜色", I.VARIANT, {}),
     ("有没有控油款", I.VARIANT, {"variant_hint": "控油款"}),
     ("what colors do you have", I.VARIANT, {}),

@@ -13,6 +13,12 @@ Q, C, S, A, T = Triage.QUESTION, Triage.CHATTER, Triage.SPAM, Triage.ABUSE, Tria
 LABELLED: list[tuple[str, Triage]] = [
     # questions: cues, intent keywords without a question mark, slang, Traditional, English
     ("这个多少钱", Q),
+    # a question piece beside courtesies is a question; a courtesy beside praise is not
+    ("有粉色吗 谢谢", Q),
+    ("大瓶还是小瓶? 好的,谢谢", Q),
+    ("好看吗 谢谢", C),
+    ("谢谢主播 好的", C),
+    ("主播好美 在吗", C),
     ("多钱", Q),
     ("3号链接多少钱？", Q),
     ("链接", Q),

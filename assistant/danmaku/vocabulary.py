@@ -1,0 +1,73 @@
+"""The danmaku pipeline's one vocabulary of skin types and the variant words that speak to them.
+
+Slot extraction (which skin type a viewer names), suitability answers (which skin type a catalog's
+own text names), clarifying questions between skin variants (控油款 or 保湿款) and the catalog-words
+matcher all read these tables, so that "混油", "控油" or "敏感" mean one thing everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# Canonical skin type -> the words a viewer uses for it (longest matched first where read).
+SKIN_TYPES: Mapping[str, tuple[str, ...]] = {
+    "油皮": ("油皮", "油性", "oily"),
+    "干皮": ("干皮", "干性", "dry skin"),
+    "敏感肌": ("敏感肌", "敏感皮", "敏感", "sensitive"),
+    "混合皮": ("混油", "混干", "混合", "combination"),
+    "痘痘肌": ("痘痘肌", "痘肌"),
+    "中性皮": ("中性皮",),
+}
+# Canonical skin type -> how a catalog's own text names it ("适用肤质：敏感肌适用", "油性皮肤"):
+# the shortest stem, since operators write the type in many ways.
+SKIN_IN_CATALOG_TEXT: Mapping[str, tuple[str, ...]] = {
+    "油皮": ("油皮", "油性"),
+    "干皮": ("干皮", "干性"),
+    "敏感肌": ("敏感",),
+    "混合皮": ("混合",),
+    "痘痘肌": ("痘",),
+    "中性皮": ("中性",),
+}
+# A variant word of a SKU spec -> the skin type it is for (控油款 is for 油皮).
+VARIANT_SKIN: Mapping[str, str] = {
+    "控油": "油皮",
+    "清爽": "油皮",
+    "保湿": "干皮",
+    "滋润": "干皮",
+    "舒缓": "敏感肌",
+    "修护": "敏感肌",
+}
+# Mixed skin that leans one way: a viewer saying "混油" is answered as for 油皮's variants.
+MIXED_SKIN_LEANS: Mapping[str, str] = {"混油": "油皮", "混干": "干皮"}
+
+
+# Counters of what is bought or packed ("10个", "三袋", "5片/盒"): a count of them is a quantity,
+# never a product name. Weights (斤, 克) are not among them: "2斤" is no count of SKUs.
+UNIT_COUNTERS = "个|件|支|瓶|盒|套|份|包|袋|罐|双|只|条|箱|台|组|桶|根|片|颗|粒|块"
+
+# Properties of a fabric or filling asked yes or no ("起球吗", "透气吗"): its composition does not
+# answer them; only a text of the product that names the property does.
+FABRIC_PROPERTIES = "起球|掉色|褪色|掉毛|钻绒|跑绒|缩水|变形|透气|闷热"
+
+
+def skin_of_word(word: str) -> str | None:
+    """The canonical skin type a viewer's word names ("敏感" -> "敏感肌"), or None."""
+    return next((skin for skin, words in SKIN_TYPES.items() if word in words), None)
+
+
+def variant_words_for(skin: str) -> tuple[str, ...]:
+    """The variant words made for a skin type ("油皮" -> 控油, 清爽)."""
+    return tuple(w for w, s in VARIANT_SKIN.items() if s == skin)
+
+
+def _variant_words() -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for mixed, leans in MIXED_SKIN_LEANS.items():  # 油皮, 混油, 干皮, 混干: the clarifying order
+        out[leans] = (*variant_words_for(leans), leans)
+        out[mixed] = variant_words_for(leans)
+    return out
+
+
+# A skin type (or a mixed one) -> the spec words of the variants made for it, itself included
+# ("油皮": 控油, 清爽, 油皮): how a product's SKUs are told apart by skin in a clarifying question.
+SKIN_VARIANT_WORDS: Mapping[str, tuple[str, ...]] = _variant_words()

@@ -1,0 +1,199 @@
+"""What may answer a line the understanding model would leave silent, and variant questions along
+a dimension the product does not vary in. Through the whole pipeline in-process (demo catalog, the
+shipped understanding model, no LLM), with the cleanser MZ07 (sold in 120g / 60g sizes, attribute
+泡沫 "绵密细腻", 适用年龄 "12岁以上") or the nuts (sold by flavour) on stage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from assistant.danmaku.intent import extract_product_reference, understand
+from assistant.danmaku.understanding import UnderstandingModel
+from assistant.service.settings import Settings
+from evals.answers.protocol import AskResult
+from evals.answers.system import START, PipelineSystem
+from knowledge.demo import load_demo_catalog
+
+
+@pytest.fixture(scope="module")
+def system() -> Iterator[PipelineSystem]:
+    yield PipelineSystem(Settings(store="memory", embeddings="none", demo=False))
+
+
+def ask(system: PipelineSystem, text: str, stage: str = "MZ07") -> AskResult:
+    system.reset()
+    system.set_stage(stage, START)
+    return system.ask("viewer", text, START + timedelta(seconds=60), "")
+
+
+def routed_silent(text: str) -> bool:
+    u = understand(text)
+    ref = extract_product_reference(u.normalized)
+    return UnderstandingModel.load().decide(u, ref.kind if ref else None).route == "silent"
+
+
+def test_a_line_taken_for_chat_is_answered_when_the_product_states_the_answer(system: PipelineSystem) -> None:
+    text = "泡沫多吗"
+    assert routed_silent(text)  # the model alone would leave it unanswered
+    result = ask(system, text)
+    assert result.replied and result.source == "catalog"
+    assert "绵密细腻" in result.text
+
+
+def test_a_line_taken_for_chat_that_nothing_states_stays_silent(system: PipelineSystem) -> None:
+    text = "我应该是40以上了吧"  # an amount qualifier (以上) is not a topic: 适用年龄 "12岁以上" is no answer
+    result = ask(system, text)
+    assert not result.replied
+
+
+def test_a_property_question_never_gets_the_size_list(system: PipelineSystem) -> None:
+    result = ask(system, "这个是什么味道的")
+    assert "120g" not in result.text  # the smell is no choice between sizes: a person answers
+    assert result.source == "handoff"
+
+
+@pytest.mark.parametrize(("text", "dimension"), [("有什么颜色", "颜色"), ("有什么口味", "口味")])
+def test_a_choice_the_product_does_not_offer_is_said_so_with_its_options(
+    system: PipelineSystem, text: str, dimension: str
+) -> None:
+    result = ask(system, text)
+    assert result.source == "catalog" and result.intent == "variant"
+    assert f"没有{dimension}可选" in result.text and "120g" in result.text and "60g 便携装" in result.text
+
+
+def test_flavours_of_a_product_sold_by_flavour_are_listed() -> None:
+    catalog = load_demo_catalog()
+    by_flavour = next(p for p in catalog.products if any("味" in s.spec for s in p.skus))
+    system = PipelineSystem(Settings(store="memory", embeddings="none", demo=False))
+    result = ask(system, "有什么口味", stage=by_flavour.product_id)
+    assert result.source == "catalog" and "没有口味可选" not in result.text
+    assert all(s.spec in result.text for s in by_flavour.skus if "味" in s.spec)
+
+
+@pytest.mark.parametrize("text", ["明天有优惠吗", "618有活动吗", "3号那天的活动还有吗"])
+def test_another_day_is_never_answered_with_todays_coupons(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text)
+    assert "暂时没有优惠券" not in result.text and "¥" not in result.text
+    assert result.source == "handoff"
+
+
+def test_todays_coupons_still_answer_today(system: PipelineSystem) -> None:
+    result = ask(system, "今天有优惠吗")
+    assert result.source == "catalog" and result.intent == "discount"
+
+
+@pytest.mark.parametrize(("text", "intent"), [("能否便宜点", "discount"), ("是否有赠品", "discount")])
+def test_written_style_questions_are_not_dropped(system: PipelineSystem, text: str, intent: str) -> None:
+    result = ask(system, text)
+    assert result.replied and result.intent == intent
+
+
+def test_a_bulk_question_gets_the_total_not_the_unit_price(system: PipelineSystem) -> None:
+    result = ask(system, "买10个多少钱")
+    assert result.source == "catalog" and result.intent == "price"
+    assert "买10件" in result.text and "¥59.90×10=¥599" in result.text
+
+
+@pytest.mark.parametrize("text", ["有带吸管的吗", "有烂的吗", "有厚一点的吗"])
+def test_a_variant_no_spec_speaks_of_gets_neither_a_made_up_no_nor_the_options(
+    system: PipelineSystem, text: str
+) -> None:
+    result = ask(system, text)
+    assert "没有" not in result.text and "120g" not in result.text
+    assert result.source == "handoff"
+
+
+def test_asking_what_the_difference_is_lists_the_options(system: PipelineSystem) -> None:
+    result = ask(system, "这个有什么区别吗")
+    assert result.source == "catalog" and "120g" in result.text and "60g 便携装" in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [("这件衣服多少钱", "FS01"), ("主播身上的衣服多少钱", "FS01"), ("主播身上这件多少钱", "FS01")],
+)
+def test_a_general_word_for_the_stage_product_stays_on_stage(
+    system: PipelineSystem, text: str, stage: str
+) -> None:
+    result = ask(system, text, stage)
+    assert result.source == "catalog" and result.intent == "price" and "¥" in result.text
+
+
+@pytest.mark.parametrize("text", ["主播身上这件多少钱", "这款洗面奶多少钱", "这个泡沫多吗"])
+def test_the_stage_product_or_what_it_mentions_stays_on_stage(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text)
+    assert result.source == "catalog" and "植萃集 氨基酸洗面奶" in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "not_said"), [("起球吗", "FS01", "面料"), ("会掉毛吗", "FS01", "面料")]
+)
+def test_a_property_the_product_never_names_is_not_answered_with_its_material(
+    system: PipelineSystem, text: str, stage: str, not_said: str
+) -> None:
+    result = ask(system, text, stage)
+    assert not_said not in result.text
+
+
+def test_looking_like_the_pictures_is_no_colour_choice(system: PipelineSystem) -> None:
+    result = ask(system, "有没有色差", "FS01")
+    assert "可选" not in result.text
+
+
+def test_using_and_supporting_are_one_concept_of_the_catalogs_words(system: PipelineSystem) -> None:
+    result = ask(system, "安卓能用吗", "SM01")  # its FAQ answer: "可以，支持iOS和安卓手机。"
+    assert result.replied and "安卓" in result.text and result.source in ("catalog", "faq")
+
+
+def test_how_long_charging_takes_is_not_how_long_a_charge_lasts(system: PipelineSystem) -> None:
+    result = ask(system, "充电多久能充满", "SM01")
+    assert "32小时" not in result.text and "8小时" not in result.text
+
+
+def test_a_count_in_the_unit_of_a_pack_asks_for_the_pack(system: PipelineSystem) -> None:
+    result = ask(system, "三袋一起多少钱", "SP05")  # the packs are "200g×3袋": no ×3 of a pack
+    assert result.source == "catalog" and "×3=" not in result.text and "¥59.90" in result.text
+
+
+def test_a_count_of_units_is_no_product_name(system: PipelineSystem) -> None:
+    result = ask(system, "一包多少克", "SP05")
+    assert result.source == "catalog" and "200g/袋" in result.text
+
+
+def test_a_measure_the_product_states_is_answered_from_its_attribute(system: PipelineSystem) -> None:
+    result = ask(system, "容量多大", "HJ01")
+    assert result.source == "catalog" and "容量：500ml" in result.text
+
+
+def test_another_day_never_joins_todays_reply(system: PipelineSystem) -> None:
+    system.reset()
+    system.set_stage("MZ07", START)
+    today = system.ask("v1", "这个多少钱", START + timedelta(seconds=60), "")
+    tomorrow = system.ask("v2", "明天多少钱", START + timedelta(seconds=63), "")
+    assert today.source == "catalog" and "¥" in today.text
+    assert tomorrow.source == "handoff" and "¥" not in tomorrow.text
+
+
+@pytest.mark.parametrize(("text", "stage"), [("会不会降噪", "SM01"), ("用券以后多少钱", "MZ07")])
+def test_words_near_a_rule_are_not_caught_by_it(system: PipelineSystem, text: str, stage: str) -> None:
+    result = ask(system, text, stage)
+    assert result.intent != "price_protection" and "保价" not in result.text
+    assert result.source != "handoff"
+
+
+def test_chat_about_an_own_purchase_stays_silent(system: PipelineSystem) -> None:
+    result = ask(system, "刚买了 还会再播吗")
+    assert not result.replied
+
+
+def test_two_boxes_of_a_product_sold_by_the_box_are_a_quantity(system: PipelineSystem) -> None:
+    result = ask(system, "两盒多少钱", "MZ09")  # its packs are "5片/盒", "10片/盒": the box is the unit
+    assert "×2=" in result.text
+
+
+def test_comparing_shades_of_one_product_is_a_variant_question(system: PipelineSystem) -> None:
+    result = ask(system, "跟其他颜色有什么区别", "MZ05")
+    assert result.intent == "variant"
