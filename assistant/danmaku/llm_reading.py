@@ -25,6 +25,7 @@ from typing import Literal
 
 from assistant.danmaku.types import Intent
 from assistant.llm.client import ChatMessage
+from assistant.llm.prompt import DELIMITERS, quote
 from knowledge.domain import Product
 
 ReadingKind = Literal["product_question", "own_order", "not_sold_here", "chat", "unclear"]
@@ -71,7 +72,7 @@ SYSTEM_PROMPT_ZH = (
 )
 
 _JSON_RE = re.compile(r"\{.*\}", re.DOTALL)
-_DELIMITERS = ("<商品>", "</商品>", "<弹幕>", "</弹幕>")
+_DELIMITERS = (*DELIMITERS, "<商品>", "</商品>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +83,6 @@ class LlmReading:
     kind: ReadingKind
     intent: Intent | None
     product_id: str | None
-
-
-def _quote(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    for token in _DELIMITERS:
-        flat = flat.replace(token, "")
-    return flat[:limit]
 
 
 def listed_products(products: Sequence[Product], stage: Product | None) -> list[Product]:
@@ -106,8 +100,8 @@ def reading_messages(text: str, listed: Sequence[Product], stage: Product | None
     for product in listed:
         link = f"{product.link_no}号" if product.link_no is not None else "无链接号"
         mark = "（正在讲解）" if stage is not None and product.product_id == stage.product_id else ""
-        lines.append(f"- {link} {_quote(product.name, MAX_NAME_CHARS)}{mark}")
-    user = f"<商品>\n{chr(10).join(lines)}\n</商品>\n<弹幕>{_quote(text, MAX_TEXT_CHARS)}</弹幕>"
+        lines.append(f"- {link} {quote(product.name, MAX_NAME_CHARS, _DELIMITERS)}{mark}")
+    user = f"<商品>\n{chr(10).join(lines)}\n</商品>\n<弹幕>{quote(text, MAX_TEXT_CHARS, _DELIMITERS)}</弹幕>"
     return [ChatMessage("system", SYSTEM_PROMPT_ZH), ChatMessage("user", user)]
 
 

@@ -31,10 +31,14 @@ SYSTEM_PROMPT_EN = (
 MAX_PASSAGE_CHARS = 400
 
 
-def _quote(text: str, limit: int) -> str:
-    """Flatten a passage into one quoted line, without our block delimiters."""
+# The block delimiters of our prompts: quoted text never carries one (it could close its block early).
+DELIMITERS = ("<资料>", "</资料>", "<弹幕>", "</弹幕>", "<facts>", "</facts>", "<comment>", "</comment>")
+
+
+def quote(text: str, limit: int, delimiters: tuple[str, ...] = DELIMITERS) -> str:
+    """Flatten a text into one quoted line of at most ``limit`` characters, without ``delimiters``."""
     flat = " ".join(text.split())
-    for token in ("<资料>", "</资料>", "<弹幕>", "</弹幕>", "<facts>", "</facts>", "<comment>", "</comment>"):
+    for token in delimiters:
         flat = flat.replace(token, "")
     return flat[:limit]
 
@@ -43,12 +47,12 @@ def grounded_messages(
     question: str, passages: Sequence[str], product_name: str | None, language: str
 ) -> list[ChatMessage]:
     """System + user messages for one open question grounded in ``passages``."""
-    facts = "\n".join(f"- {_quote(p, MAX_PASSAGE_CHARS)}" for p in passages)
+    facts = "\n".join(f"- {quote(p, MAX_PASSAGE_CHARS)}" for p in passages)
     subject = product_name or ""
     if language == "en":
-        user = f"<facts>\nProduct: {subject}\n{facts}\n</facts>\n<comment>{_quote(question, 300)}</comment>"
+        user = f"<facts>\nProduct: {subject}\n{facts}\n</facts>\n<comment>{quote(question, 300)}</comment>"
         return [ChatMessage("system", SYSTEM_PROMPT_EN), ChatMessage("user", user)]
-    user = f"<资料>\n商品：{subject}\n{facts}\n</资料>\n<弹幕>{_quote(question, 300)}</弹幕>"
+    user = f"<资料>\n商品：{subject}\n{facts}\n</资料>\n<弹幕>{quote(question, 300)}</弹幕>"
     return [ChatMessage("system", SYSTEM_PROMPT_ZH), ChatMessage("user", user)]
 
 
