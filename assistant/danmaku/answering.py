@@ -27,7 +27,7 @@ from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, 
 from assistant.danmaku.clarify import product_options
 from assistant.danmaku.compliance import drop_injected_sentences, find_banned, sanitize
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
-from assistant.danmaku.intent import about_own_order, names_another_day
+from assistant.danmaku.intent import about_own_order, asks_a_procedure, asks_list_price, names_another_day
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
     Resolution,
@@ -71,7 +71,7 @@ class Question:
     route: str = "answer"
     # No known kind of question (intent OTHER) and the model finds silence likelier than a person:
     # when nothing grounded answers it, it stays silent instead of paging the host (chat that
-    # merely looks like a question: "会员有什么用", "多少能上榜").
+    # merely looks like a question: "会员卡有啥用", "多少票能上榜").
     quiet: bool = False
 
 
@@ -153,9 +153,9 @@ class Answerer:
         if quoted is not None:
             return self._done(quoted, ReplySource.CATALOG, product, at, None)
         if understanding.intent is Intent.OTHER and INTRODUCE_RE.search(understanding.normalized):
-            intro = introduction(product, lang)
-            if intro:
-                return self._done(intro, ReplySource.CATALOG, product, at, None)
+            presented = self._introduced(product, question, at)
+            if presented is not None:
+                return presented
         return self._open(catalog, product, question, at)
 
     def _operator_or_handoff(self, catalog: Catalog, question: Question, at: datetime) -> Composed:
@@ -179,7 +179,16 @@ class Answerer:
         faq = answers_product.find_faq(product, question.understanding.normalized)
         if faq is not None:
             return self._done(faq.answer, ReplySource.FAQ, product, at, None)
+        if question.understanding.intent is Intent.OTHER and WHAT_IS_THIS_RE.search(
+            question.understanding.normalized
+        ):
+            return self._introduced(product, question, at)
         return self._quoted(catalog, question, at)
+
+    def _introduced(self, product: Product, question: Question, at: datetime) -> Composed | None:
+        """The product presented in its own words (name and the start of its description), or None."""
+        intro = introduction(product, question.understanding.language)
+        return self._done(intro, ReplySource.CATALOG, product, at, None) if intro else None
 
     def _quoted(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
         """The catalog's own sentence that answers an unsure question about a product of the room
@@ -259,12 +268,16 @@ class Answerer:
         body: str | None
         if intent in (Intent.PRICE, Intent.DISCOUNT) and names_another_day(u.normalized):
             return None  # "明天有优惠吗": today's facts do not answer for another day
+        if intent in _POLICY_TERMS_INTENTS and asks_a_procedure(u.normalized):
+            return None  # "保价怎么申请": the policy's terms are not the steps asked for
         if (
             intent is Intent.PRICE
             and slots.quantity is not None
             and not _sold_in_packs_of(product, u.normalized)
         ):
             body = answers.answer_quantity_price(product, facts, slots.quantity, lang)
+        elif intent is Intent.PRICE and asks_list_price(u.normalized):
+            body = answers.answer_list_price(product, facts, lang)
         elif intent is Intent.PRICE:
             body = answers.answer_price(product, facts, lang)
         elif intent is Intent.DISCOUNT:
@@ -452,7 +465,16 @@ _MEASURE_RE = re.compile(r"容量|多少ml|多少毫升|净含量|规格")
 # Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
 FAQ_FIRST = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.VARIANT, Intent.OTHER})
 GIFT_RE = re.compile(r"赠品|福袋|送什么|有赠|有送|送不送|gift")
-INTRODUCE_RE = re.compile(r"介绍|讲一下|讲讲|说说|tell me about|introduce")
+# "这个是什么呀" / "卖的什么" of the product in view, the whole line (not "这是什么意思"): a question about
+# the product even where the model takes the line for chat (``Answerer._stated``)
+_WHAT_IS_THIS = (
+    r"^(这|这个|那个)是?个?什么(东西|产品|宝贝)?[?!.呀啊呢]*$|卖的?什么(东西|产品)?的?[?!.呀啊呢]*$|"
+    r"^what is (this|it)\??$"
+)
+WHAT_IS_THIS_RE = re.compile(_WHAT_IS_THIS)
+# A request to present the product: "介绍一下" ("介绍一下你自己" too, so only on the answer route), or
+# what the product in view is
+INTRODUCE_RE = re.compile(rf"介绍|讲一下|讲讲|说说|tell me about|introduce|{_WHAT_IS_THIS}")
 _ASKED_VARIANT_RE = re.compile(r"有(?:没有)?(.{1,5}?)的?(?:吗|嘛)$")
 INTRO_CHARS = 80
 
@@ -498,6 +520,10 @@ _WHOLE_ANSWER_INTENTS = frozenset(
 )
 
 
+# Intents answered by a policy's terms, which say nothing of how to file a request (``asks_a_procedure``).
+_POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
+
+
 def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     """Everything in a question's wording, beyond intent and slots, that the answer reads: the
     variant asked for ("有带吸管的吗"), a gift question, an introduction request, and (for intents
@@ -507,6 +533,10 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     u = understanding
     if names_another_day(u.normalized):  # "明天多少钱" never shares today's "多少钱" reply
         return ("another_day",)
+    if u.intent in _POLICY_TERMS_INTENTS and asks_a_procedure(u.normalized):
+        return ("procedure",)  # "保价怎么申请" never shares "保价多久"'s reply
+    if u.intent is Intent.PRICE and asks_list_price(u.normalized):
+        return ("list_price",)  # "原价多少" never shares "多少钱"'s reply
     if u.intent in _WHOLE_ANSWER_INTENTS:
         return ()
     variant = asked_variant(u.normalized) if u.intent is Intent.VARIANT else None

@@ -46,6 +46,7 @@ __all__ = [
     "answer_discount",
     "answer_flash_sale",
     "answer_how_to_order",
+    "answer_list_price",
     "answer_material",
     "answer_price",
     "answer_price_protection",
@@ -160,6 +161,32 @@ def answer_price(
     coupon = _best_coupon_text(items, lang)
     if coupon:
         parts.append(coupon)
+    return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
+
+
+def answer_list_price(
+    product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
+) -> str:
+    """The list price (原价/划线价) per SKU beside the price now: "120g 原价¥79（现价¥59.90）". A SKU
+    with no list price shows the price now only; with no list price at all this is ``answer_price``."""
+    items = _facts_list(facts)
+    if all(f.list_price is None for f in items):
+        return answer_price(product, items, lang, nickname)
+    alike = len({(f.list_price, f.price) for f in items}) == 1  # one pair for every SKU: said once
+    shown = items[:1] if alike else items[:MAX_LISTED_SKUS]
+    en = lang == "en"
+    parts = []
+    for f in shown:
+        now = format_amount(f.price)
+        spec = "" if alike else f"{_spec(product, f)} "
+        if f.list_price is None:
+            parts.append(f"{spec}{now}" if en else f"{spec}现价{now}")
+        elif en:
+            parts.append(f"{spec}list {format_amount(f.list_price)} (now {now})")
+        else:
+            parts.append(f"{spec}原价{format_amount(f.list_price)}（现价{now}）")
+    if not alike and (more := len(items) - len(shown)) > 0:
+        parts.append(f"and {more} more options" if en else f"另有{more}个规格")
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
 
 

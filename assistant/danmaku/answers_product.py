@@ -18,6 +18,7 @@ from assistant.danmaku.normalize import normalize
 from assistant.danmaku.slot_rules import spec_names_colour
 from assistant.danmaku.vocabulary import FABRIC_PROPERTIES, SKIN_IN_CATALOG_TEXT, VARIANT_SKIN
 from knowledge.domain import FaqPair, Product, Sku
+from knowledge.retrieval.chunks import sentences
 
 LOW_STOCK = 10  # at or below this many units a stock answer says how many are left
 _MATERIAL_KEYS = (
@@ -191,9 +192,23 @@ def answer_material(product: Product, lang: str = "zh", nickname: str = "") -> s
     return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
 
 
+# A description sentence that tells how, when or how much of the product is used ("早晚都能用",
+# "一小颗就能打出丰富泡泡", "取适量", "可湿敷可拍打"). Not the words of other facts: 使用 / 一次 / 早上 also
+# speak of battery life ("典型使用续航约14天", "充一次电约用60天") and keeping warm, 涂 of a coating (涂层).
+_USAGE_SENTENCE_RE = re.compile(
+    r"用法|早晚|每天一|每次|一小?[颗粒滴片勺包袋]|适量|涂抹|抹匀|薄涂|厚涂|湿敷|敷完|按摩|冲洗|冲泡|浸泡|拍打|轻拍"
+)
+MAX_USAGE_SENTENCES = 2
+
+
 def answer_usage(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
-    """Usage attributes (使用方法, 洗涤, 冲泡建议, 储存方式 ...)."""
+    """Usage attributes (使用方法, 洗涤, 冲泡建议, 储存方式 ...); with none, the description's own
+    sentences about how or when it is used (``_USAGE_SENTENCE_RE``, at most ``MAX_USAGE_SENTENCES``,
+    quoted as written); None when neither says."""
     lines = _attribute_lines(product, _USAGE_KEYS, lang)
+    if not lines:
+        lines = [s for s in sentences(product.description, keep_marks=False) if _USAGE_SENTENCE_RE.search(s)]
+        lines = lines[:MAX_USAGE_SENTENCES]
     if not lines:
         return None
     return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)

@@ -1,4 +1,4 @@
-"""Answer a question that names one of the product's attributes ("保质期多久", "哪里产的", "什么牌子").
+"""Answer a question that names one of the product's attributes ("保质期是多久", "哪里产的", "什么牌子").
 
 Operators fill many attributes (产地, 保质期, 续航, 功率, 辣度, 兼容 ...); a question that names one
 (or a common phrasing of it) is answered with that attribute's value, exactly as written in the

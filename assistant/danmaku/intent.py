@@ -33,6 +33,8 @@ __all__ = [
     "ProductRef",
     "about_own_order",
     "as_question",
+    "asks_a_procedure",
+    "asks_list_price",
     "classify_intent",
     "extract_product_reference",
     "extract_slots",
@@ -40,6 +42,8 @@ __all__ = [
     "names_another_day",
     "understand",
 ]
+
+_LIST_PRICE = r"原价|划线价|原来多少钱|原来的价"  # the list price, not the price now
 
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
@@ -50,6 +54,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"(会不会|还会|会)再?降价|再降价|价格?(会不会|还会)再?降"
             r"|price (protection|match|drop)|prices? (drops?|goes down)",
         ),
+        # the list price ("秒杀结束后原价多少") is a price question whatever sale is named beside it
+        (Intent.PRICE, _LIST_PRICE),
         (
             Intent.FLASH_SALE,
             r"秒杀|抢购|开抢|倒计时|限时|限量"
@@ -80,7 +86,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (Intent.FLASH_SALE, r"几点开始|还有多久|多久结束|什么时候结束|几点结束|还剩几分|还有几分钟|剩几分钟"),
         (
             Intent.STOCK,
-            r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|还剩|剩多少|剩几|还能买|"
+            # time left ("还剩多久", "还剩几分钟") is a countdown, not stock
+            r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|"
+            r"还剩(?!多久|多长|几天|几分|几秒|时间)|剩多少|剩几(?!天|分|秒)|还能买|"
             r"还有(xxxl|xxl|xl|xs|[sml]|\d?xl|\d{2,3}码|.{1,4}色)|\d{2,3}码?(还有|有吗|有没有)|色(还有|有吗|有没有)|.{2,6}有没有$|(xxxl|xxl|xl|xs|(?<![a-z])[sml]|\d?xl)码?(还有|有吗|有没有)"
             r"|有(xxxl|xxl|xl|xs|[sml]|\d?xl)码?(吗|的吗)"
             r"|in stock|out of stock|sold out|restock|available|left in",
@@ -128,8 +136,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少一|how much|price|cost"),
         (Intent.HOW_TO_ORDER, r"链接|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
         # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平" / "多少票"
-        # count something else
-        (Intent.PRICE, r"多少(?=$|[?!.,~\s吗呀啊呢啦嘛哇哦]|\[)"),
+        # count something else; so does a count of what was done ("卖了多少", "吃多少", "赢了多少")
+        (Intent.PRICE, r"(?<![了吃喝睡玩打跑赢输考抽刷还])多少(?=$|[?!.,~\s吗呀啊呢啦嘛哇哦]|\[)"),
     )
 )
 
@@ -142,7 +150,13 @@ _OWN_ORDER_RE = re.compile(
     r"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{1,2}号)(?:就|才|都)?"
     r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)|"
     r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
-    r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)"
+    r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
+    # a parcel already on its way: arrival today or at an hour ("今天能送到吗", "几点能到")
+    r"(?:今天|今晚|几点|上午|下午)(?:能|可以|会|就能)?(?:到|送到|送过来|派送)(?!期)|"
+    # the time left on a purchase's warranty or return window ("保修还有多久")
+    r"(?:保修|质保|保价|退货|售后).{0,4}还(?:有|剩)(?:多久|多长时间|几天)|"
+    # money paid back into the viewer's account ("差价能打到我卡里吗")
+    r"(?:打到|退到|返到|退回到).{0,6}(?:账户|账号|卡里|余额|支付宝|微信)"
 )
 
 
@@ -155,7 +169,7 @@ def about_own_order(normalized: str) -> bool:
 _SHOW_RE = re.compile(r"直播|下播|开播|主播几点|明天还播|今晚播")
 
 
-# A request for a phone number or contact ("京东快递电话多少"): no catalog template answers it.
+# A request for a phone number or contact ("快递电话是多少呀"): no catalog template answers it.
 _CONTACT_RE = re.compile(r"电话|联系方式|手机号|微信号|客服号|联系人")
 
 
@@ -183,6 +197,30 @@ _OTHER_DAY_RE = re.compile(
     r"明天|后天|下周|下个?月|下次|过几天|过两天|到时候|改天|618|双十一|双11|双十二|双12|年货节|大促|"
     r"昨天|前天|上周|上个?月|上次|那天|当天|\d{1,2}号(那天|当天|的活动)"
 )
+
+
+# How to carry out an after-sales or price-protection request, where, in which order of steps, or
+# when its money comes back ("怎么申请退货", "保价在哪申请", "退款多久到账", "换货流程", "是不是要先签收"):
+# the catalog's policies state terms (7 days, who pays the return), not the steps of a platform's
+# order page, so no policy template answers it.
+_PROCEDURE_RE = re.compile(
+    r"(怎么|如何|在哪|哪里|去哪)(里)?(申请|操作|办理|提交|弄|退|换|找|点)|流程|步骤|点哪|入口|"
+    r"(什么时候|多久|几天)(能|会|才)?(退回|到账|退到|返还|退给|退的)|记录|进度|(先要|要先|需要先|得先)"
+)
+
+
+def asks_a_procedure(normalized: str) -> bool:
+    """Whether the line asks how, where or when to get an after-sales or price-protection request
+    done, not what the policy is (``_PROCEDURE_RE``)."""
+    return _PROCEDURE_RE.search(normalized) is not None
+
+
+_LIST_PRICE_RE = re.compile(_LIST_PRICE)
+
+
+def asks_list_price(normalized: str) -> bool:
+    """Whether a price question asks for the list price (原价/划线价), not the price now."""
+    return _LIST_PRICE_RE.search(normalized) is not None
 
 
 def names_another_day(normalized: str) -> bool:

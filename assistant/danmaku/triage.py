@@ -136,7 +136,7 @@ _BARE_ASK_RE = re.compile(r"^(真的|是真的|是|对|好|行|可以|在|不是
 
 def _asks_beside_courtesies(normalized: str) -> bool:
     """Whether one piece of a line (split at sentence and clause marks and spaces) is a question on
-    its own while the chatter is elsewhere: "有黑色吗 谢谢", "白色还是银色? 好的,谢谢". A piece with a
+    its own while the chatter is elsewhere: "有黑色吗 谢谢", "黑色还是白色? 好的,谢谢". A piece with a
     chatter word or an exclamation never counts ("好看吗 谢谢" stays chatter)."""
     for piece in _pieces(normalized):
         if (

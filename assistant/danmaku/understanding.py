@@ -62,8 +62,11 @@ SILENT_MIN_P = 0.0  # a rule QUESTION the model routes to silence is left silent
 SPEAK_MIN_P = 0.8  # a rule CHATTER / STEERING line is taken up only this sure
 INTENT_MIN_P = 0.75  # the model's intent replaces a rule intent (never OTHER) only this sure
 # A line of no known question kind that nothing grounded answers is left silent rather than handed
-# to a person when silence is likelier than a person and at least this likely (``stays_quiet``).
+# to a person unless a person is clearly likelier than silence (P(silent) >= QUIET_RATIO x
+# P(handoff)), and silence is at least QUIET_MIN_P likely (``stays_quiet``). A page costs the host's
+# attention and the host reads the feed anyway, so a near tie goes to silence.
 QUIET_MIN_P = 0.1
+QUIET_RATIO = 0.8
 
 _NGRAMS = (1, 2, 3)
 _DIGITS = str.maketrans("0123456789", "0000000000")
@@ -220,7 +223,7 @@ class UnderstandingModel:
         best = int(intent_p.argmax())
         # The model corrects an intent the rules read; it never gives one to a line with no question
         # word of any intent: its intent head learnt from product questions alone, so on chat
-        # ("哦好呢", "4.5什么意思") its best guess is still some intent.
+        # ("哦好呢", "3.5是什么意思") its best guess is still some intent.
         sure = intent_p[best] >= INTENT_MIN_P and understanding.intent is not Intent.OTHER
         intent = self._intents[best] if sure else None
         return Decision(route, (p_answer, p_handoff, p_silent), intent, float(intent_p[best]))
@@ -238,9 +241,10 @@ def takes_up(decision: Decision, triage: Triage) -> bool:
 
 def stays_quiet(decision: Decision) -> bool:
     """Whether a line of no known question kind (intent OTHER) that nothing grounded answers should
-    stay silent instead of paging a person: the model finds silence likelier than a person, and a
-    real possibility (``QUIET_MIN_P``): "会员有什么用" is chat, "可以刻字吗" a question for the shop."""
-    return decision.p_silent > decision.p_handoff and decision.p_silent >= QUIET_MIN_P
+    stay silent instead of paging a person: the model finds silence about as likely as a person or
+    likelier (``QUIET_RATIO``), and a real possibility (``QUIET_MIN_P``): "会员卡有啥用" is chat,
+    "可以刻字吗" a question for the shop."""
+    return decision.p_silent >= QUIET_RATIO * decision.p_handoff and decision.p_silent >= QUIET_MIN_P
 
 
 def silences(decision: Decision) -> bool:

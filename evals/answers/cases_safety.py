@@ -95,7 +95,7 @@ def silent_cases() -> list[Case]:
         "明天还播吗",
         "主播用的什么手机",
         "主播今天穿的什么牌子",
-        "主播结婚了吗",
+        "主播结婚了没",
         "直播几点结束",
         "主播哪里人",
     )
@@ -298,6 +298,9 @@ def wrong_kind_cases() -> list[Case]:
         ("这个和1号有什么区别", ("可选",)),  # a comparison with another product
         ("这个是什么味道的", ("120g",)),  # a property, not a choice of sizes
         ("有带吸管的吗", ("没有", "120g")),  # a variant no spec speaks of
+        ("保价在哪里申请", ("7天",)),  # the steps of a request, not the policy's terms
+        ("退款几天能到账", ("7天", "运费险")),
+        ("快递几点能送到", ("中通", "48小时")),  # a parcel already on its way
     )
     return [
         ask(
@@ -314,6 +317,20 @@ def wrong_kind_cases() -> list[Case]:
             ["price", "quantity"],
             "买10个多少钱",
             expect("MZ07", intent="price", required=("买10件", "¥59.90×10=¥599")),
+            stage="MZ07",
+        ),
+        ask(  # the list price asked, beside the price now, whatever sale is named
+            "list-price",
+            ["price"],
+            "秒杀过了原价多少",
+            expect("MZ07", intent="price", required=("原价¥79（现价¥59.90）",)),
+            stage="MZ07",
+        ),
+        ask(  # how to use it, quoted from the description when no attribute says
+            "usage-from-description",
+            ["usage"],
+            "这个洗面奶怎么使用",
+            expect("MZ07", intent="usage", required=("早晚都能用",)),
             stage="MZ07",
         ),
         ask(  # a choice the product does not offer, said so with what it does offer

@@ -209,7 +209,7 @@ INVENTED: tuple[Example, ...] = (
         "是否可以开专票",
         "怎样申请退款",
         "发票抬头怎么改",
-        "客服在吗",
+        "客服还在吗",
         "转人工",
         "等了一个星期了还没发货你们怎么回事",
         "东西收到是坏的谁负责",
@@ -238,7 +238,7 @@ INVENTED: tuple[Example, ...] = (
     *_ex("answer", Intent.DISCOUNT, "有券吗", "能再便宜点吗", "送小样吗"),
     *_ex("answer", Intent.HOW_TO_ORDER, "几号链接", "怎么下单"),
     *_ex("answer", Intent.AFTER_SALES, "能七天无理由吗", "是否支持退换"),
-    *_ex("answer", Intent.OTHER, "保质期多久", "多少克的", "产地是哪里"),
+    *_ex("answer", Intent.OTHER, "保质期是多久呀", "多少克的", "产地是哪里"),
     # product facts a description or attribute states, asked in other words
     *_ex(
         "answer",
@@ -263,7 +263,7 @@ INVENTED: tuple[Example, ...] = (
         "silent",
         None,
         "主播明天几点播",
-        "这首歌叫什么",
+        "这首歌叫啥名字",
         "这个特效在哪里弄的",
         "你会弹吉他吗",
         "你是哪里人呀",

@@ -69,7 +69,7 @@ def test_rejected_reply_is_never_sent_and_other_sources_go_out_at_once() -> None
     with service(demo=True) as (client, _, _):
         client.put("/v1/rooms/demo/review", headers=AUTH, json={"hold": ["handoff"]})
         with client.websocket_connect("/v1/rooms/demo/ws", headers=AUTH) as viewer:
-            handoff = post(client, msg("m1", "公司在哪里")).json()["replies"][0]
+            handoff = post(client, msg("m1", "能开发票吗")).json()["replies"][0]
             assert handoff["source"] == "handoff" and handoff["held"] is True
             rejected = client.post(f"/v1/rooms/demo/held/{handoff['reply_id']}/reject", headers=AUTH)
             assert rejected.status_code == 200 and rejected.json()["action"] == "rejected"

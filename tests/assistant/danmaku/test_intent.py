@@ -8,11 +8,14 @@ import pytest
 
 from assistant.danmaku.intent import (
     ProductRef,
+    about_own_order,
+    asks_a_procedure,
     classify_intent,
     extract_product_reference,
     is_followup_reference,
     understand,
 )
+from assistant.danmaku.normalize import normalize
 from assistant.danmaku.types import Intent, Slots, Triage
 
 I = Intent  # noqa: E741 - short alias keeps the table readable
@@ -204,6 +207,56 @@ def test_non_questions_carry_no_intent() -> None:
 def test_classify_intent_none_without_rule() -> None:
     assert classify_intent("主播多高") is None
     assert classify_intent("多少钱") is Intent.PRICE
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("这个卖多少", Intent.PRICE),
+        ("一共卖了多少", None),  # a count of what was sold, not a price
+        ("你今天吃多少", None),
+        ("那还多少呀", None),  # how much is left
+        ("秒杀完原价多少钱", Intent.PRICE),  # the list price, whatever sale is named
+        ("划线价是真的吗", Intent.PRICE),
+        ("那还剩多久呀", None),  # time left of something unnamed: no stock question
+        ("还剩几分钟", Intent.FLASH_SALE),
+        ("还剩几件", Intent.STOCK),
+    ],
+)
+def test_a_bare_how_much_the_list_price_and_time_left(text: str, intent: Intent | None) -> None:
+    assert classify_intent(normalize(text)) is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "procedure"),
+    [
+        ("保价怎么申请", True),
+        ("退款多久到账", True),
+        ("退货入口在哪", True),
+        ("是不是要先寄回", True),
+        ("保价多久", False),
+        ("能退货吗", False),
+        ("降价了怎么办", False),
+    ],
+)
+def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
+    assert asks_a_procedure(normalize(text)) is procedure
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("今天能送到吗", True),
+        ("几点能到", True),
+        ("质保还有多长时间", True),
+        ("钱退到我卡里了吗", True),
+        ("今天能发货吗", False),
+        ("几天能到", False),
+        ("保修多久", False),
+    ],
+)
+def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
+    assert about_own_order(normalize(text)) is own
 
 
 @pytest.mark.parametrize(

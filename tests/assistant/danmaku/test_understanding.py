@@ -22,12 +22,15 @@ from assistant.danmaku.slot_rules import extract_slots
 from assistant.danmaku.types import Intent, Triage
 from assistant.danmaku.understanding import (
     INTENTS,
+    QUIET_RATIO,
     ROUTES,
     WEIGHTS_PATH,
+    Decision,
     UnderstandingModel,
     UnderstandingModelError,
     features,
     silences,
+    stays_quiet,
     takes_up,
 )
 from assistant.rooms import Room
@@ -209,7 +212,7 @@ def test_chat_like_lines_nothing_answers_stay_silent_instead_of_paging_the_host(
     """A line of no known question kind (intent OTHER) that nothing grounded answers: handed to a
     person when the model finds a person likelier than silence, else left silent (the host reads
     the chat anyway). A structured question is never silenced this way."""
-    text = "会员有什么用"  # invented chat-like line; MZ07's catalog says nothing about it
+    text = "会员卡有啥用"  # invented chat-like line; MZ07's catalog says nothing about it
     answers: dict[str, list[str]] = {}
     cases = (
         ("silence likelier", (1.0, 0.0, 0.5)),  # P = (0.51, 0.19, 0.31)
@@ -228,3 +231,13 @@ def test_chat_like_lines_nothing_answers_stay_silent_instead_of_paging_the_host(
         "person likelier": ["handoff", "catalog"],
         "sure it is a question": ["handoff", "catalog"],
     }
+
+
+def test_a_near_tie_between_silence_and_a_person_stays_quiet() -> None:
+    near_tie = Decision("open", (0.10, 0.48, 0.42), None, 0.0)  # 0.42 >= 0.8 x 0.48
+    person = Decision("open", (0.10, 0.60, 0.30), None, 0.0)  # a person clearly likelier
+    unlikely = Decision("open", (0.86, 0.08, 0.06), None, 0.0)  # silence is no real possibility
+    assert QUIET_RATIO < 1.0
+    assert stays_quiet(near_tie)
+    assert not stays_quiet(person)
+    assert not stays_quiet(unlikely)
