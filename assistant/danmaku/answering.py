@@ -69,7 +69,8 @@ class Question:
     # guarded LLM may answer, never a template); "handoff" (a person); "silent" (chat to the model:
     # only the product's own FAQ, attributes or sentences may answer, else no reply at all).
     route: str = "answer"
-    # No known kind of question (intent OTHER) and the model finds silence likelier than a person:
+    # No known kind of question (intent OTHER) and the model finds silence about as likely as a
+    # person or likelier (``understanding.stays_quiet``):
     # when nothing grounded answers it, it stays silent instead of paging the host (chat that
     # merely looks like a question: "会员卡有啥用", "多少票能上榜").
     quiet: bool = False
@@ -322,6 +323,10 @@ class Answerer:
             body = answers_product.answer_suitability(product, skin, slots.age, lang)
         elif intent is Intent.USAGE:
             body = answers_product.answer_usage(product, lang)
+            plain = lang != "en" and answers_product.asks_plainly_how_to_use(product, u.normalized)
+            if body is None and plain:
+                description = drop_injected_sentences(product.description)
+                body = answers_product.usage_from_description(product, description)
         elif intent is Intent.AFTER_SALES:
             body = answers_policy.answer_after_sales(catalog.after_sales_policy(product.after_sales_id), lang)
         elif intent is Intent.HOW_TO_ORDER:
@@ -468,7 +473,8 @@ GIFT_RE = re.compile(r"赠品|福袋|送什么|有赠|有送|送不送|gift")
 # "这个是什么呀" / "卖的什么" of the product in view, the whole line (not "这是什么意思"): a question about
 # the product even where the model takes the line for chat (``Answerer._stated``)
 _WHAT_IS_THIS = (
-    r"^(这|这个|那个)是?个?什么(东西|产品|宝贝)?[?!.呀啊呢]*$|卖的?什么(东西|产品)?的?[?!.呀啊呢]*$|"
+    r"^(这|这个|那个)是?个?什么(东西|产品|宝贝)?[?!.呀啊呢]*$|"
+    r"^(你们|这里|现在)?(在)?卖的?(是)?什么(东西|产品)?的?[?!.呀啊呢]*$|"
     r"^what is (this|it)\??$"
 )
 WHAT_IS_THIS_RE = re.compile(_WHAT_IS_THIS)
@@ -528,9 +534,13 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     """Everything in a question's wording, beyond intent and slots, that the answer reads: the
     variant asked for ("有带吸管的吗"), a gift question, an introduction request, and (for intents
     answered from the FAQ, attributes or the catalog's own sentences) what the question asks about
-    (``catalog_words.question_terms``). Part of the answer-cache and grouping key, so two questions
-    of one intent that ask different things never share a reply; "多少钱" and "这个什么价" still do."""
+    (``catalog_words.question_terms``); a marker alone for a line that no template may answer the
+    usual way: the viewer's own order, another day, the steps of a request, the list price. Part of
+    the answer-cache and grouping key, so two questions of one intent that ask different things never
+    share a reply; "多少钱" and "这个什么价" still do."""
     u = understanding
+    if about_own_order(u.normalized):  # "保价还有几天" (a purchase) never shares "保价多久"'s reply
+        return ("own_order",)
     if names_another_day(u.normalized):  # "明天多少钱" never shares today's "多少钱" reply
         return ("another_day",)
     if u.intent in _POLICY_TERMS_INTENTS and asks_a_procedure(u.normalized):

@@ -167,10 +167,13 @@ def answer_price(
 def answer_list_price(
     product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
 ) -> str:
-    """The list price (原价/划线价) per SKU beside the price now: "120g 原价¥79（现价¥59.90）". A SKU
-    with no list price shows the price now only; with no list price at all this is ``answer_price``."""
+    """The list price (原价/划线价) per SKU beside the price now: "120g 原价¥79（现价¥59.90）", the
+    best coupon price after it. A SKU whose list price is missing or not above its price shows the
+    price now only. While a flash sale runs, or when no SKU has a list price above its price, this
+    is ``answer_price`` (the flash price, its end time and the regular price it returns to)."""
     items = _facts_list(facts)
-    if all(f.list_price is None for f in items):
+    listed = [f for f in items if f.list_price is not None and f.list_price > f.price]
+    if not listed or any(f.flash_sale is not None for f in items):
         return answer_price(product, items, lang, nickname)
     alike = len({(f.list_price, f.price) for f in items}) == 1  # one pair for every SKU: said once
     shown = items[:1] if alike else items[:MAX_LISTED_SKUS]
@@ -179,14 +182,17 @@ def answer_list_price(
     for f in shown:
         now = format_amount(f.price)
         spec = "" if alike else f"{_spec(product, f)} "
-        if f.list_price is None:
-            parts.append(f"{spec}{now}" if en else f"{spec}现价{now}")
+        if f.list_price is None or f.list_price <= f.price:
+            parts.append(f"{spec}now {now}" if en else f"{spec}现价{now}")
         elif en:
             parts.append(f"{spec}list {format_amount(f.list_price)} (now {now})")
         else:
             parts.append(f"{spec}原价{format_amount(f.list_price)}（现价{now}）")
     if not alike and (more := len(items) - len(shown)) > 0:
         parts.append(f"and {more} more options" if en else f"另有{more}个规格")
+    coupon = _best_coupon_text(items, lang)
+    if coupon:
+        parts.append(coupon)
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
 
 

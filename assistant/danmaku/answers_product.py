@@ -199,19 +199,42 @@ _USAGE_SENTENCE_RE = re.compile(
     r"用法|早晚|每天一|每次|一小?[颗粒滴片勺包袋]|适量|涂抹|抹匀|薄涂|厚涂|湿敷|敷完|按摩|冲洗|冲泡|浸泡|拍打|轻拍"
 )
 MAX_USAGE_SENTENCES = 2
+_HOW_TO_USE_RE = re.compile(r"怎么用|如何使用|怎么使用|如何用|使用方法|用法")
+# What may stand beside "怎么用" in a plain how-to-use question ("那这个具体是怎么用的呀")
+_HOW_TO_USE_FILLER_RE = re.compile(
+    r"这个|这款|那个|请问|具体|到底|一般|应该|[这那它该是要的呢啊呀吗嘛哦嗯个款?!.,~\s]"
+)
 
 
 def answer_usage(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
-    """Usage attributes (使用方法, 洗涤, 冲泡建议, 储存方式 ...); with none, the description's own
-    sentences about how or when it is used (``_USAGE_SENTENCE_RE``, at most ``MAX_USAGE_SENTENCES``,
-    quoted as written); None when neither says."""
+    """Usage attributes (使用方法, 洗涤, 冲泡建议, 储存方式 ...), or None."""
     lines = _attribute_lines(product, _USAGE_KEYS, lang)
-    if not lines:
-        lines = [s for s in sentences(product.description, keep_marks=False) if _USAGE_SENTENCE_RE.search(s)]
-        lines = lines[:MAX_USAGE_SENTENCES]
     if not lines:
         return None
     return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
+
+
+def asks_plainly_how_to_use(product: Product, normalized: str) -> bool:
+    """Whether the line asks only how to use the product ("洗面奶要怎么用", "那具体怎么用"), not how to
+    use something else ("运费险怎么用") or one detail of use ("敷几分钟", "怎么保存")."""
+    if not _HOW_TO_USE_RE.search(normalized):
+        return False
+    rest = _HOW_TO_USE_RE.sub("", normalized)
+    for name in sorted((product.name, *product.aliases, *product.name.split()), key=len, reverse=True):
+        if name:
+            rest = rest.replace(name.lower(), "")
+    return not _HOW_TO_USE_FILLER_RE.sub("", rest)
+
+
+def usage_from_description(product: Product, description: str, nickname: str = "") -> str | None:
+    """The description's own sentences about how, when or how much the product is used
+    (``_USAGE_SENTENCE_RE``, at most ``MAX_USAGE_SENTENCES``, quoted as written), for a plain
+    how-to-use question when no usage attribute says; None when no sentence does. ``description``
+    is the product's description as the caller cleaned it (injected instructions removed)."""
+    lines = [s for s in sentences(description, keep_marks=False) if _USAGE_SENTENCE_RE.search(s)]
+    if not lines:
+        return None
+    return finish(f"{product.name} " + "；".join(lines[:MAX_USAGE_SENTENCES]), nickname, "zh")
 
 
 # Function words that every question shares; FAQ matching compares what is left.

@@ -43,7 +43,13 @@ __all__ = [
     "understand",
 ]
 
-_LIST_PRICE = r"原价|划线价|原来多少钱|原来的价"  # the list price, not the price now
+# The list price asked for, not the price now ("原价多少", "划线价是多少"); "原价买的能退吗" asks no price
+_LIST_PRICE = (
+    r"(原价|划线价)(是|要|大概|一般)?(多少|几|啥|什么价)|原来(卖)?多少钱|原来的价(格|钱)?(是)?多少"
+    r"|(original|list) price|rrp|msrp"
+)
+# Time left ("还剩多久", "还有几个小时"): a countdown or a warranty's remaining time, never stock.
+_TIME_LEFT = r"多久|多长时间|多少时间|几天|几个?小时|几个?钟|几分|几秒|时间"
 
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
@@ -86,9 +92,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (Intent.FLASH_SALE, r"几点开始|还有多久|多久结束|什么时候结束|几点结束|还剩几分|还有几分钟|剩几分钟"),
         (
             Intent.STOCK,
-            # time left ("还剩多久", "还剩几分钟") is a countdown, not stock
+            # time left (``_TIME_LEFT``: "还剩多久", "还剩几分钟") is a countdown, not stock
             r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|"
-            r"还剩(?!多久|多长|几天|几分|几秒|时间)|剩多少|剩几(?!天|分|秒)|还能买|"
+            rf"还剩(?!{_TIME_LEFT})|剩(多少|几)(?!{_TIME_LEFT}|天|个?小时|个?钟|分|秒)|还能买|"
             r"还有(xxxl|xxl|xl|xs|[sml]|\d?xl|\d{2,3}码|.{1,4}色)|\d{2,3}码?(还有|有吗|有没有)|色(还有|有吗|有没有)|.{2,6}有没有$|(xxxl|xxl|xl|xs|(?<![a-z])[sml]|\d?xl)码?(还有|有吗|有没有)"
             r"|有(xxxl|xxl|xl|xs|[sml]|\d?xl)码?(吗|的吗)"
             r"|in stock|out of stock|sold out|restock|available|left in",
@@ -135,9 +141,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (Intent.OTHER, r"哪个(更)?好|哪款(更)?好|哪个(更)?划算|哪个(更)?值|哪个(更)?适合"),
         (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少一|how much|price|cost"),
         (Intent.HOW_TO_ORDER, r"链接|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
-        # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平" / "多少票"
+        # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平米" / "多少票"
         # count something else; so does a count of what was done ("卖了多少", "吃多少", "赢了多少")
-        (Intent.PRICE, r"(?<![了吃喝睡玩打跑赢输考抽刷还])多少(?=$|[?!.,~\s吗呀啊呢啦嘛哇哦]|\[)"),
+        (Intent.PRICE, r"(?<![了吃喝睡玩打跑赢输考抽刷])多少(?=$|[?!.,~\s吗呀啊呢啦嘛哇哦]|\[)"),
     )
 )
 
@@ -151,18 +157,28 @@ _OWN_ORDER_RE = re.compile(
     r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)|"
     r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
     r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
-    # a parcel already on its way: arrival today or at an hour ("今天能送到吗", "几点能到")
-    r"(?:今天|今晚|几点|上午|下午)(?:能|可以|会|就能)?(?:到|送到|送过来|派送)(?!期)|"
     # the time left on a purchase's warranty or return window ("保修还有多久")
-    r"(?:保修|质保|保价|退货|售后).{0,4}还(?:有|剩)(?:多久|多长时间|几天)|"
+    rf"(?:保修|质保|保价|退货|售后).{{0,4}}还(?:有|剩)(?:{_TIME_LEFT})|"
     # money paid back into the viewer's account ("差价能打到我卡里吗")
     r"(?:打到|退到|返到|退回到).{0,6}(?:账户|账号|卡里|余额|支付宝|微信)"
 )
 
 
+# A parcel already on its way: the whole question is whether it arrives today or at what hour
+# ("今天能送到吗", "快递几点能到"); not "今天到手价", "几点到几点", "几点到货", and not when the line
+# still speaks of ordering ("下午拍今天能到吗" is a pre-sale question).
+_ARRIVING_NOW_RE = re.compile(
+    r"(?:今天|今晚|几点|上午|下午)(?:能|可以|会|就能)?(?:到|送到|送过来|派送)了?(?:吗|嘛|不|没|呢)?[?!.,~\s呀啊]*$"
+)
+_ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
+
+
 def about_own_order(normalized: str) -> bool:
     """Whether a normalised line is about the viewer's own order, purchase or claim."""
-    return _OWN_ORDER_RE.search(normalized) is not None
+    if _OWN_ORDER_RE.search(normalized) is not None:
+        return True
+    arriving = _ARRIVING_NOW_RE.search(normalized)
+    return arriving is not None and _ORDERING_RE.search(normalized[: arriving.start()]) is None
 
 
 # Questions about the show itself ("直播几点结束") are not about a product's flash sale or stock.
@@ -205,7 +221,8 @@ _OTHER_DAY_RE = re.compile(
 # order page, so no policy template answers it.
 _PROCEDURE_RE = re.compile(
     r"(怎么|如何|在哪|哪里|去哪)(里)?(申请|操作|办理|提交|弄|退|换|找|点)|流程|步骤|点哪|入口|"
-    r"(什么时候|多久|几天)(能|会|才)?(退回|到账|退到|返还|退给|退的)|记录|进度|(先要|要先|需要先|得先)"
+    r"(什么时候|多久|几天)(能|会|才)?(退回|到账|退到|返还|退给|退的)|记录|进度|"
+    r"(先要|要先|需要先|得先)(签收|寄回|退回|申请|联系|拍照|确认|拆)"
 )
 
 

@@ -98,11 +98,7 @@ _SHORTHAND = {
     "链结": "链接",
     "连结": "链接",
     "包油": "包邮",
-    # 卷 typed for 券 (a coupon); 卷 alone stays (卷发, 卷尺, 花卷)
-    "优惠卷": "优惠券",
-    "领卷": "领券",
-    "用卷": "用券",
-    "卷后": "券后",
+    "优惠卷": "优惠券",  # 卷 typed for 券; only here: 卷 is a word of its own elsewhere (卷发, 用卷尺)
     "康康": "看看",
     "六六六": "666",
 }

@@ -107,7 +107,7 @@ def followup_cases() -> list[Case]:
             "HJ01",
             turn("这个多少钱", expect("HJ01", "price", [price_at("HJ01", at("20:08:00")), "20:10"])),
             turn(
-                "现在呢",
+                "那现在呢",
                 expect(
                     "HJ01", "price", [price_at("HJ01", at("20:10:05"))], [price_at("HJ01", at("20:08:00"))]
                 ),

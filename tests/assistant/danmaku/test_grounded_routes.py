@@ -29,6 +29,16 @@ def ask(system: PipelineSystem, text: str, stage: str = "MZ07") -> AskResult:
     return system.ask("viewer", text, START + timedelta(seconds=60), "")
 
 
+def ask_one_after_another(system: PipelineSystem, first: str, second: str) -> tuple[AskResult, AskResult]:
+    """Two viewers' lines 2 s apart in one room with MZ07 on stage: whether the second shares the
+    first's reply (the answer cache and grouping key)."""
+    system.reset()
+    system.set_stage("MZ07", START)
+    one = system.ask("v1", first, START + timedelta(seconds=60), "")
+    two = system.ask("v2", second, START + timedelta(seconds=62), "")
+    return one, two
+
+
 def routed_silent(text: str) -> bool:
     u = understand(text)
     ref = extract_product_reference(u.normalized)
@@ -169,10 +179,7 @@ def test_a_measure_the_product_states_is_answered_from_its_attribute(system: Pip
 
 
 def test_another_day_never_joins_todays_reply(system: PipelineSystem) -> None:
-    system.reset()
-    system.set_stage("MZ07", START)
-    today = system.ask("v1", "这个多少钱", START + timedelta(seconds=60), "")
-    tomorrow = system.ask("v2", "明天多少钱", START + timedelta(seconds=63), "")
+    today, tomorrow = ask_one_after_another(system, "这个多少钱", "明天多少钱")
     assert today.source == "catalog" and "¥" in today.text
     assert tomorrow.source == "handoff" and "¥" not in tomorrow.text
 
@@ -213,10 +220,7 @@ def test_one_list_price_for_every_option_is_said_once(system: PipelineSystem) ->
 
 
 def test_the_list_price_never_joins_the_price_now(system: PipelineSystem) -> None:
-    system.reset()
-    system.set_stage("MZ07", START)
-    now = system.ask("v1", "这个多少钱", START + timedelta(seconds=60), "")
-    listed = system.ask("v2", "这个原价多少钱", START + timedelta(seconds=62), "")
+    now, listed = ask_one_after_another(system, "这个多少钱", "这个原价多少钱")
     assert "原价" not in now.text and "原价¥79" in listed.text
 
 
@@ -235,10 +239,7 @@ def test_the_policy_terms_are_still_answered(system: PipelineSystem) -> None:
 
 
 def test_asking_the_steps_never_joins_the_terms_reply(system: PipelineSystem) -> None:
-    system.reset()
-    system.set_stage("MZ07", START)
-    terms = system.ask("v1", "保价有几天", START + timedelta(seconds=60), "")
-    steps = system.ask("v2", "保价在哪里申请", START + timedelta(seconds=62), "")
+    terms, steps = ask_one_after_another(system, "保价有几天", "保价在哪里申请")
     assert terms.source == "catalog" and steps.source == "handoff"
 
 
@@ -266,3 +267,50 @@ def test_what_is_this_presents_the_product_in_view(system: PipelineSystem) -> No
 
 def test_what_does_this_mean_is_no_request_to_present_the_product(system: PipelineSystem) -> None:
     assert "氨基酸表活" not in ask(system, "这是什么意思").text
+
+
+def ask_at(system: PipelineSystem, text: str, stage: str, after_s: float) -> AskResult:
+    system.reset()
+    system.set_stage(stage, START)
+    return system.ask("viewer", text, START + timedelta(seconds=after_s), "")
+
+
+FLASH_RUNNING_S = 2 * 3600 + 300  # 20:05: the cup's flash sale runs 20:00-20:10, coupons from 20:00
+
+
+def test_the_list_price_during_a_flash_sale_is_the_sale_and_the_price_it_returns_to(
+    system: PipelineSystem,
+) -> None:
+    result = ask_at(system, "秒杀结束后原价多少", "HJ01", FLASH_RUNNING_S)
+    assert "秒杀价¥89" in result.text and "日常价¥129" in result.text and "20:10" in result.text
+    assert "现价¥89" not in result.text
+
+
+def test_the_list_price_keeps_the_coupon_price(system: PipelineSystem) -> None:
+    result = ask_at(system, "原价是多少", "SM05", FLASH_RUNNING_S)
+    assert "原价¥359（现价¥259）" in result.text and "用券后¥229" in result.text
+
+
+@pytest.mark.parametrize(("text", "stage"), [("运费险怎么用", "MZ07"), ("优惠券要怎么用", "MZ07")])
+def test_how_to_use_something_else_is_not_the_products_usage(
+    system: PipelineSystem, text: str, stage: str
+) -> None:
+    assert "早晚都能用" not in ask(system, text, stage).text
+
+
+def test_a_detail_of_use_is_still_answered_by_its_attribute(system: PipelineSystem) -> None:
+    result = ask(system, "敷几分钟", "MZ09")  # attribute 使用方法 "每次15分钟", not the description
+    assert "15分钟" in result.text
+
+
+def test_a_price_word_in_an_unknown_name_still_names_another_product(system: PipelineSystem) -> None:
+    assert "¥" not in ask(system, "平价口红多少钱").text
+
+
+def test_what_the_host_used_to_sell_is_no_request_to_present_the_product(system: PipelineSystem) -> None:
+    assert "氨基酸表活" not in ask(system, "主播以前是卖什么的").text
+
+
+def test_a_purchase_never_shares_the_policys_cached_reply(system: PipelineSystem) -> None:
+    terms, mine = ask_one_after_another(system, "保价多久", "保价还有几天")
+    assert terms.source == "catalog" and mine.source == "handoff"

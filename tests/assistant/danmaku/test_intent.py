@@ -215,10 +215,13 @@ def test_classify_intent_none_without_rule() -> None:
         ("这个卖多少", Intent.PRICE),
         ("一共卖了多少", None),  # a count of what was sold, not a price
         ("你今天吃多少", None),
-        ("那还多少呀", None),  # how much is left
+        ("现在还多少", Intent.PRICE),
         ("秒杀完原价多少钱", Intent.PRICE),  # the list price, whatever sale is named
-        ("划线价是真的吗", Intent.PRICE),
+        ("原价买的能退吗", Intent.AFTER_SALES),  # names the list price, asks no price
+        ("what is the original price", Intent.PRICE),
         ("那还剩多久呀", None),  # time left of something unnamed: no stock question
+        ("还剩多少时间", None),
+        ("还剩几个小时", None),
         ("还剩几分钟", Intent.FLASH_SALE),
         ("还剩几件", Intent.STOCK),
     ],
@@ -237,6 +240,7 @@ def test_a_bare_how_much_the_list_price_and_time_left(text: str, intent: Intent 
         ("保价多久", False),
         ("能退货吗", False),
         ("降价了怎么办", False),
+        ("退货要先付运费吗", False),  # a term of the policy
     ],
 )
 def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
@@ -253,6 +257,10 @@ def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
         ("今天能发货吗", False),
         ("几天能到", False),
         ("保修多久", False),
+        ("今天到手价多少", False),
+        ("秒杀几点到几点", False),
+        ("下午拍今天能到吗", False),  # still speaks of ordering
+        ("几点到货", False),
     ],
 )
 def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:

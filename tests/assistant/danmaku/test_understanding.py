@@ -167,7 +167,7 @@ def test_a_product_the_catalog_does_not_know_is_not_the_stage_product() -> None:
     assert not names_unknown_product("洗面奶", catalog)  # MZ07 is one
     assert not names_unknown_product("效果", catalog)  # an aspect, not a product
     assert not names_unknown_product("上个月", catalog)
-    assert not names_unknown_product("如果", catalog, "如果m码也不合适,还可以换吗?")  # a conjunction
+    assert not names_unknown_product("如果", catalog, "要是m码也不合适,还能换吗?")  # a conjunction
     at = datetime(2026, 11, 21, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     room = Room("r", catalog.catalog_id, "", at - timedelta(hours=1)).with_stage(
         "MZ07", at - timedelta(minutes=1)
@@ -210,8 +210,8 @@ def test_through_the_pipeline_nothing_unasked_is_answered() -> None:
 
 def test_chat_like_lines_nothing_answers_stay_silent_instead_of_paging_the_host() -> None:
     """A line of no known question kind (intent OTHER) that nothing grounded answers: handed to a
-    person when the model finds a person likelier than silence, else left silent (the host reads
-    the chat anyway). A structured question is never silenced this way."""
+    person when the model finds a person clearly likelier than silence (``QUIET_RATIO``), else left
+    silent (the host reads the chat anyway). A structured question is never silenced this way."""
     text = "会员卡有啥用"  # invented chat-like line; MZ07's catalog says nothing about it
     answers: dict[str, list[str]] = {}
     cases = (
