@@ -191,6 +191,13 @@ class Answerer:
         intro = introduction(product, question.understanding.language)
         return self._done(intro, ReplySource.CATALOG, product, at, None) if intro else None
 
+    @staticmethod
+    def _usage_described(product: Product, normalized: str) -> str | None:
+        """The description's own usage sentences for a plain how-to-use question, else None."""
+        if not answers_product.asks_plainly_how_to_use(product, normalized):
+            return None
+        return answers_product.usage_from_description(product, drop_injected_sentences(product.description))
+
     def _quoted(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
         """The catalog's own sentence that answers an unsure question about a product of the room
         (``catalog_words``), or None (no product, or no sentence answers it confidently)."""
@@ -323,10 +330,8 @@ class Answerer:
             body = answers_product.answer_suitability(product, skin, slots.age, lang)
         elif intent is Intent.USAGE:
             body = answers_product.answer_usage(product, lang)
-            plain = lang != "en" and answers_product.asks_plainly_how_to_use(product, u.normalized)
-            if body is None and plain:
-                description = drop_injected_sentences(product.description)
-                body = answers_product.usage_from_description(product, description)
+            if body is None and lang != "en":  # no usage attribute: a plain "怎么用" may be described
+                body = self._usage_described(product, u.normalized)
         elif intent is Intent.AFTER_SALES:
             body = answers_policy.answer_after_sales(catalog.after_sales_policy(product.after_sales_id), lang)
         elif intent is Intent.HOW_TO_ORDER:

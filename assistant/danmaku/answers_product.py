@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.danmaku.answer_templates import finish, join
+from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.slot_rules import spec_names_colour
 from assistant.danmaku.vocabulary import FABRIC_PROPERTIES, SKIN_IN_CATALOG_TEXT, VARIANT_SKIN
@@ -220,9 +221,8 @@ def asks_plainly_how_to_use(product: Product, normalized: str) -> bool:
     if not _HOW_TO_USE_RE.search(normalized):
         return False
     rest = _HOW_TO_USE_RE.sub("", normalized)
-    for name in sorted((product.name, *product.aliases, *product.name.split()), key=len, reverse=True):
-        if name:
-            rest = rest.replace(name.lower(), "")
+    for name in sorted(product_names(product), key=len, reverse=True):
+        rest = rest.replace(name.lower(), "")
     return not _HOW_TO_USE_FILLER_RE.sub("", rest)
 
 

@@ -147,7 +147,7 @@ def asks_about_a_thing(normalized: str, product: Product) -> bool:
     only a catalog sentence that states it may."""
     if _WHO_RE.search(normalized):
         return False
-    reading = read(normalized, _names(product))
+    reading = read(normalized, product_names(product))
     if reading.concepts & _WHO_CONCEPTS:
         return False
     return bool(reading.bigrams) or bool(reading.concepts - _MODAL)
@@ -159,7 +159,8 @@ def question_terms(normalized: str) -> tuple[str, ...]:
     return (*sorted(reading.concepts), *sorted(reading.bigrams))
 
 
-def _names(product: Product) -> tuple[str, ...]:
+def product_names(product: Product) -> tuple[str, ...]:
+    """The words a line may name the product by: its name and the name's parts, aliases, brand."""
     words = [product.name, *product.aliases, *(product.name.split())]
     if product.brand:
         words.append(product.brand)
@@ -197,12 +198,12 @@ def quote_answer(product: Product, normalized: str, lang: str = "zh") -> str | N
     or None when no sentence answers it confidently (see the module docstring)."""
     if any(w in normalized for w in ABOUT_THE_HOST):
         return None
-    asked = read(normalized, _names(product))
+    asked = read(normalized, product_names(product))
     if not asked.topical:
         return None
     scored = []
     for i, sentence in enumerate(catalog_sentences(product)):
-        score = _evidence(asked, read(sentence, _names(product)), sentence.lower())
+        score = _evidence(asked, read(sentence, product_names(product)), sentence.lower())
         if score:
             scored.append((-score, i, sentence))
     if not scored:

@@ -23,10 +23,11 @@ def system() -> Iterator[PipelineSystem]:
     yield PipelineSystem(Settings(store="memory", embeddings="none", demo=False))
 
 
-def ask(system: PipelineSystem, text: str, stage: str = "MZ07") -> AskResult:
+def ask(system: PipelineSystem, text: str, stage: str = "MZ07", after_s: float = 60.0) -> AskResult:
+    """One line alone, ``after_s`` seconds after ``stage`` went on stage (18:00 room time)."""
     system.reset()
     system.set_stage(stage, START)
-    return system.ask("viewer", text, START + timedelta(seconds=60), "")
+    return system.ask("viewer", text, START + timedelta(seconds=after_s), "")
 
 
 def ask_one_after_another(system: PipelineSystem, first: str, second: str) -> tuple[AskResult, AskResult]:
@@ -269,25 +270,19 @@ def test_what_does_this_mean_is_no_request_to_present_the_product(system: Pipeli
     assert "氨基酸表活" not in ask(system, "这是什么意思").text
 
 
-def ask_at(system: PipelineSystem, text: str, stage: str, after_s: float) -> AskResult:
-    system.reset()
-    system.set_stage(stage, START)
-    return system.ask("viewer", text, START + timedelta(seconds=after_s), "")
-
-
 FLASH_RUNNING_S = 2 * 3600 + 300  # 20:05: the cup's flash sale runs 20:00-20:10, coupons from 20:00
 
 
 def test_the_list_price_during_a_flash_sale_is_the_sale_and_the_price_it_returns_to(
     system: PipelineSystem,
 ) -> None:
-    result = ask_at(system, "秒杀结束后原价多少", "HJ01", FLASH_RUNNING_S)
+    result = ask(system, "秒杀结束后原价多少", "HJ01", FLASH_RUNNING_S)
     assert "秒杀价¥89" in result.text and "日常价¥129" in result.text and "20:10" in result.text
     assert "现价¥89" not in result.text
 
 
 def test_the_list_price_keeps_the_coupon_price(system: PipelineSystem) -> None:
-    result = ask_at(system, "原价是多少", "SM05", FLASH_RUNNING_S)
+    result = ask(system, "原价是多少", "SM05", FLASH_RUNNING_S)
     assert "原价¥359（现价¥259）" in result.text and "用券后¥229" in result.text
 
 
