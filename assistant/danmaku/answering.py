@@ -531,8 +531,9 @@ _WHOLE_ANSWER_INTENTS = frozenset(
 )
 
 
-# Intents answered by a policy's terms, which say nothing of how to file a request (``asks_a_procedure``).
-_POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
+# Intents answered by a policy's terms, which say nothing of how to file a request or send goods
+# back (``asks_a_procedure``: "保价怎么申请", "发什么快递退回", "配件不用寄吧").
+_POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION, Intent.SHIPPING})
 
 
 def answer_facets(understanding: Understanding) -> tuple[object, ...]:

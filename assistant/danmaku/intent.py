@@ -84,7 +84,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.SHIPPING,
-            r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|发什么|送达|(几天|多久|什么时候|几号|哪天|今天|明天|后天)(能|可以|就能|会)?收?到(?!期|账)|今天发|明天发|"
+            r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|(?<!头)发什么|送达|(几天|多久|什么时候|几号|哪天|今天|明天|后天)(能|可以|就能|会)?收?到(?!期|账)|今天发|明天发|"
             r"发吗|能发|发不发|寄|配送|送到|偏远|顺丰|中通|圆通|韵达|申通|京东|预售|到货|什么时候发|现货"
             r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
         ),
@@ -95,7 +95,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             # time left (``_TIME_LEFT``: "还剩多久", "还剩几分钟") is a countdown, not stock
             r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|"
             rf"还剩(?!{_TIME_LEFT})|剩(多少|几)(?!{_TIME_LEFT}|天|个?小时|个?钟|分|秒)|还能买|"
-            r"还有(xxxl|xxl|xl|xs|[sml]|\d?xl|\d{2,3}码|.{1,4}色)|\d{2,3}码?(还有|有吗|有没有)|色(还有|有吗|有没有)|.{2,6}有没有$|(xxxl|xxl|xl|xs|(?<![a-z])[sml]|\d?xl)码?(还有|有吗|有没有)"
+            r"还有(xxxl|xxl|xl|xs|[sml]|\d?xl|\d{2,3}码|.{1,4}色)|\d{2,3}码?(还有|有吗|有没有)|色(还有|有吗|有没有)|(?<=..)有没有$|(xxxl|xxl|xl|xs|(?<![a-z])[sml]|\d?xl)码?(还有|有吗|有没有)"
             r"|有(xxxl|xxl|xl|xs|[sml]|\d?xl)码?(吗|的吗)"
             r"|in stock|out of stock|sold out|restock|available|left in",
         ),
@@ -157,6 +157,12 @@ _OWN_ORDER_RE = re.compile(
     r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)|"
     r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
     r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
+    # a parcel sent again, or an order or request under review, exists already ("能补发吗", "多久审核")
+    r"补发|重发|重新(?:发|寄)|再(?:发|寄)一(?:次|个|遍)|审核|"
+    # whether it was done ("发货了吗", "到了没"), chasing or changing it ("怎么催发货", "能改发京东吗"),
+    # goods sent wrong, or the skin's reaction after use ("少发了一支", "用了脸红了")
+    r"(?:发货|发出|寄出|送到|到货|签收|退款|发)了(?:吗|没|么|嘛)|催|改(?:发|寄|地址|收货)|"
+    r"(?:发错|少发|漏发|错发)了?|用了.{0,4}(?:红|痒|痘|过敏|刺痛|疹)|"
     # the time left on a purchase's warranty or return window ("保修还有多久")
     rf"(?:保修|质保|保价|退货|售后).{{0,4}}还(?:有|剩)(?:{_TIME_LEFT})|"
     # money paid back into the viewer's account ("差价能打到我卡里吗")
@@ -165,17 +171,28 @@ _OWN_ORDER_RE = re.compile(
 
 
 # A parcel already on its way: the whole question is whether it arrives today or at what hour
-# ("今天能送到吗", "快递几点能到"); not "今天到手价", "几点到几点", "几点到货", and not when the line
-# still speaks of ordering ("下午拍今天能到吗" is a pre-sale question).
+# ("今天能送到吗", "快递几点能到", "3点前能送到小区吗"), or at what time of a coming day
+# ("明天几点送到": only a parcel already dispatched has a delivery day); not "今天到手价",
+# "几点到几点", "几点到货", "明天能到吗", and not when the line still speaks of ordering
+# ("下午拍今天能到吗" is a pre-sale question).
 _ARRIVING_NOW_RE = re.compile(
-    r"(?:今天|今晚|几点|上午|下午)(?:能|可以|会|就能)?(?:到|送到|送过来|派送)了?(?:吗|嘛|不|没|呢)?[?!.,~\s呀啊]*$"
+    r"(?:今天|今晚|几点|\d{1,2}点半?|上午|下午|(?:明天|后天)(?:什么时候|几点|上午|下午|晚上))"
+    r"(?:前|之前)?(?:能|可以|会|就能)?(?:到|送到.{0,6}|送过来|派送)了?(?:吗|嘛|不|没|呢)?[?!.,~\s呀啊]*$"
 )
 _ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
+
+
+# Goods that came damaged, said beside a claim ("包装破了能换吗", "漏了怎么办"); alone ("手机坏了?")
+# it may be anything.
+_DAMAGED_RE = re.compile(r"(?:破|漏|坏|烂|碎|裂)了")
+_CLAIM_RE = re.compile(r"退|换|赔|补|售后|怎么办|怎么处理|包装|快递|收到")
 
 
 def about_own_order(normalized: str) -> bool:
     """Whether a normalised line is about the viewer's own order, purchase or claim."""
     if _OWN_ORDER_RE.search(normalized) is not None:
+        return True
+    if _DAMAGED_RE.search(normalized) and _CLAIM_RE.search(normalized):
         return True
     arriving = _ARRIVING_NOW_RE.search(normalized)
     return arriving is not None and _ORDERING_RE.search(normalized[: arriving.start()]) is None
@@ -189,10 +206,20 @@ _SHOW_RE = re.compile(r"直播|下播|开播|主播几点|明天还播|今晚播
 _CONTACT_RE = re.compile(r"电话|联系方式|手机号|微信号|客服号|联系人")
 
 
+# Where the goods ship from ("从哪里发货", "是保税仓发的吗"): the shipping policy states the carrier,
+# the dispatch time and the fees, not a place, so its template would answer another question.
+_SHIPS_FROM_RE = re.compile(
+    r"(哪里|哪儿|哪个地方|什么地方|哪个城市|哪个仓|哪)(发货|发的|发出|寄出|寄的|出货|发过来)|"
+    r"从哪(里|儿)?(发|寄|出)|从[^\s到]{1,4}(发货|发的|发出)|货从哪|什么仓|发货地|发货仓|保税|海外仓|国内发|"
+    r"国外发"
+)
+
+
 # A measure of the product asked with 多少 ("传输速度多少", "电池容量是多少"): a spec the catalog's
 # attributes may state, not its price.
 _MEASURE_ASKED_RE = re.compile(
-    r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率)"
+    r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率|"
+    r"ph值?|酸碱度|含量|浓度|保湿度)"
     r"(是|有|大概|大约|一般)?多少(?!钱)"
 )
 # A comparison with another product ("这个和1号有什么区别", "跟2号链接比呢"): no template of one product
@@ -222,7 +249,11 @@ _OTHER_DAY_RE = re.compile(
 _PROCEDURE_RE = re.compile(
     r"(怎么|如何|在哪|哪里|去哪)(里)?(申请|操作|办理|提交|弄|退|换|找|点)|流程|步骤|点哪|入口|"
     r"(什么时候|多久|几天)(能|会|才)?(退回|到账|退到|返还|退给|退的)|记录|进度|"
-    r"(先要|要先|需要先|得先)(签收|寄回|退回|申请|联系|拍照|确认|拆)"
+    r"(先要|要先|需要先|得先)(签收|寄回|退回|申请|联系|拍照|确认|拆)|"
+    r"(退货|退回|寄回|退换货?|换货|售后)的?地址|"
+    # what to send back and by which courier ("发什么快递退回", "配件要不要一起寄回")
+    r"(发|用|走|寄)(什么|哪个|哪家)(快递|物流).{0,2}(退|寄|返)|(退|寄|返)回.{0,2}(发|用|走|寄)(什么|哪个|哪家)(快递|物流)|"
+    r"(不用|不需要|要不要|需不需要|用不用|需要)(一起|一块)?(寄|退)回?(吧|吗|呢|么|\?|$)"
 )
 
 
@@ -251,7 +282,14 @@ def classify_intent(normalized: str) -> Intent | None:
         return Intent.OTHER
     if any(
         r.search(normalized)
-        for r in (_CONTACT_RE, _MEASURE_ASKED_RE, _OTHER_PRODUCT_COMPARED_RE, _LIKE_PHOTO_RE, _TASTE_RE)
+        for r in (
+            _CONTACT_RE,
+            _SHIPS_FROM_RE,
+            _MEASURE_ASKED_RE,
+            _OTHER_PRODUCT_COMPARED_RE,
+            _LIKE_PHOTO_RE,
+            _TASTE_RE,
+        )
     ):
         return Intent.OTHER
     for intent, pattern in _RULES:

@@ -8,8 +8,10 @@ Order of evidence, strongest first:
 4. distinctive name words ("口红"): one product wins; several are narrowed by the stage product and
    the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); with
    nothing on stage and no earlier product, names that sound alike (保温悲 -> 保温杯) count too;
-5. a product name the catalog does not know ("这个月饼多少钱" in a room without 月饼): no product
-   (``not_sold``), never the product on stage; the answerer hands it to a person;
+5. a product name the catalog does not know ("这个月饼多少钱" in a room without 月饼), or one that
+   only other products' words mention asked in a buying question ("笔记本多少钱" where a charger's
+   description names 笔记本): no product (``not_sold``), never the product on stage; the answerer
+   hands it to a person;
 6. no reference: the viewer's last product if they asked after the latest stage change (a follow-up),
    else the product on stage;
 7. nothing: ask which link the viewer means.
@@ -79,7 +81,7 @@ def resolve_product(
     if (
         not names.exact
         and not names.partial
-        and names_unknown_product(name_span, catalog, text)
+        and _names_no_product_here(name_span, catalog, text, on_stage, reference, intent)
         and not matcher.sound_alike(name_span)  # 蓝牙音响 is the 蓝牙音箱 on sale
     ):
         return Resolution(None, "not_sold")
@@ -111,32 +113,80 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"商品|货|店|直播|链接|快递|物流|活动|优惠|规格|型号|日期|时间|区别|差别|功能|用法|成分|材质|面料|"
     r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
     r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|请|谢谢|好的|"
-    r"订单|单子|发票|地址|电话|退|换|钱|送|买|拍|发|收|用|穿|吃|喝|看|说|问|等|给|到|还|再|就|都|很|太|最|更|又|先|"
+    r"订单|单子|发票|地址|电话|"
     r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"
     r"妹子|小姐姐|美女|帅哥|老师|哥|姐|"
     r"如果|假如|要是|但是|可是|因为|所以|然后|而且|或者|虽然|不过|"  # conjunctions
-    # a count of units ("一包多少克", "三袋一起多少钱") and a property said of a thing ("骨头多吗",
-    # "热量高吗": the span ends in how much or how big it is)
-    rf"^[一二两三四五六七八九十几每半\d]+({UNIT_COUNTERS}|斤|克)|一起|"
+    # a count of units or of time ("一包多少克", "三袋一起多少钱", "两年保修") and a property said of a
+    # thing ("骨头多吗", "热量高吗": the span ends in how much or how big it is)
+    rf"^[一二两三四五六七八九十几每半\d]+({UNIT_COUNTERS}|斤|克|年|天|小时|分钟)|一起|"
     r"[多少高低大小重轻长短厚薄甜咸辣硬软贵]$"
 )
+# Single characters of doing and degree ("买的", "发货", "先用"): a span holding one is no product
+# name, unless it ends in a noun of goods ("洗发水", "发膜": ``_GOODS_HEAD_RE``).
+_FUNCTION_CHAR_RE = re.compile(r"[退换钱送买拍发收用穿吃喝看说问等给到还再就都很太最更又先]")
+# The last character or word of a name of goods: what a shopper buys is a 水, 霜, 壶, 包 ...; a span
+# ending in one names goods even when a concept word is in it ("保温壶", "充电线").
+_GOODS_HEAD_RE = re.compile(
+    r"(水|霜|乳|膜|液|膏|露|粉|笔|机|器|仪|壶|杯|包|鞋|袜|衣|裤|裙|帽|镜|表|灯|线|壳|巾|刷|盒|锅|枕|被|伞|"
+    r"链|戒|耳机|手机|电脑|平板|笔记本)$"
+)
+
+
 # Where a product name stands: after a demonstrative or 卖 / 有没有, or opening the line or a clause
 # ("月饼多少钱", "你好 月饼多少钱").
-_NAME_SLOT_RE = "(?:^|\\s|[,.!?~]|你好|您好|请问|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有)"
+_NAME_SLOT_RE = (
+    "(?:^|\\s|[,.!?~]|你好|您好|请问|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有|"
+    "你们的|你们家的?|你家的?|店里的)"
+)
 _CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
 
-def names_unknown_product(span: str, catalog: Catalog, text: str | None = None) -> bool:
+def names_unknown_product(
+    span: str, catalog: Catalog, text: str | None = None, within: str | None = None
+) -> bool:
     """Whether a name span ("月饼") looks like a product name and nothing in the catalog holds it:
-    no product's name, alias, brand, spec, attribute, description or FAQ mentions it. Aspect words,
-    people, times and adverbs (``_NOT_A_PRODUCT_RE``) and the properties shoppers ask about
-    (``catalog_words.names_aspect``: 续航, 防水, 保质期) never count, so "这个效果怎么样" stays on
-    stage; with ``text``, the span must also stand where a name does (``_NAME_SLOT_RE``)."""
-    if not _CJK_ONLY_RE.match(span) or _NOT_A_PRODUCT_RE.search(span) or names_aspect(span, text or ""):
+    no product's name, alias, brand, spec, attribute, description or FAQ mentions it (with
+    ``within``, a product id: nothing of that one product does). Aspect words, people, times and
+    adverbs (``_NOT_A_PRODUCT_RE``) never count, so "这个效果怎么样" stays on stage; nor do the
+    properties shoppers ask about (``catalog_words.names_aspect``: 续航, 防水, 保质期) and spans with
+    a character of doing (``_FUNCTION_CHAR_RE``: "发货"), unless the span ends in a noun of goods
+    ("保温壶", "洗发水": ``_GOODS_HEAD_RE``); with ``text``, the span must also stand where a name
+    does (``_NAME_SLOT_RE``)."""
+    if not _CJK_ONLY_RE.match(span) or _NOT_A_PRODUCT_RE.search(span):
+        return False
+    goods = _GOODS_HEAD_RE.search(span) is not None
+    if not goods and (_FUNCTION_CHAR_RE.search(span) or names_aspect(span, text or "")):
         return False
     if text is not None and re.search(_NAME_SLOT_RE + re.escape(span), text) is None:
         return False
-    return not any(span in text for text in _catalog_texts(catalog))
+    texts = _catalog_texts(catalog)
+    if within is not None:
+        texts = tuple(t for p, t in zip(catalog.products, texts, strict=True) if p.product_id == within)
+    return not any(span in t for t in texts)
+
+
+def _names_no_product_here(
+    span: str,
+    catalog: Catalog,
+    text: str,
+    on_stage: str | None,
+    reference: ReferenceKind,
+    intent: Intent,
+) -> bool:
+    """Whether the line names a thing the room does not sell: nothing in the catalog mentions it, or,
+    for a buying question that does not point at the stage ("笔记本多少钱" while a cleanser is on
+    stage and only a charger's description says it charges a 笔记本), only other products' words do:
+    a thing another product's text mentions is not on sale for being mentioned, and it is not the
+    product on stage either."""
+    if names_unknown_product(span, catalog, text):
+        return True
+    return (
+        on_stage is not None
+        and reference != "stage"
+        and intent not in _CLAIMABLE_INTENTS
+        and names_unknown_product(span, catalog, text, within=on_stage)
+    )
 
 
 _TEXTS: dict[tuple[str, str], tuple[str, ...]] = {}

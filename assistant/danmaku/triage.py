@@ -87,6 +87,8 @@ _EXCLAIM_RE = re.compile(r"怎么(这么|那么|会这么)|什么神仙|什么�
 # except for greetings that only look like questions.
 _ENDS_AS_QUESTION_RE = re.compile(r"(吗|么|嘛|\?)$")
 _GREETING_QUESTION_RE = re.compile(r"^(主播|宝宝们?|大家)?(在吗|在不在|好吗|你好吗|还好吗|好美|好看|漂亮|帅)")
+# A last piece that only asks whether someone is there ("嗯嗯 还在吗", "主播还在不在"): a greeting.
+_STILL_THERE_RE = re.compile(r"^(主播|宝宝们?|大家|亲|人)?还?(在吗|在么|在嘛|在不在|在没)\??$")
 
 
 def _pieces(normalized: str) -> list[str]:
@@ -124,10 +126,19 @@ def is_question(normalized: str) -> bool:
         return cue or not chatter
     if chatter:
         asks = wh or (_ENDS_AS_QUESTION_RE.search(normalized) is not None and len(normalized) >= 4)
-        return (
-            asks and _EXCLAIM_RE.search(normalized) is None and not _GREETING_QUESTION_RE.search(normalized)
-        ) or _asks_beside_courtesies(normalized)
+        return (asks and _EXCLAIM_RE.search(normalized) is None and not _only_greets(normalized)) or (
+            _asks_beside_courtesies(normalized)
+        )
     return cue
+
+
+def _only_greets(normalized: str) -> bool:
+    """Whether a line's question is only a greeting: it opens with one ("在吗", "主播好美吗") or its
+    last piece asks whether someone is there ("嗯嗯 还在吗")."""
+    if _GREETING_QUESTION_RE.search(normalized):
+        return True
+    pieces = _pieces(normalized)
+    return bool(pieces) and _STILL_THERE_RE.match(pieces[-1]) is not None
 
 
 # A piece that asks nothing of its own ("真的吗", "是吗", "对吧"): beside chatter it stays chatter.

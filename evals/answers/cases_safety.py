@@ -301,6 +301,15 @@ def wrong_kind_cases() -> list[Case]:
         ("保价在哪里申请", ("7天",)),  # the steps of a request, not the policy's terms
         ("退款几天能到账", ("7天", "运费险")),
         ("快递几点能送到", ("中通", "48小时")),  # a parcel already on its way
+        ("笔记本多少钱", ("¥",)),  # only another product's description mentions it (the charger's)
+        ("是从哪里发货的", ("中通", "48小时")),  # a place the shipping policy never states
+        ("明天几点能送到", ("中通", "48小时")),  # a parcel with a delivery day already
+        ("能给我补发一个吗", ("中通", "48小时")),  # a parcel sent again
+        ("退回去用什么快递", ("中通", "48小时")),  # how to send goods back
+        ("洗发水多少钱", ("¥",)),  # goods the room does not sell, whatever characters they hold
+        ("拖鞋有没有", ("有货", "120g")),
+        ("发货了吗", ("中通", "48小时")),  # the viewer's own order
+        ("包装破了能换吗", ("7天",)),
     )
     return [
         ask(

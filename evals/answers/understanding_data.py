@@ -233,6 +233,10 @@ INVENTED: tuple[Example, ...] = (
     ),
     *_ex("answer", Intent.OTHER, "能装开水吗", "能放微波炉吗", "可以机洗吗", "会不会掉色"),
     *_ex("answer", Intent.SHIPPING, "是否包邮", "发什么快递", "拍了几天能到"),
+    # where the goods ship from: no shipping policy states it, the shop does
+    *_ex("handoff", None, "从哪里发货", "是国内发货吗", "发货地在哪", "哪个仓发的"),
+    # a parcel already dispatched, sent again, or an order under review
+    *_ex("handoff", None, "明天几点能送到", "能给我补发一个吗", "订单审核要多久", "退回用什么快递"),
     *_ex("answer", Intent.USAGE, "怎样使用", "早上用还是晚上用", "一次挤多少"),
     *_ex("answer", Intent.PRICE, "这个多少钱", "洗面奶现在什么价", "买两支多少钱"),
     *_ex("answer", Intent.DISCOUNT, "有券吗", "能再便宜点吗", "送小样吗"),

@@ -241,6 +241,12 @@ def test_a_bare_how_much_the_list_price_and_time_left(text: str, intent: Intent 
         ("能退货吗", False),
         ("降价了怎么办", False),
         ("退货要先付运费吗", False),  # a term of the policy
+        ("退回去发什么快递", True),  # how to send goods back
+        ("配件不用寄吧", True),
+        ("需要一起寄回吗", True),
+        ("退货地址是哪里", True),
+        ("发什么快递", False),  # the carrier: a term of the shipping policy
+        ("用顺丰寄吗", False),
     ],
 )
 def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
@@ -261,6 +267,25 @@ def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
         ("秒杀几点到几点", False),
         ("下午拍今天能到吗", False),  # still speaks of ordering
         ("几点到货", False),
+        ("明天几点送到", True),  # only a dispatched parcel has a delivery day
+        ("后天什么时候能到", True),
+        ("3点半能送到驿站吗", True),
+        ("明天能到吗", False),  # a pre-sale delivery promise
+        ("下单明天什么时候能到", False),
+        ("能给我补发一个吗", True),  # sent again
+        ("重新寄一次可以吗", True),
+        ("订单审核要多久", True),
+        ("发货了吗", True),  # whether it was done
+        ("请问怎么催发货", True),  # chasing it
+        ("能改发京东吗", True),  # changing it
+        ("包装破了能换吗", True),  # goods damaged, beside a claim
+        ("用了脸红了能退吗", True),  # or to the skin
+        ("漏了怎么办", True),
+        ("少发了一支", True),
+        ("手机坏了?", False),  # damage said beside no claim: anything
+        ("会不会漏", False),
+        ("敏感肌会过敏吗", False),
+        ("什么时候发货", False),
     ],
 )
 def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
@@ -307,3 +332,23 @@ def test_product_reference(text: str, ref: ProductRef | None) -> None:
 )
 def test_is_followup_reference(text: str, followup: bool) -> None:
     assert is_followup_reference(text) is followup
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("是从哪里发货的", Intent.OTHER),  # a place: no shipping policy states it
+        ("是国内发货吗", Intent.OTHER),
+        ("发货地在哪", Intent.OTHER),
+        ("你们是什么仓发货", Intent.OTHER),
+        ("是从广州发货吗", Intent.OTHER),
+        ("从下单到发货要多久", Intent.SHIPPING),  # a span of time, not a place
+        ("ph值是多少", Intent.OTHER),  # a measure, not a price
+        ("主播头发什么颜色", Intent.VARIANT),  # 头发 is no 发什么 (shipping)
+        ("发什么快递", Intent.SHIPPING),
+        ("几天能发货", Intent.SHIPPING),
+        ("从哪买", None),  # buying, not shipping
+    ],
+)
+def test_where_goods_ship_from_and_measures_get_no_template(text: str, intent: Intent | None) -> None:
+    assert classify_intent(normalize(text)) == intent

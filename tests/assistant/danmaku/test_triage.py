@@ -74,6 +74,10 @@ LABELLED: list[tuple[str, Triage]] = [
     ("买了", C),
     ("下单了", C),
     ("主播在吗", C),
+    ("嗯嗯 还在吗", C),  # only asks whether someone is there
+    ("8 在吗", C),
+    ("那个链接还在吗", Q),  # a link, not a person
+    ("有黑色吗 在吗", Q),
     ("晚上好", C),
     ("这个颜色好好看", C),
     ("质量很好", C),

@@ -17,7 +17,7 @@ import pytest
 
 from assistant.danmaku.intent import extract_product_reference, understand
 from assistant.danmaku.matcher import ProductMatcher
-from assistant.danmaku.resolve import names_unknown_product, resolve_product
+from assistant.danmaku.resolve import Resolution, names_unknown_product, resolve_product
 from assistant.danmaku.slot_rules import extract_slots
 from assistant.danmaku.types import Intent, Triage
 from assistant.danmaku.understanding import (
@@ -161,23 +161,18 @@ def test_dates_quantities_and_ordinals_are_not_link_numbers() -> None:
         assert extract_slots(understand(text).normalized).link_no == link, text
 
 
-def test_a_product_the_catalog_does_not_know_is_not_the_stage_product() -> None:
+def _resolve_with_stage(text: str, stage: str) -> Resolution:
+    """Which product the demo catalog's room, with ``stage`` on stage, takes ``text`` to mean."""
     catalog = load_demo_catalog()
-    assert names_unknown_product("月饼", catalog)
-    assert not names_unknown_product("洗面奶", catalog)  # MZ07 is one
-    assert not names_unknown_product("效果", catalog)  # an aspect, not a product
-    assert not names_unknown_product("上个月", catalog)
-    assert not names_unknown_product("如果", catalog, "要是m码也不合适,还能换吗?")  # a conjunction
     at = datetime(2026, 11, 21, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     room = Room("r", catalog.catalog_id, "", at - timedelta(hours=1)).with_stage(
-        "MZ07", at - timedelta(minutes=1)
+        stage, at - timedelta(minutes=1)
     )
-    u = understand("这个月饼多少钱")
+    u = understand(text)
     ref = extract_product_reference(u.normalized)
-    assert ref is not None and ref.text == "月饼"
-    resolution = resolve_product(
+    return resolve_product(
         text=u.normalized,
-        reference=ref.kind,
+        reference=ref.kind if ref else None,
         slots=u.slots,
         catalog=catalog,
         matcher=ProductMatcher(catalog),
@@ -185,9 +180,41 @@ def test_a_product_the_catalog_does_not_know_is_not_the_stage_product() -> None:
         at=at,
         dialogue=None,
         intent=u.intent,
-        name_span=ref.text,
+        name_span=ref.text if ref else "",
     )
+
+
+def test_a_product_the_catalog_does_not_know_is_not_the_stage_product() -> None:
+    catalog = load_demo_catalog()
+    assert names_unknown_product("月饼", catalog)
+    assert not names_unknown_product("洗面奶", catalog)  # MZ07 is one
+    assert not names_unknown_product("效果", catalog)  # an aspect, not a product
+    assert not names_unknown_product("上个月", catalog)
+    assert not names_unknown_product("如果", catalog, "要是m码也不合适,还能换吗?")  # a conjunction
+    ref = extract_product_reference(understand("这个月饼多少钱").normalized)
+    assert ref is not None and ref.text == "月饼"
+    resolution = _resolve_with_stage("这个月饼多少钱", "MZ07")
     assert resolution.product_id is None and resolution.how == "not_sold"
+
+
+def test_a_thing_only_another_products_words_mention_is_not_the_stage_product() -> None:
+    """The demo charger's description says it charges a 笔记本; the room sells no 笔记本, so with the
+    cleanser on stage a buying question about one is no question about the cleanser."""
+    catalog = load_demo_catalog()
+    assert not names_unknown_product("笔记本", catalog)  # the charger's description holds it
+    assert names_unknown_product("笔记本", catalog, within="MZ07")
+    assert not names_unknown_product("两年", catalog, within="MZ07")  # a span of time
+    for text in ("笔记本多少钱", "请问笔记本有货吗"):
+        assert _resolve_with_stage(text, "MZ07").how == "not_sold", text
+    assert _resolve_with_stage("洗面奶多少钱", "MZ07").product_id == "MZ07"
+    assert _resolve_with_stage("两年保修吗", "MZ07").product_id == "MZ07"
+    # goods whose names hold a character of doing or a concept word, or stand after 你们的
+    for text in ("洗发水多少钱", "发膜多少钱", "保温壶多少钱", "请问你们的化妆包多少钱", "拖鞋有没有"):
+        assert _resolve_with_stage(text, "MZ07").how == "not_sold", text
+    for text in ("发货快吗", "先用什么", "黑色有没有"):  # no goods named: the cleanser
+        assert _resolve_with_stage(text, "MZ07").product_id == "MZ07", text
+    charger = _resolve_with_stage("充电器能充笔记本吗", "MZ07")  # the charger, named
+    assert charger.how == "name" and charger.product_id != "MZ07"
 
 
 def test_through_the_pipeline_nothing_unasked_is_answered() -> None:
