@@ -27,7 +27,14 @@ from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, 
 from assistant.danmaku.clarify import product_options
 from assistant.danmaku.compliance import drop_injected_sentences, find_banned, sanitize
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
-from assistant.danmaku.intent import about_own_order, asks_a_procedure, asks_list_price, names_another_day
+from assistant.danmaku.intent import (
+    about_own_order,
+    about_the_hosts_own,
+    about_the_show,
+    asks_a_procedure,
+    asks_list_price,
+    names_another_day,
+)
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
     Resolution,
@@ -108,6 +115,10 @@ class Answerer:
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         understanding, resolution = question.understanding, question.resolution
         lang = understanding.language
+        if about_the_hosts_own(understanding.normalized) or about_the_show(understanding.normalized):
+            # the host's to answer, or the operator's own answer ("明天还播吗"): no product text does
+            composed = self._operator_or_handoff(catalog, question, at)
+            return composed if composed.source is ReplySource.FAQ else replace(composed, chat=True)
         if question.route == "silent":  # chat to the model: the product's own words, else nothing
             return self._stated(catalog, question, at) or replace(self._handoff(None, lang), chat=True)
         if question.route == "handoff" or about_own_order(understanding.normalized):

@@ -53,7 +53,10 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "acne": ((*SKIN_TYPES["痘痘肌"], "痘痘", "长痘", "祛痘"), False),
     "pregnant": (("孕妇", "孕期", "怀孕", "哺乳"), False),
     "child": (("儿童", "小孩", "孩子", "宝宝", "婴儿", "学生"), False),
-    "makeup_off": (("卸妆", "卸掉", "洗掉"), False),
+    "makeup_off": (("卸妆", "卸掉", "洗掉", "卸淡妆", "卸浓妆", "卸彩妆", "卸眼妆", "淡妆", "浓妆"), False),
+    "clean": (("干净", "清洁", "洁净", "洗净"), False),
+    "ingredient": (("成分", "配方", "配料", "原料", "表活", "皂基"), False),
+    "male": (("男士", "男生", "男性", "男人", "男的", "男女"), False),
     "foam": (("泡沫", "起泡", "泡泡"), False),
     "tight": (("紧绷", "拔干", "干涩"), False),
     "morning_night": (("早晚", "早上", "晚上", "白天", "夜间"), False),
@@ -74,7 +77,9 @@ MAX_QUOTED = 2  # sentences quoted at most (the best, and a second as good)
 _FUNCTION_RE = re.compile(
     r"请问|问一下|想问|你好|您好|亲|这个|这款|那个|那款|它|能不能|可不可以|可以|是不是|是否|会不会|有没有|"
     r"多久|多长|多少|多大的?|几|什么|怎么样|怎么|怎样|如何|哪|吗|呢|吧|啊|呀|么|嘛|哦|的|了|是|能|会|还|也|"
-    r"一下|一般|大概|具体|效果|功能|性能|请|用户|我|你|他|她|"
+    r"一下|一般|大概|具体|效果|功能|性能|请|用户|我|你|他|她|需要|需不需要|要不要|用不用|得|另外|额外|单独|"
+    # after use, said many ways ("洗完", "洗后", "用了以后"): the time of the question, not its topic
+    r"(?:洗|用|涂|擦|抹|敷)(?:完|后|了)(?:以后|之后)?|之后|以后|"
     r"以上|以下|以内|左右|之间|上下|差不多"  # qualifiers of an amount, never what is asked about
 )
 _CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
@@ -137,7 +142,7 @@ def names_aspect(span: str, text: str = "") -> bool:
 
 
 # Who a product suits: the subject a suitability answer (skin types, ages, people) speaks about.
-_WHO_CONCEPTS = frozenset({"sensitive", "oily", "dry", "acne", "pregnant", "child"})
+_WHO_CONCEPTS = frozenset({"sensitive", "oily", "dry", "acne", "pregnant", "child", "male"})
 _WHO_RE = re.compile(r"男|女|老人|大人|成人|学生|皮肤|肤质|肌|岁|人")
 
 

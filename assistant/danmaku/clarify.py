@@ -3,7 +3,8 @@
 When a question is ambiguous (several products match, nothing is on stage, a product is sold in
 skin-type variants and the viewer did not say which suits them) the assistant asks back and stores a
 ``PendingClarification``. The viewer's next message answers it when it names one of the options
-("油皮", "3号", "口红那个"); otherwise it is treated as a new question.
+("油皮", "3号", "口红那个"), or says yes to a question with one option; otherwise it is treated as a
+new question.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ from knowledge.domain import Catalog, Product
 
 _LINK = re.compile(r"(\d{1,4})\s*号")
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
+# A yes to a question with one option ("您问的是37号链接 保温杯？" - "是的").
+_YES_RE = re.compile(
+    r"^(是的?|对的?|嗯+|没错|是啊|对啊|对呀|是呀|就是|就是这个|是这个|yes|yep|yeah)[!.~呀啊哦]*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,8 @@ def answer_to_pending(
     """The option the viewer's reply picks, with the original question restored, or None.
 
     A reply picks an option by link number ("3号"), by one of its words ("油皮", "口红"), by the way
-    it names a skin type ("干性皮肤" is 干皮), or by a piece of its name ("精华" for 修护精华液).
+    it names a skin type ("干性皮肤" is 干皮), by a piece of its name ("精华" for 修护精华液), or by a
+    yes when there was one option ("是的").
     """
     normalized = reply.normalized
     link = _LINK.search(normalized) or _BARE_NUMBER.match(normalized)
@@ -67,6 +73,8 @@ def answer_to_pending(
         )
     if chosen is None and len(normalized) >= 2:
         chosen = _only(o for o in pending.options if any(normalized in k for k in o.keywords))
+    if chosen is None and len(pending.options) == 1 and _YES_RE.match(normalized.strip()):
+        chosen = pending.options[0]
     if chosen is None:
         return None
     slots = replace(pending.slots, variant_hint=None, link_no=None)

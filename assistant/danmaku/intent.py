@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from assistant.danmaku.normalize import detect_language, normalize
-from assistant.danmaku.slot_rules import extract_slots, strip_slot_words
+from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
 from assistant.danmaku.triage import triage
 from assistant.danmaku.types import Intent, Triage, Understanding
 from assistant.danmaku.vocabulary import FABRIC_PROPERTIES
@@ -134,7 +134,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (
             Intent.HOW_TO_ORDER,
             r"怎么买|怎么拍|怎么下单|在哪买|哪里买|去哪买|在哪拍|链接在哪|几号链接|哪个链接|链接呢|上链接|求链接|"
-            r"拍哪个|拍几号|买哪个|在几号|是几号"
+            r"拍哪个|拍几号|买哪个|在几号|(?<!今天|明天|昨天|后天|日子|日期)是几号(?!了)"
             r"|how (do i |to |can i )?(buy|order|purchase)|where (to|can i|do i) buy",
         ),
         # a judgement between products or versions ("这个和2号哪个好"): no template answers it
@@ -184,8 +184,8 @@ _ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
 
 # Goods that came damaged, said beside a claim ("包装破了能换吗", "漏了怎么办"); alone ("手机坏了?")
 # it may be anything.
-_DAMAGED_RE = re.compile(r"(?:破|漏|坏|烂|碎|裂)了")
-_CLAIM_RE = re.compile(r"退|换|赔|补|售后|怎么办|怎么处理|包装|快递|收到")
+_DAMAGED_RE = re.compile(r"(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了")
+_CLAIM_RE = re.compile(r"退|换|赔|补|修|售后|怎么办|怎么处理|包装|快递|收到")
 
 
 def about_own_order(normalized: str) -> bool:
@@ -198,8 +198,17 @@ def about_own_order(normalized: str) -> bool:
     return arriving is not None and _ORDERING_RE.search(normalized[: arriving.start()]) is None
 
 
-# Questions about the show itself ("直播几点结束") are not about a product's flash sale or stock.
-_SHOW_RE = re.compile(r"直播|下播|开播|主播几点|明天还播|今晚播")
+# Questions about the show itself ("直播几点结束", "明天几点播") are not about a product's flash sale,
+# stock or use ("晚上还播吗" is no 早晚 question), unless they name a sale ("直播间有优惠吗").
+_SHOW_RE = re.compile(
+    r"直播|下播|开播|主播几点|明天还播|今晚播|(?<!传)播(?:吗|嘛|不|呢|\?)|几点播|什么时候播"
+)
+_SALE_WORDS_RE = re.compile(r"链接|秒杀|价|券|发货|快递|优惠|折|活动|福利|满减|赠|福袋|抽奖|上架|补货")
+
+
+def about_the_show(normalized: str) -> bool:
+    """Whether the line asks about the show itself (its hours, whether it is on) and names no sale."""
+    return _SHOW_RE.search(normalized) is not None and _SALE_WORDS_RE.search(normalized) is None
 
 
 # A request for a phone number or contact ("快递电话是多少呀"): no catalog template answers it.
@@ -213,6 +222,20 @@ _SHIPS_FROM_RE = re.compile(
     r"从哪(里|儿)?(发|寄|出)|从[^\s到]{1,4}(发货|发的|发出)|货从哪|什么仓|发货地|发货仓|保税|海外仓|国内发|"
     r"国外发"
 )
+
+
+# The host's own body or skin ("主播头发什么颜色", "主播是油皮还是干皮"): chat about the host, not a
+# colour or skin-type question about the product on stage.
+_HOSTS_OWN_RE = re.compile(
+    r"(?:主播|小助理|助播)(?:的)?(?:头发|发色|发型|皮肤|肤质|肤色|脸|眼睛|身高|体重|年龄|"
+    r"是(?:油皮|干皮|敏感肌|混油|混干|痘痘肌|中性|什么肤质|哪种肤质|什么皮))"
+)
+
+
+def about_the_hosts_own(normalized: str) -> bool:
+    """Whether the line asks about the host's own body or skin (``_HOSTS_OWN_RE``): chat to the host,
+    which no product text answers ("主播是敏感肌吗" is no question whether the cleanser suits it)."""
+    return _HOSTS_OWN_RE.search(normalized) is not None
 
 
 # A measure of the product asked with 多少 ("传输速度多少", "电池容量是多少"): a spec the catalog's
@@ -238,7 +261,7 @@ _LIKE_PHOTO_RE = re.compile(r"色差|(跟|和|与)(图片|图|照片|视频)一�
 # intent stays (a coupon question is one); the answerer leaves the template out.
 _OTHER_DAY_RE = re.compile(
     r"明天|后天|下周|下个?月|下次|过几天|过两天|到时候|改天|618|双十一|双11|双十二|双12|年货节|大促|"
-    r"昨天|前天|上周|上个?月|上次|那天|当天|\d{1,2}号(那天|当天|的活动)"
+    rf"昨天|前天|上周|上个?月|上次|那天|当天|\d{{1,2}}号(?:{DATED_SALE})"
 )
 
 
@@ -278,12 +301,13 @@ def names_another_day(normalized: str) -> bool:
 
 def classify_intent(normalized: str) -> Intent | None:
     """The first intent rule that matches the normalised question, or None when none does."""
-    if _SHOW_RE.search(normalized) and not re.search(r"链接|秒杀|价|券|发货|快递", normalized):
+    if about_the_show(normalized):
         return Intent.OTHER
     if any(
         r.search(normalized)
         for r in (
             _CONTACT_RE,
+            _HOSTS_OWN_RE,
             _SHIPS_FROM_RE,
             _MEASURE_ASKED_RE,
             _OTHER_PRODUCT_COMPARED_RE,

@@ -6,8 +6,11 @@ Order of evidence, strongest first:
    usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;
 3. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time;
 4. distinctive name words ("口红"): one product wins; several are narrowed by the stage product and
-   the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); with
-   nothing on stage and no earlier product, names that sound alike (保温悲 -> 保温杯) count too;
+   the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); a name
+   span that sounds like a product's name (保温悲 -> 保温杯, 蓝牙音响 -> 蓝牙音箱) is that product
+   when nothing is on stage or in the dialogue, else the viewer is asked whether they mean it (a
+   sound is weaker evidence than a typed name); with nothing on stage and no earlier product, names
+   that sound alike anywhere in the text count too;
 5. a product name the catalog does not know ("这个月饼多少钱" in a room without 月饼), or one that
    only other products' words mention asked in a buying question ("笔记本多少钱" where a charger's
    description names 笔记本): no product (``not_sold``), never the product on stage; the answerer
@@ -28,7 +31,7 @@ from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.types import Intent, Slots
-from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS, UNIT_COUNTERS
+from assistant.danmaku.vocabulary import GOODS_HEADS, SKIN_VARIANT_WORDS, UNIT_COUNTERS
 from assistant.rooms import Room
 from knowledge.domain import Catalog, Product, Sku
 
@@ -78,16 +81,19 @@ def resolve_product(
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
-    if (
-        not names.exact
-        and not names.partial
-        and _names_no_product_here(name_span, catalog, text, on_stage, reference, intent)
-        and not matcher.sound_alike(name_span)  # 蓝牙音响 is the 蓝牙音箱 on sale
-    ):
-        return Resolution(None, "not_sold")
+    # a name typed by sound: 蓝牙音响 is the 蓝牙音箱 on sale, 保温悲 the 保温杯
+    sounded: tuple[str, ...] = ()
+    if not names.exact and not names.partial and len(name_span) >= 2:
+        sounded = matcher.sound_alike(name_span, ending=True)
+        if not sounded and _names_no_product_here(name_span, catalog, text, on_stage, reference, intent):
+            return Resolution(None, "not_sold")
+    if sounded and on_stage not in sounded and (on_stage or previous):
+        # a sound is weaker evidence than a typed name ("被子" sounds like 杯子): with a product on
+        # stage or in the dialogue, ask rather than answer for either
+        return Resolution(None, "choice", sounded[:MAX_CHOICES])
     if reference == "stage" and on_stage and not names.exact:
         return Resolution(on_stage, "stage")
-    candidates = names.exact or names.partial
+    candidates = names.exact or names.partial or sounded
     if not candidates and not on_stage and not previous:
         candidates = matcher.sound_alike(text)  # typed by sound: 保温悲 -> 保温杯
     if candidates:
@@ -122,22 +128,19 @@ _NOT_A_PRODUCT_RE = re.compile(
     rf"^[一二两三四五六七八九十几每半\d]+({UNIT_COUNTERS}|斤|克|年|天|小时|分钟)|一起|"
     r"[多少高低大小重轻长短厚薄甜咸辣硬软贵]$"
 )
-# Single characters of doing and degree ("买的", "发货", "先用"): a span holding one is no product
-# name, unless it ends in a noun of goods ("洗发水", "发膜": ``_GOODS_HEAD_RE``).
-_FUNCTION_CHAR_RE = re.compile(r"[退换钱送买拍发收用穿吃喝看说问等给到还再就都很太最更又先]")
-# The last character or word of a name of goods: what a shopper buys is a 水, 霜, 壶, 包 ...; a span
-# ending in one names goods even when a concept word is in it ("保温壶", "充电线").
-_GOODS_HEAD_RE = re.compile(
-    r"(水|霜|乳|膜|液|膏|露|粉|笔|机|器|仪|壶|杯|包|鞋|袜|衣|裤|裙|帽|镜|表|灯|线|壳|巾|刷|盒|锅|枕|被|伞|"
-    r"链|戒|耳机|手机|电脑|平板|笔记本)$"
-)
+# Single characters of doing, degree and time ("买的", "发货", "先用", "洗完"): a span holding one
+# is no product name, unless it ends in a noun of goods ("洗发水", "发膜": ``_GOODS_HEAD_RE``).
+_FUNCTION_CHAR_RE = re.compile(r"[退换钱送买拍发收用穿吃喝看说问等给到还再就都很太最更又先完了过后]")
+# A span ending in a noun of goods (``vocabulary.GOODS_HEADS``: 水, 霜, 壶, 包 ...) names goods even
+# when a concept word is in it ("保温壶", "充电线").
+_GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|电脑|平板")
 
 
 # Where a product name stands: after a demonstrative or 卖 / 有没有, or opening the line or a clause
 # ("月饼多少钱", "你好 月饼多少钱").
 _NAME_SLOT_RE = (
     "(?:^|\\s|[,.!?~]|你好|您好|请问|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有|"
-    "你们的|你们家的?|你家的?|店里的)"
+    "你们的|你们家的?|你家的?|店里的|主播(?:戴|穿|用|背)?的?)"
 )
 _CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 

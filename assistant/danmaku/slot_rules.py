@@ -12,7 +12,8 @@ Conventions:
 - colour: a Chinese colour name ("黑色", "黑的" -> "黑色", "酒红"), English colours -> Chinese.
 - skin: 油皮 干皮 敏感肌 混合皮 痘痘肌 中性皮; age: "3岁", "6个月", 孕妇, 哺乳期, 老人, 儿童, 婴儿.
 - region: Chinese provinces and regions (新疆, 西藏, 内蒙古 ...), 港澳台, 偏远地区, 海外.
-- link_no: "3号链接", "3号" (not a date: 3号发货 / 10号到 / 20号买的 / 12号下的单 / 5号会发吗),
+- link_no: "3号链接", "3号" (not a date: 3号发货 / 10号到 / 20号买的 / 12号下的单 / 5号会发吗 /
+  15号的活动 / 12号还是这个价吗),
   "链接3", "第3个链接", "#3", "link 3".
 - variant_hint: "控油款" / "大瓶装" / "儿童版" style words, or 大瓶 / 小瓶 / 50ml.
 """
@@ -103,11 +104,16 @@ _REGIONS = (
 _REGION_RE = re.compile(_REGIONS)
 _EN_REGIONS = {"xinjiang": "新疆", "tibet": "西藏", "hong kong": "香港", "macau": "澳门", "taiwan": "台湾"}
 _EN_REGION_RE = re.compile("|".join(_EN_REGIONS))
+# What follows a date's number when the line asks about that day's sale or price ("3号那天的活动",
+# "15号的活动", "12号还是这个价吗"): never a link number, and another day than the message's.
+DATED_SALE = r"那天|当天|的(?:活动|时候)|还(?:有|是)?这个?价"
 _LINK_RE = re.compile(
     r"(\d{1,3})\s*号\s*链接|链接\s*(\d{1,3})(?!\d)|第(\d{1,3})个?链接|#\s*(\d{1,3})(?!\d)"
     r"|(?<![a-z])(?:link|number|no\.?)\s*#?\s*(\d{1,3})(?!\d)"
     r"|(?<![\d月.])(\d{1,3})\s*号(?!\s*(?:发|到|前|之前|以前|后|之后|开|结束|左右|晚|早|上午|下午|晚上|码|\d"
-    r"|买|拍|下单|下的|订|付|签收|收|退|换|会|能|那天|当天|之内|以内|的(?:单|订单|货|快递)))"
+    r"|买|拍|下单|下的|订|付|签收|收|退|换|会|能|之内|以内|的(?:单|订单|货|快递)"
+    # a date's sale or price (``DATED_SALE``); "3号还有吗", "2号有优惠吗" and "3号价格多少" stay links
+    rf"|{DATED_SALE}))"
 )
 _NOT_VARIANT = "这那哪每同几一该此的能可会要不好"
 _VARIANT_RE = re.compile(

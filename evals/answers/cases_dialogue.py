@@ -331,6 +331,14 @@ def clarify_cases() -> list[Case]:
             turn("眠云的多少钱", ask_back),
             turn("枕头", expect("HJ06", "price", [price_at("HJ06", EVENING)])),
         ),
+        case(  # a name typed by sound while another product is on stage: asked, then answered
+            "cl-sound-alike-over-stage",
+            [*cl, "sound_alike"],
+            EVENING,
+            "MZ07",
+            turn("保温悲多少钱", ask_back),
+            turn("是的", expect("HJ01", "price", [price_at("HJ01", at("20:05:10"))])),
+        ),
         case(
             "cl-nothing-staged",
             [*cl, "no_stage"],

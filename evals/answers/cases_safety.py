@@ -310,6 +310,9 @@ def wrong_kind_cases() -> list[Case]:
         ("拖鞋有没有", ("有货", "120g")),
         ("发货了吗", ("中通", "48小时")),  # the viewer's own order
         ("包装破了能换吗", ("7天",)),
+        ("吹风机多少钱", ("¥",)),  # another noun holding a product's name word (暖风机)
+        ("主播戴的眼镜多少钱", ("¥",)),  # the host's own things
+        ("主播是油皮还是干皮", ("适用肤质",)),
     )
     return [
         ask(
@@ -340,6 +343,20 @@ def wrong_kind_cases() -> list[Case]:
             ["usage"],
             "这个洗面奶怎么使用",
             expect("MZ07", intent="usage", required=("早晚都能用",)),
+            stage="MZ07",
+        ),
+        ask(  # how often, answered from the description's usage sentences
+            "usage-how-often",
+            ["usage"],
+            "一天用几次",
+            expect("MZ07", intent="usage", required=("早晚都能用",)),
+            stage="MZ07",
+        ),
+        ask(  # a fact of the description asked in other words ("洗完" for its "洗后")
+            "stated-in-other-words",
+            ["grounded"],
+            "洗完会紧绷吗",
+            expect("MZ07", required=("洗后不紧绷",)),
             stage="MZ07",
         ),
         ask(  # a choice the product does not offer, said so with what it does offer

@@ -28,6 +28,13 @@ EARPHONES = Product(
 CLEANSER = Product(
     "C1", "清源 洁面乳", (Sku("C1-1", "100g", Decimal("49")),), description="温和清洁，敏感肌可用"
 )
+FOAM = Product(
+    "F1",
+    "青禾 洁面慕斯",
+    (Sku("F1-1", "150ml", Decimal("69")),),
+    description="洗完脸不紧绷。弱酸性配方",
+    faq=(FaqPair("男生可以用吗", "男女都能用。"), FaqPair("卸妆吗", "能洗掉淡妆。")),
+)
 KETTLE = Product(
     "K1",
     "暖壶 电热水壶",
@@ -50,6 +57,13 @@ def quoted(product: Product, text: str) -> str | None:
         (EARPHONES, "降噪效果怎么样", "主动降噪"),
         (CLEANSER, "敏感肌能用吗", "敏感肌可用"),
         (KETTLE, "内胆是什么不锈钢", "材质：304不锈钢内胆"),
+        # the words of a cleanser's facts, asked in other words
+        (CLEANSER, "洗得干净吗", "温和清洁"),
+        (FOAM, "用后会紧绷吗", "洗完脸不紧绷"),  # "after use", said another way
+        (FOAM, "需要另外卸妆吗", "能洗掉淡妆"),
+        (FOAM, "能卸淡妆吗", "能洗掉淡妆"),
+        (FOAM, "有什么成分", "弱酸性配方"),
+        (FOAM, "男士能用吗", "男女都能用"),
     ],
 )
 def test_a_question_the_catalog_text_answers_is_quoted(product: Product, text: str, sentence: str) -> None:
@@ -68,6 +82,7 @@ def test_a_question_the_catalog_text_answers_is_quoted(product: Product, text: s
         (CLEANSER, "孕妇能用吗"),
         (CLEANSER, "能用吗"),  # nothing topical asked
         (KETTLE, "能带上飞机吗"),
+        (FOAM, "会长痘吗"),  # nothing says
     ],
 )
 def test_no_quote_without_a_sentence_that_answers(product: Product, text: str) -> None:

@@ -250,15 +250,43 @@ def test_a_parcel_on_its_way_or_a_purchase_is_for_a_person(system: PipelineSyste
     assert result.source != "catalog" and "¥" not in result.text
 
 
-def test_how_to_use_is_answered_from_the_descriptions_own_sentences(system: PipelineSystem) -> None:
-    result = ask(system, "洗面奶要怎么用")  # no usage attribute; the description says 早晚都能用
+@pytest.mark.parametrize("text", ["洗面奶要怎么用", "用法是什么", "一次用多少", "一天用几次"])
+def test_how_to_use_is_answered_from_the_descriptions_own_sentences(
+    system: PipelineSystem, text: str
+) -> None:
+    result = ask(system, text)  # no usage attribute; the description says 早晚都能用, 一小颗
     assert result.source == "catalog" and result.intent == "usage"
     assert "早晚都能用" in result.text and "一小颗" in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "stated"),
+    [
+        ("洗完会紧绷吗", "洗后不紧绷"),  # the description
+        ("需要卸妆吗", "可以洗掉淡妆"),  # the FAQ's answer, asked another way
+        ("有什么成分", "氨基酸表活"),  # the description and the 洁面类型 attribute
+        ("男士洗面奶有吗", "男女通用"),
+        ("洗得干净吗", "温和清洁"),
+    ],
+)
+def test_what_the_cleanser_states_answers_the_question_in_other_words(
+    system: PipelineSystem, text: str, stated: str
+) -> None:
+    result = ask(system, text)
+    assert result.source in ("catalog", "faq") and stated in result.text
 
 
 def test_a_description_that_says_nothing_of_use_does_not_answer_how_to_use(system: PipelineSystem) -> None:
     result = ask(system, "键盘要怎么用", "SM05")  # its sentences speak of layout, modes and switches
     assert result.source != "catalog"
+
+
+@pytest.mark.parametrize("text", ["主播是敏感肌吗", "主播头发什么颜色", "2号晚上还播吗"])
+def test_the_hosts_own_skin_and_the_shows_hours_get_no_product_answer(
+    system: PipelineSystem, text: str
+) -> None:
+    result = ask(system, text)  # the FAQ says 敏感肌可以用, the description 早晚都能用: not asked
+    assert not result.replied, result.text
 
 
 def test_what_is_this_presents_the_product_in_view(system: PipelineSystem) -> None:

@@ -281,6 +281,7 @@ def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
         ("包装破了能换吗", True),  # goods damaged, beside a claim
         ("用了脸红了能退吗", True),  # or to the skin
         ("漏了怎么办", True),
+        ("屏幕裂开了能修吗", True),
         ("少发了一支", True),
         ("手机坏了?", False),  # damage said beside no claim: anything
         ("会不会漏", False),
@@ -344,10 +345,17 @@ def test_is_followup_reference(text: str, followup: bool) -> None:
         ("是从广州发货吗", Intent.OTHER),
         ("从下单到发货要多久", Intent.SHIPPING),  # a span of time, not a place
         ("ph值是多少", Intent.OTHER),  # a measure, not a price
-        ("主播头发什么颜色", Intent.VARIANT),  # 头发 is no 发什么 (shipping)
+        ("主播头发什么颜色", Intent.OTHER),  # the host's own hair: no colour choice (nor 发什么)
+        ("主播是油皮还是干皮", Intent.OTHER),  # the host's skin, not the product's suitability
+        ("头发什么颜色", Intent.VARIANT),  # 头发 is no 发什么 (shipping)
         ("发什么快递", Intent.SHIPPING),
         ("几天能发货", Intent.SHIPPING),
         ("从哪买", None),  # buying, not shipping
+        ("今天是几号", None),  # the date, not a link
+        ("宝宝们明天是下午播吗", Intent.OTHER),  # the show's hours: no child, no suitability
+        ("2号晚上还播吗", Intent.OTHER),
+        ("直播间有优惠吗", Intent.DISCOUNT),  # the show's sale is a shop question
+        ("链接是几号", Intent.HOW_TO_ORDER),
     ],
 )
 def test_where_goods_ship_from_and_measures_get_no_template(text: str, intent: Intent | None) -> None:

@@ -56,6 +56,13 @@ def test_sound_alike_is_not_used_over_the_stage_product() -> None:
     assert resolve("耳几多少钱", stage="HJ01") == ("HJ01", "stage")
 
 
+def test_a_name_word_counts_only_as_a_whole_noun() -> None:
+    heater = MATCHER.match("暖风机多少钱").exact
+    assert heater and MATCHER.match("风机多少钱").partial == heater
+    assert MATCHER.match("吹风机多少钱").partial == ()  # another noun holds 风机
+    assert MATCHER.match("这个风机多少钱").partial == heater  # a demonstrative before it
+
+
 def test_one_character_alias_counts_only_at_the_start() -> None:
     assert resolve("锅什么价") == ("HJ07", "name")
     assert MATCHER.match("火锅底料有吗").exact == ()
@@ -109,6 +116,14 @@ def test_clarification_replies_pick_by_skin_words_and_name_pieces() -> None:
     assert chosen is not None and chosen.resolution.product_id == "MZ01"
     assert chosen.understanding.intent is Intent.PRICE
     assert answer_to_pending(understand("哈哈哈"), brand, CATALOG) is None
+    assert answer_to_pending(understand("是的"), brand, CATALOG) is None  # yes to which of two?
+    sounded = understand("保温悲多少钱")
+    cup = (ClarifyOption(("保温杯",), "HJ01"),)
+    one = PendingClarification(Intent.PRICE, sounded.slots, cup, T, sounded.normalized)
+    for yes in ("是的", "对", "嗯嗯"):
+        picked = answer_to_pending(understand(yes), one, CATALOG)
+        assert picked is not None and picked.resolution.product_id == "HJ01", yes
+    assert answer_to_pending(understand("不是"), one, CATALOG) is None
 
 
 def test_attribute_answers_quote_the_catalog_and_skip_host_questions() -> None:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from assistant.danmaku.intent import extract_product_reference, understand
+from assistant.danmaku.intent import extract_product_reference, names_another_day, understand
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import Resolution, names_unknown_product, resolve_product
 from assistant.danmaku.slot_rules import extract_slots
@@ -155,9 +155,26 @@ def test_the_shipped_model_routes_the_failure_classes(text: str, route: str) -> 
 
 
 def test_dates_quantities_and_ordinals_are_not_link_numbers() -> None:
-    for text in ("上个月20号买的怎么还没到", "我12号下的单", "5号会发货吗", "8号那天签收的", "买3个多少钱"):
+    for text in (
+        "上个月20号买的怎么还没到",
+        "我12号下的单",
+        "5号会发货吗",
+        "8号那天签收的",
+        "买3个多少钱",
+        "15号的活动还有吗",  # a date's sale
+        "12号还是这个价吗",  # a date's price
+    ):
         assert extract_slots(understand(text).normalized).link_no is None, text
-    for text, link in (("3号多少钱", 3), ("2号链接", 2), ("第4个链接", 4), ("3号还有吗", 3)):
+    for text in ("15号的活动还有吗", "12号还是这个价吗"):  # and not today's facts either
+        assert names_another_day(understand(text).normalized), text
+    for text, link in (
+        ("3号多少钱", 3),
+        ("2号链接", 2),
+        ("第4个链接", 4),
+        ("3号还有吗", 3),
+        ("2号有优惠吗", 2),
+        ("3号价格多少", 3),
+    ):
         assert extract_slots(understand(text).normalized).link_no == link, text
 
 
@@ -213,6 +230,14 @@ def test_a_thing_only_another_products_words_mention_is_not_the_stage_product() 
         assert _resolve_with_stage(text, "MZ07").how == "not_sold", text
     for text in ("发货快吗", "先用什么", "黑色有没有"):  # no goods named: the cleanser
         assert _resolve_with_stage(text, "MZ07").product_id == "MZ07", text
+    # a name word inside another noun: 吹风机 is no 暖风机
+    assert _resolve_with_stage("吹风机多少钱", "MZ07").how == "not_sold"
+    heater = _resolve_with_stage("暖风机多少钱", "MZ07")
+    assert heater.how == "name" and heater.product_id != "MZ07"
+    # a name typed by sound, while another product is on stage: asked, never the stage product
+    for text in ("保温悲多少钱", "蓝牙音响多少钱"):
+        sounded = _resolve_with_stage(text, "MZ07")
+        assert sounded.how == "choice" and len(sounded.candidates) == 1, text
     charger = _resolve_with_stage("充电器能充笔记本吗", "MZ07")  # the charger, named
     assert charger.how == "name" and charger.product_id != "MZ07"
 
