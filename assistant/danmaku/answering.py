@@ -29,11 +29,11 @@ from assistant.danmaku.compliance import drop_injected_sentences, find_banned, s
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
 from assistant.danmaku.intent import (
     about_own_order,
-    about_the_hosts_own,
-    about_the_show,
     asks_a_procedure,
     asks_list_price,
+    asks_to_send_back,
     names_another_day,
+    only_about_the_host_or_show,
 )
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
@@ -115,7 +115,7 @@ class Answerer:
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         understanding, resolution = question.understanding, question.resolution
         lang = understanding.language
-        if about_the_hosts_own(understanding.normalized) or about_the_show(understanding.normalized):
+        if only_about_the_host_or_show(understanding.normalized):
             # the host's to answer, or the operator's own answer ("明天还播吗"): no product text does
             composed = self._operator_or_handoff(catalog, question, at)
             return composed if composed.source is ReplySource.FAQ else replace(composed, chat=True)
@@ -207,7 +207,9 @@ class Answerer:
         """The description's own usage sentences for a plain how-to-use question, else None."""
         if not answers_product.asks_plainly_how_to_use(product, normalized):
             return None
-        return answers_product.usage_from_description(product, drop_injected_sentences(product.description))
+        return answers_product.usage_from_description(
+            product, drop_injected_sentences(product.description), asked=normalized
+        )
 
     def _quoted(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
         """The catalog's own sentence that answers an unsure question about a product of the room
@@ -287,7 +289,7 @@ class Answerer:
         body: str | None
         if intent in (Intent.PRICE, Intent.DISCOUNT) and names_another_day(u.normalized):
             return None  # "明天有优惠吗": today's facts do not answer for another day
-        if intent in _POLICY_TERMS_INTENTS and asks_a_procedure(u.normalized):
+        if _asks_steps(u):
             return None  # "保价怎么申请": the policy's terms are not the steps asked for
         if (
             intent is Intent.PRICE
@@ -543,8 +545,16 @@ _WHOLE_ANSWER_INTENTS = frozenset(
 
 
 # Intents answered by a policy's terms, which say nothing of how to file a request or send goods
-# back (``asks_a_procedure``: "保价怎么申请", "发什么快递退回", "配件不用寄吧").
-_POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION, Intent.SHIPPING})
+# back (``asks_a_procedure``: "保价怎么申请", "退货地址是哪里"); a shipping question's only procedure
+# is sending goods back (``asks_to_send_back``: "发什么快递退回", "配件不用寄吧").
+_POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
+
+
+def _asks_steps(understanding: Understanding) -> bool:
+    """Whether a policy question asks the steps of a request or of a return, not the policy's terms."""
+    if understanding.intent in _POLICY_TERMS_INTENTS:
+        return asks_a_procedure(understanding.normalized)
+    return understanding.intent is Intent.SHIPPING and asks_to_send_back(understanding.normalized)
 
 
 def answer_facets(understanding: Understanding) -> tuple[object, ...]:
@@ -560,7 +570,7 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
         return ("own_order",)
     if names_another_day(u.normalized):  # "明天多少钱" never shares today's "多少钱" reply
         return ("another_day",)
-    if u.intent in _POLICY_TERMS_INTENTS and asks_a_procedure(u.normalized):
+    if _asks_steps(u):
         return ("procedure",)  # "保价怎么申请" never shares "保价多久"'s reply
     if u.intent is Intent.PRICE and asks_list_price(u.normalized):
         return ("list_price",)  # "原价多少" never shares "多少钱"'s reply

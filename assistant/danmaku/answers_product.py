@@ -231,12 +231,25 @@ def asks_plainly_how_to_use(product: Product, normalized: str) -> bool:
     return not _HOW_TO_USE_FILLER_RE.sub("", rest)
 
 
-def usage_from_description(product: Product, description: str, nickname: str = "") -> str | None:
+# How much or how often, asked ("一次用多少", "一天用几次"), and the sentences that say it ("一小颗",
+# "早晚都能用", "每次2泵"): a sentence about massaging or rinsing does not answer it.
+_AMOUNT_OR_FREQUENCY_ASKED_RE = re.compile(r"用量|一次用多|(?:一天|1天|每天)用?几次|多久用一次")
+_AMOUNT_OR_FREQUENCY_RE = re.compile(
+    r"早晚|每天|每日|每次|一天|一次|一小?[颗粒滴片勺包袋泵]|适量|\d+\s*(?:次|ml|g|克|毫升|滴|泵|粒|片)"
+)
+
+
+def usage_from_description(
+    product: Product, description: str, nickname: str = "", asked: str = ""
+) -> str | None:
     """The description's own sentences about how, when or how much the product is used
     (``_USAGE_SENTENCE_RE``, at most ``MAX_USAGE_SENTENCES``, quoted as written), for a plain
     how-to-use question when no usage attribute says; None when no sentence does. ``description``
-    is the product's description as the caller cleaned it (injected instructions removed)."""
+    is the product's description as the caller cleaned it (injected instructions removed); when the
+    question ``asked`` is how much or how often, only sentences that say an amount or a frequency."""
     lines = [s for s in sentences(description, keep_marks=False) if _USAGE_SENTENCE_RE.search(s)]
+    if _AMOUNT_OR_FREQUENCY_ASKED_RE.search(asked):
+        lines = [s for s in lines if _AMOUNT_OR_FREQUENCY_RE.search(s)]
     if not lines:
         return None
     return finish(f"{product.name} " + "；".join(lines[:MAX_USAGE_SENTENCES]), nickname, "zh")

@@ -22,7 +22,7 @@ _LINK = re.compile(r"(\d{1,4})\s*号")
 _BARE_NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 # A yes to a question with one option ("您问的是37号链接 保温杯？" - "是的").
 _YES_RE = re.compile(
-    r"^(是的?|对的?|嗯+|没错|是啊|对啊|对呀|是呀|就是|就是这个|是这个|yes|yep|yeah)[!.~呀啊哦]*$"
+    r"^(是的?|对的?|嗯+|没错|是啊|对啊|对呀|是呀|就是|就是这个|是这个|yes|yep|yeah)[!.~呀啊哦呢嘛吧]*$"
 )
 
 

@@ -25,7 +25,7 @@ from typing import Literal
 
 from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
-from assistant.danmaku.triage import triage
+from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Triage, Understanding
 from assistant.danmaku.vocabulary import FABRIC_PROPERTIES
 
@@ -157,12 +157,12 @@ _OWN_ORDER_RE = re.compile(
     r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)|"
     r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
     r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
-    # a parcel sent again, or an order or request under review, exists already ("能补发吗", "多久审核")
-    r"补发|重发|重新(?:发|寄)|再(?:发|寄)一(?:次|个|遍)|审核|"
-    # whether it was done ("发货了吗", "到了没"), chasing or changing it ("怎么催发货", "能改发京东吗"),
-    # goods sent wrong, or the skin's reaction after use ("少发了一支", "用了脸红了")
-    r"(?:发货|发出|寄出|送到|到货|签收|退款|发)了(?:吗|没|么|嘛)|催|改(?:发|寄|地址|收货)|"
-    r"(?:发错|少发|漏发|错发)了?|用了.{0,4}(?:红|痒|痘|过敏|刺痛|疹)|"
+    # an order or request under review ("订单审核要多久"; not "发弹幕要审核吗"), chasing or changing it
+    # ("怎么催发货", "能改发京东吗"), goods sent wrong, the skin's reaction after use ("少发了一支",
+    # "用了脸红了"; not "用了会过敏吗", a question before buying)
+    r"(?:订单|退款|售后|申请|退货|换货|保价|发货|资料).{0,4}审核|审核.{0,4}(?:订单|退款|申请)|多久审核|"
+    r"(?<!不)催|改(?:发|寄|地址|收货)|(?:发错|少发|漏发|错发)了?|"
+    r"用了(?![^,.!?\s]{0,4}会)[^,.!?\s]{0,4}(?:红|痒|痘|过敏|刺痛|疹)|"
     # the time left on a purchase's warranty or return window ("保修还有多久")
     rf"(?:保修|质保|保价|退货|售后).{{0,4}}还(?:有|剩)(?:{_TIME_LEFT})|"
     # money paid back into the viewer's account ("差价能打到我卡里吗")
@@ -177,22 +177,41 @@ _OWN_ORDER_RE = re.compile(
 # ("下午拍今天能到吗" is a pre-sale question).
 _ARRIVING_NOW_RE = re.compile(
     r"(?:今天|今晚|几点|\d{1,2}点半?|上午|下午|(?:明天|后天)(?:什么时候|几点|上午|下午|晚上))"
-    r"(?:前|之前)?(?:能|可以|会|就能)?(?:到|送到.{0,6}|送过来|派送)了?(?:吗|嘛|不|没|呢)?[?!.,~\s呀啊]*$"
+    r"(?:前|之前)?(?:能|可以|会|就能)?"
+    r"(?:到|送到(?:[^\s]{0,6}(?:站|驿站|小区|家里?|楼下?|单位|公司|学校))?|送过来|派送)"
+    r"了?(?:吗|嘛|不|没|呢)?[?!.,~\s呀啊]*$"
 )
 _ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
 
 
-# Goods that came damaged, said beside a claim ("包装破了能换吗", "漏了怎么办"); alone ("手机坏了?")
-# it may be anything.
+# Goods that came damaged, said beside a claim and their arrival ("包装破了能换吗", "收到漏了怎么办");
+# alone ("手机坏了?") it may be anything, and as a condition ("如果坏了能换吗", "坏了保修吗") it asks
+# the policy.
 _DAMAGED_RE = re.compile(r"(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了")
-_CLAIM_RE = re.compile(r"退|换|赔|补|修|售后|怎么办|怎么处理|包装|快递|收到")
+_CLAIM_RE = re.compile(r"退|换|赔|补|修|售后|怎么办|怎么处理")
+_ARRIVED_RE = re.compile(r"收到|到手|拆开|拆封|包装|快递|寄来|送来|到货|买的|拍的")
+_CONDITION_RE = re.compile(r"如果|万一|要是|假如|假设|会不会|的话")
+# A parcel sent again, or whether it was sent ("能补发吗", "发货了吗"), unless what is sent is a
+# link, a coupon or a giveaway ("链接再发一次", "券发了吗", "福袋发了吗").
+_SENT_AGAIN_RE = re.compile(
+    r"补发|重发|重新(?:发|寄)|再(?:发|寄)一(?:次|个|遍)|"
+    r"(?:发货|发出|寄出|送到|到货|签收|退款|发)了(?:吗|没|么|嘛)"
+)
+_GIVEAWAY_RE = re.compile(r"链接|券|福袋|红包|福利|抽奖|赠品|小样|口令|截图|图")
 
 
 def about_own_order(normalized: str) -> bool:
     """Whether a normalised line is about the viewer's own order, purchase or claim."""
     if _OWN_ORDER_RE.search(normalized) is not None:
         return True
-    if _DAMAGED_RE.search(normalized) and _CLAIM_RE.search(normalized):
+    if _SENT_AGAIN_RE.search(normalized) and not _GIVEAWAY_RE.search(normalized):
+        return True
+    if (
+        _DAMAGED_RE.search(normalized)
+        and _CLAIM_RE.search(normalized)
+        and _ARRIVED_RE.search(normalized)
+        and not _CONDITION_RE.search(normalized)
+    ):
         return True
     arriving = _ARRIVING_NOW_RE.search(normalized)
     return arriving is not None and _ORDERING_RE.search(normalized[: arriving.start()]) is None
@@ -203,7 +222,9 @@ def about_own_order(normalized: str) -> bool:
 _SHOW_RE = re.compile(
     r"直播|下播|开播|主播几点|明天还播|今晚播|(?<!传)播(?:吗|嘛|不|呢|\?)|几点播|什么时候播"
 )
-_SALE_WORDS_RE = re.compile(r"链接|秒杀|价|券|发货|快递|优惠|折|活动|福利|满减|赠|福袋|抽奖|上架|补货")
+_SALE_WORDS_RE = re.compile(
+    r"链接|秒杀|价|券|发货|快递|优惠|折|活动|福利|满减|赠|福袋|抽奖|上架|补货|钱|多少|还有|有货|怎么买"
+)
 
 
 def about_the_show(normalized: str) -> bool:
@@ -219,7 +240,8 @@ _CONTACT_RE = re.compile(r"电话|联系方式|手机号|微信号|客服号|联
 # the dispatch time and the fees, not a place, so its template would answer another question.
 _SHIPS_FROM_RE = re.compile(
     r"(哪里|哪儿|哪个地方|什么地方|哪个城市|哪个仓|哪)(发货|发的|发出|寄出|寄的|出货|发过来)|"
-    r"从哪(里|儿)?(发|寄|出)|从[^\s到]{1,4}(发货|发的|发出)|货从哪|什么仓|发货地|发货仓|保税|海外仓|国内发|"
+    r"从哪(里|儿)?(发|寄|出)|从(?!拍|下单|付款|购买|买|今天|明天|后天|现在|周)[^\s到]{1,4}(发货|发的|发出)|"
+    r"货从哪|什么仓|发货地|发货仓|保税|海外仓|国内发|"
     r"国外发"
 )
 
@@ -232,10 +254,25 @@ _HOSTS_OWN_RE = re.compile(
 )
 
 
-def about_the_hosts_own(normalized: str) -> bool:
-    """Whether the line asks about the host's own body or skin (``_HOSTS_OWN_RE``): chat to the host,
-    which no product text answers ("主播是敏感肌吗" is no question whether the cleanser suits it)."""
-    return _HOSTS_OWN_RE.search(normalized) is not None
+def only_about_the_host_or_show(normalized: str) -> bool:
+    """Whether the line asks about the host's own body or skin (``_HOSTS_OWN_RE``: "主播是敏感肌吗" is
+    no question whether the cleanser suits it) or the show itself (its hours: ``about_the_show``),
+    and no other piece of it asks a shop question ("主播皮肤好好 这个多少钱" still asks the price).
+    Such a line is chat to the host: no product text answers it."""
+    parts = pieces(normalized)
+    about = [p for p in parts if _HOSTS_OWN_RE.search(p) or about_the_show(p)]
+    if not about and not (_HOSTS_OWN_RE.search(normalized) or about_the_show(normalized)):
+        return False
+    rest = [p for p in parts if p not in about]
+    return not any(_asks_the_shop(p) for p in rest)
+
+
+def _asks_the_shop(piece: str) -> bool:
+    """Whether one piece of a line is a question of its own to the shop (a rule intent, or the product
+    in view): "这个多少钱" is, "宝宝" (a way to address viewers) is not."""
+    if not is_question(piece):
+        return False
+    return _STAGE_RE.search(piece) is not None or any(pattern.search(piece) for _, pattern in _RULES)
 
 
 # A measure of the product asked with 多少 ("传输速度多少", "电池容量是多少"): a spec the catalog's
@@ -272,18 +309,28 @@ _OTHER_DAY_RE = re.compile(
 _PROCEDURE_RE = re.compile(
     r"(怎么|如何|在哪|哪里|去哪)(里)?(申请|操作|办理|提交|弄|退|换|找|点)|流程|步骤|点哪|入口|"
     r"(什么时候|多久|几天)(能|会|才)?(退回|到账|退到|返还|退给|退的)|记录|进度|"
-    r"(先要|要先|需要先|得先)(签收|寄回|退回|申请|联系|拍照|确认|拆)|"
+    r"(先要|要先|需要先|得先)(签收|寄回|退回|申请|联系|拍照|确认|拆)"
+)
+# Sending goods back: where, by which courier, what ("退货地址是哪里", "发什么快递退回", "配件不用寄吧");
+# a step of a return, which no shipping or after-sales policy states.
+_SEND_BACK_RE = re.compile(
     r"(退货|退回|寄回|退换货?|换货|售后)的?地址|"
-    # what to send back and by which courier ("发什么快递退回", "配件要不要一起寄回")
-    r"(发|用|走|寄)(什么|哪个|哪家)(快递|物流).{0,2}(退|寄|返)|(退|寄|返)回.{0,2}(发|用|走|寄)(什么|哪个|哪家)(快递|物流)|"
+    r"(发|用|走|寄)(什么|哪个|哪家)(快递|物流).{0,2}(退|寄|返)|"
+    r"(退|寄|返)回.{0,2}(发|用|走|寄)(什么|哪个|哪家)(快递|物流)|"
     r"(不用|不需要|要不要|需不需要|用不用|需要)(一起|一块)?(寄|退)回?(吧|吗|呢|么|\?|$)"
 )
 
 
 def asks_a_procedure(normalized: str) -> bool:
     """Whether the line asks how, where or when to get an after-sales or price-protection request
-    done, not what the policy is (``_PROCEDURE_RE``)."""
-    return _PROCEDURE_RE.search(normalized) is not None
+    done, not what the policy is (``_PROCEDURE_RE``), or how to send goods back (``asks_to_send_back``)."""
+    return _PROCEDURE_RE.search(normalized) is not None or asks_to_send_back(normalized)
+
+
+def asks_to_send_back(normalized: str) -> bool:
+    """Whether the line asks where, how or what to send back (``_SEND_BACK_RE``): the one procedure a
+    shipping question can be ("包邮怎么弄" is still the shipping policy's)."""
+    return _SEND_BACK_RE.search(normalized) is not None
 
 
 _LIST_PRICE_RE = re.compile(_LIST_PRICE)
@@ -301,13 +348,12 @@ def names_another_day(normalized: str) -> bool:
 
 def classify_intent(normalized: str) -> Intent | None:
     """The first intent rule that matches the normalised question, or None when none does."""
-    if about_the_show(normalized):
+    if only_about_the_host_or_show(normalized):
         return Intent.OTHER
     if any(
         r.search(normalized)
         for r in (
             _CONTACT_RE,
-            _HOSTS_OWN_RE,
             _SHIPS_FROM_RE,
             _MEASURE_ASKED_RE,
             _OTHER_PRODUCT_COMPARED_RE,

@@ -11,15 +11,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from assistant.danmaku.sounds import SoundIndex
-from assistant.danmaku.vocabulary import GOODS_HEADS
 from knowledge.domain import Catalog, Product
+from knowledge.retrieval.tokenize import is_dictionary_word
 
 MIN_KEY_CHARS = 2
 MAX_KEY_CHARS = 16
 _SPLIT = re.compile(r"[\s·•/|,，、()（）\[\]【】+\-]+")
-# Characters that may stand right before a name word without making it part of another noun
-# ("这个风机", "买风机", "的风机"): demonstratives, counters, particles, verbs of buying and asking.
-_BEFORE_A_NAME = frozenset("这那个款的是买拍要有台只把件支瓶盒套问和跟与或")
 # Generic words that name a kind of thing, not one product: they only narrow, never decide alone.
 _GENERIC = frozenset({"套装", "礼盒", "新款", "经典", "升级", "加厚", "款", "系列", "男女", "女款", "男款"})
 
@@ -72,10 +69,10 @@ class ProductMatcher:
             return NameMatch(exact=tuple(sorted(self._single[lowered[:1]])), partial=(), key=lowered[:1])
         return NameMatch(exact=(), partial=tuple(sorted(partial)), key=key)
 
-    def sound_alike(self, text: str, ending: bool = False) -> tuple[str, ...]:
+    def sound_alike(self, text: str, whole: bool = False) -> tuple[str, ...]:
         """Products whose name or alias sounds like part of ``text`` (保温悲 -> 保温杯, 耳几 -> 耳机);
-        with ``ending``, like the part that ends it (``SoundIndex.match``)."""
-        return self.build_sounds().match(text.lower(), ending)
+        with ``whole``, like all of it (``SoundIndex.match``)."""
+        return self.build_sounds().match(text.lower(), whole)
 
     def build_sounds(self) -> SoundIndex:
         """The sound-alike index, built on first use (or ahead of it: ``DanmakuPipeline.prepare``)."""
@@ -89,9 +86,8 @@ class ProductMatcher:
     ) -> tuple[set[str], str]:
         """Products of the longest keys found (and that key); a longer key wins over those inside it.
 
-        With ``whole_noun`` (name words, not the operator's names and aliases), a key must be a
-        whole noun: no noun of goods follows it ("风机灯" is no 暖风机) and, for a two-character
-        key, no character of a word stands before it ("吹风机" is no 暖风机)."""
+        With ``whole_noun`` (name words, not the operator's names and aliases), a two-character key
+        must not be the end of a longer word ("吹风机" is no 暖风机)."""
         best_len = 0
         best_key = ""
         hits: set[str] = set()
@@ -112,15 +108,11 @@ class ProductMatcher:
 
 
 def _inside_another_noun(text: str, start: int, end: int) -> bool:
-    """Whether the name word ``text[start:end]`` is part of a longer noun: a noun of goods follows
-    it, or, for a two-character word, a Chinese character that is no demonstrative, counter or
-    particle stands before it."""
-    if end < len(text) and text[end] in GOODS_HEADS:
-        return True
+    """Whether the two-character name word ``text[start:end]`` ends a longer word of the dictionary
+    with the character before it ("吹风机" holds 风机; "学生平板" does not hold a word 生平板)."""
     if end - start != 2 or start == 0:
         return False
-    before = text[start - 1]
-    return "\u4e00" <= before <= "\u9fff" and before not in _BEFORE_A_NAME
+    return "\u4e00" <= text[start - 1] <= "\u9fff" and is_dictionary_word(text[start - 1 : end])
 
 
 def _exact_keys(product: Product) -> set[str]:

@@ -34,6 +34,7 @@ from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import GOODS_HEADS, SKIN_VARIANT_WORDS, UNIT_COUNTERS
 from assistant.rooms import Room
 from knowledge.domain import Catalog, Product, Sku
+from knowledge.retrieval.tokenize import is_dictionary_word
 
 MAX_CHOICES = 4
 # A link number said as such ("3号链接", "链接3", "#3", "link 3"), not a bare "3号".
@@ -81,18 +82,19 @@ def resolve_product(
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
-    # a name typed by sound: 蓝牙音响 is the 蓝牙音箱 on sale, 保温悲 the 保温杯
     sounded: tuple[str, ...] = ()
-    if not names.exact and not names.partial and len(name_span) >= 2:
-        sounded = matcher.sound_alike(name_span, ending=True)
-        if not sounded and _names_no_product_here(name_span, catalog, text, on_stage, reference, intent):
+    if not names.exact and not names.partial:
+        if _names_no_product_here(
+            name_span, catalog, text, on_stage, reference, intent
+        ) and not matcher.sound_alike(name_span):  # 蓝牙音响 may be the 蓝牙音箱 on sale
             return Resolution(None, "not_sold")
-    if sounded and on_stage not in sounded and (on_stage or previous):
-        # a sound is weaker evidence than a typed name ("被子" sounds like 杯子): with a product on
-        # stage or in the dialogue, ask rather than answer for either
-        return Resolution(None, "choice", sounded[:MAX_CHOICES])
+        sounded = _typed_by_sound(name_span, catalog, intent, matcher)
     if reference == "stage" and on_stage and not names.exact:
         return Resolution(on_stage, "stage")
+    if sounded and on_stage not in sounded and (on_stage or previous):
+        # a sound is weaker evidence than a typed name: with a product on stage or in the dialogue,
+        # ask rather than answer for either
+        return Resolution(None, "choice", sounded[:MAX_CHOICES])
     candidates = names.exact or names.partial or sounded
     if not candidates and not on_stage and not previous:
         candidates = matcher.sound_alike(text)  # typed by sound: 保温悲 -> 保温杯
@@ -125,12 +127,15 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"如果|假如|要是|但是|可是|因为|所以|然后|而且|或者|虽然|不过|"  # conjunctions
     # a count of units or of time ("一包多少克", "三袋一起多少钱", "两年保修") and a property said of a
     # thing ("骨头多吗", "热量高吗": the span ends in how much or how big it is)
-    rf"^[一二两三四五六七八九十几每半\d]+({UNIT_COUNTERS}|斤|克|年|天|小时|分钟)|一起|"
+    rf"^[一二两三四五六七八九十几每半\d]+({UNIT_COUNTERS}|对|副|斤|克|年|天|小时|分钟)|一起|"
     r"[多少高低大小重轻长短厚薄甜咸辣硬软贵]$"
 )
 # Single characters of doing, degree and time ("买的", "发货", "先用", "洗完"): a span holding one
 # is no product name, unless it ends in a noun of goods ("洗发水", "发膜": ``_GOODS_HEAD_RE``).
 _FUNCTION_CHAR_RE = re.compile(r"[退换钱送买拍发收用穿吃喝看说问等给到还再就都很太最更又先完了过后]")
+# A span opening on a verb or adverb is a phrase ("用手机", "买水杯"), not a name, whatever it ends in
+# (发, 收, 换, 退, 穿 open names of goods too: 发膜, 收纳盒, 穿衣镜).
+_VERB_FIRST_RE = re.compile(r"[用买送拍吃喝看说问等给到还再就都很太最更又先完了过后]")
 # A span ending in a noun of goods (``vocabulary.GOODS_HEADS``: 水, 霜, 壶, 包 ...) names goods even
 # when a concept word is in it ("保温壶", "充电线").
 _GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|电脑|平板")
@@ -140,7 +145,7 @@ _GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|电脑|平板")
 # ("月饼多少钱", "你好 月饼多少钱").
 _NAME_SLOT_RE = (
     "(?:^|\\s|[,.!?~]|你好|您好|请问|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有|"
-    "你们的|你们家的?|你家的?|店里的|主播(?:戴|穿|用|背)?的?)"
+    "你们的|你们家的?|你家的?|店里的|主播(?:戴|穿|用|背)?的)"
 )
 _CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
@@ -158,7 +163,11 @@ def names_unknown_product(
     does (``_NAME_SLOT_RE``)."""
     if not _CJK_ONLY_RE.match(span) or _NOT_A_PRODUCT_RE.search(span):
         return False
-    goods = _GOODS_HEAD_RE.search(span) is not None
+    goods = (
+        _GOODS_HEAD_RE.search(span) is not None
+        and _VERB_FIRST_RE.match(span) is None
+        and not names_aspect(span[-2:])  # "保湿补水", "防水": a property, not goods
+    )
     if not goods and (_FUNCTION_CHAR_RE.search(span) or names_aspect(span, text or "")):
         return False
     if text is not None and re.search(_NAME_SLOT_RE + re.escape(span), text) is None:
@@ -167,6 +176,21 @@ def names_unknown_product(
     if within is not None:
         texts = tuple(t for p, t in zip(catalog.products, texts, strict=True) if p.product_id == within)
     return not any(span in t for t in texts)
+
+
+def _typed_by_sound(span: str, catalog: Catalog, intent: Intent, matcher: ProductMatcher) -> tuple[str, ...]:
+    """The products a buying question's name span is a typo of, by sound: nothing in the catalog
+    holds the span, all of it sounds like a name or alias (保温悲 -> 保温杯), and it is no ordinary
+    word ("东北" sounds like 冬被, "超过" like 炒锅: words, not typos). Usage-like questions
+    (``_CLAIMABLE_INTENTS``: "大一学生能用吗") name who or what the product is for, not a product."""
+    if (
+        intent in _CLAIMABLE_INTENTS
+        or not _CJK_ONLY_RE.match(span)
+        or any(span in t for t in _catalog_texts(catalog))
+        or is_dictionary_word(span)
+    ):
+        return ()
+    return matcher.sound_alike(span, whole=True)
 
 
 def _names_no_product_here(
@@ -188,8 +212,16 @@ def _names_no_product_here(
         on_stage is not None
         and reference != "stage"
         and intent not in _CLAIMABLE_INTENTS
+        and _PACK_RE.search(span) is None
+        and _ORDERING_DEVICE_RE.match(span) is None
         and names_unknown_product(span, catalog, text, within=on_stage)
     )
+
+
+# A pack or version ("套装", "旅行装") is a choice of the product in view; the viewer's own device is
+# what they order with ("手机怎么下单", "苹果手机上怎么领券"), not goods asked about.
+_PACK_RE = re.compile(r"(装|款|版|套|系列)$")
+_ORDERING_DEVICE_RE = re.compile(r"^(苹果|安卓|华为)?(手机|电脑|平板|ipad|iphone)(上|端|里)?$")
 
 
 _TEXTS: dict[tuple[str, str], tuple[str, ...]] = {}

@@ -57,24 +57,26 @@ class SoundIndex:
                         self._table[spelling].add(product.product_id)
         self._memo: dict[str, tuple[str, ...]] = {}
 
-    def match(self, text: str, ending: bool = False) -> tuple[str, ...]:
-        """Products named by sound in ``text`` (the longest sounding match wins); with ``ending``,
-        only by a run that ends the text (a name span's head noun: "保温悲" sounds like 保温杯, while
+    def match(self, text: str, whole: bool = False) -> tuple[str, ...]:
+        """Products named by sound in ``text`` (the longest sounding match wins); with ``whole``, only
+        when all of ``text`` sounds like a name (a name span: "保温悲" sounds like 保温杯, while
         "洁面皂" only holds the sound of 洁面 and names other goods)."""
-        memo_key = f"{int(ending)}{text}"
+        memo_key = f"{int(whole)}{text}"
         cached = self._memo.get(memo_key)
         if cached is not None:
             return cached
-        result = self._match(text, ending)
+        result = self._match(text, whole)
         if len(self._memo) < 50_000:
             self._memo[memo_key] = result
         return result
 
-    def _match(self, text: str, ending: bool) -> tuple[str, ...]:
+    def _match(self, text: str, whole: bool) -> tuple[str, ...]:
         sounds = syllables(text)
         for size in range(min(MAX_SYLLABLES, len(sounds)), MIN_SYLLABLES - 1, -1):
             hits: set[str] = set()
-            starts = [len(sounds) - size] if ending else range(len(sounds) - size + 1)
+            if whole and size != len(sounds):
+                continue
+            starts = range(len(sounds) - size + 1)
             for i in starts:
                 hits |= self._table.get(" ".join(sounds[i : i + size]), set())
             if hits:

@@ -91,7 +91,7 @@ _GREETING_QUESTION_RE = re.compile(r"^(主播|宝宝们?|大家)?(在吗|在不�
 _STILL_THERE_RE = re.compile(r"^(主播|宝宝们?|大家|亲|人)?还?(在吗|在么|在嘛|在不在|在没)\??$")
 
 
-def _pieces(normalized: str) -> list[str]:
+def pieces(normalized: str) -> list[str]:
     """A line cut at sentence and clause marks and at spaces, each piece without its commas."""
     pieces = (p.strip(",，、") for s in sentences(normalized, clauses=True) for p in s.split())
     return [p for p in pieces if p]
@@ -137,8 +137,8 @@ def _only_greets(normalized: str) -> bool:
     last piece asks whether someone is there ("嗯嗯 还在吗")."""
     if _GREETING_QUESTION_RE.search(normalized):
         return True
-    pieces = _pieces(normalized)
-    return bool(pieces) and _STILL_THERE_RE.match(pieces[-1]) is not None
+    parts = pieces(normalized)
+    return bool(parts) and _STILL_THERE_RE.match(parts[-1]) is not None
 
 
 # A piece that asks nothing of its own ("真的吗", "是吗", "对吧"): beside chatter it stays chatter.
@@ -149,7 +149,7 @@ def _asks_beside_courtesies(normalized: str) -> bool:
     """Whether one piece of a line (split at sentence and clause marks and spaces) is a question on
     its own while the chatter is elsewhere: "有黑色吗 谢谢", "黑色还是白色? 好的,谢谢". A piece with a
     chatter word or an exclamation never counts ("好看吗 谢谢" stays chatter)."""
-    for piece in _pieces(normalized):
+    for piece in pieces(normalized):
         if (
             len(piece) < 2
             or _CHATTER_RE.search(piece)

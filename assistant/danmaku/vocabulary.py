@@ -46,8 +46,8 @@ MIXED_SKIN_LEANS: Mapping[str, str] = {"混油": "油皮", "混干": "干皮"}
 UNIT_COUNTERS = "个|件|支|瓶|盒|套|份|包|袋|罐|双|只|条|箱|台|组|桶|根|片|颗|粒|块"
 
 # The last character of a name of goods, the noun a shopper buys ("洗发水", "保温壶", "洁面皂"): a name
-# span ending in one names goods; a product's alias followed by one names other goods (洁面 + 皂).
-GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅枕被伞链戒皂棉纸棒"
+# span ending in one names goods.
+GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅枕被伞链戒皂棉纸"
 
 # Properties of a fabric or filling asked yes or no ("起球吗", "透气吗"): its composition does not
 # answer them; only a text of the product that names the property does.

@@ -65,6 +65,12 @@ def _jieba_tokenizer() -> Any:
     return _jieba
 
 
+def is_dictionary_word(text: str) -> bool:
+    """Whether ``text`` is a word of jieba's dictionary ("东北", "超过", "吹风机"; not "保温悲"): an
+    ordinary word is no typo of a product name, whatever it sounds like."""
+    return int(_jieba_tokenizer().FREQ.get(text, 0)) > 0
+
+
 def _traditional_to_simplified() -> Callable[[str], str] | None:
     """OpenCC's t2s converter, or None when OpenCC is not installed (text is then kept as is)."""
     global _t2s, _t2s_tried

@@ -9,6 +9,7 @@ from knowledge.demo import load_demo_catalog
 from knowledge.domain import AfterSalesPolicy, FaqPair, Product, ShippingPolicy, Sku
 from knowledge.retrieval import product_chunks, tokenize
 from knowledge.retrieval.chunks import split_description
+from knowledge.retrieval.tokenize import is_dictionary_word
 
 
 def _product(**changes: object) -> Product:
@@ -110,3 +111,8 @@ def test_tokenizer_normalises_traditional_fullwidth_and_english() -> None:
 def test_typo_still_shares_bigrams() -> None:
     typo, right = set(tokenize("粉底夜持久吗")), set(tokenize("粉底液持久"))
     assert "#粉底" in typo & right and "#持久" in typo & right
+
+
+def test_dictionary_words_are_told_from_typos() -> None:
+    assert is_dictionary_word("东北") and is_dictionary_word("吹风机")
+    assert not is_dictionary_word("保温悲") and not is_dictionary_word("生平板")

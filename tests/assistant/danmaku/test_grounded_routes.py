@@ -259,6 +259,12 @@ def test_how_to_use_is_answered_from_the_descriptions_own_sentences(
     assert "早晚都能用" in result.text and "一小颗" in result.text
 
 
+@pytest.mark.parametrize("text", ["一次用多少", "一天用几次"])
+def test_how_much_or_how_often_takes_only_sentences_that_say_it(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text, "MZ08")  # the oil's usage sentences speak of massaging and rinsing only
+    assert "按摩" not in result.text
+
+
 @pytest.mark.parametrize(
     ("text", "stated"),
     [

@@ -10,6 +10,7 @@ from assistant.danmaku.intent import (
     ProductRef,
     about_own_order,
     asks_a_procedure,
+    asks_to_send_back,
     classify_intent,
     extract_product_reference,
     is_followup_reference,
@@ -253,6 +254,13 @@ def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
     assert asks_a_procedure(normalize(text)) is procedure
 
 
+def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> None:
+    for text in ("发什么快递退回", "配件不用寄吧", "退货地址是哪里"):
+        assert asks_to_send_back(normalize(text)), text
+    for text in ("包邮怎么弄", "怎么点包邮", "发什么快递"):  # the shipping policy answers them
+        assert not asks_to_send_back(normalize(text)), text
+
+
 @pytest.mark.parametrize(
     ("text", "own"),
     [
@@ -275,13 +283,21 @@ def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
         ("能给我补发一个吗", True),  # sent again
         ("重新寄一次可以吗", True),
         ("订单审核要多久", True),
+        ("发弹幕要审核吗", False),  # not an order's review
         ("发货了吗", True),  # whether it was done
         ("请问怎么催发货", True),  # chasing it
         ("能改发京东吗", True),  # changing it
         ("包装破了能换吗", True),  # goods damaged, beside a claim
         ("用了脸红了能退吗", True),  # or to the skin
-        ("漏了怎么办", True),
-        ("屏幕裂开了能修吗", True),
+        ("收到漏了怎么办", True),
+        ("收到屏幕裂开了能修吗", True),
+        ("坏了保修吗", False),  # a condition: the policy asked
+        ("如果坏了能换吗", False),
+        ("券发了吗", False),  # a coupon, not a parcel
+        ("链接再发一次", False),
+        ("敏感肌用了会过敏吗", False),  # before buying
+        ("今天能送到新疆吗", False),  # a region: the shipping policy's
+        ("不催不催 这个多少钱", False),
         ("少发了一支", True),
         ("手机坏了?", False),  # damage said beside no claim: anything
         ("会不会漏", False),
@@ -344,6 +360,10 @@ def test_is_followup_reference(text: str, followup: bool) -> None:
         ("你们是什么仓发货", Intent.OTHER),
         ("是从广州发货吗", Intent.OTHER),
         ("从下单到发货要多久", Intent.SHIPPING),  # a span of time, not a place
+        ("从拍下发货要多久", Intent.SHIPPING),
+        ("从今天发货吗", Intent.SHIPPING),
+        ("主播皮肤好好 这个多少钱", Intent.PRICE),  # another piece asks the shop
+        ("明天几点播 洗面奶还有吗", Intent.STOCK),
         ("ph值是多少", Intent.OTHER),  # a measure, not a price
         ("主播头发什么颜色", Intent.OTHER),  # the host's own hair: no colour choice (nor 发什么)
         ("主播是油皮还是干皮", Intent.OTHER),  # the host's skin, not the product's suitability

@@ -59,8 +59,9 @@ def test_sound_alike_is_not_used_over_the_stage_product() -> None:
 def test_a_name_word_counts_only_as_a_whole_noun() -> None:
     heater = MATCHER.match("暖风机多少钱").exact
     assert heater and MATCHER.match("风机多少钱").partial == heater
-    assert MATCHER.match("吹风机多少钱").partial == ()  # another noun holds 风机
+    assert MATCHER.match("吹风机多少钱").partial == ()  # a word of the dictionary holds 风机
     assert MATCHER.match("这个风机多少钱").partial == heater  # a demonstrative before it
+    assert MATCHER.match("风机链接在哪").partial == heater
 
 
 def test_one_character_alias_counts_only_at_the_start() -> None:
@@ -120,7 +121,7 @@ def test_clarification_replies_pick_by_skin_words_and_name_pieces() -> None:
     sounded = understand("保温悲多少钱")
     cup = (ClarifyOption(("保温杯",), "HJ01"),)
     one = PendingClarification(Intent.PRICE, sounded.slots, cup, T, sounded.normalized)
-    for yes in ("是的", "对", "嗯嗯"):
+    for yes in ("是的", "对", "嗯嗯", "是的呢"):
         picked = answer_to_pending(understand(yes), one, CATALOG)
         assert picked is not None and picked.resolution.product_id == "HJ01", yes
     assert answer_to_pending(understand("不是"), one, CATALOG) is None

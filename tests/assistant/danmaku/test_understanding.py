@@ -238,6 +238,22 @@ def test_a_thing_only_another_products_words_mention_is_not_the_stage_product() 
     for text in ("保温悲多少钱", "蓝牙音响多少钱"):
         sounded = _resolve_with_stage(text, "MZ07")
         assert sounded.how == "choice" and len(sounded.candidates) == 1, text
+    # ordinary words, packs, the viewer's device and praise of the host are no names of goods
+    for text in (
+        "便携装多少钱",  # the cleanser's own size
+        "东北包邮吗",  # sounds like 冬被, but a word
+        "超过七天还能退吗",
+        "套装多少钱",
+        "手机怎么下单",
+        "用手机怎么领券",
+        "主播真棒 这个多少钱",
+        "主播皮肤好好 这个多少钱",
+        "保湿补水多少钱",  # a property ending in 水, not goods
+        "一对多少钱",
+    ):
+        assert _resolve_with_stage(text, "MZ07").product_id == "MZ07", text
+    tablet = _resolve_with_stage("学生平板多少钱", "MZ07")  # 生平板 is no word: the tablet
+    assert tablet.how == "name" and tablet.product_id != "MZ07"
     charger = _resolve_with_stage("充电器能充笔记本吗", "MZ07")  # the charger, named
     assert charger.how == "name" and charger.product_id != "MZ07"
 
