@@ -6,11 +6,12 @@ Order of evidence, strongest first:
    usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;
 3. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time;
 4. distinctive name words ("口红"): one product wins; several are narrowed by the stage product and
-   the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); a name
-   span that sounds like a product's name (保温悲 -> 保温杯, 蓝牙音响 -> 蓝牙音箱) is that product
-   when nothing is on stage or in the dialogue, else the viewer is asked whether they mean it (a
-   sound is weaker evidence than a typed name); with nothing on stage and no earlier product, names
-   that sound alike anywhere in the text count too;
+   the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); the
+   name span of a buying question that sounds like a product's name and is no ordinary word
+   (保温悲 -> 保温杯, 蓝牙音响 -> 蓝牙音箱) is that product when nothing is on stage or in the
+   dialogue, else the viewer is asked whether they mean it (a sound is weaker evidence than a typed
+   name); with nothing on stage and no earlier product, names that sound alike anywhere in the text
+   count too;
 5. a product name the catalog does not know ("这个月饼多少钱" in a room without 月饼), or one that
    only other products' words mention asked in a buying question ("笔记本多少钱" where a charger's
    description names 笔记本): no product (``not_sold``), never the product on stage; the answerer
@@ -131,11 +132,12 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"[多少高低大小重轻长短厚薄甜咸辣硬软贵]$"
 )
 # Single characters of doing, degree and time ("买的", "发货", "先用", "洗完"): a span holding one
-# is no product name, unless it ends in a noun of goods ("洗发水", "发膜": ``_GOODS_HEAD_RE``).
-_FUNCTION_CHAR_RE = re.compile(r"[退换钱送买拍发收用穿吃喝看说问等给到还再就都很太最更又先完了过后]")
-# A span opening on a verb or adverb is a phrase ("用手机", "买水杯"), not a name, whatever it ends in
-# (发, 收, 换, 退, 穿 open names of goods too: 发膜, 收纳盒, 穿衣镜).
-_VERB_FIRST_RE = re.compile(r"[用买送拍吃喝看说问等给到还再就都很太最更又先完了过后]")
+# is no product name, unless it ends in a noun of goods ("洗发水", "发膜": ``_GOODS_HEAD_RE``) and
+# does not open on one that starts a phrase ("用手机", "买水杯"; 发, 收, 换, 退, 穿 and 钱 open names
+# of goods too: 发膜, 收纳盒, 穿衣镜, 钱包).
+_PHRASE_OPENERS = "用买送拍吃喝看说问等给到还再就都很太最更又先完了过后"
+_FUNCTION_CHAR_RE = re.compile(rf"[退换钱发收穿{_PHRASE_OPENERS}]")
+_VERB_FIRST_RE = re.compile(rf"[{_PHRASE_OPENERS}]")
 # A span ending in a noun of goods (``vocabulary.GOODS_HEADS``: 水, 霜, 壶, 包 ...) names goods even
 # when a concept word is in it ("保温壶", "充电线").
 _GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|电脑|平板")
