@@ -200,12 +200,16 @@ _USAGE_SENTENCE_RE = re.compile(
     r"用法|早晚|每天一|每次|一小?[颗粒滴片勺包袋]|适量|涂抹|抹匀|薄涂|厚涂|湿敷|敷完|按摩|冲洗|冲泡|浸泡|拍打|轻拍"
 )
 MAX_USAGE_SENTENCES = 2
+# How much or how often, asked ("一次用多少", "一天用几次"), and the sentences that say it ("一小颗",
+# "早晚都能用", "每次2泵"): a sentence about massaging or rinsing does not answer it.
+_AMOUNT_OR_FREQUENCY_ASKED = r"用量|一次用多少?|(?:一天|1天|每天)用?几次|多久用一次"
+_AMOUNT_OR_FREQUENCY_ASKED_RE = re.compile(_AMOUNT_OR_FREQUENCY_ASKED)
+_AMOUNT_OR_FREQUENCY_RE = re.compile(
+    r"早晚|每天|每日|每次|一天|一次|一小?[颗粒滴片勺包袋泵]|适量|\d+\s*(?:次|ml|g|克|毫升|滴|泵|粒|片)"
+)
 # How to use it, how much of it and how often ("用法是什么", "一次用多少", "一天用几次"): the
 # description's usage sentences say all three ("一小颗就能…", "早晚都能用").
-_HOW_TO_USE_RE = re.compile(
-    r"怎么用|如何使用|怎么使用|如何用|使用方法|用法|用量|一次用多少|一次用多|"
-    r"(?:一天|1天|每天)用?几次|多久用一次"
-)
+_HOW_TO_USE_RE = re.compile(rf"怎么用|如何使用|怎么使用|如何用|使用方法|用法|{_AMOUNT_OR_FREQUENCY_ASKED}")
 # What may stand beside "怎么用" in a plain how-to-use question ("那这个具体是怎么用的呀")
 _HOW_TO_USE_FILLER_RE = re.compile(
     r"这个|这款|那个|请问|具体|到底|一般|应该|什么|怎样|[这那它该是要的呢啊呀吗嘛哦嗯个款?!.,~\s]"
@@ -229,14 +233,6 @@ def asks_plainly_how_to_use(product: Product, normalized: str) -> bool:
     for name in sorted(product_names(product), key=len, reverse=True):
         rest = rest.replace(name.lower(), "")
     return not _HOW_TO_USE_FILLER_RE.sub("", rest)
-
-
-# How much or how often, asked ("一次用多少", "一天用几次"), and the sentences that say it ("一小颗",
-# "早晚都能用", "每次2泵"): a sentence about massaging or rinsing does not answer it.
-_AMOUNT_OR_FREQUENCY_ASKED_RE = re.compile(r"用量|一次用多|(?:一天|1天|每天)用?几次|多久用一次")
-_AMOUNT_OR_FREQUENCY_RE = re.compile(
-    r"早晚|每天|每日|每次|一天|一次|一小?[颗粒滴片勺包袋泵]|适量|\d+\s*(?:次|ml|g|克|毫升|滴|泵|粒|片)"
-)
 
 
 def usage_from_description(
