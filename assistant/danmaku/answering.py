@@ -32,6 +32,7 @@ from assistant.danmaku.intent import (
     asks_a_procedure,
     asks_list_price,
     asks_to_send_back,
+    asks_warranty,
     names_another_day,
     only_about_the_host_or_show,
 )
@@ -76,10 +77,11 @@ class Question:
     # guarded LLM may answer, never a template); "handoff" (a person); "silent" (chat to the model:
     # only the product's own FAQ, attributes or sentences may answer, else no reply at all).
     route: str = "answer"
-    # No known kind of question (intent OTHER) and the model finds silence about as likely as a
+    # No known kind of question (intent OTHER), or goods the room does not sell asked in what is
+    # not a question whether the room has them, and the model finds silence about as likely as a
     # person or likelier (``understanding.stays_quiet``):
     # when nothing grounded answers it, it stays silent instead of paging the host (chat that
-    # merely looks like a question: "会员卡有啥用", "多少票能上榜").
+    # merely looks like a question: "会员卡有啥用", "多少票能上榜", "洗衣液多少钱一斤").
     quiet: bool = False
 
 
@@ -346,7 +348,10 @@ class Answerer:
             if body is None and lang != "en":  # no usage attribute: a plain "怎么用" may be described
                 body = self._usage_described(product, u.normalized)
         elif intent is Intent.AFTER_SALES:
-            body = answers_policy.answer_after_sales(catalog.after_sales_policy(product.after_sales_id), lang)
+            terms = catalog.after_sales_policy(product.after_sales_id)
+            if asks_warranty(u.normalized) and not answers_policy.states_a_warranty(terms):
+                return None  # "保修多久": the return terms say nothing of repairs
+            body = answers_policy.answer_after_sales(terms, lang)
         elif intent is Intent.HOW_TO_ORDER:
             body = answers.answer_how_to_order(product, lang)
         else:

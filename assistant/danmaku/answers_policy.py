@@ -53,6 +53,16 @@ _NOTE_SPLIT_RE = re.compile(r"[，,；;。]")
 _CONDITION_RE = re.compile(r"不|后|除|仅|只|需|未|质量|人为")
 
 
+_WARRANTY_NOTE_RE = re.compile(r"保修|质保|保固|维修|warranty", re.IGNORECASE)
+
+
+def states_a_warranty(policy: AfterSalesPolicy | None) -> bool:
+    """Whether the after-sales policy says anything of a warranty: its months, or a note naming one."""
+    return policy is not None and (
+        policy.warranty_months > 0 or _WARRANTY_NOTE_RE.search(policy.notes) is not None
+    )
+
+
 def answer_after_sales(policy: AfterSalesPolicy | None, lang: str = "zh", nickname: str = "") -> str | None:
     """Returns (N天无理由), return-shipping insurance, warranty, plus the operator's conditions."""
     if policy is None:

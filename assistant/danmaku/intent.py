@@ -27,17 +27,21 @@ from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Triage, Understanding
-from assistant.danmaku.vocabulary import FABRIC_PROPERTIES
+from assistant.danmaku.vocabulary import FABRIC_PROPERTIES, ONE_CHARACTER_GOODS
 
 __all__ = [
     "ProductRef",
     "about_own_order",
     "as_question",
     "asks_a_procedure",
+    "asks_if_sold",
     "asks_list_price",
+    "asks_warranty",
+    "asks_whether_sold",
     "classify_intent",
     "extract_product_reference",
     "extract_slots",
+    "goods_head",
     "is_followup_reference",
     "names_another_day",
     "understand",
@@ -69,7 +73,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.AFTER_SALES,
-            r"退货|退换|能退|可以退|退吗|怎么退|退款|换货|能换|可以换|运费险|保修|质保|售后|无理由|假一赔|坏了"
+            r"退货|退换|能退|可以退|退吗|怎么退|退款|换货|(?:能|可以)换(?!一?首|歌|[^,.!?\s]{0,6}(?:看看|看下|看一下|试穿|试一下|上身|展示))|运费险|保修|质保|售后|无理由|假一赔|坏了"
             r"|(?<![a-z])(returns?|refunds?|warranty|exchange|guarantee)(?![a-z])",
         ),
         (
@@ -105,6 +109,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"(?<![a-z])(xxxl|xxl|xl|xs|[sml])码|多少斤|身高|体重|\d+斤|\d+(\.\d)?kg|\d{3}cm|1米\d|\d{3}/\d{2,3}|平时穿|穿\d{2,3}码?|"
             r"(?<![a-z])(size|fit|fits|tall|weigh|small|large)(?![a-z])",
         ),
+        # ordering a colour or version ("怎么拍两件不同颜色", "拍下备注颜色可以吗") asks how to order;
+        # a size after a body measure ("160怎么拍") was read above
+        (Intent.HOW_TO_ORDER, r"怎么(?:买|拍|下单)|(?:下单|拍下|拍的时候)(?:能|可以)?备注"),
         (
             Intent.VARIANT,
             r"颜色|色号|什么色|哪个色|区别|差别|有何不同|有什么不同|几个色|几种色|有.{0,4}色(的)?吗|有没有.{0,4}色|显白|款式|几个款|几款|"
@@ -153,8 +160,13 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
 _OWN_ORDER_RE = re.compile(
     r"订单(?:号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
     r"我的(?:订单|单|货|快递|包裹|东西|退款|商品|宝贝|件|钱|款)|"
-    r"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{1,2}号)(?:就|才|都)?"
+    r"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{1,2}号|前几天|前两天|前些天|前阵子|"
+    # a time ago or before a sale ("三天前买的", "618前买的")
+    r"[\d一二两三四五六七八九十几半]+(?:天|周|个?星期|个?礼拜|个?月|小时)(?:之)?前|"
+    r"(?:618|双十一|双11|双十二|双12|大促|活动)(?:之)?前)(?:就|才|都)?"
     r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)|"
+    # ordered the wrong one ("我拍错颜色了"; not "买错了能换吗", a question before buying)
+    r"我(?:刚|刚刚|不小心)?(?:拍|买|下单|选|填)错|"
     r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
     r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
     # an order or request under review ("订单审核要多久"; not "发弹幕要审核吗"), chasing or changing it
@@ -336,6 +348,28 @@ def asks_to_send_back(normalized: str) -> bool:
 _LIST_PRICE_RE = re.compile(_LIST_PRICE)
 
 
+# A warranty or repair ("保修多久", "有没有质保", "坏了能免费修吗", "全国联保吗"), not a return.
+_WARRANTY_RE = re.compile(
+    r"保修|质保|保固|维修|修理|返修|联保|(?:免费|能|可以|给|包)修|(?<![a-z])(warranty|repairs?)(?![a-z])"
+)
+
+
+def asks_warranty(normalized: str) -> bool:
+    """Whether an after-sales question asks about a warranty or repairs (``_WARRANTY_RE``): a
+    policy that states no warranty answers it with nothing (its return terms are another matter)."""
+    return _WARRANTY_RE.search(normalized) is not None
+
+
+# Whether the room sells or has something ("有卖酸奶吗", "袜子有吗", "有没有保温壶"): a question about
+# its assortment, never chat, whatever the thing.
+_ASKS_WHETHER_SOLD_RE = re.compile(r"卖|有没有|有(?:吗|么|嘛|没)|有[^,.!?\s]{1,8}(?:吗|么|嘛)")
+
+
+def asks_whether_sold(normalized: str) -> bool:
+    """Whether the line asks if the room sells or has a thing (``_ASKS_WHETHER_SOLD_RE``)."""
+    return _ASKS_WHETHER_SOLD_RE.search(normalized) is not None
+
+
 def asks_list_price(normalized: str) -> bool:
     """Whether a price question asks for the list price (原价/划线价), not the price now."""
     return _LIST_PRICE_RE.search(normalized) is not None
@@ -344,6 +378,20 @@ def asks_list_price(normalized: str) -> bool:
 def names_another_day(normalized: str) -> bool:
     """Whether the line asks about another day than today or a named sales event (``_OTHER_DAY_RE``)."""
     return _OTHER_DAY_RE.search(normalized) is not None
+
+
+# Whether the room sells a thing ("有卖砧板吗", "你们卖不卖空调"), when no other rule reads the line:
+# where to buy it (its link), or a person when the room sells no such thing. Not a rule of ``_RULES``:
+# the thing's name stands after the keyword, where the name span is not looked for.
+_SELLS_RE = re.compile(
+    r"(?:有(?:没有)?卖|卖不卖|(?:你们|这里|直播间|店里)(?:有)?卖)(?!完|光|得|的|什么|啥|些|多少)"
+)
+
+
+def asks_if_sold(normalized: str) -> bool:
+    """Whether the line asks if the room sells a thing by naming it after 卖 ("有卖砧板吗",
+    ``_SELLS_RE``): the thing is a product the catalog names, or one the room does not sell."""
+    return _SELLS_RE.search(normalized) is not None
 
 
 def classify_intent(normalized: str) -> Intent | None:
@@ -365,6 +413,8 @@ def classify_intent(normalized: str) -> Intent | None:
     for intent, pattern in _RULES:
         if pattern.search(normalized):
             return intent
+    if asks_if_sold(normalized):
+        return Intent.HOW_TO_ORDER
     return None
 
 
@@ -411,6 +461,11 @@ _STAGE_RE = re.compile(
     r"这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|它|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
     r"同款|现在(这|讲|卖)|正在(讲|卖)|(?<![a-z])(this|it)(?![a-z])"
 )
+# A stage word right before a noun that names goods alone (``vocabulary.ONE_CHARACTER_GOODS``).
+_STAGE_BEFORE_GOODS_RE = re.compile(
+    r"(?:这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|这把|这口|这台|这顶|这块)"
+    rf"(?=[{''.join(ONE_CHARACTER_GOODS)}])"
+)
 _FOLLOWUP_START_RE = re.compile(r"^(那|那么|还有|另外|再问|然后|and |what about|how about)")
 _FOLLOWUP_FRAGMENT_RE = re.compile(r"^.{1,8}(的)?呢\??$")
 _PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
@@ -456,12 +511,35 @@ def extract_product_reference(text: str) -> ProductRef | None:
     return None
 
 
-def _name_span(normalized: str) -> str:
+def goods_head(normalized: str) -> str:
+    """The one-character noun of goods (``vocabulary.ONE_CHARACTER_GOODS``) the line asks about, at
+    its start or right after a stage word, alone or with 子 ("鞋多少钱", "这个锅多少钱" -> "锅",
+    "这条裙子多少钱" -> "裙"), "" when there is none: the noun must be all that stands before the
+    question, fillers aside ("这个杯垫多少钱" names no cup). A name span needs two characters and
+    "裙子" may be held by no name; this is the kind of goods the viewer means, which the resolver
+    checks against the product in view."""
+    before = normalized[: _question_start(normalized)]
+    starts = [0] + [m.end() for m in _STAGE_BEFORE_GOODS_RE.finditer(before)]
+    for start in starts:
+        rest = _NAME_FILLER_RE.sub(" ", before[start:]).split()
+        first = before[start : start + 1]
+        if rest and first in ONE_CHARACTER_GOODS and rest[0] in (first, f"{first}子"):
+            return first
+    return ""
+
+
+def _question_start(normalized: str) -> int:
+    """Where the question begins: the first intent keyword or question word (the end when none)."""
     cut = len(normalized)
     for _, pattern in (*_RULES, (Intent.OTHER, _QUESTION_WORD_RE)):
         match = pattern.search(normalized, 0, cut)
         if match:
             cut = match.start()
+    return cut
+
+
+def _name_span(normalized: str) -> str:
+    cut = _question_start(normalized)
     head = _NAME_FILLER_RE.sub(" ", strip_slot_words(_STAGE_RE.sub(" ", normalized[:cut])))
     spans = _CJK_SPAN_RE.findall(head)
     return max(spans, key=len) if spans else ""

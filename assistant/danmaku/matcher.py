@@ -55,6 +55,10 @@ class ProductMatcher:
         self._sounds: SoundIndex | None = None
         self._catalog = catalog
 
+    def called(self, character: str) -> tuple[str, ...]:
+        """The products with ``character`` as a one-character alias ("锅"), sorted."""
+        return tuple(sorted(self._single.get(character.lower(), ())))
+
     def match(self, text: str) -> NameMatch:
         """Products whose name/alias (exact) or distinctive name words (partial) occur in ``text``.
 

@@ -30,7 +30,13 @@ from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
 from assistant.danmaku.followup import carry_over_intent
-from assistant.danmaku.intent import as_question, extract_product_reference, understand
+from assistant.danmaku.intent import (
+    as_question,
+    asks_whether_sold,
+    extract_product_reference,
+    goods_head,
+    understand,
+)
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
@@ -244,12 +250,6 @@ class DanmakuPipeline:
         if route == "answer" and decision is not None and decision.intent is not None:
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue)
-        hush = (
-            decision is not None
-            and route in ("answer", "open")
-            and understanding.intent is Intent.OTHER
-            and stays_quiet(decision)
-        )
         resolution = resolve_product(
             text=understanding.normalized,
             reference=reference.kind if reference is not None else None,
@@ -261,6 +261,16 @@ class DanmakuPipeline:
             dialogue=dialogue,
             intent=understanding.intent,
             name_span=reference.text if reference is not None else "",
+            goods_head=goods_head(understanding.normalized),
+        )
+        hush = (
+            decision is not None
+            and route in ("answer", "open")
+            # no known kind of question, or goods the room does not sell asked in what may be a
+            # joke ("洗衣液多少钱一斤"); never whether the room has such goods ("有卖酸奶吗")
+            and (understanding.intent is Intent.OTHER or resolution.how == "not_sold")
+            and not (resolution.how == "not_sold" and asks_whether_sold(understanding.normalized))
+            and stays_quiet(decision)
         )
         return self._question(room, catalog, message, understanding, resolution, dialogue, route, hush)
 

@@ -30,9 +30,10 @@ from typing import Literal
 
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
+from assistant.danmaku.intent import asks_if_sold
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.types import Intent, Slots
-from assistant.danmaku.vocabulary import GOODS_HEADS, SKIN_VARIANT_WORDS, UNIT_COUNTERS
+from assistant.danmaku.vocabulary import GOODS_HEADS, ONE_CHARACTER_GOODS, SKIN_VARIANT_WORDS, UNIT_COUNTERS
 from assistant.rooms import Room
 from knowledge.domain import Catalog, Product, Sku
 from knowledge.retrieval.tokenize import is_dictionary_word
@@ -64,10 +65,12 @@ def resolve_product(
     dialogue: ViewerDialogue | None,
     intent: Intent = Intent.OTHER,
     name_span: str = "",
+    goods_head: str = "",
 ) -> Resolution:
     """Resolve the product a normalised danmaku refers to (see the module docstring for the order).
 
-    ``name_span`` is the product-name candidate of the text (``ProductRef.text``), if any."""
+    ``name_span`` is the product-name candidate of the text (``ProductRef.text``), if any;
+    ``goods_head`` the one-character noun of goods a stage word points at (``ProductRef.goods_head``)."""
     if slots.link_no is not None:
         product_id = matcher.by_link.get(slots.link_no)
         if product_id:
@@ -83,6 +86,8 @@ def resolve_product(
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
+    if not names.exact and not names.partial and reference != "stage" and asks_if_sold(text):
+        return Resolution(None, "not_sold")  # "有卖iPad吗": no product is named so
     sounded: tuple[str, ...] = ()
     if not names.exact and not names.partial:
         if _names_no_product_here(
@@ -90,6 +95,10 @@ def resolve_product(
         ) and not matcher.sound_alike(name_span):  # 蓝牙音响 may be the 蓝牙音箱 on sale
             return Resolution(None, "not_sold")
         sounded = _typed_by_sound(name_span, catalog, intent, matcher)
+    if goods_head and on_stage and not names.exact and reference in ("stage", None):
+        in_view = previous if previous and _is_follow_up(dialogue, room, at, reference) else on_stage
+        if not _product_holds(goods_head, catalog, in_view):
+            return _named_by_goods_head(goods_head, catalog, matcher)
     if reference == "stage" and on_stage and not names.exact:
         return Resolution(on_stage, "stage")
     if sounded and on_stage not in sounded and (on_stage or previous):
@@ -178,6 +187,38 @@ def names_unknown_product(
     if within is not None:
         texts = tuple(t for p, t in zip(catalog.products, texts, strict=True) if p.product_id == within)
     return not any(span in t for t in texts)
+
+
+def _product_holds(head: str, catalog: Catalog, product_id: str | None) -> bool:
+    """Whether the product's name, an alias or a spec calls it such goods (``ONE_CHARACTER_GOODS``:
+    "这双鞋" may be the 雪地靴 in view; a description's passing "水洗" makes no jeans anything)."""
+    product = catalog.product(product_id) if product_id else None
+    if product is None:
+        return True
+    marks = ONE_CHARACTER_GOODS.get(head, head)
+    texts = (product.name, *product.aliases, *(s.spec for s in product.skus))
+    return any(mark in t.lower() for mark in marks for t in texts)
+
+
+def _named_by_goods_head(head: str, catalog: Catalog, matcher: ProductMatcher) -> Resolution:
+    """The products a one-character noun of goods names when the product in view is not such goods
+    ("这个锅多少钱" while a cleanser is presented): the one the operator calls by that character (an
+    alias "锅"), else those a word of whose name or alias ends in it (保温杯, 智能手表, 雪地靴), to be
+    asked about (one character is weak evidence: "您问的是…？"); too many: which link; none: a
+    product this room does not sell."""
+    holders = matcher.called(head)
+    if not holders:
+        marks = ONE_CHARACTER_GOODS.get(head, head)
+        holders = tuple(
+            p.product_id
+            for p in catalog.products
+            if any(word[-1:] in marks for t in (p.name, *p.aliases) for word in t.split())
+        )
+    if not holders:
+        return Resolution(None, "not_sold")
+    if len(holders) > MAX_CHOICES:
+        return Resolution(None, "none")
+    return Resolution(None, "choice", holders)
 
 
 def _typed_by_sound(span: str, catalog: Catalog, intent: Intent, matcher: ProductMatcher) -> tuple[str, ...]:

@@ -26,8 +26,9 @@ silent (the host reads every line anyway); any other line is unsure: ``open`` wh
 is below ``OPEN_MAX_P`` (only a grounded source may answer it: the product's FAQ or attributes, or
 the guarded LLM over catalog passages; else a person), ``handoff`` above. Silence overrides a rule
 QUESTION at ``SILENT_MIN_P``; a rule CHATTER becomes a question only at ``SPEAK_MIN_P``. A line of no
-known question kind (intent OTHER) that nothing grounded answers stays silent instead of being
-handed to a person when ``stays_quiet`` (chat that merely looks like a question).
+known question kind (intent OTHER), or one about goods the room does not sell that does not ask
+whether the room has them, that nothing grounded answers stays silent instead of being handed to a
+person when ``stays_quiet`` (chat that merely looks like a question).
 """
 
 from __future__ import annotations
@@ -240,10 +241,10 @@ def takes_up(decision: Decision, triage: Triage) -> bool:
 
 
 def stays_quiet(decision: Decision) -> bool:
-    """Whether a line of no known question kind (intent OTHER) that nothing grounded answers should
-    stay silent instead of paging a person: the model finds silence about as likely as a person or
-    likelier (``QUIET_RATIO``), and a real possibility (``QUIET_MIN_P``): "会员卡有啥用" is chat,
-    "可以刻字吗" a question for the shop."""
+    """Whether a line of no known question kind (intent OTHER, or goods not sold here: the module
+    docstring) that nothing grounded answers should stay silent instead of paging a person: the
+    model finds silence about as likely as a person or likelier (``QUIET_RATIO``), and a real
+    possibility (``QUIET_MIN_P``): "会员卡有啥用" is chat, "可以刻字吗" a question for the shop."""
     return decision.p_silent >= QUIET_RATIO * decision.p_handoff and decision.p_silent >= QUIET_MIN_P
 
 

@@ -48,6 +48,25 @@ UNIT_COUNTERS = "个|件|支|瓶|盒|套|份|包|袋|罐|双|只|条|箱|台|组
 # The last character of a name of goods, the noun a shopper buys ("洗发水", "保温壶", "洁面皂"): a name
 # span ending in one names goods.
 GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅枕被伞链戒皂棉纸"
+# Nouns a viewer names a kind of goods by alone, or with 子 ("这个锅多少钱", "这条裙子多少钱"), each
+# with the characters that make a product's name such goods (雪地靴 is a 鞋). Never a part of another
+# product (线, 壳, 盒, 灯: an earphone's cable, a keyboard's light), a shade (粉), water (水), a verb
+# (包邮, 被), nor the forms of a cosmetic, whose names trade places (洁面乳 is a 洗面奶, 防晒乳 a 防晒霜).
+ONE_CHARACTER_GOODS: dict[str, str] = {
+    "锅": "锅",
+    "鞋": "鞋靴",
+    "伞": "伞",
+    "壶": "壶",
+    "杯": "杯",
+    "帽": "帽",
+    "裙": "裙",
+    "裤": "裤",
+    "袜": "袜",
+    "皂": "皂",
+    "笔": "笔",
+    "表": "表",
+    "枕": "枕",
+}
 
 # Properties of a fabric or filling asked yes or no ("起球吗", "透气吗"): its composition does not
 # answer them; only a text of the product that names the property does.

@@ -339,6 +339,14 @@ def clarify_cases() -> list[Case]:
             turn("保温悲多少钱", ask_back),
             turn("是的", expect("HJ01", "price", [price_at("HJ01", at("20:05:10"))])),
         ),
+        case(  # one character names goods the product on stage is not: asked, then answered
+            "cl-one-character-goods-over-stage",
+            [*cl, "one_character_goods"],
+            EVENING,
+            "MZ07",
+            turn("那这个锅多少钱", ask_back),
+            turn("对", expect("HJ07", "price", [price_at("HJ07", at("20:05:10"))])),
+        ),
         case(
             "cl-nothing-staged",
             [*cl, "no_stage"],

@@ -51,15 +51,16 @@ from evals.answers.real_language_score import (
 log = logging.getLogger(__name__)
 
 # The gate CI holds the cross-validated run to (``--cv 5 --gate-measured``): the goals (``GOALS``)
-# are not all reached under cross-validation yet (one is, narrowly), so each bound is the
+# are not all reached under cross-validation yet (two are: wrong answers and chat among handoffs;
+# answerable recall is far from its goal), so each bound is the
 # figure measured with ``liveshop eval answers --real-language --cv 5`` (beside it) plus a margin of
 # a few lines.
 # Raise the bounds as the figures improve; docs/understanding-model.md has the full tables.
 CV_GATES: dict[str, tuple[str, float]] = {
     # all 1,903 development lines labelled (the model retrained on them)
-    "wrong_confident_answer_rate": ("max", 0.025),  # measured 0.019 (17 of 905 replies)
-    "answerable_recall": ("min", 0.48),  # measured 0.538 (43 of 80 lines)
-    "chat_handoff_share": ("max", 0.058),  # measured 0.051 (43 of 845 handoffs)
+    "wrong_confident_answer_rate": ("max", 0.025),  # measured 0.017 (15 of 901 replies)
+    "answerable_recall": ("min", 0.48),  # measured 0.525 (42 of 80 lines)
+    "chat_handoff_share": ("max", 0.055),  # measured 0.047 (40 of 844 handoffs)
 }
 
 STAGE_PRODUCT = "MZ07"  # 植萃集 氨基酸洗面奶: the host presents it for the whole run

@@ -43,6 +43,7 @@ from evals.answers.understanding_data import (
     Example,
     case_examples,
     guideline_examples,
+    invented_file_examples,
     polite_variants,
     real_examples,
 )
@@ -126,7 +127,7 @@ def extra_examples() -> list[Example]:
     """The examples every model trains on besides the real lines: eval cases, the guideline's and
     our invented lines, and polite variants of the answered ones."""
     base = [*case_examples(), *guideline_examples(), *INVENTED]
-    return [*base, *polite_variants(base)]
+    return [*base, *polite_variants(base), *invented_file_examples()]
 
 
 def fold_of(i: int, folds: int) -> int:

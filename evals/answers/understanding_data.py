@@ -11,6 +11,11 @@ Three sources, each an ``Example`` (text, route, intent):
 - ``INVENTED``: short lines written for this project (none comes from the real data) for the
   failure classes of real language: chat that looks like a price question, a product the room does
   not sell, an order problem with a date in it, 能否/是否/怎样 questions, angry genuine questions;
+- ``invented_file_examples``: ``evals/data/understanding_invented.tsv``, lines written without
+  sight of the development data for this model, in the registers of a shop's customer-service chat
+  and of a live room: pre-sale questions about the shop's policies and products (answered), their
+  counterparts about the writer's own order, claims and complaints (a person), and chat to the host
+  phrased as questions (silent), contrastive pair by pair;
 - ``polite_variants``: the answered eval-case questions again behind the openings shoppers type
   in a customer-service chat ("请问", "你好，", "我想问一下") so politeness does not read as an
   order problem.
@@ -24,8 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.danmaku.types import Intent
-from assistant.danmaku.understanding import ModelRoute
+from assistant.danmaku.understanding import ROUTES, ModelRoute
 from evals.answers.dataset import DATA_PATH, load_cases
+from evals.answers.errors import DatasetError
 from evals.answers.real_language_data import (
     CHAT_INTENTS,
     PRODUCT_INTENTS,
@@ -35,6 +41,8 @@ from evals.answers.real_language_data import (
 )
 
 GUIDELINE_PATH = REPO_ROOT / "docs" / "labelling-guideline.md"
+INVENTED_PATH = REPO_ROOT / "evals" / "data" / "understanding_invented.tsv"
+_INVENTED_HEADER = ("route", "intent", "text")
 _TABLE_ROW_RE = re.compile(r"^\| `([a-z_]+)` \|[^|]*\| (.+) \|$")
 # Real lines a shop can answer are few beside the order problems of a customer-service log (about 1
 # in 12 labelled lines); each counts this much in training so that the rare class is not drowned.
@@ -123,6 +131,42 @@ def guideline_examples(path: Path = GUIDELINE_PATH) -> list[Example]:
             out += [Example(t, "handoff", None, 2.0) for t in texts]
         elif name in (*CHAT_INTENTS, "spam"):
             out += [Example(t, "silent", None, 2.0) for t in texts]
+    return out
+
+
+def invented_file_examples(path: Path = INVENTED_PATH) -> list[Example]:
+    """The invented lines of ``path`` (tab-separated route, intent, text; the intent only for answered
+    lines, a value of ``Intent``), weight 1 each. Raises ``DatasetError`` naming the row and the field
+    of a malformed line, a duplicate text, or a missing file."""
+    if not path.is_file():
+        raise DatasetError(f"{path}: the invented training lines are missing")
+    rows = path.read_text(encoding="utf-8").splitlines()
+    if not rows or tuple(rows[0].split("\t")) != _INVENTED_HEADER:
+        raise DatasetError(f"{path}: row 1 must be the header {'/'.join(_INVENTED_HEADER)}")
+    out: list[Example] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows[1:], start=2):
+        fields = row.split("\t")
+        if len(fields) != len(_INVENTED_HEADER):
+            raise DatasetError(f"{path} row {number}: {len(fields)} fields, expected 3 (route, intent, text)")
+        route_name, intent_name, text = (f.strip() for f in fields)
+        route = next((r for r in ROUTES if r == route_name), None)
+        if route is None:
+            raise DatasetError(f"{path} row {number}, route: {route_name!r} is none of {', '.join(ROUTES)}")
+        if not text:
+            raise DatasetError(f"{path} row {number}, text: empty")
+        if text in seen:
+            raise DatasetError(f"{path} row {number}, text: {text!r} is listed twice")
+        seen.add(text)
+        intent: Intent | None = None
+        if intent_name:
+            if route != "answer":
+                raise DatasetError(f"{path} row {number}, intent: only answered lines carry one")
+            try:
+                intent = Intent(intent_name)
+            except ValueError:
+                raise DatasetError(f"{path} row {number}, intent: {intent_name!r} is no intent") from None
+        out.append(Example(text, route, intent))
     return out
 
 
@@ -240,6 +284,8 @@ INVENTED: tuple[Example, ...] = (
     *_ex("answer", Intent.USAGE, "怎样使用", "早上用还是晚上用", "一次挤多少"),
     *_ex("answer", Intent.PRICE, "这个多少钱", "洗面奶现在什么价", "买两支多少钱"),
     *_ex("answer", Intent.DISCOUNT, "有券吗", "能再便宜点吗", "送小样吗"),
+    # a sale or a gift that is "still there" is the promotion asked about, not the goods' stock
+    *_ex("answer", Intent.DISCOUNT, "活动还有吗", "今天的活动还有没有", "赠品还有吗", "满减还有吗"),
     *_ex("answer", Intent.HOW_TO_ORDER, "几号链接", "怎么下单"),
     *_ex("answer", Intent.AFTER_SALES, "能七天无理由吗", "是否支持退换"),
     *_ex("answer", Intent.OTHER, "保质期是多久呀", "多少克的", "产地是哪里"),
@@ -261,6 +307,25 @@ INVENTED: tuple[Example, ...] = (
         "能刻名字吗",
         "可以定制图案吗",
         "能用洗碗机洗吗",
+    ),
+    # a viewer's own purchase told as praise or news, no problem in it: chat, not an order matter
+    *_ex(
+        "silent",
+        None,
+        "我买过好几次了 好用",
+        "上次买的用完了又来买",
+        "回购第四次了",
+        "我妈用了都说好",
+        "买了两瓶囤着",
+        "去年买的现在还在用",
+        "已经拍了三单了",
+        "我买了送闺蜜她很喜欢",
+        "收到了很满意",
+        "上回买的质量挺好",
+        "我前两天刚买了一个 挺好的",
+        "买过 推荐大家入",
+        "我家里还有一瓶没用完",
+        "我拍了 坐等发货",
     ),
     # questions to the host, about the show, not about anything on sale
     *_ex(

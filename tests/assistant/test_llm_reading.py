@@ -27,7 +27,7 @@ from tests.assistant.test_service_danmaku import T0, msg, post
 __all__ = ["llm_server"]  # the scripted server fixture, shared with test_llm
 
 UNSURE_RETURN = "买了不合适可以退不"  # an after-sales policy question, or a claim? the model cannot tell
-UNSURE_EXCHANGE = "能换货吗 换的话要多久"
+UNSURE_REFUND = "买了能退吗 退款要多久"  # the policy asked, or a refund awaited?
 BY_LINK = {1: "P1", 3: "P3"}
 PQ: Final = "product_question"
 
@@ -98,7 +98,7 @@ def test_the_prompt_quotes_the_line_and_lists_the_stage_first() -> None:
 # -- through the service ---------------------------------------------------------------------------
 def test_the_lines_are_ones_the_model_is_unsure_of() -> None:
     model = UnderstandingModel.load()
-    for text in (UNSURE_RETURN, UNSURE_EXCHANGE):
+    for text in (UNSURE_RETURN, UNSURE_REFUND):
         u = understand(text)
         ref = extract_product_reference(u.normalized)
         assert u.intent is Intent.AFTER_SALES
@@ -152,7 +152,7 @@ def test_any_other_reading_or_failure_leaves_the_line_to_a_person(
         on_stage(services)
         script(llm_server, step)
         started = time.perf_counter()
-        reply = post(client, msg("h1", UNSURE_EXCHANGE)).json()["replies"][0]
+        reply = post(client, msg("h1", UNSURE_REFUND)).json()["replies"][0]
         assert time.perf_counter() - started < 1.5 + 2.0  # bounded by the LLM deadline (1.5 s)
         assert reply["source"] == "handoff" and "1元" not in reply["text"]
         assert len(requests_seen(llm_server)) == 1
@@ -164,7 +164,7 @@ def test_a_line_read_as_chat_stays_silent(llm_server: str) -> None:
     with llm_room(llm_server) as (client, services, _):
         on_stage(services)
         script(llm_server, {"text": reading("chat", "", "stage")})
-        body = post(client, msg("c1", UNSURE_EXCHANGE)).json()
+        body = post(client, msg("c1", UNSURE_REFUND)).json()
         assert body["replies"] == []
         assert body["ignored"] == [{"msg_id": "c1", "reason": "chatter"}]
         assert client.get("/v1/rooms/demo/handoffs", headers=AUTH).json()["handoffs"] == []

@@ -13,11 +13,18 @@ from pathlib import Path
 import pytest
 
 from assistant.danmaku.types import Intent
+from evals.answers.errors import DatasetError
 from evals.answers.real_language import CV_GATES, REPORT_NAME, main
 from evals.answers.real_language_data import QUESTIONS_PATH
 from evals.answers.real_language_score import GOALS, goal_failures
 from evals.answers.train_understanding import fold_split, train
-from evals.answers.understanding_data import INVENTED, Example, case_examples, guideline_examples
+from evals.answers.understanding_data import (
+    INVENTED,
+    Example,
+    case_examples,
+    guideline_examples,
+    invented_file_examples,
+)
 
 
 def test_each_fold_trains_without_its_held_out_lines() -> None:
@@ -38,6 +45,40 @@ def test_training_data_holds_the_eval_cases_the_guideline_and_invented_lines() -
     guide = guideline_examples()
     assert {e.route for e in guide} == {"answer", "handoff", "silent"}
     assert any(e.text == "主播多少粉丝了" and e.route == "silent" for e in INVENTED)
+
+
+def test_the_invented_lines_file_holds_contrastive_pairs_of_every_route() -> None:
+    """The pre-sale questions, their own-order counterparts and chat to the host written for the
+    model (``evals/data/understanding_invented.tsv``): every route, answered lines with an intent."""
+    examples = invented_file_examples()
+    routes = {route: [e for e in examples if e.route == route] for route in ("answer", "handoff", "silent")}
+    assert all(len(group) >= 80 for group in routes.values()), {k: len(v) for k, v in routes.items()}
+    assert all(e.intent is not None for e in routes["answer"])
+    assert all(e.intent is None for e in (*routes["handoff"], *routes["silent"]))
+    intents = {e.intent for e in routes["answer"]}
+    assert {Intent.AFTER_SALES, Intent.SHIPPING, Intent.PRICE_PROTECTION, Intent.DISCOUNT} <= intents
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("route\tintent\ttext\nanswer\tprice\t多少钱\nmaybe\t\t好的\n", "row 3, route: 'maybe'"),
+        ("route\tintent\ttext\nanswer\tcheap\t多少钱\n", "row 2, intent: 'cheap' is no intent"),
+        ("route\tintent\ttext\nsilent\tprice\t哈哈\n", "row 2, intent: only answered lines"),
+        ("route\tintent\ttext\nsilent\t\t哈哈\nsilent\t\t哈哈\n", "row 3, text: '哈哈' is listed twice"),
+        ("route\tintent\ttext\nsilent\t哈哈\n", "row 2: 2 fields"),
+        ("route\ttext\nsilent\t哈哈\n", "row 1 must be the header"),
+    ],
+)
+def test_a_malformed_invented_lines_file_is_refused_naming_row_and_field(
+    tmp_path: Path, rows: str, message: str
+) -> None:
+    path = tmp_path / "invented.tsv"
+    path.write_text(rows, encoding="utf-8")
+    with pytest.raises(DatasetError, match=message):
+        invented_file_examples(path)
+    with pytest.raises(DatasetError, match="missing"):
+        invented_file_examples(tmp_path / "absent.tsv")
 
 
 def test_a_model_trained_on_invented_lines_separates_them() -> None:

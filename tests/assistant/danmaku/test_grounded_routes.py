@@ -343,3 +343,14 @@ def test_what_the_host_used_to_sell_is_no_request_to_present_the_product(system:
 def test_a_purchase_never_shares_the_policys_cached_reply(system: PipelineSystem) -> None:
     terms, mine = ask_one_after_another(system, "保价多久", "保价还有几天")
     assert terms.source == "catalog" and mine.source == "handoff"
+
+
+def test_a_warranty_is_answered_only_by_a_policy_that_states_one(system: PipelineSystem) -> None:
+    """The cleanser's after-sales policy (7天无理由, 运费险) says nothing of repairs: "保修多久" gets a
+    person, not its return terms; the earphones' (数码, 保修12个月) answers it."""
+    cleanser = ask(system, "这款保修多久")
+    assert cleanser.source == "handoff", cleanser.text
+    earphones = ask(system, "保修多久", stage="SM01")
+    assert earphones.source == "catalog" and "保修12个月" in earphones.text
+    returns = ask(system, "支持七天无理由吗")  # the return terms still answer a return question
+    assert returns.source == "catalog" and "7天无理由" in returns.text

@@ -11,6 +11,7 @@ from assistant.danmaku.intent import (
     about_own_order,
     asks_a_procedure,
     asks_to_send_back,
+    asks_warranty,
     classify_intent,
     extract_product_reference,
     is_followup_reference,
@@ -303,6 +304,12 @@ def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> Non
         ("会不会漏", False),
         ("敏感肌会过敏吗", False),
         ("什么时候发货", False),
+        ("我两天前买的降价了能退差价吗", True),  # bought some time ago
+        ("我是双十一前买的 现在便宜了", True),  # or before a sale
+        ("我前几天拍的什么时候发", True),
+        ("我拍错颜色了能换吗", True),  # ordered the wrong one
+        ("买错了能换吗", False),  # a question before buying
+        ("三天能到吗", False),
     ],
 )
 def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
@@ -380,3 +387,41 @@ def test_is_followup_reference(text: str, followup: bool) -> None:
 )
 def test_where_goods_ship_from_and_measures_get_no_template(text: str, intent: Intent | None) -> None:
     assert classify_intent(normalize(text)) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("怎么拍两个不同的颜色", Intent.HOW_TO_ORDER),  # ordering a colour asks how to order
+        ("下单能备注颜色吗", Intent.HOW_TO_ORDER),
+        ("黑色怎么买", Intent.HOW_TO_ORDER),
+        ("165 110斤怎么拍", Intent.SIZE),  # a body measure: which size
+        ("什么颜色好看", Intent.VARIANT),
+        ("能换个颜色吗", Intent.AFTER_SALES),
+        ("可以换首歌吗", None),  # a song, not an exchange
+    ],
+)
+def test_ordering_a_colour_and_changing_a_song(text: str, intent: Intent | None) -> None:
+    assert classify_intent(normalize(text)) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "warranty"),
+    [
+        ("保修多久", True),
+        ("有没有质保", True),
+        ("坏了可以免费修吗", True),
+        ("是全国联保吗", True),
+        ("支持七天无理由吗", False),
+        ("能退吗", False),
+    ],
+)
+def test_a_warranty_or_repair_is_asked(text: str, warranty: bool) -> None:
+    assert asks_warranty(normalize(text)) is warranty
+
+
+def test_have_opens_no_variant_word() -> None:
+    """ "有套装款吗" asks for a 套装款 ("暂时没有有套装" was the reply); 有机 still opens one."""
+    assert understand("有套装款吗").slots.variant_hint == "套装款"
+    assert understand("有没有旅行装").slots.variant_hint == "旅行装"
+    assert understand("有机款还有吗").slots.variant_hint == "有机款"

@@ -98,6 +98,12 @@ LABELLED: list[tuple[str, Triage]] = [
     ("点我头像有惊喜", S),
     ("便宜货快来便宜货快来便宜货快来", S),
     ("".join(chr(0x4E00 + i) for i in range(MAX_DANMAKU_CHARS + 1)), S),  # a wall of text
+    # 几 asks, except in a time gone by, a count or 几乎
+    ("我前几天买了一个送朋友", C),
+    ("用了好几次了", C),
+    ("几乎每天都用", C),
+    ("几号发货", Q),
+    ("前几天买的什么时候发", Q),
     # abuse (never echoed)
     ("傻逼主播", A),
     ("sb", A),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from assistant.danmaku.intent import extract_product_reference, names_another_day, understand
+from assistant.danmaku.intent import extract_product_reference, goods_head, names_another_day, understand
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import Resolution, names_unknown_product, resolve_product
 from assistant.danmaku.slot_rules import extract_slots
@@ -145,6 +145,7 @@ def test_the_shipped_weights_load_and_are_small() -> None:
         ("能否开发票", "handoff"),
         ("我要退货", "handoff"),
         ("有卖羽毛球拍吗", "handoff"),
+        ("我买过一次 真的很好用", "silent"),  # a past purchase told as praise: no page
         ("这个多少钱", "answer"),
         ("是否包邮", "answer"),
         ("敏感肌能用吗", "answer"),
@@ -198,6 +199,7 @@ def _resolve_with_stage(text: str, stage: str) -> Resolution:
         dialogue=None,
         intent=u.intent,
         name_span=ref.text if ref else "",
+        goods_head=goods_head(u.normalized),
     )
 
 
@@ -258,6 +260,58 @@ def test_a_thing_only_another_products_words_mention_is_not_the_stage_product() 
     assert charger.how == "name" and charger.product_id != "MZ07"
 
 
+def test_one_character_goods_that_the_product_in_view_is_not_are_not_the_product_in_view() -> None:
+    """ "这个锅多少钱" while the cleanser is presented: a name span needs two characters, so 锅 was
+    read as no name and the stage word gave the cleanser's price. One character (or it with 子) is
+    the kind of goods meant: the product called so (the pan's alias 锅; a name ending in it: 手表,
+    雪地靴 for 鞋) is asked about, goods nobody in the room is called by are not sold here, and the
+    product in view called so is the one meant. A cosmetic's form (霜, 乳) names no other product."""
+    assert goods_head(understand("这个锅多少钱").normalized) == "锅"
+    assert goods_head(understand("鞋多少钱").normalized) == "鞋"
+    assert goods_head(understand("这双鞋是真皮吗").normalized) == "鞋"
+    assert goods_head(understand("这条裙子多少钱").normalized) == "裙"
+    for text in (
+        "这个包邮吗",
+        "包不包邮",
+        "这个多少钱",
+        "这个杯垫多少钱",
+        "线多长",
+        "衣长多少",
+        "这个霜多少钱",
+    ):
+        assert goods_head(understand(text).normalized) == "", text
+    pan = _resolve_with_stage("这个锅多少钱", "MZ07")
+    assert pan.how == "choice" and pan.candidates == ("HJ07",)
+    watch = _resolve_with_stage("这个表多少钱", "SM01")  # the earphones are no 表: 智趣 S2 运动智能手表
+    assert watch.how == "choice" and watch.candidates == ("SM04",)
+    boots = _resolve_with_stage("这双鞋多少钱", "MZ07")
+    assert boots.how == "choice" and boots.candidates == ("FS08",)
+    trousers = _resolve_with_stage("这条裤多少钱", "MZ07")  # jeans and briefs: which one
+    assert trousers.how == "choice" and set(trousers.candidates) == {"FS03", "FS05"}
+    for text in ("这条裙子多少钱", "这个伞多少钱"):
+        assert _resolve_with_stage(text, "MZ07").how == "not_sold", text
+    assert _resolve_with_stage("这个锅多少钱", "HJ07").product_id == "HJ07"
+    assert _resolve_with_stage("这双鞋多少钱", "FS08").product_id == "FS08"  # 雪地靴 is a 鞋
+    assert _resolve_with_stage("这条裤多少钱", "FS03").product_id == "FS03"
+    for text in ("这个包邮吗", "这个多少钱", "包不包邮", "这个霜多少钱", "这个乳多少钱"):
+        assert _resolve_with_stage(text, "MZ07").product_id == "MZ07", text
+
+
+def test_whether_the_room_sells_a_thing_is_answered_with_its_link_or_a_person() -> None:
+    """ "有卖砧板吗" with the pan on stage: the chopping board's link, never the pan's; a thing the
+    room does not sell goes to a person."""
+    system = PipelineSystem()
+    system.reset()
+    system.set_stage("HJ07", START)
+    board = system.ask("v1", "有卖砧板吗", START + timedelta(seconds=60))
+    assert board.source == "catalog" and "砧板" in board.text and "炒锅" not in board.text
+    for i, text in enumerate(("你们卖不卖空调", "有卖iPad吗")):  # named by no product: a person
+        unsold = system.ask(f"v{i + 2}", text, START + timedelta(seconds=75 + 15 * i))
+        assert unsold.source == "handoff", text
+    assert _resolve_with_stage("有卖iPad吗", "SM01").how == "not_sold"  # never the earphones' link
+    assert understand("你们卖什么").intent is not Intent.HOW_TO_ORDER  # what is sold: no link asked
+
+
 def test_through_the_pipeline_nothing_unasked_is_answered() -> None:
     """The real pipeline, as the service wires it, with the shipped model and MZ07 on stage."""
     system = PipelineSystem()
@@ -298,6 +352,24 @@ def test_chat_like_lines_nothing_answers_stay_silent_instead_of_paging_the_host(
         "silence likelier": ["chatter", "catalog"],
         "person likelier": ["handoff", "catalog"],
         "sure it is a question": ["handoff", "catalog"],
+    }
+
+
+def test_goods_the_room_does_not_sell_asked_in_a_chat_like_line_stay_silent() -> None:
+    """A buying question about goods the room does not sell goes to a person, unless the model finds
+    silence as likely (jokes about things: "洗衣液多少钱一斤" read as chat); a question about goods
+    on sale is answered whatever the model's doubt."""
+    answers: dict[str, list[str]] = {}
+    for name, logits in (("silence likelier", (1.0, 0.0, 0.5)), ("person likelier", (1.0, 0.5, 0.0))):
+        system = PipelineSystem(understanding=_biased(logits, Intent.PRICE, 0.0))
+        system.reset()
+        system.set_stage("MZ07", START)
+        unsold = system.ask("v1", "这个月饼多少钱", START + timedelta(seconds=60))
+        price = system.ask("v2", "这个多少钱", START + timedelta(seconds=75))
+        answers[name] = [unsold.source if unsold.replied else unsold.ignored_reason, price.source]
+    assert answers == {
+        "silence likelier": ["chatter", "catalog"],
+        "person likelier": ["handoff", "catalog"],
     }
 
 
