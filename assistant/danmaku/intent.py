@@ -44,6 +44,7 @@ __all__ = [
     "goods_head",
     "is_followup_reference",
     "names_another_day",
+    "reports_a_problem",
     "understand",
 ]
 
@@ -227,6 +228,19 @@ def about_own_order(normalized: str) -> bool:
         return True
     arriving = _ARRIVING_NOW_RE.search(normalized)
     return arriving is not None and _ORDERING_RE.search(normalized[: arriving.start()]) is None
+
+
+# Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
+_PROBLEM_RE = re.compile(
+    r"(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了|没(?:有)?声音|没反应|打不开|开不了|不亮|充不进|(?:少|缺)了|"
+    r"发错|过期了|变质|受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了|漏水|漏液"
+)
+
+
+def reports_a_problem(normalized: str) -> bool:
+    """Whether the line tells of something wrong with the viewer's own order or goods
+    (``about_own_order`` and ``_PROBLEM_RE``): a person must see it even when it asks nothing."""
+    return about_own_order(normalized) and _PROBLEM_RE.search(normalized) is not None
 
 
 # Questions about the show itself ("直播几点结束", "明天几点播") are not about a product's flash sale,

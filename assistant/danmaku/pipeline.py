@@ -35,6 +35,7 @@ from assistant.danmaku.intent import (
     asks_whether_sold,
     extract_product_reference,
     goods_head,
+    reports_a_problem,
     understand,
 )
 from assistant.danmaku.matcher import ProductMatcher
@@ -234,11 +235,16 @@ class DanmakuPipeline:
                 )
         route: Route = "answer"
         if understanding.triage is not Triage.QUESTION:
-            if decision is None or not takes_up(decision, understanding.triage):
+            # goods the viewer has gone wrong, told without a question: a person must see it
+            reported = understanding.triage is Triage.CHATTER and reports_a_problem(understanding.normalized)
+            if not reported and (decision is None or not takes_up(decision, understanding.triage)):
                 result.ignored.append(Ignored(message.msg_id, str(understanding.triage)))
                 return None
             steering = understanding.triage is Triage.STEERING
-            route = "handoff" if steering or decision.route == "silent" else decision.route
+            if decision is None or steering or reported or decision.route == "silent":
+                route = "handoff"
+            else:
+                route = decision.route
             understanding = as_question(understanding)
         elif decision is not None:
             if silences(decision) and not self._operator_answers(room, catalog, message, understanding):

@@ -15,6 +15,7 @@ from assistant.danmaku.intent import (
     classify_intent,
     extract_product_reference,
     is_followup_reference,
+    reports_a_problem,
     understand,
 )
 from assistant.danmaku.normalize import normalize
@@ -425,3 +426,19 @@ def test_have_opens_no_variant_word() -> None:
     assert understand("有套装款吗").slots.variant_hint == "套装款"
     assert understand("有没有旅行装").slots.variant_hint == "旅行装"
     assert understand("有机款还有吗").slots.variant_hint == "有机款"
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("收到的杯子碎了", True),
+        ("我两天前买的音箱没声音", True),
+        ("我前几天拍的盒子打不开", True),
+        ("我买的面膜过期了", True),
+        ("我买过一次很好用", False),  # a past purchase, no problem
+        ("我上次买的还没用完", False),
+        ("杯子碎了怎么办", False),  # nobody's order: a question before buying
+    ],
+)
+def test_a_problem_with_the_viewers_own_goods(text: str, problem: bool) -> None:
+    assert reports_a_problem(normalize(text)) is problem

@@ -355,6 +355,18 @@ def test_chat_like_lines_nothing_answers_stay_silent_instead_of_paging_the_host(
     }
 
 
+def test_goods_gone_wrong_told_without_a_question_reach_a_person() -> None:
+    """ "收到的杯子碎了" asks nothing, so the rules call it chatter; a person must still see it. Praise
+    of a past purchase stays chat."""
+    system = PipelineSystem()
+    system.reset()
+    system.set_stage("HJ01", START)
+    broken = system.ask("v1", "收到的杯子碎了", START + timedelta(seconds=60))
+    assert broken.source == "handoff"
+    praise = system.ask("v2", "我上次买的还没用完", START + timedelta(seconds=75))
+    assert not praise.replied
+
+
 def test_goods_the_room_does_not_sell_asked_in_a_chat_like_line_stay_silent() -> None:
     """A buying question about goods the room does not sell goes to a person, unless the model finds
     silence as likely (jokes about things: "洗衣液多少钱一斤" read as chat); a question about goods
