@@ -53,14 +53,10 @@ _NOTE_SPLIT_RE = re.compile(r"[，,；;。]")
 _CONDITION_RE = re.compile(r"不|后|除|仅|只|需|未|质量|人为")
 
 
-_WARRANTY_NOTE_RE = re.compile(r"保修|质保|保固|维修|warranty", re.IGNORECASE)
-
-
 def states_a_warranty(policy: AfterSalesPolicy | None) -> bool:
-    """Whether the after-sales policy says anything of a warranty: its months, or a note naming one."""
-    return policy is not None and (
-        policy.warranty_months > 0 or _WARRANTY_NOTE_RE.search(policy.notes) is not None
-    )
+    """Whether the after-sales policy states a warranty (its months): the one fact of repairs that
+    ``answer_after_sales`` says; a note that only names one ("全国联保") is left to a person."""
+    return policy is not None and policy.warranty_months > 0
 
 
 def answer_after_sales(policy: AfterSalesPolicy | None, lang: str = "zh", nickname: str = "") -> str | None:

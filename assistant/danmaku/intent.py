@@ -27,14 +27,13 @@ from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Triage, Understanding
-from assistant.danmaku.vocabulary import FABRIC_PROPERTIES, ONE_CHARACTER_GOODS
+from assistant.danmaku.vocabulary import ASKING_JI, FABRIC_PROPERTIES, ONE_CHARACTER_GOODS, WARRANTY
 
 __all__ = [
     "ProductRef",
     "about_own_order",
     "as_question",
     "asks_a_procedure",
-    "asks_if_sold",
     "asks_list_price",
     "asks_warranty",
     "asks_whether_sold",
@@ -45,6 +44,7 @@ __all__ = [
     "is_followup_reference",
     "names_another_day",
     "reports_a_problem",
+    "sold_thing",
     "understand",
 ]
 
@@ -74,7 +74,10 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.AFTER_SALES,
-            r"退货|退换|能退|可以退|退吗|怎么退|退款|换货|(?:能|可以)换(?!一?首|歌|[^,.!?\s]{0,6}(?:看看|看下|看一下|试穿|试一下|上身|展示))|运费险|保修|质保|售后|无理由|假一赔|坏了"
+            # 换 of goods or sizes ("能换吗", "可以换个颜色吗"), not of a song or a view ("能换个角度吗")
+            r"退货|退换|能退|可以退|退吗|怎么退|退款|换货|(?:能|可以)换(?=货|码|色|颜色|尺码|尺寸|大|小|新|成|别的|"
+            r"一件|一个|一下|个(?:码|颜色|尺码|新的|大|小)|吗|么|嘛|不|呢|\?|$)|"
+            rf"运费险|{WARRANTY}|售后|无理由|假一赔|坏了"
             r"|(?<![a-z])(returns?|refunds?|warranty|exchange|guarantee)(?![a-z])",
         ),
         (
@@ -110,9 +113,13 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"(?<![a-z])(xxxl|xxl|xl|xs|[sml])码|多少斤|身高|体重|\d+斤|\d+(\.\d)?kg|\d{3}cm|1米\d|\d{3}/\d{2,3}|平时穿|穿\d{2,3}码?|"
             r"(?<![a-z])(size|fit|fits|tall|weigh|small|large)(?![a-z])",
         ),
-        # ordering a colour or version ("怎么拍两件不同颜色", "拍下备注颜色可以吗") asks how to order;
-        # a size after a body measure ("160怎么拍") was read above
-        (Intent.HOW_TO_ORDER, r"怎么(?:买|拍|下单)|(?:下单|拍下|拍的时候)(?:能|可以)?备注"),
+        # ordering a colour or version ("怎么拍两件不同颜色", "黑色怎么买", "拍下备注颜色可以吗") asks how
+        # to order, before the colour rule; a skin ("干皮怎么拍") or a size is read by its own rule
+        (
+            Intent.HOW_TO_ORDER,
+            r"怎么(?:买|拍|下单)[^,.!?\s]{0,6}(?:颜色|色|款|规格|版)|(?:颜色|色|款|规格|版)[^,.!?\s]{0,4}"
+            r"怎么(?:买|拍|下单)|(?:下单|拍下|拍的时候)(?:能|可以)?备注",
+        ),
         (
             Intent.VARIANT,
             r"颜色|色号|什么色|哪个色|区别|差别|有何不同|有什么不同|几个色|几种色|有.{0,4}色(的)?吗|有没有.{0,4}色|显白|款式|几个款|几款|"
@@ -156,25 +163,30 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
 )
 
 
+# Bought, paid or received (the verb of an own-order phrase: "我买的", "三天前拍的"), and goods sent wrong.
+_BOUGHT = r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)"
+_SENT_WRONG = "发错|少发|漏发|错发"
+# A purchase some time ago or before a sale ("我三天前买的", "我是618前买的", "一年前拍的"), or the
+# wrong one ordered ("我拍错颜色了"); never as a condition ("万一我买错了能换吗", "活动前拍的话").
+_BOUGHT_BEFORE_RE = re.compile(
+    r"(?:前几天|前两天|前些天|前阵子|[\d一二两三四五六七八九十几半]+(?:天|周|个?星期|个?礼拜|个?月|年|个?小时)"
+    rf"(?:之)?前|(?:618|双十一|双11|双十二|双12|大促|活动)(?:之)?前)(?:就|才|都)?{_BOUGHT}|"
+    r"我(?:刚|刚刚|不小心)?(?:拍|买|下单|选|填)错"
+)
+
 # A line about the viewer's own order, purchase or claim ("我买的…怎么还没到", "退我30块", "订单显示
 # 签收了"): a person must look it up, so no catalog template ever answers it ("我的皮肤" is no order).
 _OWN_ORDER_RE = re.compile(
     r"订单(?:号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
     r"我的(?:订单|单|货|快递|包裹|东西|退款|商品|宝贝|件|钱|款)|"
-    r"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{1,2}号|前几天|前两天|前些天|前阵子|"
-    # a time ago or before a sale ("三天前买的", "618前买的")
-    r"[\d一二两三四五六七八九十几半]+(?:天|周|个?星期|个?礼拜|个?月|小时)(?:之)?前|"
-    r"(?:618|双十一|双11|双十二|双12|大促|活动)(?:之)?前)(?:就|才|都)?"
-    r"(?:买|拍|下单|下了单|下的单|付款|付了|收到|签收|退回|申请)(?:了|的|过)|"
-    # ordered the wrong one ("我拍错颜色了"; not "买错了能换吗", a question before buying)
-    r"我(?:刚|刚刚|不小心)?(?:拍|买|下单|选|填)错|"
+    rf"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{{1,2}}号)(?:就|才|都)?{_BOUGHT}|"
     r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
     r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
     # an order or request under review ("订单审核要多久"; not "发弹幕要审核吗"), chasing or changing it
     # ("怎么催发货", "能改发京东吗"), goods sent wrong, the skin's reaction after use ("少发了一支",
     # "用了脸红了"; not "用了会过敏吗", a question before buying)
     r"(?:订单|退款|售后|申请|退货|换货|保价|发货|资料).{0,4}审核|审核.{0,4}(?:订单|退款|申请)|多久审核|"
-    r"(?<!不)催|改(?:发|寄|地址|收货)|(?:发错|少发|漏发|错发)了?|"
+    rf"(?<!不)催|改(?:发|寄|地址|收货)|(?:{_SENT_WRONG})了?|"
     r"用了(?![^,.!?\s]{0,4}会)[^,.!?\s]{0,4}(?:红|痒|痘|过敏|刺痛|疹)|"
     # the time left on a purchase's warranty or return window ("保修还有多久")
     rf"(?:保修|质保|保价|退货|售后).{{0,4}}还(?:有|剩)(?:{_TIME_LEFT})|"
@@ -200,7 +212,9 @@ _ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
 # Goods that came damaged, said beside a claim and their arrival ("包装破了能换吗", "收到漏了怎么办");
 # alone ("手机坏了?") it may be anything, and as a condition ("如果坏了能换吗", "坏了保修吗") it asks
 # the policy.
-_DAMAGED_RE = re.compile(r"(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了")
+# Not a feeling or an idiom: "开心坏了", "乐坏了", "用烂了", "心都碎了".
+_DAMAGED = r"(?<![开心高兴乐笑累饿气急美用])(?<!心都)(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了"
+_DAMAGED_RE = re.compile(_DAMAGED)
 _CLAIM_RE = re.compile(r"退|换|赔|补|修|售后|怎么办|怎么处理")
 _ARRIVED_RE = re.compile(r"收到|到手|拆开|拆封|包装|快递|寄来|送来|到货|买的|拍的")
 _CONDITION_RE = re.compile(r"如果|万一|要是|假如|假设|会不会|的话")
@@ -217,6 +231,8 @@ def about_own_order(normalized: str) -> bool:
     """Whether a normalised line is about the viewer's own order, purchase or claim."""
     if _OWN_ORDER_RE.search(normalized) is not None:
         return True
+    if _BOUGHT_BEFORE_RE.search(normalized) and not _CONDITION_RE.search(normalized):
+        return True
     if _SENT_AGAIN_RE.search(normalized) and not _GIVEAWAY_RE.search(normalized):
         return True
     if (
@@ -232,8 +248,8 @@ def about_own_order(normalized: str) -> bool:
 
 # Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
 _PROBLEM_RE = re.compile(
-    r"(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了|没(?:有)?声音|没反应|打不开|开不了|不亮|充不进|(?:少|缺)了|"
-    r"发错|过期了|变质|受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了|漏水|漏液"
+    rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声音|没反应|打不开|开不了|不亮|充不进|(?:少|缺)了|过期了|变质|"
+    r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液"
 )
 
 
@@ -363,25 +379,13 @@ _LIST_PRICE_RE = re.compile(_LIST_PRICE)
 
 
 # A warranty or repair ("保修多久", "有没有质保", "坏了能免费修吗", "全国联保吗"), not a return.
-_WARRANTY_RE = re.compile(
-    r"保修|质保|保固|维修|修理|返修|联保|(?:免费|能|可以|给|包)修|(?<![a-z])(warranty|repairs?)(?![a-z])"
-)
+_WARRANTY_RE = re.compile(rf"{WARRANTY}|(?<![a-z])(warranty|repairs?)(?![a-z])")
 
 
 def asks_warranty(normalized: str) -> bool:
     """Whether an after-sales question asks about a warranty or repairs (``_WARRANTY_RE``): a
     policy that states no warranty answers it with nothing (its return terms are another matter)."""
     return _WARRANTY_RE.search(normalized) is not None
-
-
-# Whether the room sells or has something ("有卖酸奶吗", "袜子有吗", "有没有保温壶"): a question about
-# its assortment, never chat, whatever the thing.
-_ASKS_WHETHER_SOLD_RE = re.compile(r"卖|有没有|有(?:吗|么|嘛|没)|有[^,.!?\s]{1,8}(?:吗|么|嘛)")
-
-
-def asks_whether_sold(normalized: str) -> bool:
-    """Whether the line asks if the room sells or has a thing (``_ASKS_WHETHER_SOLD_RE``)."""
-    return _ASKS_WHETHER_SOLD_RE.search(normalized) is not None
 
 
 def asks_list_price(normalized: str) -> bool:
@@ -394,18 +398,33 @@ def names_another_day(normalized: str) -> bool:
     return _OTHER_DAY_RE.search(normalized) is not None
 
 
-# Whether the room sells a thing ("有卖砧板吗", "你们卖不卖空调"), when no other rule reads the line:
-# where to buy it (its link), or a person when the room sells no such thing. Not a rule of ``_RULES``:
-# the thing's name stands after the keyword, where the name span is not looked for.
+# Whether the room sells a thing, named after the verb ("有卖砧板吗", "你们卖不卖空调"), or has it
+# ("有没有保温壶", "袜子有吗"). Not idle talk of selling ("你们卖了几年了", "卖这么便宜", "没有卖蓝色的").
 _SELLS_RE = re.compile(
-    r"(?:有(?:没有)?卖|卖不卖|(?:你们|这里|直播间|店里)(?:有)?卖)(?!完|光|得|的|什么|啥|些|多少)"
+    r"(?:(?<!没)有(?:没有)?卖|卖不卖|(?:你们|这里|直播间|店里)(?:有)?卖)"
+    r"(?!完|光|得|的|什么|啥|些|多少|了|货|这么|那么|不)"
 )
+_SOLD_THING_END_RE = re.compile(r"(?:的)?(?:吗|么|嘛|呢|\?|$)")
+_HAS_IT_RE = re.compile(r"有没有|(?:还)?有(?:吗|么|嘛|没有?)\??$")
 
 
-def asks_if_sold(normalized: str) -> bool:
-    """Whether the line asks if the room sells a thing by naming it after 卖 ("有卖砧板吗",
-    ``_SELLS_RE``): the thing is a product the catalog names, or one the room does not sell."""
-    return _SELLS_RE.search(normalized) is not None
+def sold_thing(normalized: str) -> str:
+    """The thing a line asks whether the room sells ("有卖砧板吗" -> "砧板", "有卖ipad吗" -> "ipad"),
+    "" when it names none ("还有卖吗", "L码还有卖吗") or asks no such thing."""
+    match = _SELLS_RE.search(normalized)
+    if match is None:
+        return ""
+    rest = normalized[match.end() :]
+    end = _SOLD_THING_END_RE.search(rest)
+    thing = rest[: end.start()] if end else rest
+    thing = thing.strip(" ,.!?")
+    return thing if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None else ""
+
+
+def asks_whether_sold(normalized: str) -> bool:
+    """Whether the line asks if the room sells or has a thing (``_SELLS_RE``, ``_HAS_IT_RE``): a
+    question about its assortment, never chat, whatever the thing."""
+    return _SELLS_RE.search(normalized) is not None or _HAS_IT_RE.search(normalized) is not None
 
 
 def classify_intent(normalized: str) -> Intent | None:
@@ -427,7 +446,7 @@ def classify_intent(normalized: str) -> Intent | None:
     for intent, pattern in _RULES:
         if pattern.search(normalized):
             return intent
-    if asks_if_sold(normalized):
+    if sold_thing(normalized):  # where to buy it: its link, or a person when nothing is called so
         return Intent.HOW_TO_ORDER
     return None
 
@@ -471,22 +490,23 @@ class ProductRef:
     text: str = ""
 
 
+# A demonstrative with a counter: the product in view ("这个", "这双", "这块").
+_STAGE_DEMONSTRATIVES = (
+    "这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|这把|这口|这台|这顶|这块"
+)
 _STAGE_RE = re.compile(
-    r"这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|它|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
+    rf"{_STAGE_DEMONSTRATIVES}|它|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
     r"同款|现在(这|讲|卖)|正在(讲|卖)|(?<![a-z])(this|it)(?![a-z])"
 )
 # A stage word right before a noun that names goods alone (``vocabulary.ONE_CHARACTER_GOODS``).
-_STAGE_BEFORE_GOODS_RE = re.compile(
-    r"(?:这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|这把|这口|这台|这顶|这块)"
-    rf"(?=[{''.join(ONE_CHARACTER_GOODS)}])"
-)
+_STAGE_BEFORE_GOODS_RE = re.compile(rf"(?:{_STAGE_DEMONSTRATIVES})(?=[{''.join(ONE_CHARACTER_GOODS)}])")
 _FOLLOWUP_START_RE = re.compile(r"^(那|那么|还有|另外|再问|然后|and |what about|how about)")
 _FOLLOWUP_FRAGMENT_RE = re.compile(r"^.{1,8}(的)?呢\??$")
 _PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
 # Before the first intent keyword or question word, what is left once slot words and these fillers
 # are blanked (2+ Chinese characters) is a product-name candidate: "羽绒服多少钱" -> "羽绒服".
 _QUESTION_WORD_RE = re.compile(
-    r"多少|多久|多长|多大|多重|什么|怎么|如何|几|哪|能不能|可不可以|有没有|是不是|吗|呢|\?"
+    rf"多少|多久|多长|多大|多重|什么|怎么|如何|{ASKING_JI}|哪|能不能|可不可以|有没有|是不是|吗|呢|\?"
 )
 _NAME_FILLER_RE = re.compile(
     r"请问|问一?下|想问|主播|家人们|宝宝们|姐妹们?|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"

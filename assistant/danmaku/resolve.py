@@ -4,7 +4,12 @@ Order of evidence, strongest first:
 1. a link number ("3号链接"; a bare "20号" only when the cart has a link 20: else it is a date);
 2. a full product name or alias, unless the word belongs to the stage product's own specs (or, for
    usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;
-3. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time;
+3a. a one-character noun of goods ("这个锅", "鞋子多少钱": ``intent.goods_head``): the product in view
+   when a word of its name ends in it (雪地靴 for 鞋), else the products called so, asked about ("您问
+   的是…？"), or none sold here;
+3b. a thing asked for by name after 卖 ("有卖iPad吗": ``intent.sold_thing``) that no product is called:
+    ``not_sold``;
+3c. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time;
 4. distinctive name words ("口红"): one product wins; several are narrowed by the stage product and
    the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); the
    name span of a buying question that sounds like a product's name and is no ordinary word
@@ -30,7 +35,7 @@ from typing import Literal
 
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
-from assistant.danmaku.intent import asks_if_sold
+from assistant.danmaku.intent import sold_thing
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import GOODS_HEADS, ONE_CHARACTER_GOODS, SKIN_VARIANT_WORDS, UNIT_COUNTERS
@@ -70,7 +75,7 @@ def resolve_product(
     """Resolve the product a normalised danmaku refers to (see the module docstring for the order).
 
     ``name_span`` is the product-name candidate of the text (``ProductRef.text``), if any;
-    ``goods_head`` the one-character noun of goods a stage word points at (``ProductRef.goods_head``)."""
+    ``goods_head`` the one-character noun of goods the line asks about (``intent.goods_head``)."""
     if slots.link_no is not None:
         product_id = matcher.by_link.get(slots.link_no)
         if product_id:
@@ -86,8 +91,22 @@ def resolve_product(
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
-    if not names.exact and not names.partial and reference != "stage" and asks_if_sold(text):
-        return Resolution(None, "not_sold")  # "有卖iPad吗": no product is named so
+    if goods_head and on_stage and not names.exact:
+        in_view = previous if previous and _is_follow_up(dialogue, room, at, reference) else on_stage
+        if not _called(goods_head, catalog.product(in_view)):
+            return _named_by_goods_head(goods_head, catalog, matcher)
+        if reference in ("name", None):  # "鞋子多少钱" with the boots in view
+            return Resolution(in_view, "stage" if in_view == on_stage else "previous")
+    if (
+        not names.exact
+        and not names.partial
+        and reference not in ("stage", "previous")
+        and slots.color is None
+        and slots.size is None
+        and slots.variant_hint is None
+        and sold_thing(text)
+    ):
+        return Resolution(None, "not_sold")  # "有卖iPad吗": no product is called so
     sounded: tuple[str, ...] = ()
     if not names.exact and not names.partial:
         if _names_no_product_here(
@@ -95,10 +114,6 @@ def resolve_product(
         ) and not matcher.sound_alike(name_span):  # 蓝牙音响 may be the 蓝牙音箱 on sale
             return Resolution(None, "not_sold")
         sounded = _typed_by_sound(name_span, catalog, intent, matcher)
-    if goods_head and on_stage and not names.exact and reference in ("stage", None):
-        in_view = previous if previous and _is_follow_up(dialogue, room, at, reference) else on_stage
-        if not _product_holds(goods_head, catalog, in_view):
-            return _named_by_goods_head(goods_head, catalog, matcher)
     if reference == "stage" and on_stage and not names.exact:
         return Resolution(on_stage, "stage")
     if sounded and on_stage not in sounded and (on_stage or previous):
@@ -189,15 +204,19 @@ def names_unknown_product(
     return not any(span in t for t in texts)
 
 
-def _product_holds(head: str, catalog: Catalog, product_id: str | None) -> bool:
-    """Whether the product's name, an alias or a spec calls it such goods (``ONE_CHARACTER_GOODS``:
-    "这双鞋" may be the 雪地靴 in view; a description's passing "水洗" makes no jeans anything)."""
-    product = catalog.product(product_id) if product_id else None
+_WORD_SPLIT_RE = re.compile(r"[\s,，、/+()（）]+")
+
+
+def _called(head: str, product: Product | None) -> bool:
+    """Whether a word of the product's name, aliases or specs ends in the noun of goods ``head`` (or
+    one of its kind, ``vocabulary.ONE_CHARACTER_GOODS``: 雪地靴 is a 鞋; 杯子 ends in 杯 before its
+    子), so that "这双鞋" may mean it; a 杯垫 is no 杯."""
     if product is None:
         return True
     marks = ONE_CHARACTER_GOODS.get(head, head)
     texts = (product.name, *product.aliases, *(s.spec for s in product.skus))
-    return any(mark in t.lower() for mark in marks for t in texts)
+    words = (w.removesuffix("子") for t in texts for w in _WORD_SPLIT_RE.split(t.lower()))
+    return any(w[-1:] in marks for w in words if w)
 
 
 def _named_by_goods_head(head: str, catalog: Catalog, matcher: ProductMatcher) -> Resolution:
@@ -206,14 +225,7 @@ def _named_by_goods_head(head: str, catalog: Catalog, matcher: ProductMatcher) -
     alias "锅"), else those a word of whose name or alias ends in it (保温杯, 智能手表, 雪地靴), to be
     asked about (one character is weak evidence: "您问的是…？"); too many: which link; none: a
     product this room does not sell."""
-    holders = matcher.called(head)
-    if not holders:
-        marks = ONE_CHARACTER_GOODS.get(head, head)
-        holders = tuple(
-            p.product_id
-            for p in catalog.products
-            if any(word[-1:] in marks for t in (p.name, *p.aliases) for word in t.split())
-        )
+    holders = matcher.called(head) or tuple(p.product_id for p in catalog.products if _called(head, p))
     if not holders:
         return Resolution(None, "not_sold")
     if len(holders) > MAX_CHOICES:

@@ -117,8 +117,8 @@ _LINK_RE = re.compile(
 )
 _NOT_VARIANT = "这那哪每同几一该此的能可会要不好"
 _VARIANT_RE = re.compile(
-    # 有 opens no variant word ("有套装吗" asks for 套装), but 有机 does ("有机款")
-    rf"(?![{_NOT_VARIANT}]|有(?!机))[\u4e00-\u9fff](?![{_NOT_VARIANT}])[\u4e00-\u9fff](款|装|版)(?![式型])"
+    # 有 opens no variant word ("有套装吗" asks for 套装), but 有机, 有线, 有糖 do ("有线款")
+    rf"(?![{_NOT_VARIANT}]|有(?!机|线|糖|声|色))[\u4e00-\u9fff](?![{_NOT_VARIANT}])[\u4e00-\u9fff](款|装|版)(?![式型])"
     r"|大瓶|小瓶|\d+\s*(?:ml|g)(?![a-z])"
 )
 # A bare number is only read as a height where the danmaku talks about fit.

@@ -28,6 +28,7 @@ import re
 
 from assistant.danmaku.compliance import looks_like_injection
 from assistant.danmaku.types import Triage
+from assistant.danmaku.vocabulary import ASKING_JI
 from knowledge.retrieval.chunks import sentences
 
 MAX_DANMAKU_CHARS = 200
@@ -58,8 +59,7 @@ _DONE_RE = re.compile(
     r"(?<![a-z])(bought|ordered|purchased)(?![a-z])"
 )
 _WH_RE = re.compile(
-    # 几 asks, but not in 前几天, 好几次, 十几块 or 几乎
-    r"多少|(?<![前这好那没十])几(?!乎)|什么|怎么|如何|哪|为什么|多久|多大|多长|多高|多重|多厚|多宽"
+    rf"多少|{ASKING_JI}|什么|怎么|如何|哪|为什么|多久|多大|多长|多高|多重|多厚|多宽"
     r"|(?<![a-z])(how|what|when|where|which|why)(?![a-z])"
     r"|^(is|are|do|does|can|could|will|would|any|should|did|has|have)(?![a-z])"
 )

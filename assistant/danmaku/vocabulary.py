@@ -52,7 +52,7 @@ GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽�
 # with the characters that make a product's name such goods (雪地靴 is a 鞋). Never a part of another
 # product (线, 壳, 盒, 灯: an earphone's cable, a keyboard's light), a shade (粉), water (水), a verb
 # (包邮, 被), nor the forms of a cosmetic, whose names trade places (洁面乳 is a 洗面奶, 防晒乳 a 防晒霜).
-ONE_CHARACTER_GOODS: dict[str, str] = {
+ONE_CHARACTER_GOODS: Mapping[str, str] = {
     "锅": "锅",
     "鞋": "鞋靴",
     "伞": "伞",
@@ -67,6 +67,12 @@ ONE_CHARACTER_GOODS: dict[str, str] = {
     "表": "表",
     "枕": "枕",
 }
+
+# A warranty or repairs ("保修多久", "全国联保吗", "能免费修吗"; 修 of 修改, 修身 is no repair): the
+# after-sales intent's words for them and the check that a policy must state one to answer.
+WARRANTY = r"保修|质保|保固|维修|修理|返修|联保|(?:免费|能|可以|给|包)修(?!改|身|饰|复|图)"
+# 几 that asks how many or which ("几号", "几天到"), not the 几 of 前几天, 好几次, 十几块 or 几乎.
+ASKING_JI = r"(?<![前这好那没十])几(?!乎)"
 
 # Properties of a fabric or filling asked yes or no ("起球吗", "透气吗"): its composition does not
 # answer them; only a text of the product that names the property does.

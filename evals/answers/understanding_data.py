@@ -1,6 +1,6 @@
 """Training examples for the danmaku understanding model (``assistant.danmaku.understanding``).
 
-Three sources, each an ``Example`` (text, route, intent):
+The sources, each an ``Example`` (text, route, intent):
 
 - ``real_examples``: the hand-labelled real lines (``real_language_data``), their text joined from
   the shared development data at run time and never written anywhere;

@@ -77,6 +77,9 @@ def test_a_malformed_invented_lines_file_is_refused_naming_row_and_field(
     path.write_text(rows, encoding="utf-8")
     with pytest.raises(DatasetError, match=message):
         invented_file_examples(path)
+
+
+def test_a_missing_invented_lines_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DatasetError, match="missing"):
         invented_file_examples(tmp_path / "absent.tsv")
 

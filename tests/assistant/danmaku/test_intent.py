@@ -16,6 +16,7 @@ from assistant.danmaku.intent import (
     extract_product_reference,
     is_followup_reference,
     reports_a_problem,
+    sold_thing,
     understand,
 )
 from assistant.danmaku.normalize import normalize
@@ -311,6 +312,9 @@ def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> Non
         ("我拍错颜色了能换吗", True),  # ordered the wrong one
         ("买错了能换吗", False),  # a question before buying
         ("三天能到吗", False),
+        ("一年前买的能保修吗", True),
+        ("万一我买错了能换吗", False),  # a condition
+        ("活动前拍的话有赠品吗", False),
     ],
 )
 def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
@@ -399,7 +403,13 @@ def test_where_goods_ship_from_and_measures_get_no_template(text: str, intent: I
         ("165 110斤怎么拍", Intent.SIZE),  # a body measure: which size
         ("什么颜色好看", Intent.VARIANT),
         ("能换个颜色吗", Intent.AFTER_SALES),
+        ("不合适可以换吗", Intent.AFTER_SALES),
         ("可以换首歌吗", None),  # a song, not an exchange
+        ("能换个角度吗", None),  # a view
+        ("干皮怎么拍", Intent.SUITABILITY),  # a skin: not the bare link
+        ("是全国联保吗", Intent.AFTER_SALES),  # a warranty
+        ("有卖砧板吗", Intent.HOW_TO_ORDER),  # whether the room sells it: its link
+        ("你们卖了几年了", None),
     ],
 )
 def test_ordering_a_colour_and_changing_a_song(text: str, intent: Intent | None) -> None:
@@ -415,6 +425,7 @@ def test_ordering_a_colour_and_changing_a_song(text: str, intent: Intent | None)
         ("是全国联保吗", True),
         ("支持七天无理由吗", False),
         ("能退吗", False),
+        ("退货地址可以修改吗", False),  # 修改 is no repair
     ],
 )
 def test_a_warranty_or_repair_is_asked(text: str, warranty: bool) -> None:
@@ -426,6 +437,7 @@ def test_have_opens_no_variant_word() -> None:
     assert understand("有套装款吗").slots.variant_hint == "套装款"
     assert understand("有没有旅行装").slots.variant_hint == "旅行装"
     assert understand("有机款还有吗").slots.variant_hint == "有机款"
+    assert understand("有线款有吗").slots.variant_hint == "有线款"
 
 
 @pytest.mark.parametrize(
@@ -437,8 +449,28 @@ def test_have_opens_no_variant_word() -> None:
         ("我买的面膜过期了", True),
         ("我买过一次很好用", False),  # a past purchase, no problem
         ("我上次买的还没用完", False),
+        ("我买的都用烂了", False),  # worn out with use
+        ("收到啦 乐坏了", False),  # a feeling
         ("杯子碎了怎么办", False),  # nobody's order: a question before buying
     ],
 )
 def test_a_problem_with_the_viewers_own_goods(text: str, problem: bool) -> None:
     assert reports_a_problem(normalize(text)) is problem
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("有卖砧板吗", "砧板"),
+        ("有卖ipad吗", "ipad"),
+        ("你们卖不卖空调", "空调"),
+        ("还有卖吗", ""),  # nothing named: the product in view
+        ("l码还有卖吗", ""),
+        ("你们卖了几年了", ""),  # idle talk of selling
+        ("你们卖货多久了", ""),
+        ("为什么没有卖蓝色的", ""),
+        ("你们卖这个吗", ""),
+    ],
+)
+def test_the_thing_asked_whether_the_room_sells(text: str, thing: str) -> None:
+    assert sold_thing(normalize(text)) == thing

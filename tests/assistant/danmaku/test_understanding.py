@@ -295,6 +295,8 @@ def test_one_character_goods_that_the_product_in_view_is_not_are_not_the_product
     assert _resolve_with_stage("这条裤多少钱", "FS03").product_id == "FS03"
     for text in ("这个包邮吗", "这个多少钱", "包不包邮", "这个霜多少钱", "这个乳多少钱"):
         assert _resolve_with_stage(text, "MZ07").product_id == "MZ07", text
+    for text, stage in (("这块表多少钱", "SM04"), ("这口锅多少钱", "HJ07"), ("鞋子多少钱", "FS08")):
+        assert _resolve_with_stage(text, stage).product_id == stage, text
 
 
 def test_whether_the_room_sells_a_thing_is_answered_with_its_link_or_a_person() -> None:
@@ -309,6 +311,8 @@ def test_whether_the_room_sells_a_thing_is_answered_with_its_link_or_a_person() 
         unsold = system.ask(f"v{i + 2}", text, START + timedelta(seconds=75 + 15 * i))
         assert unsold.source == "handoff", text
     assert _resolve_with_stage("有卖iPad吗", "SM01").how == "not_sold"  # never the earphones' link
+    for text in ("L码还有卖吗", "黑色还有卖吗", "还有卖吗"):  # nothing else named: the jeans in view
+        assert _resolve_with_stage(text, "FS03").product_id == "FS03", text
     assert understand("你们卖什么").intent is not Intent.HOW_TO_ORDER  # what is sold: no link asked
 
 
