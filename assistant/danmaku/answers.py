@@ -37,7 +37,7 @@ from assistant.danmaku.answers_product import (
     skus_for_skin,
 )
 from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_size
-from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product
+from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product, SpendDiscount
 from knowledge.facts import SkuFacts
 from knowledge.price_protection import ProtectionOutcome, ProtectionResult
 
@@ -262,6 +262,8 @@ def answer_discount(
             else f"满{format_amount(spend.threshold)}减{format_amount(spend.amount)}"
         )
         parts.append(deal)
+    if not coupons and not spends:  # none now: the coupons and 满减 that start later today say when
+        parts.extend(_upcoming_deals(items, lang))
     sale = next((f.flash_sale for f in items if f.flash_sale), None)
     if sale is not None:
         end = format_clock(sale.end, at, lang)
@@ -286,6 +288,25 @@ def answer_discount(
         )
         return finish(body, nickname, lang)
     return finish(f"{product.name} " + ("; " if en else "；").join(parts), nickname, lang)
+
+
+def _upcoming_deals(items: list[SkuFacts], lang: str) -> list[str]:
+    """The coupons and 满减 of ``items`` that have not started yet (``SkuFacts.upcoming``), soonest
+    first, each with its start: "20:00起可领满99减10券", "20:00起满300减50"."""
+    at, en = items[0].at, lang == "en"
+    deals = {p.promo_id: p for f in items for p in f.upcoming if isinstance(p, Coupon | SpendDiscount)}
+    out = []
+    for deal in sorted(deals.values(), key=lambda p: p.start):
+        start = format_clock(deal.start, at, lang)
+        if isinstance(deal, Coupon):
+            terms = _coupon_terms(deal, lang)
+            out.append(f"coupon {terms} from {start}" if en else f"{start}起可领{terms}券")
+        else:
+            threshold, amount = format_amount(deal.threshold), format_amount(deal.amount)
+            out.append(
+                f"{amount} off over {threshold} from {start}" if en else f"{start}起满{threshold}减{amount}"
+            )
+    return out
 
 
 def _upcoming_flash(items: list[SkuFacts]) -> FlashSale | None:

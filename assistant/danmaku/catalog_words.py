@@ -61,7 +61,7 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "tight": (("紧绷", "拔干", "干涩"), False),
     "morning_night": (("早晚", "早上", "晚上", "白天", "夜间"), False),
     "warm": (("保温", "保冷", "保暖"), False),
-    "weight": (("重量", "多重", "克重", "轻便", "轻薄"), False),
+    "weight": (("重量", "多重", "克重", "轻便", "轻薄", "重不重", "沉不沉", "重吗", "沉吗", "轻不轻"), False),
     "size": (("尺寸", "多大", "大小", "体积"), False),
     "origin": (("产地", "哪里产", "哪产", "产自", "原产", "进口", "国产"), False),
     "shelf": (("保质期", "有效期", "保质", "过期", "能放多久", "放多久"), False),
@@ -80,8 +80,13 @@ _FUNCTION_RE = re.compile(
     r"一下|一般|大概|具体|效果|功能|性能|请|用户|我|你|他|她|需要|需不需要|要不要|用不用|得|另外|额外|单独|"
     # after use, said many ways ("洗完", "洗后", "用了以后"): the time of the question, not its topic
     r"(?:洗|用|涂|擦|抹|敷)(?:完|后|了)(?:以后|之后)?|之后|以后|"
-    r"以上|以下|以内|左右|之间|上下|差不多"  # qualifiers of an amount, never what is asked about
+    r"以上|以下|以内|左右|之间|上下|差不多|"  # qualifiers of an amount, never what is asked about
+    # where and which ("里面有哪些"), and 有 of "有X吗": the thing asked about is X
+    r"里面|里边|里头|哪些|一些|这些|那些|有"
 )
+# An A-not-A question ("粘不粘", "起球不起球"): what is asked about is A alone; read before the
+# function words, so "煎蛋粘不粘" asks about 煎蛋 and 粘, not about "粘不".
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
 _CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 # The concept words, longest first, so "敏感肌" is read before "敏感" and "用多久" before "多久".
 _CONCEPT_WORDS: tuple[tuple[str, str], ...] = tuple(
@@ -113,6 +118,7 @@ def read(text: str, drop: Iterable[str] = ()) -> Reading:
         if word in rest:
             concepts.add(concept)
             rest = rest.replace(word, " ")
+    rest = _A_NOT_A_RE.sub(r" \1 ", rest)
     rest = _FUNCTION_RE.sub(" ", rest)
     grams = {run[i : i + 2] for run in _CJK_RUN_RE.findall(rest) for i in range(len(run) - 1)}
     return Reading(frozenset(concepts), frozenset(grams))
@@ -174,7 +180,8 @@ def product_names(product: Product) -> tuple[str, ...]:
 
 def catalog_sentences(product: Product) -> list[str]:
     """The product's own statements, in order: description sentences, attribute lines ("key：value",
-    values split like sentences), FAQ answers."""
+    values split like sentences), FAQ answers. Not the SKUs: which versions there are and which are
+    in stock is the variant and stock templates' to say ("有米白的L吗" is no quote of "米白 M")."""
     out = _clauses(product.description)
     for key, value in product.attributes.items():
         out.extend(f"{key}：{part}" for part in _clauses(value))

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
-from assistant.danmaku.types import Intent, Triage, Understanding
+from assistant.danmaku.types import Intent, Slots, Triage, Understanding
 from assistant.danmaku.vocabulary import ASKING_JI, FABRIC_PROPERTIES, ONE_CHARACTER_GOODS, WARRANTY
 
 __all__ = [
@@ -55,6 +56,9 @@ _LIST_PRICE = (
 )
 # Time left ("还剩多久", "还有几个小时"): a countdown or a warranty's remaining time, never stock.
 _TIME_LEFT = r"多久|多长时间|多少时间|几天|几个?小时|几个?钟|几分|几秒|时间"
+# Before a word of damage ("坏了", "碎了"), what makes it a feeling or an idiom instead: "开心坏了",
+# "乐坏了", "用烂了", "心都碎了".
+_NO_FEELING = r"(?<![开心高兴乐笑累饿气急美用])(?<!心都)"
 
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
@@ -77,7 +81,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             # 换 of goods or sizes ("能换吗", "可以换个颜色吗"), not of a song or a view ("能换个角度吗")
             r"退货|退换|能退|可以退|退吗|怎么退|退款|换货|(?:能|可以)换(?=货|码|色|颜色|尺码|尺寸|大|小|新|成|别的|"
             r"一件|一个|一下|个(?:码|颜色|尺码|新的|大|小)|吗|么|嘛|不|呢|\?|$)|"
-            rf"运费险|{WARRANTY}|售后|无理由|假一赔|坏了"
+            rf"运费险|{WARRANTY}|售后|无理由|假一赔|{_NO_FEELING}坏了"
             r"|(?<![a-z])(returns?|refunds?|warranty|exchange|guarantee)(?![a-z])",
         ),
         (
@@ -86,8 +90,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"只要\d+(\.\d+)?(元|块)|\d+(\.\d+)?(元|块钱?|块)(是)?真的|真的只要",
         ),
         (
+            # not 福袋 / 抽奖: the host's giveaways, no promotion of the catalog ("福袋几点开" is chat)
             Intent.DISCOUNT,
-            r"优惠|券|便宜点|便宜些|便宜一点|便宜吗|打折|折扣|几折|满减|满\d+减|减多少|红包|福袋|赠品|送什么|有赠|"
+            r"优惠|券|便宜点|便宜些|便宜一点|便宜吗|打折|折扣|几折|满减|满\d+减|减多少|红包|赠品|送什么|有赠|"
             r"有送|送不送|活动|discount|coupon|promo|deal|on sale|(?<![a-z])off(?![a-z])|cheaper",
         ),
         (
@@ -154,7 +159,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         # a judgement between products or versions ("这个和2号哪个好"): no template answers it
         (Intent.OTHER, r"哪个(更)?好|哪款(更)?好|哪个(更)?划算|哪个(更)?值|哪个(更)?适合"),
-        (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少一|how much|price|cost"),
+        (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少[一1]|how much|price|cost"),
         (Intent.HOW_TO_ORDER, r"链接|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
         # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平米" / "多少票"
         # count something else; so does a count of what was done ("卖了多少", "吃多少", "赢了多少")
@@ -177,10 +182,13 @@ _BOUGHT_BEFORE_RE = re.compile(
 # A line about the viewer's own order, purchase or claim ("我买的…怎么还没到", "退我30块", "订单显示
 # 签收了"): a person must look it up, so no catalog template ever answers it ("我的皮肤" is no order).
 _OWN_ORDER_RE = re.compile(
-    r"订单(?:号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
+    r"订单(?:编?号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
     r"我的(?:订单|单|货|快递|包裹|东西|退款|商品|宝贝|件|钱|款)|"
     rf"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{{1,2}}号)(?:就|才|都)?{_BOUGHT}|"
-    r"退我|给我退|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
+    r"退我|给我(?:退|换|补|赔)|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
+    # a complaint, a parcel stuck or lost, money paid ("要投诉", "物流三天没动了", "付了款订单不见了")
+    r"投诉|12315|消协|维权|客服不理|没人理|(?:客服|你们)不回|(?:物流|快递|包裹|订单).{0,6}(?:没动|不动|没更新|不更新|不见了|找不到|卡住|被取消)|"
+    r"付了款|付过款|"
     r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
     # an order or request under review ("订单审核要多久"; not "发弹幕要审核吗"), chasing or changing it
     # ("怎么催发货", "能改发京东吗"), goods sent wrong, the skin's reaction after use ("少发了一支",
@@ -212,8 +220,7 @@ _ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
 # Goods that came damaged, said beside a claim and their arrival ("包装破了能换吗", "收到漏了怎么办");
 # alone ("手机坏了?") it may be anything, and as a condition ("如果坏了能换吗", "坏了保修吗") it asks
 # the policy.
-# Not a feeling or an idiom: "开心坏了", "乐坏了", "用烂了", "心都碎了".
-_DAMAGED = r"(?<![开心高兴乐笑累饿气急美用])(?<!心都)(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了"
+_DAMAGED = rf"{_NO_FEELING}(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了"
 _DAMAGED_RE = re.compile(_DAMAGED)
 _CLAIM_RE = re.compile(r"退|换|赔|补|修|售后|怎么办|怎么处理")
 _ARRIVED_RE = re.compile(r"收到|到手|拆开|拆封|包装|快递|寄来|送来|到货|买的|拍的")
@@ -248,15 +255,37 @@ def about_own_order(normalized: str) -> bool:
 
 # Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
 _PROBLEM_RE = re.compile(
-    rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声音|没反应|打不开|开不了|不亮|充不进|(?:少|缺)了|过期了|变质|"
-    r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液"
+    rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声音|没反应|打不开|开不了|不亮|充不进|充不上|(?:少|缺)了|过期了|变质|"
+    r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液|漏气|裂开|裂缝|是空的|坏的|"
+    # faults of make, fit, use and smell ("开线了", "鼓包了", "一股哈喇味"), the body's reaction to
+    # them ("用了过敏", "吃了拉肚子"), and goods short or fake ("只发了一件", "不是正品")
+    r"开线|开胶|脱线|起球|掉色|褪色|缩水|变形|鼓包|生锈|划痕|夹生|跳闸|不保温|不制热|一闪一闪|钻毛|掉毛|"
+    r"(?:异|焦|怪|臭|霉|哈喇)味|有股味|味道?(?:太|很|好|特别)(?:大|重|冲|难闻)|甲醛|虫子|"
+    r"过敏|发炎|拉肚子|肚子疼|(?:就|都)吐了|闷痘|爆痘|一脸痘|(?:都|全)(?:死|化)了|"
+    r"只(?:发|到|给)了|缺页|不一样大|(?:跟|和|与).{0,8}(?:说|图|描述|介绍|宣传)的?不一样|"
+    r"(?<!真的)是假的|假货|不是正品|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹|瘪了|胀袋|"
+    # late or lost ("到现在还没到", "订单不见了"), and what the viewer demands ("给我换一个新的")
+    r"还没(?:到|发|收到|送)|没动|不动了|没更新|卡住|不见了|找不到了|给我(?:退|换|补|赔)|退钱|赔钱|投诉|12315|消协|维权"
 )
+# A laugh: a mishap told as a joke ("我家wifi又断了 哈哈"), not goods gone wrong.
+_LAUGH_RE = re.compile(r"哈哈|嘿嘿|hhh|笑死|\[(?:呲牙|大笑|捂脸|偷笑|笑哭)\]")
 
 
 def reports_a_problem(normalized: str) -> bool:
-    """Whether the line tells of something wrong with the viewer's own order or goods
-    (``about_own_order`` and ``_PROBLEM_RE``): a person must see it even when it asks nothing."""
-    return about_own_order(normalized) and _PROBLEM_RE.search(normalized) is not None
+    """Whether the line tells of something wrong with goods the viewer has: a fault, a delay, goods
+    short or fake, or a demand (``_PROBLEM_RE``), about the viewer's own order, or said as a plain
+    statement ("被子收到有股味", "酒瓶碎了"): not a question ("杯子碎了怎么办"), a condition, a joke
+    or the host's things. A person must see it even when it asks nothing."""
+    if _PROBLEM_RE.search(normalized) is None:
+        return False
+    if about_own_order(normalized):
+        return True
+    return not (
+        is_question(normalized)
+        or _CONDITION_RE.search(normalized)
+        or _LAUGH_RE.search(normalized)
+        or "主播" in normalized
+    )
 
 
 # Questions about the show itself ("直播几点结束", "明天几点播") are not about a product's flash sale,
@@ -272,6 +301,20 @@ _SALE_WORDS_RE = re.compile(
 def about_the_show(normalized: str) -> bool:
     """Whether the line asks about the show itself (its hours, whether it is on) and names no sale."""
     return _SHOW_RE.search(normalized) is not None and _SALE_WORDS_RE.search(normalized) is None
+
+
+# A request to the host to show or try on something ("换个颜色看看", "能试一下M码吗", "上身看看",
+# "展示一下里面"): the host does it on camera, no catalog text answers it; not a trial of the goods
+# ("可以试用吗") nor a look into the viewer's own things (``_LOOKS_FOR_ME_RE``).
+_SHOW_ME_RE = re.compile(
+    r"(?:给我们|给大家|让我们|让大家)(?:看看|看一下|看下|瞧瞧)|"
+    r"(?<![帮给替])(?:看看|看一下|看下|瞧瞧)(?:吧|呗|呀|啊|嘛|吗|呢|好吗|好不好|可以吗|行吗)?[?!.~\s]*$|"
+    r"试穿|试(?:一下|下|试)(?!用)|展示一?下|转一?圈|转个身|走两步|拿近一?点|近一点看"
+)
+
+
+# Looking into something of the viewer's instead ("帮我看一下地址", "拆开看看", "订单帮我看看").
+_LOOKS_FOR_ME_RE = re.compile(r"帮我|帮忙|替我|我的|订单|单号|地址|快递|物流|拆")
 
 
 # A request for a phone number or contact ("快递电话是多少呀"): no catalog template answers it.
@@ -298,15 +341,22 @@ _HOSTS_OWN_RE = re.compile(
 
 def only_about_the_host_or_show(normalized: str) -> bool:
     """Whether the line asks about the host's own body or skin (``_HOSTS_OWN_RE``: "主播是敏感肌吗" is
-    no question whether the cleanser suits it) or the show itself (its hours: ``about_the_show``),
-    and no other piece of it asks a shop question ("主播皮肤好好 这个多少钱" still asks the price).
+    no question whether the cleanser suits it), the show itself (its hours: ``about_the_show``) or
+    asks the host to show or try something on (``_SHOW_ME_RE``: "能换个颜色给我们看看吗" is no
+    exchange), and no other piece of it asks a shop question ("主播皮肤好好 这个多少钱" still asks
+    the price).
     Such a line is chat to the host: no product text answers it."""
     parts = pieces(normalized)
-    about = [p for p in parts if _HOSTS_OWN_RE.search(p) or about_the_show(p)]
-    if not about and not (_HOSTS_OWN_RE.search(normalized) or about_the_show(normalized)):
+    about = [p for p in parts if _about_the_host_or_show(p)]
+    if not about and not _about_the_host_or_show(normalized):
         return False
     rest = [p for p in parts if p not in about]
     return not any(_asks_the_shop(p) for p in rest)
+
+
+def _about_the_host_or_show(text: str) -> bool:
+    shown = _SHOW_ME_RE.search(text) is not None and _LOOKS_FOR_ME_RE.search(text) is None
+    return bool(_HOSTS_OWN_RE.search(text) or about_the_show(text) or shown)
 
 
 def _asks_the_shop(piece: str) -> bool:
@@ -321,8 +371,10 @@ def _asks_the_shop(piece: str) -> bool:
 # attributes may state, not its price.
 _MEASURE_ASKED_RE = re.compile(
     r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率|"
-    r"ph值?|酸碱度|含量|浓度|保湿度)"
-    r"(是|有|大概|大约|一般)?多少(?!钱)"
+    r"ph值?|酸碱度|含量|浓度|保湿度|等级|级别|档位|瓦数|"
+    # a part's length, height or girth ("裤长", "筒高", "腰围"), not the viewer's ("身高多少穿几码")
+    r"(?<![身体])[\u4e00-\u9fff](?:长|宽|高|深|围|径))"
+    r"(是|有|大概|大约|一般)?多少(?!钱)(?!.{0,6}(?:码|穿))"
 )
 # A comparison with another product ("这个和1号有什么区别", "跟2号链接比呢"): no template of one product
 # answers it (the differences between one product's own specs are a variant question).
@@ -330,6 +382,9 @@ _OTHER_PRODUCT_COMPARED_RE = re.compile(
     r"(和|跟|与|比)([1-9]\d?号|那个|那款|别的|其他|别家|上一个|刚才那个)(?!色|颜色|色号|款式|规格|码|味|尺码)"
     r"(链接)?.{0,6}(区别|差别|不同|比|哪个)"
 )
+# Another product bought together with this one ("和1号精华一起买能满减吗", "跟炒锅一起拍有优惠吗"): the
+# answer is about the two together, which no template of one product gives.
+_BOUGHT_TOGETHER_RE = re.compile(r"(?:和|跟|与|加|\+)[^,.!?\s]{1,10}一起(?:买|拍|下单|付款|结算)")
 # A judgement of taste between versions ("哪个颜色好看", "哪种口味好吃"): the host's to give.
 _TASTE_RE = re.compile(r"哪(个|款|种).{0,3}(更)?(好看|好吃|好用|好喝|显白|耐用)")
 # Whether the goods look like their pictures ("有没有色差", "跟图片一样吗"): no colour choice, no template.
@@ -408,9 +463,11 @@ _SOLD_THING_END_RE = re.compile(r"(?:的)?(?:吗|么|嘛|呢|\?|$)")
 _HAS_IT_RE = re.compile(r"有没有|(?:还)?有(?:吗|么|嘛|没有?)\??$")
 
 
+@lru_cache(maxsize=1024)
 def sold_thing(normalized: str) -> str:
     """The thing a line asks whether the room sells ("有卖砧板吗" -> "砧板", "有卖ipad吗" -> "ipad"),
-    "" when it names none ("还有卖吗", "L码还有卖吗") or asks no such thing."""
+    "" when it names none ("还有卖吗", "L码还有卖吗") or asks no such thing. Cached: the intent rules
+    and the resolver both ask it of the same line."""
     match = _SELLS_RE.search(normalized)
     if match is None:
         return ""
@@ -419,6 +476,18 @@ def sold_thing(normalized: str) -> str:
     thing = rest[: end.start()] if end else rest
     thing = thing.strip(" ,.!?")
     return thing if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None else ""
+
+
+# Whether there is a version ("有黑色的M吗", "有没有米白L"): the size or colour, and nothing but these
+# words around it ("有个蓝色的…抽过没" asks something else).
+_HAS_VERSION_RE = re.compile(r"(?:^|还)有.{0,8}(?:吗|么|嘛|没有?)\??$|有没有")
+_VERSION_FILLER_RE = re.compile(r"请问|主播|亲|宝宝|[有没还的吗么嘛呢呀啊码号款色?!,.\s]")
+
+
+def _asks_for_a_version(normalized: str, slots: Slots) -> bool:
+    if not (slots.size or slots.color) or _HAS_VERSION_RE.search(normalized) is None:
+        return False
+    return not _VERSION_FILLER_RE.sub("", strip_slot_words(normalized))
 
 
 def asks_whether_sold(normalized: str) -> bool:
@@ -438,6 +507,7 @@ def classify_intent(normalized: str) -> Intent | None:
             _SHIPS_FROM_RE,
             _MEASURE_ASKED_RE,
             _OTHER_PRODUCT_COMPARED_RE,
+            _BOUGHT_TOGETHER_RE,
             _LIKE_PHOTO_RE,
             _TASTE_RE,
         )
@@ -467,6 +537,8 @@ def as_question(understanding: Understanding) -> Understanding:
     normalized = understanding.normalized
     slots = extract_slots(normalized)
     intent = classify_intent(normalized)
+    if intent is None and _asks_for_a_version(normalized, slots):
+        intent = Intent.STOCK  # whether a version is there: "有黑色的M吗", "有米白的L吗"
     if intent is None:
         intent = Intent.SIZE if slots.height_cm or slots.weight_kg else Intent.OTHER
     return Understanding(normalized, Triage.QUESTION, intent, slots, understanding.language)
@@ -562,8 +634,10 @@ def goods_head(normalized: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1024)
 def _question_start(normalized: str) -> int:
-    """Where the question begins: the first intent keyword or question word (the end when none)."""
+    """Where the question begins: the first intent keyword or question word (the end when none).
+    Cached: the name span and the goods head both start from it for the same line."""
     cut = len(normalized)
     for _, pattern in (*_RULES, (Intent.OTHER, _QUESTION_WORD_RE)):
         match = pattern.search(normalized, 0, cut)

@@ -274,7 +274,10 @@ class DanmakuPipeline:
             and route in ("answer", "open")
             # no known kind of question, or goods the room does not sell asked in what may be a
             # joke ("洗衣液多少钱一斤"); never whether the room has such goods ("有卖酸奶吗")
-            and (understanding.intent is Intent.OTHER or resolution.how == "not_sold")
+            and (
+                (understanding.intent is Intent.OTHER and resolution.how not in ("name", "link"))
+                or resolution.how == "not_sold"
+            )
             and not (resolution.how == "not_sold" and asks_whether_sold(understanding.normalized))
             and stays_quiet(decision)
         )

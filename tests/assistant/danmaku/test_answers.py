@@ -154,6 +154,18 @@ def test_discount_lists_coupon_spend_discount_and_sale() -> None:
     assert "暂时没有优惠券，现价¥129" in after
 
 
+def test_discount_before_the_coupons_start_says_when_they_do() -> None:
+    # 18:00: no coupon yet, but the coupon, the 满减 and the flash sale of tonight are named with
+    # their start, never "暂时没有优惠券" (a viewer asking for a coupon would wait for it)
+    before = clean(A.answer_discount(CUP, facts(DAY.replace(hour=18))[0]))
+    assert "暂时没有优惠券" not in before
+    assert "19:00起可领满¥100减¥10券" in before
+    assert "19:00起满¥300减¥50" in before
+    assert "20:00开抢秒杀价¥89" in before
+    english = A.answer_discount(CUP, facts(DAY.replace(hour=18))[0], lang="en")
+    assert "coupon ¥10 off over ¥100 from 19:00" in english
+
+
 def test_price_protection_days_exclusions_and_case() -> None:
     rules = PriceProtectionRules()
     text = clean(A.answer_price_protection(CUP, rules))

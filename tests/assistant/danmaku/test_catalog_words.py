@@ -42,6 +42,13 @@ KETTLE = Product(
     attributes={"材质": "304不锈钢内胆"},
     faq=(FaqPair("能烧牛奶吗", "不建议，只适合烧水。"),),
 )
+PAN = Product(
+    "P1",
+    "铁匠 不粘煎锅",
+    (Sku("P1-1", "28cm 带盖", Decimal("129")),),
+    description="煎蛋不粘锅，少油更清爽",
+    attributes={"涂层": "陶瓷涂层，不含特氟龙"},
+)
 
 
 def quoted(product: Product, text: str) -> str | None:
@@ -64,6 +71,10 @@ def quoted(product: Product, text: str) -> str | None:
         (FOAM, "能卸淡妆吗", "能洗掉淡妆"),
         (FOAM, "有什么成分", "弱酸性配方"),
         (FOAM, "男士能用吗", "男女都能用"),
+        # 有 of "有X吗", where ("里面"), an A-not-A question: what is asked about is X, A
+        (KETTLE, "里面有不锈钢吗", "材质：304不锈钢内胆"),
+        (PAN, "煎蛋粘不粘", "煎蛋不粘锅"),
+        (PAN, "涂层里有特氟龙吗", "涂层：不含特氟龙"),
     ],
 )
 def test_a_question_the_catalog_text_answers_is_quoted(product: Product, text: str, sentence: str) -> None:
@@ -83,6 +94,8 @@ def test_a_question_the_catalog_text_answers_is_quoted(product: Product, text: s
         (CLEANSER, "能用吗"),  # nothing topical asked
         (KETTLE, "能带上飞机吗"),
         (FOAM, "会长痘吗"),  # nothing says
+        (PAN, "带盖吗"),  # the versions are the variant template's to say, never a quote of a SKU
+        (PAN, "重不重"),  # nothing says
     ],
 )
 def test_no_quote_without_a_sentence_that_answers(product: Product, text: str) -> None:

@@ -354,3 +354,23 @@ def test_a_warranty_is_answered_only_by_a_policy_that_states_one(system: Pipelin
     assert earphones.source == "catalog" and "保修12个月" in earphones.text
     returns = ask(system, "支持七天无理由吗")  # the return terms still answer a return question
     assert returns.source == "catalog" and "7天无理由" in returns.text
+
+
+def test_a_question_about_a_product_named_in_it_reaches_a_person_when_nothing_answers(
+    system: PipelineSystem,
+) -> None:
+    # no known kind of question, about the pan named by its alias while the cup is on stage: a
+    # shop question (two products bought together), never left silent as chat that looks like one
+    result = ask(system, "和炒锅一起买有满减吗", stage="HJ01")
+    assert result.replied and result.source == "handoff"
+
+
+def test_coupons_that_start_later_today_are_named_with_their_start(system: PipelineSystem) -> None:
+    result = ask(system, "有优惠券吗", stage="MZ01")  # 18:01: the demo's coupons start at 20:00
+    assert result.replied and result.source == "catalog"
+    assert "20:00起可领满¥99减¥10券" in result.text and "暂时没有优惠券" not in result.text
+
+
+def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(system: PipelineSystem) -> None:
+    result = ask(system, "被子收到有异味", stage="HJ02")
+    assert result.replied and result.source == "handoff"

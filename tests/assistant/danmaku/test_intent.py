@@ -417,6 +417,31 @@ def test_ordering_a_colour_and_changing_a_song(text: str, intent: Intent | None)
 
 
 @pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # the host shows or tries it on camera: no exchange, no colour list, no size chart
+        ("能换个颜色给我们看看吗", Intent.OTHER),
+        ("换个颜色看看", Intent.OTHER),
+        ("能试一下M码吗", Intent.OTHER),
+        ("主播试穿一下黑色", Intent.OTHER),
+        ("能展示一下里面吗", Intent.OTHER),
+        ("这个多少钱 试穿一下", Intent.PRICE),  # a question of its own beside the request
+        ("能换个颜色吗", Intent.AFTER_SALES),
+        ("可以试用吗", None),  # a trial of the goods, not a request to the host
+        ("门牌号我写错了 能帮我看下吗", None),  # the viewer's own things
+        ("能拆开看看吗", None),
+        # a feeling, not goods gone wrong
+        ("收到了 开心坏了", None),
+        ("衣服坏了能换吗", Intent.AFTER_SALES),
+    ],
+)
+def test_a_request_to_show_something_and_a_feeling_ask_no_shop_question(
+    text: str, intent: Intent | None
+) -> None:
+    assert classify_intent(normalize(text)) == intent
+
+
+@pytest.mark.parametrize(
     ("text", "warranty"),
     [
         ("保修多久", True),
@@ -452,6 +477,19 @@ def test_have_opens_no_variant_word() -> None:
         ("我买的都用烂了", False),  # worn out with use
         ("收到啦 乐坏了", False),  # a feeling
         ("杯子碎了怎么办", False),  # nobody's order: a question before buying
+        # goods gone wrong, told as a plain statement
+        ("被子收到有异味", True),
+        ("酒瓶碎了", True),
+        ("学习机开不了机 刚买一周", True),
+        ("物流三天没动了", True),
+        ("付了款订单不见了", True),
+        ("上周买的橙子到现在还没到", True),
+        ("吃了拉肚子 要投诉", True),
+        ("给我换一个新的", True),
+        ("我家wifi又断了 哈哈", False),  # a joke
+        ("主播杯子碎了", False),  # the host's things
+        ("如果收到坏了", False),  # a condition
+        ("会不会起球", False),  # a question before buying
     ],
 )
 def test_a_problem_with_the_viewers_own_goods(text: str, problem: bool) -> None:
@@ -474,3 +512,38 @@ def test_a_problem_with_the_viewers_own_goods(text: str, problem: bool) -> None:
 )
 def test_the_thing_asked_whether_the_room_sells(text: str, thing: str) -> None:
     assert sold_thing(normalize(text)) == thing
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # a part's measure is a spec, never the price
+        ("裤长多少", Intent.OTHER),
+        ("筒高多少", Intent.OTHER),
+        ("防水等级多少", Intent.OTHER),
+        ("身高多少穿几码", Intent.SIZE),  # the viewer's height: which size
+        ("这条多少", Intent.PRICE),
+        ("多少一瓶", Intent.PRICE),  # 一 is 1 once normalised
+        # another product bought together: no template of one product answers it
+        ("和1号精华一起买能满减吗", Intent.OTHER),
+        ("两个一起买有优惠吗", Intent.DISCOUNT),
+        # the host's giveaway is no promotion of the catalog
+        ("福袋什么时候开", None),
+    ],
+)
+def test_measures_prices_and_goods_bought_together(text: str, intent: Intent | None) -> None:
+    assert classify_intent(normalize(text)) == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("有黑色的M吗", Intent.STOCK),  # whether a version is there
+        ("有没有米白L", Intent.STOCK),
+        ("有黑色吗", Intent.VARIANT),
+        ("主播有黑色的衣服吗", Intent.OTHER),  # a colour, no version asked
+        ("有个黑色的打火机你用过没", Intent.OTHER),  # more than a version between 有 and 没
+    ],
+)
+def test_whether_a_version_is_there_is_a_stock_question(text: str, intent: Intent) -> None:
+    assert understand(text).intent is intent
