@@ -148,13 +148,23 @@ class Answerer:
         if operator is not None:
             composed = self._done(operator.answer, ReplySource.FAQ, product, at, None)
             return replace(composed, faq_id=operator.faq_id)
-        faq = answers_product.find_faq(product, understanding.normalized) or faq_by_shared_word(
-            product, understanding.normalized
+        faq = (
+            answers_product.find_faq(product, understanding.normalized)
+            or faq_by_shared_word(product, understanding.normalized)
+            or faq_on_difference(product, understanding.normalized)
         )
-        if faq is not None and understanding.intent in FAQ_FIRST:
+        slots = understanding.slots
+        fit_asked = understanding.intent is Intent.SIZE and not (slots.height_cm or slots.weight_kg)
+        if faq is not None and (understanding.intent in FAQ_FIRST or fit_asked):
+            # the operator's answer to the very question; a size question without a body measure
+            # ("偏大还是偏小") is the fit the FAQ describes, not the size chart
             return self._done(faq.answer, ReplySource.FAQ, product, at, None)
         if understanding.intent is Intent.DISCOUNT and GIFT_RE.search(understanding.normalized):
             return self._gift(product, lang, at)
+        if understanding.intent is Intent.VARIANT and TWO_COMPARED_RE.search(understanding.normalized):
+            # "控油款和保湿款有啥区别": a list of the versions is no answer; the FAQ above, else a
+            # person (a bare question of the difference is answered by the list of the options)
+            return self._open(catalog, product, question, at)
         structured = self._structured(room, catalog, product, question, at)
         if structured is not None:
             return structured
@@ -597,6 +607,21 @@ def faq_by_shared_word(product: Product, normalized: str) -> FaqPair | None:
     if not words:
         return None
     hits = [f for f in product.faq if words & set(_ASCII_WORD_RE.findall(f.question.lower()))]
+    return hits[0] if len(hits) == 1 else None
+
+
+# A difference asked between versions ("两款有什么区别", "30ml和50ml差在哪"), and between two named
+# ("控油款和保湿款有啥区别").
+DIFFERENCE_RE = re.compile(r"区别|差别|不同|差异|差在哪|差哪")
+TWO_COMPARED_RE = re.compile(r"(?:和|跟|与|还是).{1,8}(?:区别|差别|不同|差异|差在哪|差哪)")
+
+
+def faq_on_difference(product: Product, normalized: str) -> FaqPair | None:
+    """The product's one FAQ pair about the difference between its versions ("两款有什么区别"), for
+    a line that asks a difference ("控油款和保湿款有啥区别"), else None."""
+    if DIFFERENCE_RE.search(normalized) is None:
+        return None
+    hits = [f for f in product.faq if DIFFERENCE_RE.search(f.question)]
     return hits[0] if len(hits) == 1 else None
 
 

@@ -17,7 +17,7 @@ from assistant.danmaku.answer_templates import finish, join
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.slot_rules import spec_names_colour
-from assistant.danmaku.vocabulary import FABRIC_PROPERTIES, SKIN_IN_CATALOG_TEXT, VARIANT_SKIN
+from assistant.danmaku.vocabulary import EVERY_SKIN, FABRIC_PROPERTIES, SKIN_IN_CATALOG_TEXT, VARIANT_SKIN
 from knowledge.domain import FaqPair, Product, Sku
 from knowledge.retrieval.chunks import sentences
 
@@ -308,9 +308,15 @@ def _skin_answer(product: Product, skin_type: str, lang: str, nickname: str) -> 
         variant = _variant_word(skus[0].spec) or skus[0].spec
         body = f"{skin_type}选{variant}" + (f"（适用肤质：{suited}）" if suited else "")
         return finish(f"{product.name} {body}", nickname, lang)
-    if suited is None:
-        return None
+    if suited is None or not _speaks_of_skin(suited, skin_type):
+        return None  # "敏感肌能用吗" is not answered by a list of other skin types
     return finish(f"{product.name}适用肤质：{suited}", nickname, lang)
+
+
+def _speaks_of_skin(text: str, skin_type: str) -> bool:
+    """Whether a catalog text names ``skin_type`` (its words in ``SKIN_IN_CATALOG_TEXT``) or every skin."""
+    words = SKIN_IN_CATALOG_TEXT.get(skin_type, (skin_type,))
+    return any(w in text for w in (*words, *EVERY_SKIN))
 
 
 def _age_answer(product: Product, age: str, lang: str, nickname: str) -> str | None:

@@ -84,6 +84,9 @@ _FUNCTION_RE = re.compile(
     # where and which ("里面有哪些"), and 有 of "有X吗": the thing asked about is X
     r"里面|里边|里头|哪些|一些|这些|那些|有"
 )
+# A fabric's finish named after washing ("水洗做旧工艺", "水洗棉"): how it was made, not how to wash it
+# ("能机洗吗" is not answered by it).
+_WASHED_FINISH_RE = re.compile(r"水洗(?=做旧|工艺|牛仔|棉|丹宁|磨白)")
 # An A-not-A question ("粘不粘", "起球不起球"): what is asked about is A alone; read before the
 # function words, so "煎蛋粘不粘" asks about 煎蛋 and 粘, not about "粘不".
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
@@ -113,6 +116,7 @@ def read(text: str, drop: Iterable[str] = ()) -> Reading:
     rest = text.lower()
     for word in sorted((d.lower() for d in drop if d), key=len, reverse=True):
         rest = rest.replace(word, " ")
+    rest = _WASHED_FINISH_RE.sub(" ", rest)
     concepts = set()
     for word, concept in _CONCEPT_WORDS:
         if word in rest:

@@ -484,6 +484,12 @@ _HAS_VERSION_RE = re.compile(r"(?:^|还)有.{0,8}(?:吗|么|嘛|没有?)\??$|有
 _VERSION_FILLER_RE = re.compile(r"请问|主播|亲|宝宝|[有没还的吗么嘛呢呀啊码号款色?!,.\s]")
 
 
+# Which sizes there are ("有什么码", "有哪些尺码", "几个码"), not which one to wear.
+_WHICH_SIZES_RE = re.compile(
+    r"(?:还)?有(?:什么|哪些|哪几个|几个)(?:尺)?码|(?:什么|哪些)(?:尺)?码(?:还)?有|几个码"
+)
+
+
 def _asks_for_a_version(normalized: str, slots: Slots) -> bool:
     if not (slots.size or slots.color) or _HAS_VERSION_RE.search(normalized) is None:
         return False
@@ -539,6 +545,9 @@ def as_question(understanding: Understanding) -> Understanding:
     intent = classify_intent(normalized)
     if intent is None and _asks_for_a_version(normalized, slots):
         intent = Intent.STOCK  # whether a version is there: "有黑色的M吗", "有米白的L吗"
+    sizes = _WHICH_SIZES_RE.search(normalized) if intent in (Intent.SIZE, Intent.STOCK, None) else None
+    if sizes is not None:  # which sizes there are ("黑色有什么码"): the list, or what is left, no advice
+        intent = Intent.STOCK if "还" in sizes.group(0) else Intent.VARIANT
     if intent is None:
         intent = Intent.SIZE if slots.height_cm or slots.weight_kg else Intent.OTHER
     return Understanding(normalized, Triage.QUESTION, intent, slots, understanding.language)

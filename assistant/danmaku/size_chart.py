@@ -97,7 +97,8 @@ def answer_size(
     lang: str = "zh",
     nickname: str = "",
 ) -> str | None:
-    """A size from the product's 尺码建议 for the viewer's height / weight, quoting the chart row."""
+    """A size from the product's 尺码建议 for the viewer's height / weight, quoting the chart row;
+    None when the chart has a column for neither measure given (nothing it can judge)."""
     en = lang == "en"
     chart = next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
     if chart is None:
@@ -108,6 +109,14 @@ def answer_size(
         if rows:
             body += "; tell me your height and weight" if en else "，告诉我身高体重帮你选"
         return finish(body, nickname, lang)
+    # a measure the chart has no column for is not judged by it: a jeans chart by waist and weight
+    # says nothing of a height ("172能穿吗" is not "out of the chart")
+    if not any(r.height_cm for r in rows):
+        height_cm = None
+    if not any(r.weight_kg for r in rows):
+        weight_kg = None
+    if height_cm is None and weight_kg is None:
+        return None
     you = " ".join(
         x for x in (f"{height_cm}cm" if height_cm else "", f"{weight_kg:g}kg" if weight_kg else "") if x
     )

@@ -201,8 +201,9 @@ def _link_no(text: str) -> int | None:
 
 
 def _variant_hint(text: str) -> str | None:
-    m = _VARIANT_RE.search(text)
-    return m.group(0).replace(" ", "") if m else None
+    """The one version named, or None: two different ones ("30ml和50ml差多少") ask about both."""
+    named = {m.group(0).replace(" ", "") for m in _VARIANT_RE.finditer(text)}
+    return named.pop() if len(named) == 1 else None
 
 
 _SLOT_WORD_RES = (

@@ -28,6 +28,8 @@ SKIN_IN_CATALOG_TEXT: Mapping[str, tuple[str, ...]] = {
     "痘痘肌": ("痘",),
     "中性皮": ("中性",),
 }
+# How a catalog text says a product suits every skin ("所有肤质", "各种肌肤"): it answers for any type.
+EVERY_SKIN = ("所有肤质", "各种肤质", "任何肤质", "全肤质", "所有肌肤", "各种肌肤", "各类肤质", "一切肤质")
 # A variant word of a SKU spec -> the skin type it is for (控油款 is for 油皮).
 VARIANT_SKIN: Mapping[str, str] = {
     "控油": "油皮",

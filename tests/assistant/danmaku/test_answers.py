@@ -258,6 +258,20 @@ def test_size_edge_cases() -> None:
     boots = Product("B", "雪地靴", CUP.skus, attributes={"尺码建议": "偏大半码，平时穿37码建议选36码"})
     assert "偏大半码" in clean(A.answer_size(boots, 165, 50.0))
     assert A.answer_size(CUP, 165, 50.0) is None
+    # a chart by waist and weight judges no height: never "out of the chart" for 172cm
+    jeans = Product(
+        "J", "牛仔裤", CUP.skus, attributes={"尺码建议": "26：腰围66cm 体重45-50kg；27：腰围68cm 体重50-55kg"}
+    )
+    assert A.answer_size(jeans, 172, None) is None
+    assert "建议选27码" in clean(A.answer_size(jeans, 172, 52.0))
+
+
+def test_a_skin_type_the_catalog_does_not_name_gets_no_list_of_others() -> None:
+    toner = Product("T", "爽肤水", CUP.skus, attributes={"适用肤质": "混合性及油性肌肤"})
+    assert A.answer_suitability(toner, skin_type="敏感肌") is None
+    assert "混合性及油性肌肤" in clean(A.answer_suitability(toner, skin_type="油皮"))
+    serum = Product("S", "精华", CUP.skus, attributes={"适用肤质": "所有肤质"})
+    assert "所有肤质" in clean(A.answer_suitability(serum, skin_type="敏感肌"))
 
 
 def test_variant_material_usage() -> None:

@@ -374,3 +374,26 @@ def test_coupons_that_start_later_today_are_named_with_their_start(system: Pipel
 def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(system: PipelineSystem) -> None:
     result = ask(system, "被子收到有异味", stage="HJ02")
     assert result.replied and result.source == "handoff"
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "source", "expected"),
+    [
+        # two versions compared: the operator's FAQ on the difference, never the list of one
+        ("MZ04", "控油款和保湿款有啥区别", "faq", "控油款含锌PCA"),
+        # the price of two versions named: both prices
+        ("MZ01", "30ml和50ml差多少钱啊", "catalog", "50ml ¥499"),
+        # a fit question without a body measure: the FAQ on the fit, not the size chart
+        ("FS01", "偏大还是偏小啊", "faq", "偏大"),
+        # a skin type the product's text does not name: a person, never a list of other types
+        ("MZ06", "敏感肌能用吗", "handoff", ""),
+        # a jeans chart by waist and weight judges no height: never "out of the chart"
+        ("FS03", "172能穿吗", "handoff", ""),
+    ],
+)
+def test_answers_that_answer_what_was_asked(
+    system: PipelineSystem, stage: str, text: str, source: str, expected: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.replied and result.source == source
+    assert expected in result.text

@@ -72,7 +72,8 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     ("第2件半价吗", I.OTHER, {}),
     # a comparison with another product is no variant question of one; a future drop is protection
     ("这个和1号有什么区别", I.OTHER, {"link_no": 1}),
-    ("120g和60g有什么区别", I.VARIANT, {"variant_hint": "120g"}),
+    ("120g和60g有什么区别", I.VARIANT, {"variant_hint": None}),  # both versions, not the first
+    ("120g有啥区别", I.VARIANT, {"variant_hint": "120g"}),
     ("价格会不会再降", I.PRICE_PROTECTION, {}),
     # written-style question words read as spoken ones
     ("能否便宜点", I.DISCOUNT, {}),
@@ -546,4 +547,17 @@ def test_measures_prices_and_goods_bought_together(text: str, intent: Intent | N
     ],
 )
 def test_whether_a_version_is_there_is_a_stock_question(text: str, intent: Intent) -> None:
+    assert understand(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("黑色有什么码", Intent.VARIANT),  # which sizes there are: the list, no size advice
+        ("有哪些尺码", Intent.VARIANT),
+        ("米白还有哪些码", Intent.STOCK),  # which are left
+        ("黑色穿什么码", Intent.SIZE),  # which one to wear
+    ],
+)
+def test_which_sizes_there_are_is_no_size_advice(text: str, intent: Intent) -> None:
     assert understand(text).intent is intent
