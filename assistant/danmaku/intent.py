@@ -42,6 +42,7 @@ __all__ = [
     "extract_product_reference",
     "extract_slots",
     "goods_head",
+    "had_thing",
     "is_followup_reference",
     "names_another_day",
     "reports_a_problem",
@@ -494,6 +495,29 @@ def _asks_for_a_version(normalized: str, slots: Slots) -> bool:
     if not (slots.size or slots.color) or _HAS_VERSION_RE.search(normalized) is None:
         return False
     return not _VERSION_FILLER_RE.sub("", strip_slot_words(normalized))
+
+
+# The whole line asks whether the room has a thing ("有没有充电宝", "有充电宝吗", "充电宝有没有").
+_HAS_THING_RES = (
+    re.compile(
+        r"^(?:请问|主播|亲)?\s?(?:有没有|有)(?!没)(?:卖)?(?:那种|这种)?(.{1,11}?[^吗么嘛呀啊没的?\s])"
+        r"(?:的)?(?:吗|么|嘛|呀|啊|没有?)?\??$"
+    ),
+    re.compile(r"^(?:请问|主播|亲)?\s?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:有没有|有吗|有么|有没)\??$"),
+)
+
+
+def had_thing(normalized: str) -> str:
+    """The thing a whole line asks whether the room has ("有没有充电宝" -> "充电宝"), "" when the line
+    asks more or names nothing but fillers ("有没有人" names a person: the caller checks the thing
+    against the catalog's names)."""
+    for pattern in _HAS_THING_RES:
+        match = pattern.match(normalized.strip())
+        if match:
+            thing = match.group(1).strip()
+            if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None:
+                return thing
+    return ""
 
 
 def asks_whether_sold(normalized: str) -> bool:

@@ -27,6 +27,7 @@ from datetime import datetime
 
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
+from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
 from assistant.danmaku.followup import carry_over_intent
@@ -35,6 +36,7 @@ from assistant.danmaku.intent import (
     asks_whether_sold,
     extract_product_reference,
     goods_head,
+    had_thing,
     reports_a_problem,
     understand,
 )
@@ -237,11 +239,21 @@ class DanmakuPipeline:
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
             reported = understanding.triage is Triage.CHATTER and reports_a_problem(understanding.normalized)
-            if not reported and (decision is None or not takes_up(decision, understanding.triage)):
+            # goods the room sells asked for by their name ("有没有牛奶"): a shop question
+            asked_for = understanding.triage is Triage.CHATTER and names_goods_sold(
+                understanding, matcher, catalog
+            )
+            if (
+                not reported
+                and not asked_for
+                and (decision is None or not takes_up(decision, understanding.triage))
+            ):
                 result.ignored.append(Ignored(message.msg_id, str(understanding.triage)))
                 return None
             steering = understanding.triage is Triage.STEERING
-            if decision is None or steering or reported or decision.route == "silent":
+            if asked_for:
+                route = "answer"
+            elif decision is None or steering or reported or decision.route == "silent":
                 route = "handoff"
             else:
                 route = decision.route
@@ -269,6 +281,13 @@ class DanmakuPipeline:
             name_span=reference.text if reference is not None else "",
             goods_head=goods_head(understanding.normalized),
         )
+        if (
+            understanding.intent is Intent.OTHER
+            and resolution.how == "name"
+            and resolution.product_id in names_goods_sold(understanding, matcher, catalog)
+        ):  # goods the room sells asked for by their name ("有没有充电宝"): where to buy them, the link
+            understanding = replace(understanding, intent=Intent.HOW_TO_ORDER)
+            route = "answer" if route in ("silent", "open") else route
         hush = (
             decision is not None
             and route in ("answer", "open")
@@ -441,3 +460,20 @@ class DanmakuPipeline:
         """Any catalog change: drop every answer built from that catalog (recent replies carry the
         catalog version in their key, so none of them can be joined any more)."""
         self._cache.invalidate_catalog(catalog_id)
+
+
+def names_goods_sold(
+    understanding: Understanding, matcher: ProductMatcher, catalog: Catalog
+) -> tuple[str, ...]:
+    """The products whose name or alias is the whole thing the line asks whether the room has
+    ("有没有牛奶" -> the milk; ``intent.had_thing``), () when it asks no such thing or a thing that
+    is more than a name ("男士洗面奶有吗" asks whether the cleanser suits men; "有没有人")."""
+    thing = had_thing(understanding.normalized)
+    if not thing:
+        return ()
+    return tuple(
+        product_id
+        for product_id in matcher.match(thing).exact
+        if (product := catalog.product(product_id)) is not None
+        and thing in (n.lower() for n in product_names(product))
+    )

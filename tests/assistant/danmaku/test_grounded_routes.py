@@ -397,3 +397,23 @@ def test_answers_that_answer_what_was_asked(
     result = ask(system, text, stage=stage)
     assert result.replied and result.source == source
     assert expected in result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "link"),
+    [
+        ("SP01", "有没有牛奶", "35号链接"),
+        ("MZ01", "有充电宝吗", "20号链接"),
+        ("FS01", "有没有围巾", "13号链接"),
+    ],
+)
+def test_goods_the_room_sells_asked_for_by_name_get_their_link(
+    system: PipelineSystem, stage: str, text: str, link: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.replied and result.source == "catalog" and result.intent == "how_to_order"
+    assert link in result.text
+
+
+def test_asking_whether_someone_is_there_is_no_question_about_goods(system: PipelineSystem) -> None:
+    assert not ask(system, "有没有人", stage="MZ01").replied

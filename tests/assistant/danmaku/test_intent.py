@@ -14,6 +14,7 @@ from assistant.danmaku.intent import (
     asks_warranty,
     classify_intent,
     extract_product_reference,
+    had_thing,
     is_followup_reference,
     reports_a_problem,
     sold_thing,
@@ -561,3 +562,18 @@ def test_whether_a_version_is_there_is_a_stock_question(text: str, intent: Inten
 )
 def test_which_sizes_there_are_is_no_size_advice(text: str, intent: Intent) -> None:
     assert understand(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "thing"),
+    [
+        ("有没有充电宝", "充电宝"),
+        ("有充电宝吗", "充电宝"),
+        ("充电宝有没有", "充电宝"),
+        ("请问有没有充电宝呀", "充电宝"),
+        ("有货吗", ""),  # a particle is no thing
+        ("有没有人", ""),  # a filler
+    ],
+)
+def test_the_thing_a_whole_line_asks_whether_the_room_has(text: str, thing: str) -> None:
+    assert had_thing(normalize(text)) == thing
