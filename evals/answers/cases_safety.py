@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from evals.answers.casegen import EVENING, HANDOFF, NO_REPLY, STRUCT, ask, at, days, expect, link
+from evals.answers.casegen import BEFORE_SHOW, EVENING, HANDOFF, NO_REPLY, STRUCT, ask, at, days, expect, link
 from evals.answers.cases_dialogue import BANNED, price_at
 from evals.answers.cases_product import IN_STOCK, SOLD_OUT
 
@@ -319,6 +319,10 @@ def wrong_kind_cases() -> list[Case]:
         ("有套装款吗", ("暂时没有",)),  # 有 opens no variant word
         ("15号的活动还有吗", ("有货",)),  # a date's sale, neither today's sale nor stock
         ("能不能换首歌", ("7天",)),  # chat, no exchange
+        ("和1号精华一起买能满减吗", ("暂时没有优惠券", "¥")),  # two products together, no one's template
+        ("能换个颜色给我们看看吗", ("7天", "可选")),  # a request to the host to show it
+        ("被子收到有异味", ("7天",)),  # goods gone wrong, told as a statement: a person
+        ("裤长多少", ("¥",)),  # a measure of another kind of goods, never the price
     )
     return [
         ask(
@@ -364,6 +368,42 @@ def wrong_kind_cases() -> list[Case]:
             "洗完会紧绷吗",
             expect("MZ07", required=("洗后不紧绷",)),
             stage="MZ07",
+        ),
+        ask(  # a part's measure answered from the attribute that states it
+            "measure-of-a-part",
+            ["grounded", "measure"],
+            "裤长多少",
+            expect("FS03", required=("约103cm",), forbidden=("¥",)),
+            stage="FS03",
+        ),
+        ask(  # before the coupons start: their start, never "no coupon"
+            "coupons-later-today",
+            ["discount"],
+            "有优惠券吗",
+            expect("MZ01", intent="discount", required=("20:00起可领",), forbidden=("暂时没有优惠券",)),
+            iso=BEFORE_SHOW,
+            stage="MZ01",
+        ),
+        ask(  # goods the room sells asked for by name: their link
+            "goods-asked-for-by-name",
+            ["how_to_order"],
+            "有没有牛奶",
+            expect("SP08", intent="how_to_order", required=(link("SP08"),)),
+            stage="SP01",
+        ),
+        ask(  # two versions compared: the FAQ on their difference, not a list of one
+            "two-versions-compared",
+            ["variant", "faq"],
+            "控油款和保湿款有啥区别",
+            expect("MZ04", intent="variant", required=("锌PCA",)),
+            stage="MZ04",
+        ),
+        ask(  # which version is left: the stock of that colour and size
+            "a-version-asked-for",
+            ["stock"],
+            "有米白的L吗",
+            expect("FS01", intent="stock", required=("米白 L已售罄",)),
+            stage="FS01",
         ),
         ask(  # a choice the product does not offer, said so with what it does offer
             "no-colour-choice",
