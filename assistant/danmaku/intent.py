@@ -268,8 +268,10 @@ _PROBLEM_RE = re.compile(
     # late or lost ("到现在还没到", "订单不见了"), and what the viewer demands ("给我换一个新的")
     r"还没(?:到|发|收到|送)|没动|不动了|没更新|卡住|不见了|找不到了|给我(?:退|换|补|赔)|退钱|赔钱|投诉|12315|消协|维权"
 )
-# A laugh: a mishap told as a joke ("我家wifi又断了 哈哈"), not goods gone wrong.
+# A laugh, or a mishap of the viewer's day: a joke or a complaint about life ("我家狗把杯子咬坏了 哈哈",
+# "wifi又断了 气死"), not goods gone wrong.
 _LAUGH_RE = re.compile(r"哈哈|嘿嘿|hhh|笑死|\[(?:呲牙|大笑|捂脸|偷笑|笑哭)\]")
+_NOT_GOODS_RE = re.compile(r"wifi|网络|网速|信号|断网|停电|手机卡|直播间|画面|声音小")
 
 
 def reports_a_problem(normalized: str) -> bool:
@@ -285,6 +287,7 @@ def reports_a_problem(normalized: str) -> bool:
         is_question(normalized)
         or _CONDITION_RE.search(normalized)
         or _LAUGH_RE.search(normalized)
+        or _NOT_GOODS_RE.search(normalized)
         or "主播" in normalized
     )
 

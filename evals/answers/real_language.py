@@ -58,9 +58,9 @@ log = logging.getLogger(__name__)
 # Raise the bounds as the figures improve; docs/understanding-model.md has the full tables.
 CV_GATES: dict[str, tuple[str, float]] = {
     # all 1,903 development lines labelled (the model retrained on them)
-    "wrong_confident_answer_rate": ("max", 0.025),  # measured 0.017 (15 of 902 replies)
-    "answerable_recall": ("min", 0.48),  # measured 0.525 (42 of 80 lines)
-    "chat_handoff_share": ("max", 0.055),  # measured 0.047 (40 of 845 handoffs)
+    "wrong_confident_answer_rate": ("max", 0.025),  # measured 0.017 (15 of 894 replies)
+    "answerable_recall": ("min", 0.50),  # measured 0.537 (43 of 80 lines)
+    "chat_handoff_share": ("max", 0.045),  # measured 0.039 (33 of 836 handoffs)
 }
 
 STAGE_PRODUCT = "MZ07"  # 植萃集 氨基酸洗面奶: the host presents it for the whole run
