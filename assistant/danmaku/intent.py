@@ -28,7 +28,7 @@ from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
-from assistant.danmaku.vocabulary import ASKING_JI, FABRIC_PROPERTIES, ONE_CHARACTER_GOODS, WARRANTY
+from assistant.danmaku.vocabulary import ASKING_JI, FABRIC_PROPERTIES, LAUGH, ONE_CHARACTER_GOODS, WARRANTY
 
 __all__ = [
     "ProductRef",
@@ -270,7 +270,7 @@ _PROBLEM_RE = re.compile(
 )
 # A laugh, or a mishap of the viewer's day: a joke or a complaint about life ("我家狗把杯子咬坏了 哈哈",
 # "wifi又断了 气死"), not goods gone wrong.
-_LAUGH_RE = re.compile(r"哈哈|嘿嘿|hhh|笑死|\[(?:呲牙|大笑|捂脸|偷笑|笑哭)\]")
+_LAUGH_RE = re.compile(rf"{LAUGH}|\[(?:呲牙|大笑|捂脸|偷笑|笑哭)\]")
 _NOT_GOODS_RE = re.compile(r"wifi|网络|网速|信号|断网|停电|手机卡|直播间|画面|声音小")
 
 

@@ -28,7 +28,7 @@ import re
 
 from assistant.danmaku.compliance import looks_like_injection
 from assistant.danmaku.types import Triage
-from assistant.danmaku.vocabulary import ASKING_JI
+from assistant.danmaku.vocabulary import ASKING_JI, LAUGH
 from knowledge.retrieval.chunks import sentences
 
 MAX_DANMAKU_CHARS = 200
@@ -79,7 +79,7 @@ _SOFT_TOPIC_RE = re.compile(
 )
 _CHATTER_RE = re.compile(
     r"好美|好漂亮|漂亮|好看|好帅|帅|可爱|爱了|爱你|喜欢|美女|仙女|女神|绝了|yyds|(?<![a-z])nb(?![a-z])|"
-    r"牛|厉害|^6+$|666|哈哈|嘿嘿|来了|来啦|打卡|报到|支持|加油|冲|晚上好|早上好|下午好|你好|大家好|"
+    rf"牛|厉害|^6+$|666|{LAUGH}|来了|来啦|打卡|报到|支持|加油|冲|晚上好|早上好|下午好|你好|大家好|"
     r"主播好|哈喽|在吗|在不在|谢谢|感谢|点赞|关注了|晚安|很好|真好|不错|好好|挺好|超好|好棒|舒服|"
     r"(?<![a-z])(love|beautiful|pretty|nice|cool|wow|lol|haha|hello|hi|hey|awesome|amazing|thanks)(?![a-z])"
 )

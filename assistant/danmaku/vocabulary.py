@@ -73,6 +73,8 @@ ONE_CHARACTER_GOODS: Mapping[str, str] = {
 # A warranty or repairs ("保修多久", "全国联保吗", "能免费修吗"; 修 of 修改, 修身 is no repair): the
 # after-sales intent's words for them and the check that a policy must state one to answer.
 WARRANTY = r"保修|质保|保固|维修|修理|返修|联保|(?:免费|能|可以|给|包)修(?!改|身|饰|复|图)"
+# A laugh typed in a line ("哈哈", "笑死"): chatter to the triage, and a joke rather than goods gone wrong.
+LAUGH = r"哈哈|嘿嘿|hhh|笑死"
 # 几 that asks how many or which ("几号", "几天到"), not the 几 of 前几天, 好几次, 十几块 or 几乎.
 ASKING_JI = r"(?<![前这好那没十])几(?!乎)"
 
