@@ -614,15 +614,31 @@ def faq_by_shared_word(product: Product, normalized: str) -> FaqPair | None:
 # ("控油款和保湿款有啥区别").
 DIFFERENCE_RE = re.compile(r"区别|差别|不同|差异|差在哪|差哪")
 TWO_COMPARED_RE = re.compile(r"(?:和|跟|与|还是).{1,8}(?:区别|差别|不同|差异|差在哪|差哪)")
+# The two things compared ("控油款" and "保湿款"), and the words around them that name nothing.
+_COMPARED_RE = re.compile(
+    r"([^\s,.!?]{0,10}?)(?:和|跟|与|还是)([^\s,.!?]{1,10}?)(?:有|的)?(?:什么|啥|哪些)?"
+    r"(?:区别|差别|不同|差异|差在哪|差哪)"
+)
+_COMPARED_FILLER_RE = re.compile(r"请问|这个|这款|那个|那款|主播|[的是有吗呢啊呀]")
 
 
 def faq_on_difference(product: Product, normalized: str) -> FaqPair | None:
     """The product's one FAQ pair about the difference between its versions ("两款有什么区别"), for
-    a line that asks a difference ("控油款和保湿款有啥区别"), else None."""
+    a line that asks a difference: with no two things named, or two things the pair itself speaks
+    of ("控油款和保湿款有啥区别"), never a comparison with something else ("这个和普通爽肤水有什么区别",
+    "200ml和400ml有什么区别" against a pair on 控油款 and 保湿款). Else None."""
     if DIFFERENCE_RE.search(normalized) is None:
         return None
     hits = [f for f in product.faq if DIFFERENCE_RE.search(f.question)]
-    return hits[0] if len(hits) == 1 else None
+    if len(hits) != 1:
+        return None
+    compared = _COMPARED_RE.search(normalized)
+    if compared is not None:
+        said = hits[0].question + hits[0].answer
+        terms = [_COMPARED_FILLER_RE.sub("", t) for t in compared.groups()]
+        if not all(t and t in said for t in terms):
+            return None
+    return hits[0]
 
 
 def asked_variant(normalized: str) -> str | None:

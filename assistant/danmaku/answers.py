@@ -241,7 +241,9 @@ def answer_quantity_price(
 def answer_discount(
     product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
 ) -> str:
-    """Coupons (terms, validity), 满减, a running or upcoming flash sale, or honestly none."""
+    """Coupons (terms, validity), 满减, a running or upcoming flash sale, or honestly none. With no
+    coupon and no 满减 running, the coupons and 满减 that start later today are named with their start
+    (while one runs, the later ones are left out: what applies now is the answer)."""
     items = _facts_list(facts)
     en = lang == "en"
     at = items[0].at

@@ -81,8 +81,8 @@ _FUNCTION_RE = re.compile(
     # after use, said many ways ("洗完", "洗后", "用了以后"): the time of the question, not its topic
     r"(?:洗|用|涂|擦|抹|敷)(?:完|后|了)(?:以后|之后)?|之后|以后|"
     r"以上|以下|以内|左右|之间|上下|差不多|"  # qualifiers of an amount, never what is asked about
-    # where and which ("里面有哪些"), and 有 of "有X吗": the thing asked about is X
-    r"里面|里边|里头|哪些|一些|这些|那些|有"
+    # which ("有哪些"), and 有 of "有X吗": the thing asked about is X
+    r"哪些|一些|这些|那些|有"
 )
 # A fabric's finish named after washing ("水洗做旧工艺", "水洗棉"): how it was made, not how to wash it
 # ("能机洗吗" is not answered by it).
@@ -110,13 +110,15 @@ class Reading:
         return bool(self.concepts - _MODAL) or bool(self.bigrams)
 
 
-def read(text: str, drop: Iterable[str] = ()) -> Reading:
+def read(text: str, drop: Iterable[str] = (), finish_is_washing: bool = False) -> Reading:
     """The concepts and content bigrams of ``text`` (lower-cased), with the words of ``drop``
-    (a product's own names) removed first."""
+    (a product's own names) removed first. A washed finish ("水洗做旧工艺") says nothing of washing
+    unless ``finish_is_washing`` (a question of the finish itself: "是水洗的吗")."""
     rest = text.lower()
     for word in sorted((d.lower() for d in drop if d), key=len, reverse=True):
         rest = rest.replace(word, " ")
-    rest = _WASHED_FINISH_RE.sub(" ", rest)
+    if not finish_is_washing:
+        rest = _WASHED_FINISH_RE.sub(" ", rest)
     concepts = set()
     for word, concept in _CONCEPT_WORDS:
         if word in rest:
@@ -218,8 +220,10 @@ def quote_answer(product: Product, normalized: str, lang: str = "zh") -> str | N
     if not asked.topical:
         return None
     scored = []
+    of_the_finish = "水洗" in normalized  # "是水洗的吗" asks the finish; "能机洗吗" how to wash
     for i, sentence in enumerate(catalog_sentences(product)):
-        score = _evidence(asked, read(sentence, product_names(product)), sentence.lower())
+        said = read(sentence, product_names(product), finish_is_washing=of_the_finish)
+        score = _evidence(asked, said, sentence.lower())
         if score:
             scored.append((-score, i, sentence))
     if not scored:

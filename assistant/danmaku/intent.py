@@ -44,6 +44,7 @@ __all__ = [
     "goods_head",
     "had_thing",
     "is_followup_reference",
+    "mentions_a_fault",
     "names_another_day",
     "reports_a_problem",
     "sold_thing",
@@ -57,9 +58,9 @@ _LIST_PRICE = (
 )
 # Time left ("还剩多久", "还有几个小时"): a countdown or a warranty's remaining time, never stock.
 _TIME_LEFT = r"多久|多长时间|多少时间|几天|几个?小时|几个?钟|几分|几秒|时间"
-# Before a word of damage ("坏了", "碎了"), what makes it a feeling or an idiom instead: "开心坏了",
-# "乐坏了", "用烂了", "心都碎了".
-_NO_FEELING = r"(?<![开心高兴乐笑累饿气急美用])(?<!心都)"
+# Before a word of damage ("坏了", "碎了"), what makes it a feeling instead: "开心坏了", "乐坏了",
+# "心都碎了" (not "用坏了", "不小心坏了": goods broken).
+_NO_FEELING = r"(?<!开心)(?<!高兴)(?<![乐笑累饿气急美])(?<!心都)"
 
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
@@ -180,17 +181,23 @@ _BOUGHT_BEFORE_RE = re.compile(
     r"我(?:刚|刚刚|不小心)?(?:拍|买|下单|选|填)错"
 )
 
+# A complaint ("要投诉", "客服不理"), a demand ("给我换一个"), goods not arrived ("还没到"): the viewer's
+# own matter, and something wrong when told as a statement (``_PROBLEM_RE``).
+_COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
+_DEMAND = r"给我(?:退|换|补|赔)"
+_NOT_ARRIVED = (
+    r"还没(?:到|发|收到|送)(?!家|公司|学校|单位|地方|时间|点|岁|年龄|下班|放假)"  # "还没到家": life
+)
 # A line about the viewer's own order, purchase or claim ("我买的…怎么还没到", "退我30块", "订单显示
 # 签收了"): a person must look it up, so no catalog template ever answers it ("我的皮肤" is no order).
 _OWN_ORDER_RE = re.compile(
     r"订单(?:编?号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
     r"我的(?:订单|单|货|快递|包裹|东西|退款|商品|宝贝|件|钱|款)|"
     rf"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{{1,2}}号)(?:就|才|都)?{_BOUGHT}|"
-    r"退我|给我(?:退|换|补|赔)|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
-    # a complaint, a parcel stuck or lost, money paid ("要投诉", "物流三天没动了", "付了款订单不见了")
-    r"投诉|12315|消协|维权|客服不理|没人理|(?:客服|你们)不回|(?:物流|快递|包裹|订单).{0,6}(?:没动|不动|没更新|不更新|不见了|找不到|卡住|被取消)|"
-    r"付了款|付过款|"
-    r"没收到|还没(?:到|发|收到|送)|收到(?:的|了|货)|"
+    rf"退我|{_DEMAND}|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
+    # a complaint, a parcel stuck or lost ("要投诉", "物流三天没动了")
+    rf"{_COMPLAINT}|(?:物流|快递|包裹|订单).{{0,6}}(?:没动|不动|没更新|不更新|不见了|找不到|卡住|被取消)|"
+    rf"没收到|{_NOT_ARRIVED}|收到(?:的|了|货)|"
     # an order or request under review ("订单审核要多久"; not "发弹幕要审核吗"), chasing or changing it
     # ("怎么催发货", "能改发京东吗"), goods sent wrong, the skin's reaction after use ("少发了一支",
     # "用了脸红了"; not "用了会过敏吗", a question before buying)
@@ -221,10 +228,13 @@ _ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
 # Goods that came damaged, said beside a claim and their arrival ("包装破了能换吗", "收到漏了怎么办");
 # alone ("手机坏了?") it may be anything, and as a condition ("如果坏了能换吗", "坏了保修吗") it asks
 # the policy.
-_DAMAGED = rf"{_NO_FEELING}(?:破|漏|坏|烂|碎|裂)(?:掉|开)?了"
+_DAMAGED = rf"{_NO_FEELING}(?:破|漏|坏|(?<!用)烂|碎|裂)(?:掉|开)?了"  # "用烂了": worn out with use
 _DAMAGED_RE = re.compile(_DAMAGED)
 _CLAIM_RE = re.compile(r"退|换|赔|补|修|售后|怎么办|怎么处理")
 _ARRIVED_RE = re.compile(r"收到|到手|拆开|拆封|包装|快递|寄来|送来|到货|买的|拍的")
+# Money paid for an order gone wrong ("付了款订单不见了", "我已经付过款了"; not "付了款多久发货", nor
+# a condition: "如果付了款发现不合适能退吗").
+_PAID_RE = re.compile(r"(?:我|已经)付(?:了|过)款|付(?:了|过)款.{0,6}(?:没|不|还|一直|订单)")
 _CONDITION_RE = re.compile(r"如果|万一|要是|假如|假设|会不会|的话")
 # A parcel sent again, or whether it was sent ("能补发吗", "发货了吗"), unless what is sent is a
 # link, a coupon or a giveaway ("链接再发一次", "券发了吗", "福袋发了吗").
@@ -239,7 +249,9 @@ def about_own_order(normalized: str) -> bool:
     """Whether a normalised line is about the viewer's own order, purchase or claim."""
     if _OWN_ORDER_RE.search(normalized) is not None:
         return True
-    if _BOUGHT_BEFORE_RE.search(normalized) and not _CONDITION_RE.search(normalized):
+    if (_BOUGHT_BEFORE_RE.search(normalized) or _PAID_RE.search(normalized)) and not _CONDITION_RE.search(
+        normalized
+    ):
         return True
     if _SENT_AGAIN_RE.search(normalized) and not _GIVEAWAY_RE.search(normalized):
         return True
@@ -263,30 +275,49 @@ _PROBLEM_RE = re.compile(
     r"开线|开胶|脱线|起球|掉色|褪色|缩水|变形|鼓包|生锈|划痕|夹生|跳闸|不保温|不制热|一闪一闪|钻毛|掉毛|"
     r"(?:异|焦|怪|臭|霉|哈喇)味|有股味|味道?(?:太|很|好|特别)(?:大|重|冲|难闻)|甲醛|虫子|"
     r"过敏|发炎|拉肚子|肚子疼|(?:就|都)吐了|闷痘|爆痘|一脸痘|(?:都|全)(?:死|化)了|"
-    r"只(?:发|到|给)了|缺页|不一样大|(?:跟|和|与).{0,8}(?:说|图|描述|介绍|宣传)的?不一样|"
-    r"(?<!真的)是假的|假货|不是正品|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹|瘪了|胀袋|"
+    r"只(?:发|到|给)了|缺页|不一样大|(?:跟|和|与).{0,8}(?:说|图|描述|介绍|宣传).{0,2}不一样|"
+    r"(?<!真的)是假的|假货|不是正品|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹痕|凹了|瘪了|胀袋|"
+    r"一股(?:怪|臭|霉|异|焦)?味|漏绒|跑绒|(?:涂层|漆|皮|扣子|拉链|轮子|把手|带子)(?:都|也)?掉了|"
     # late or lost ("到现在还没到", "订单不见了"), and what the viewer demands ("给我换一个新的")
-    r"还没(?:到|发|收到|送)|没动|不动了|没更新|卡住|不见了|找不到了|给我(?:退|换|补|赔)|退钱|赔钱|投诉|12315|消协|维权"
+    rf"{_NOT_ARRIVED}|没动|不动了|没更新|卡住|不见了|找不到了|{_DEMAND}|退钱|赔钱|{_COMPLAINT}"
 )
+# A fault denied ("穿了一年都不起球", "零甲醛", "不会是假货吧"): praise or a question, nothing wrong.
+_DENIED_RE = re.compile(r"(?:不|没|没有|无|零|防|不怕|抗|(?:不会|不可能|应该不)是?)$")
 # A laugh, or a mishap of the viewer's day: a joke or a complaint about life ("我家狗把杯子咬坏了 哈哈",
-# "wifi又断了 气死"), not goods gone wrong.
-_LAUGH_RE = re.compile(rf"{LAUGH}|\[(?:呲牙|大笑|捂脸|偷笑|笑哭)\]")
-_NOT_GOODS_RE = re.compile(r"wifi|网络|网速|信号|断网|停电|手机卡|直播间|画面|声音小")
+# "我家wifi又断了 气死", "直播间卡住了"), not goods gone wrong.
+_LAUGH_RE = re.compile(LAUGH)
+_NOT_GOODS_RE = re.compile(r"(?:我家|家里|这边|我这)的?(?:wifi|网|网络|信号)|断网|停电|直播间|画面")
+# What shows the viewer has the goods ("收到", "刚买", "用了", "才穿一周", "你们家的"), or names them by a
+# stage word ("这个杯子碎了"): a fault told plainly without it ("腿都断了", "心都化了") is about life.
+_HAS_GOODS_RE = re.compile(
+    r"收到|到手|到货|拆开|打开|刚买|才买|买了|买的|拍的|发来|寄来|送来|用了|用完|用着|用一次|吃了|喝了|戴了|"
+    r"穿了|才穿|洗了|洗一次|一开|你家|你们家|这个|这款|这件|这条|这双|这瓶|这盒|这包|这箱"
+)
+# An A-not-A question ("起球不起球", "掉色不掉色") or one closed by 没 ("有甲醛没"): asked before buying.
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1|没\??$")
 
 
-def reports_a_problem(normalized: str) -> bool:
+def mentions_a_fault(normalized: str) -> bool:
+    """Whether the line names a fault, a delay, goods short or fake, or a demand (``_PROBLEM_RE``) that
+    it does not deny ("都不起球", "零甲醛")."""
+    return any(not _DENIED_RE.search(normalized[: m.start()]) for m in _PROBLEM_RE.finditer(normalized))
+
+
+def reports_a_problem(normalized: str, goods_named: bool = False) -> bool:
     """Whether the line tells of something wrong with goods the viewer has: a fault, a delay, goods
-    short or fake, or a demand (``_PROBLEM_RE``), about the viewer's own order, or said as a plain
-    statement ("被子收到有股味", "酒瓶碎了"): not a question ("杯子碎了怎么办"), a condition, a joke
-    or the host's things. A person must see it even when it asks nothing."""
-    if _PROBLEM_RE.search(normalized) is None:
+    short or fake, or a demand (``_PROBLEM_RE``; not a fault denied: "都不起球", "零甲醛"), about the
+    viewer's own order, or said as a plain statement about goods in hand (``_HAS_GOODS_RE``:
+    "被子收到有股味", "这个杯子碎了") or about goods the room sells, named (``goods_named``, the caller's
+    reading of the catalog: "羽绒服漏绒了"): not a question ("杯子碎了怎么办", "起球不起球"), a condition,
+    a joke, the viewer's day or the host's things. A person must see it even when it asks nothing."""
+    if not mentions_a_fault(normalized) or _LAUGH_RE.search(normalized) or _A_NOT_A_RE.search(normalized):
         return False
     if about_own_order(normalized):
         return True
-    return not (
+    in_hand = goods_named or _HAS_GOODS_RE.search(normalized) is not None
+    return in_hand and not (
         is_question(normalized)
         or _CONDITION_RE.search(normalized)
-        or _LAUGH_RE.search(normalized)
         or _NOT_GOODS_RE.search(normalized)
         or "主播" in normalized
     )
@@ -311,9 +342,11 @@ def about_the_show(normalized: str) -> bool:
 # "展示一下里面"): the host does it on camera, no catalog text answers it; not a trial of the goods
 # ("可以试用吗") nor a look into the viewer's own things (``_LOOKS_FOR_ME_RE``).
 _SHOW_ME_RE = re.compile(
+    r"(?:(?:换|拿|穿|试|戴)(?:个|一个|件|一件|双|条|下)?[\u4e00-\u9fffa-z\d]{0,4}?)?"
     r"(?:给我们|给大家|让我们|让大家)(?:看看|看一下|看下|瞧瞧)|"
+    r"(?:换|拿|穿|戴)(?:个|一个|件|一件|双|条|下)?[\u4e00-\u9fffa-z\d]{0,4}?(?:看看|看一下|看下|瞧瞧)|"
     r"(?<![帮给替])(?:看看|看一下|看下|瞧瞧)(?:吧|呗|呀|啊|嘛|吗|呢|好吗|好不好|可以吗|行吗)?[?!.~\s]*$|"
-    r"试穿|试(?:一下|下|试)(?!用)|展示一?下|转一?圈|转个身|走两步|拿近一?点|近一点看"
+    r"试穿|试(?:一下|下|试)(?!用)(?:[a-z\d]{1,3}码?)?|展示一?下|转一?圈|转个身|走两步|拿近一?点|近一点看"
 )
 
 
@@ -359,7 +392,12 @@ def only_about_the_host_or_show(normalized: str) -> bool:
 
 
 def _about_the_host_or_show(text: str) -> bool:
-    shown = _SHOW_ME_RE.search(text) is not None and _LOOKS_FOR_ME_RE.search(text) is None
+    shown = (
+        _SHOW_ME_RE.search(text) is not None
+        and _LOOKS_FOR_ME_RE.search(text) is None
+        # a question of its own beside the request ("试穿不合适能退吗", "M码有吗看看")
+        and not _asks_the_shop(_SHOW_ME_RE.sub(" ", text))
+    )
     return bool(_HOSTS_OWN_RE.search(text) or about_the_show(text) or shown)
 
 
@@ -376,8 +414,8 @@ def _asks_the_shop(piece: str) -> bool:
 _MEASURE_ASKED_RE = re.compile(
     r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率|"
     r"ph值?|酸碱度|含量|浓度|保湿度|等级|级别|档位|瓦数|"
-    # a part's length, height or girth ("裤长", "筒高", "腰围"), not the viewer's ("身高多少穿几码")
-    r"(?<![身体])[\u4e00-\u9fff](?:长|宽|高|深|围|径))"
+    # a part's length, height or girth, not the viewer's ("身高多少穿几码") nor a bound ("最高多少")
+    r"裤长|衣长|袖长|裙长|肩宽|筒高|靴筒|鞋跟|跟高|腰围|胸围|臀围|口径|直径|内径|外径|杯高|锅深|线长)"
     r"(是|有|大概|大约|一般)?多少(?!钱)(?!.{0,6}(?:码|穿))"
 )
 # A comparison with another product ("这个和1号有什么区别", "跟2号链接比呢"): no template of one product
@@ -388,7 +426,10 @@ _OTHER_PRODUCT_COMPARED_RE = re.compile(
 )
 # Another product bought together with this one ("和1号精华一起买能满减吗", "跟炒锅一起拍有优惠吗"): the
 # answer is about the two together, which no template of one product gives.
-_BOUGHT_TOGETHER_RE = re.compile(r"(?:和|跟|与|加|\+)[^,.!?\s]{1,10}一起(?:买|拍|下单|付款|结算)")
+_BOUGHT_TOGETHER_RE = re.compile(
+    r"(?:和|跟|与|加|\+)(?!闺蜜|姐妹|朋友|同事|家人|老公|老婆|男朋友|女朋友|妈妈|爸爸|室友|同学|别人|大家|你们|我)"
+    r"[^,.!?\s]{1,10}一起(?:买|拍|下单|付款|结算)"
+)
 # A judgement of taste between versions ("哪个颜色好看", "哪种口味好吃"): the host's to give.
 _TASTE_RE = re.compile(r"哪(个|款|种).{0,3}(更)?(好看|好吃|好用|好喝|显白|耐用)")
 # Whether the goods look like their pictures ("有没有色差", "跟图片一样吗"): no colour choice, no template.
@@ -490,7 +531,7 @@ _VERSION_FILLER_RE = re.compile(r"请问|主播|亲|宝宝|[有没还的吗么�
 
 # Which sizes there are ("有什么码", "有哪些尺码", "几个码"), not which one to wear.
 _WHICH_SIZES_RE = re.compile(
-    r"(?:还)?有(?:什么|哪些|哪几个|几个)(?:尺)?码|(?:什么|哪些)(?:尺)?码(?:还)?有|几个码"
+    r"(?:还)?有(?:什么|哪些|哪几个|几个)(?:尺)?码|(?:什么|哪些)(?:尺)?码(?:还)?有|(?<![大小])几个码"
 )
 
 
@@ -503,10 +544,13 @@ def _asks_for_a_version(normalized: str, slots: Slots) -> bool:
 # The whole line asks whether the room has a thing ("有没有充电宝", "有充电宝吗", "充电宝有没有").
 _HAS_THING_RES = (
     re.compile(
-        r"^(?:请问|主播|亲)?\s?(?:有没有|有)(?!没)(?:卖)?(?:那种|这种)?(.{1,11}?[^吗么嘛呀啊没的?\s])"
-        r"(?:的)?(?:吗|么|嘛|呀|啊|没有?)?\??$"
+        r"^(?:请问|亲)?\s?有没有(?:卖)?(?:那种|这种)?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:的)?(?:呀|啊)?\??$"
     ),
-    re.compile(r"^(?:请问|主播|亲)?\s?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:有没有|有吗|有么|有没)\??$"),
+    re.compile(
+        r"^(?:请问|亲)?\s?有(?!没)(?:卖)?(?:那种|这种)?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:的)?(?:吗|么|嘛|没有?)"
+        r"(?:呀|啊)?\??$"
+    ),
+    re.compile(r"^(?:请问|亲)?\s?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:有没有|有吗|有么|有没)\??$"),
 )
 
 
@@ -570,9 +614,14 @@ def as_question(understanding: Understanding) -> Understanding:
     normalized = understanding.normalized
     slots = extract_slots(normalized)
     intent = classify_intent(normalized)
-    if intent is None and _asks_for_a_version(normalized, slots):
+    if intent in (None, Intent.SIZE) and _asks_for_a_version(normalized, slots):
         intent = Intent.STOCK  # whether a version is there: "有黑色的M吗", "有米白的L吗"
-    sizes = _WHICH_SIZES_RE.search(normalized) if intent in (Intent.SIZE, Intent.STOCK, None) else None
+    measured = slots.height_cm or slots.weight_kg
+    sizes = (
+        _WHICH_SIZES_RE.search(normalized)
+        if intent in (Intent.SIZE, Intent.STOCK, None) and not measured
+        else None
+    )
     if sizes is not None:  # which sizes there are ("黑色有什么码"): the list, or what is left, no advice
         intent = Intent.STOCK if "还" in sizes.group(0) else Intent.VARIANT
     if intent is None:

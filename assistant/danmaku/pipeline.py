@@ -18,6 +18,7 @@ After each batch the optional ``on_batch`` callback gets how many messages arriv
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -37,6 +38,7 @@ from assistant.danmaku.intent import (
     extract_product_reference,
     goods_head,
     had_thing,
+    mentions_a_fault,
     reports_a_problem,
     understand,
 )
@@ -238,7 +240,11 @@ class DanmakuPipeline:
         route: Route = "answer"
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
-            reported = understanding.triage is Triage.CHATTER and reports_a_problem(understanding.normalized)
+            reported = understanding.triage is Triage.CHATTER and reports_a_problem(
+                understanding.normalized,
+                goods_named=mentions_a_fault(understanding.normalized)
+                and bool(matcher.match(understanding.normalized).exact),
+            )
             # goods the room sells asked for by their name ("有没有牛奶"): a shop question
             asked_for = understanding.triage is Triage.CHATTER and names_goods_sold(
                 understanding, matcher, catalog
@@ -469,7 +475,7 @@ def names_goods_sold(
     ("有没有牛奶" -> the milk; ``intent.had_thing``), () when it asks no such thing or a thing that
     is more than a name ("男士洗面奶有吗" asks whether the cleanser suits men; "有没有人")."""
     thing = had_thing(understanding.normalized)
-    if not thing:
+    if not re.search(r"[\u4e00-\u9fff]", thing):  # "有没有qq": letters are some alias, never goods asked for
         return ()
     return tuple(
         product_id

@@ -42,6 +42,7 @@ KETTLE = Product(
     attributes={"材质": "304不锈钢内胆"},
     faq=(FaqPair("能烧牛奶吗", "不建议，只适合烧水。"),),
 )
+JEANS = Product("J1", "简 牛仔裤", (Sku("J1-1", "27", Decimal("169")),), description="水洗做旧工艺，颜色耐看")
 PAN = Product(
     "P1",
     "铁匠 不粘煎锅",
@@ -75,6 +76,7 @@ def quoted(product: Product, text: str) -> str | None:
         (KETTLE, "里面有不锈钢吗", "材质：304不锈钢内胆"),
         (PAN, "煎蛋粘不粘", "煎蛋不粘锅"),
         (PAN, "涂层里有特氟龙吗", "涂层：不含特氟龙"),
+        (JEANS, "是水洗的吗", "水洗做旧工艺"),  # the finish asked about
     ],
 )
 def test_a_question_the_catalog_text_answers_is_quoted(product: Product, text: str, sentence: str) -> None:
@@ -96,6 +98,7 @@ def test_a_question_the_catalog_text_answers_is_quoted(product: Product, text: s
         (FOAM, "会长痘吗"),  # nothing says
         (PAN, "带盖吗"),  # the versions are the variant template's to say, never a quote of a SKU
         (PAN, "重不重"),  # nothing says
+        (JEANS, "能机洗吗"),  # a washed finish is no washing instruction
     ],
 )
 def test_no_quote_without_a_sentence_that_answers(product: Product, text: str) -> None:

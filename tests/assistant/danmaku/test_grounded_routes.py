@@ -381,6 +381,7 @@ def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(system: Pipel
     [
         # two versions compared: the operator's FAQ on the difference, never the list of one
         ("MZ04", "控油款和保湿款有啥区别", "faq", "控油款含锌PCA"),
+        ("MZ04", "这个和普通爽肤水有什么区别", "handoff", ""),  # a comparison the FAQ does not speak of
         # the price of two versions named: both prices
         ("MZ01", "30ml和50ml差多少钱啊", "catalog", "50ml ¥499"),
         # a fit question without a body measure: the FAQ on the fit, not the size chart

@@ -481,7 +481,10 @@ def test_have_opens_no_variant_word() -> None:
         ("杯子碎了怎么办", False),  # nobody's order: a question before buying
         # goods gone wrong, told as a plain statement
         ("被子收到有异味", True),
-        ("酒瓶碎了", True),
+        ("这个杯子碎了", True),
+        ("腿都断了", False),  # no goods in hand: life
+        ("穿了一年都不起球", False),  # a fault denied: praise
+        ("起球不起球", False),  # asked before buying
         ("学习机开不了机 刚买一周", True),
         ("物流三天没动了", True),
         ("付了款订单不见了", True),
@@ -490,6 +493,12 @@ def test_have_opens_no_variant_word() -> None:
         ("给我换一个新的", True),
         ("我家wifi又断了 哈哈", False),  # a joke
         ("网络又断了 气死", False),  # the viewer's day, not goods
+        ("还没到家", False),  # life, not a parcel
+        ("我花粉过敏", False),
+        ("今天便宜了5块", False),
+        ("不会是假货吧", False),  # a fault denied
+        ("这个面膜我用了好久都不过敏", False),
+        ("主播太美了 我要投诉 哈哈", False),  # a joke, whatever its words
         ("主播杯子碎了", False),  # the host's things
         ("如果收到坏了", False),  # a condition
         ("会不会起球", False),  # a question before buying
@@ -573,8 +582,42 @@ def test_which_sizes_there_are_is_no_size_advice(text: str, intent: Intent) -> N
         ("充电宝有没有", "充电宝"),
         ("请问有没有充电宝呀", "充电宝"),
         ("有货吗", ""),  # a particle is no thing
-        ("有没有人", ""),  # a filler
+        ("有没有人", ""),  # one character: no goods name
+        ("主播有qq吗", ""),  # the host's own things
+        ("有面膜", ""),  # a statement, no question
     ],
 )
 def test_the_thing_a_whole_line_asks_whether_the_room_has(text: str, thing: str) -> None:
     assert had_thing(normalize(text)) == thing
+
+
+def test_a_fault_told_of_goods_the_room_sells_needs_them_named() -> None:
+    # the pipeline says whether the catalog names the goods ("羽绒服漏绒了"); without, it is life
+    assert reports_a_problem(normalize("羽绒服漏绒了"), goods_named=True)
+    assert not reports_a_problem(normalize("羽绒服漏绒了"))
+    assert not reports_a_problem(normalize("起球不起球"), goods_named=True)  # a question
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("试穿不合适能退吗", Intent.AFTER_SALES),  # a question of its own beside a show request
+        ("链接在哪我看看", Intent.HOW_TO_ORDER),
+        ("优惠最高多少", Intent.DISCOUNT),  # a bound, not a part's measure
+        ("保修最长多少年", Intent.AFTER_SALES),
+        ("跟闺蜜一起买有优惠吗", Intent.DISCOUNT),  # bought with a friend, not with a product
+        ("用坏了能免费换吗", Intent.AFTER_SALES),  # goods broken, no feeling
+        ("身高165体重120有什么码合适", Intent.SIZE),  # a body measure: which one to wear
+        ("有没有XL码", Intent.STOCK),  # whether a version is there
+    ],
+)
+def test_rules_of_the_round_leave_other_questions_theirs(text: str, intent: Intent) -> None:
+    assert understand(text).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [("付了款多久发货", False), ("如果付了款发现不合适能退吗", False), ("付了款订单不见了", True)],
+)
+def test_money_paid_is_an_own_order_only_with_the_order_gone_wrong(text: str, own: bool) -> None:
+    assert about_own_order(normalize(text)) is own
