@@ -60,7 +60,9 @@ CV_GATES: dict[str, tuple[str, float]] = {
     # all 1,903 development lines labelled (the model retrained on them)
     "wrong_confident_answer_rate": ("max", 0.025),  # measured 0.017 (15 of 894 replies)
     "answerable_recall": ("min", 0.50),  # measured 0.537 (43 of 80 lines)
-    "chat_handoff_share": ("max", 0.045),  # measured 0.039-0.041 (33-34 of 836-837 handoffs)
+    # measured 0.039-0.041 (33-34 of 836-837 handoffs): met, so held to the goal itself (a bound is
+    # never stricter than its goal)
+    "chat_handoff_share": ("max", 0.05),
 }
 
 STAGE_PRODUCT = "MZ07"  # 植萃集 氨基酸洗面奶: the host presents it for the whole run
