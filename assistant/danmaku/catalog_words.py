@@ -81,8 +81,8 @@ _FUNCTION_RE = re.compile(
     # after use, said many ways ("洗完", "洗后", "用了以后"): the time of the question, not its topic
     r"(?:洗|用|涂|擦|抹|敷)(?:完|后|了)(?:以后|之后)?|之后|以后|"
     r"以上|以下|以内|左右|之间|上下|差不多|"  # qualifiers of an amount, never what is asked about
-    # which ("有哪些"), and 有 of "有X吗": the thing asked about is X
-    r"哪些|一些|这些|那些|有"
+    # which ("有哪些"), and 有 / 含 of "有X吗", "含酒精吗": the thing asked about is X
+    r"哪些|一些|这些|那些|含有|含|有"
 )
 # A fabric's finish named after washing ("水洗做旧工艺", "水洗棉"): how it was made, not how to wash it
 # ("能机洗吗" is not answered by it).

@@ -525,7 +525,7 @@ def sold_thing(normalized: str) -> str:
 
 # Whether there is a version ("有黑色的M吗", "有没有米白L"): the size or colour, and nothing but these
 # words around it ("有个蓝色的…抽过没" asks something else).
-_HAS_VERSION_RE = re.compile(r"(?:^|还)有.{0,8}(?:吗|么|嘛|没有?)\??$|有没有")
+_HAS_VERSION_RE = re.compile(r"(?:^|还)有.{0,8}(?:吗|么|嘛|没有?)\??$|有(?:吗|么|嘛|没有?)\??$|有没有")
 _VERSION_FILLER_RE = re.compile(r"请问|主播|亲|宝宝|[有没还的吗么嘛呢呀啊码号款色?!,.\s]")
 
 
@@ -536,9 +536,10 @@ _WHICH_SIZES_RE = re.compile(
 
 
 def _asks_for_a_version(normalized: str, slots: Slots) -> bool:
-    if not (slots.size or slots.color) or _HAS_VERSION_RE.search(normalized) is None:
+    if not (slots.size or slots.color or slots.variant_hint) or _HAS_VERSION_RE.search(normalized) is None:
         return False
-    return not _VERSION_FILLER_RE.sub("", strip_slot_words(normalized))
+    rest = strip_slot_words(normalized).replace(slots.variant_hint or "\0", " ")
+    return not _VERSION_FILLER_RE.sub("", rest)
 
 
 # The whole line asks whether the room has a thing ("有没有充电宝", "有充电宝吗", "充电宝有没有").

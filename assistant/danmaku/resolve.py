@@ -147,6 +147,8 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
     r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|请|谢谢|好的|"
     r"订单|单子|发票|地址|电话|"
+    # buying and receiving ("下单几天发货", "拆封了能退吗"): acts, not goods
+    r"下单|拆封|拆开|开封|签收|收货|购买|付款|到货|"
     r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"
     r"妹子|小姐姐|美女|帅哥|老师|哥|姐|"
     r"如果|假如|要是|但是|可是|因为|所以|然后|而且|或者|虽然|不过|"  # conjunctions
@@ -159,7 +161,7 @@ _NOT_A_PRODUCT_RE = re.compile(
 # is no product name, unless it ends in a noun of goods ("洗发水", "发膜": ``_GOODS_HEAD_RE``) and
 # does not open on one that starts a phrase ("用手机", "买水杯"; 发, 收, 换, 退, 穿 and 钱 open names
 # of goods too: 发膜, 收纳盒, 穿衣镜, 钱包).
-_PHRASE_OPENERS = "用买送拍吃喝看说问等给到还再就都很太最更又先完了过后"
+_PHRASE_OPENERS = "用买送拍吃喝看说问等给到还再就都很太最更又先完了过后含"  # 含: "含酒精吗"
 _FUNCTION_CHAR_RE = re.compile(rf"[退换钱发收穿{_PHRASE_OPENERS}]")
 _VERB_FIRST_RE = re.compile(rf"[{_PHRASE_OPENERS}]")
 # A span ending in a noun of goods (``vocabulary.GOODS_HEADS``: 水, 霜, 壶, 包 ...) names goods even
@@ -261,13 +263,14 @@ def _names_no_product_here(
     stage and only a charger's description says it charges a 笔记本), only other products' words do:
     a thing another product's text mentions is not on sale for being mentioned, and it is not the
     product on stage either."""
+    if _PACK_RE.search(span) is not None:  # a pack or version of the product in view ("组合装有吗")
+        return False
     if names_unknown_product(span, catalog, text):
         return True
     return (
         on_stage is not None
         and reference != "stage"
         and intent not in _CLAIMABLE_INTENTS
-        and _PACK_RE.search(span) is None
         and _ORDERING_DEVICE_RE.match(span) is None
         and names_unknown_product(span, catalog, text, within=on_stage)
     )
@@ -283,7 +286,9 @@ _TEXTS: dict[tuple[str, str], tuple[str, ...]] = {}
 
 
 def _catalog_texts(catalog: Catalog) -> tuple[str, ...]:
-    """Every product's searchable text, lower-cased, per catalog version (built once)."""
+    """Every product's searchable text, lower-cased, per catalog version (built once): its names,
+    category, specs, attributes, FAQ and the titles of the promotions that apply to it ("数码9折券":
+    "数码券能用吗" names no product the room lacks)."""
     key = (catalog.catalog_id, str(catalog.version))
     texts = _TEXTS.get(key)
     if texts is None:
@@ -293,6 +298,12 @@ def _catalog_texts(catalog: Catalog) -> tuple[str, ...]:
                     p.name,
                     *p.aliases,
                     p.brand or "",
+                    p.category,
+                    *(
+                        promotion.title
+                        for promotion in catalog.promotions
+                        if any(promotion.applies_to(p.product_id, s.sku_id) for s in p.skus)
+                    ),
                     p.description,
                     *(s.spec for s in p.skus),
                     *p.attributes,

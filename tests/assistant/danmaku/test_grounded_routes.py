@@ -390,6 +390,14 @@ def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(system: Pipel
         ("MZ06", "敏感肌能用吗", "handoff", ""),
         # a jeans chart by waist and weight judges no height: never "out of the chart"
         ("FS03", "172能穿吗", "handoff", ""),
+        # a word before the question that names no goods: buying, a category, a promotion, a content,
+        # a version (never "a product the room does not sell")
+        ("MZ01", "下单几天发货", "catalog", "24小时内发货"),
+        ("SM01", "数码券能用吗", "catalog", "20:00起"),
+        ("SP01", "食品满减怎么算", "catalog", "满¥150减¥20"),
+        ("MZ04", "含酒精吗", "catalog", "无酒精配方"),
+        ("SM04", "拆封了能退吗", "catalog", "拆封后"),
+        ("FS03", "28码浅蓝有吗", "catalog", "浅蓝 28已售罄"),
     ],
 )
 def test_answers_that_answer_what_was_asked(
