@@ -361,6 +361,8 @@ class Answerer:
             terms = catalog.after_sales_policy(product.after_sales_id)
             if asks_warranty(u.normalized) and not answers_policy.states_a_warranty(terms):
                 return None  # "保修多久": the return terms say nothing of repairs
+            if not answers_policy.states_the_goods_state(terms, u.normalized):
+                return None  # "拆封了还能退吗": terms silent on opened goods are no answer
             body = answers_policy.answer_after_sales(terms, lang)
         elif intent is Intent.HOW_TO_ORDER:
             body = answers.answer_how_to_order(product, lang)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from assistant.danmaku.answer_templates import finish, format_amount, join
+from assistant.danmaku.vocabulary import GOODS_STATES
 from knowledge.domain import AfterSalesPolicy, ShippingPolicy
 
 
@@ -57,6 +58,19 @@ def states_a_warranty(policy: AfterSalesPolicy | None) -> bool:
     """Whether the after-sales policy states a warranty (its months): the one fact of repairs that
     ``answer_after_sales`` says; a note that only names one ("全国联保") is left to a person."""
     return policy is not None and policy.warranty_months > 0
+
+
+def states_the_goods_state(policy: AfterSalesPolicy | None, normalized: str) -> bool:
+    """Whether the policy's notes speak of every state of the goods the question names
+    (``vocabulary.GOODS_STATES``: "拆封了还能退吗" against "激活或拆封后…不支持无理由退货"); a question
+    naming none is answered by the terms as they are. "支持7天无理由退货" is no answer for goods opened
+    when the notes never say."""
+    notes = policy.notes if policy is not None else ""
+    for words in GOODS_STATES.values():
+        # a state is stated by its word's first two characters ("使用过" is said "使用后")
+        if any(w in normalized for w in words) and not any(w[:2] in notes for w in words):
+            return False
+    return True
 
 
 def answer_after_sales(policy: AfterSalesPolicy | None, lang: str = "zh", nickname: str = "") -> str | None:

@@ -413,7 +413,7 @@ def _asks_the_shop(piece: str) -> bool:
 # attributes may state, not its price.
 _MEASURE_ASKED_RE = re.compile(
     r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率|"
-    r"ph值?|酸碱度|含量|浓度|保湿度|等级|级别|档位|瓦数|"
+    r"ph值?|酸碱度|含量|浓度|保湿度|等级|级别|档位|瓦数|克重|蛋白质|脂肪|热量|卡路里|糖分|"
     # a part's length, height or girth, not the viewer's ("身高多少穿几码") nor a bound ("最高多少")
     r"裤长|衣长|袖长|裙长|肩宽|筒高|靴筒|鞋跟|跟高|腰围|胸围|臀围|口径|直径|内径|外径|杯高|锅深|线长)"
     r"(是|有|大概|大约|一般)?多少(?!钱)(?!.{0,6}(?:码|穿))"

@@ -73,6 +73,13 @@ ONE_CHARACTER_GOODS: Mapping[str, str] = {
 # A warranty or repairs ("保修多久", "全国联保吗", "能免费修吗"; 修 of 修改, 修身 is no repair): the
 # after-sales intent's words for them and the check that a policy must state one to answer.
 WARRANTY = r"保修|质保|保固|维修|修理|返修|联保|(?:免费|能|可以|给|包)修(?!改|身|饰|复|图)"
+# States of goods a return may hinge on, each with the words for it ("拆封了还能退吗", "穿过一次能退吗"):
+# an after-sales question naming one is answered only by a policy whose notes speak of it.
+GOODS_STATES: Mapping[str, tuple[str, ...]] = {
+    "opened": ("拆封", "拆开", "开封", "打开", "激活", "开过"),
+    "used": ("用过", "穿过", "洗过", "吃过", "试过", "戴过", "使用过", "用了", "穿了", "洗了"),
+    "tag": ("吊牌",),
+}
 # A laugh typed in a line ("哈哈", "笑死"): chatter to the triage, and a joke rather than goods gone wrong.
 LAUGH = r"哈哈|嘿嘿|hhh|笑死"
 # 几 that asks how many or which ("几号", "几天到"), not the 几 of 前几天, 好几次, 十几块 or 几乎.

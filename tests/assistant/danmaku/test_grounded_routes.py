@@ -398,6 +398,10 @@ def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(system: Pipel
         ("MZ04", "含酒精吗", "catalog", "无酒精配方"),
         ("SM04", "拆封了能退吗", "catalog", "拆封后"),
         ("FS03", "28码浅蓝有吗", "catalog", "浅蓝 28已售罄"),
+        # goods opened or worn: only a policy whose notes speak of it answers
+        ("MZ08", "拆封了还能退吗", "handoff", ""),
+        ("SP01", "拆开了还能退吗", "catalog", "拆封后不支持"),
+        ("FS02", "克重多少", "catalog", "220g"),  # a measure, never the price
     ],
 )
 def test_answers_that_answer_what_was_asked(

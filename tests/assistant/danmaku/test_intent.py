@@ -533,6 +533,7 @@ def test_the_thing_asked_whether_the_room_sells(text: str, thing: str) -> None:
         ("裤长多少", Intent.OTHER),
         ("筒高多少", Intent.OTHER),
         ("防水等级多少", Intent.OTHER),
+        ("蛋白质多少", Intent.OTHER),
         ("身高多少穿几码", Intent.SIZE),  # the viewer's height: which size
         ("这条多少", Intent.PRICE),
         ("多少一瓶", Intent.PRICE),  # 一 is 1 once normalised
