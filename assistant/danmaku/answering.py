@@ -161,7 +161,7 @@ class Answerer:
             return self._done(faq.answer, ReplySource.FAQ, product, at, None)
         if understanding.intent is Intent.DISCOUNT and GIFT_RE.search(understanding.normalized):
             return self._gift(product, lang, at)
-        if understanding.intent is Intent.VARIANT and TWO_COMPARED_RE.search(understanding.normalized):
+        if understanding.intent is Intent.VARIANT and COMPARED_RE.search(understanding.normalized):
             # "控油款和保湿款有啥区别": a list of the versions is no answer; the FAQ above, else a
             # person (a bare question of the difference is answered by the list of the options)
             return self._open(catalog, product, question, at)
@@ -614,12 +614,11 @@ def faq_by_shared_word(product: Product, normalized: str) -> FaqPair | None:
 
 # A difference asked between versions ("两款有什么区别", "30ml和50ml差在哪"), and between two named
 # ("控油款和保湿款有啥区别").
-DIFFERENCE_RE = re.compile(r"区别|差别|不同|差异|差在哪|差哪")
-TWO_COMPARED_RE = re.compile(r"(?:和|跟|与|还是).{1,8}(?:区别|差别|不同|差异|差在哪|差哪)")
+_DIFFERENCE = r"区别|差别|不同|差异|差在哪|差哪"
+DIFFERENCE_RE = re.compile(_DIFFERENCE)
 # The two things compared ("控油款" and "保湿款"), and the words around them that name nothing.
-_COMPARED_RE = re.compile(
-    r"([^\s,.!?]{0,10}?)(?:和|跟|与|还是)([^\s,.!?]{1,10}?)(?:有|的)?(?:什么|啥|哪些)?"
-    r"(?:区别|差别|不同|差异|差在哪|差哪)"
+COMPARED_RE = re.compile(
+    rf"([^\s,.!?]{{0,10}}?)(?:和|跟|与|还是)([^\s,.!?]{{1,10}}?)(?:有|的)?(?:什么|啥|哪些)?(?:{_DIFFERENCE})"
 )
 _COMPARED_FILLER_RE = re.compile(r"请问|这个|这款|那个|那款|主播|[的是有吗呢啊呀]")
 
@@ -634,7 +633,7 @@ def faq_on_difference(product: Product, normalized: str) -> FaqPair | None:
     hits = [f for f in product.faq if DIFFERENCE_RE.search(f.question)]
     if len(hits) != 1:
         return None
-    compared = _COMPARED_RE.search(normalized)
+    compared = COMPARED_RE.search(normalized)
     if compared is not None:
         said = hits[0].question + hits[0].answer
         terms = [_COMPARED_FILLER_RE.sub("", t) for t in compared.groups()]

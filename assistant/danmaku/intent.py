@@ -231,7 +231,9 @@ _ORDERING_RE = re.compile(r"拍|下单|买|付款|订")
 _DAMAGED = rf"{_NO_FEELING}(?:破|漏|坏|(?<!用)烂|碎|裂)(?:掉|开)?了"  # "用烂了": worn out with use
 _DAMAGED_RE = re.compile(_DAMAGED)
 _CLAIM_RE = re.compile(r"退|换|赔|补|修|售后|怎么办|怎么处理")
-_ARRIVED_RE = re.compile(r"收到|到手|拆开|拆封|包装|快递|寄来|送来|到货|买的|拍的")
+# Goods arrived or bought ("收到", "拆开", "买的"): the viewer has them.
+_ARRIVED = r"收到|到手|拆开|拆封|寄来|送来|到货|买的|拍的"
+_ARRIVED_RE = re.compile(rf"{_ARRIVED}|包装|快递")
 # Money paid for an order gone wrong ("付了款订单不见了", "我已经付过款了"; not "付了款多久发货", nor
 # a condition: "如果付了款发现不合适能退吗").
 _PAID_RE = re.compile(r"(?:我|已经)付(?:了|过)款|付(?:了|过)款.{0,6}(?:没|不|还|一直|订单)")
@@ -290,8 +292,8 @@ _NOT_GOODS_RE = re.compile(r"(?:我家|家里|这边|我这)的?(?:wifi|网|网�
 # What shows the viewer has the goods ("收到", "刚买", "用了", "才穿一周", "你们家的"), or names them by a
 # stage word ("这个杯子碎了"): a fault told plainly without it ("腿都断了", "心都化了") is about life.
 _HAS_GOODS_RE = re.compile(
-    r"收到|到手|到货|拆开|打开|刚买|才买|买了|买的|拍的|发来|寄来|送来|用了|用完|用着|用一次|吃了|喝了|戴了|"
-    r"穿了|才穿|洗了|洗一次|一开|你家|你们家|这个|这款|这件|这条|这双|这瓶|这盒|这包|这箱"
+    rf"{_ARRIVED}|打开|刚买|才买|买了|发来|用了|用完|用着|用一次|吃了|喝了|戴了|穿了|才穿|洗了|洗一次|一开|"
+    r"你家|你们家|这个|这款|这件|这条|这双|这瓶|这盒|这包|这箱"
 )
 # An A-not-A question ("起球不起球", "掉色不掉色") or one closed by 没 ("有甲醛没"): asked before buying.
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1|没\??$")
