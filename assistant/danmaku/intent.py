@@ -38,16 +38,17 @@ __all__ = [
     "asks_list_price",
     "asks_warranty",
     "asks_whether_sold",
+    "asks_which_link",
     "classify_intent",
     "extract_product_reference",
     "extract_slots",
     "goods_head",
-    "had_thing",
     "is_followup_reference",
     "mentions_a_fault",
     "names_another_day",
     "reports_a_problem",
     "sold_thing",
+    "thing_asked_for",
     "understand",
 ]
 
@@ -544,7 +545,8 @@ def _asks_for_a_version(normalized: str, slots: Slots) -> bool:
     return not _VERSION_FILLER_RE.sub("", rest)
 
 
-# The whole line asks whether the room has a thing ("有没有充电宝", "有充电宝吗", "充电宝有没有").
+# The whole line asks whether the room has a thing ("有没有充电宝", "有充电宝吗", "充电宝有没有"), or which
+# link it is ("洗面奶几号").
 _HAS_THING_RES = (
     re.compile(
         r"^(?:请问|亲)?\s?有没有(?:卖)?(?:那种|这种)?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:的)?(?:呀|啊)?\??$"
@@ -554,13 +556,22 @@ _HAS_THING_RES = (
         r"(?:呀|啊)?\??$"
     ),
     re.compile(r"^(?:请问|亲)?\s?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:有没有|有吗|有么|有没)\??$"),
+    re.compile(r"^(?:请问|亲)?\s?(.{1,11}?[^吗么嘛呀啊没的?\s])(?:是)?几号(?:链接)?(?:呀|啊|呢)?\??$"),
 )
+_WHICH_LINK_RE = _HAS_THING_RES[-1]
 
 
-def had_thing(normalized: str) -> str:
-    """The thing a whole line asks whether the room has ("有没有充电宝" -> "充电宝"), "" when the line
-    asks more or names nothing but fillers ("有没有人" names a person: the caller checks the thing
-    against the catalog's names)."""
+def asks_which_link(normalized: str) -> bool:
+    """Whether the whole line asks which link a thing is ("洗面奶几号"): a product elsewhere named,
+    whatever the product in view says of it; "有防晒吗" with a foundation on stage asks the foundation."""
+    return _WHICH_LINK_RE.match(normalized.strip()) is not None
+
+
+def thing_asked_for(normalized: str) -> str:
+    """The thing a whole line asks whether the room has, or which link it is ("有没有充电宝" ->
+    "充电宝", "洗面奶几号" -> "洗面奶"): where to buy it. "" when the line asks more or names nothing
+    but fillers ("有没有人" names a person: the caller checks the thing against the catalog's names;
+    "生日几号" names none of its goods)."""
     for pattern in _HAS_THING_RES:
         match = pattern.match(normalized.strip())
         if match:

@@ -35,11 +35,12 @@ from assistant.danmaku.followup import carry_over_intent
 from assistant.danmaku.intent import (
     as_question,
     asks_whether_sold,
+    asks_which_link,
     extract_product_reference,
     goods_head,
-    had_thing,
     mentions_a_fault,
     reports_a_problem,
+    thing_asked_for,
     understand,
 )
 from assistant.danmaku.matcher import ProductMatcher
@@ -287,11 +288,18 @@ class DanmakuPipeline:
             name_span=reference.text if reference is not None else "",
             goods_head=goods_head(understanding.normalized),
         )
-        if (
-            understanding.intent is Intent.OTHER
-            and resolution.how == "name"
-            and resolution.product_id in names_goods_sold(understanding, matcher, catalog)
-        ):  # goods the room sells asked for by their name ("有没有充电宝"): where to buy them, the link
+        asked_for = (
+            names_goods_sold(understanding, matcher, catalog)
+            if understanding.intent is Intent.OTHER and resolution.how in ("name", "stage")
+            else ()
+        )
+        # goods the room sells asked for by their name ("有没有充电宝", "洗面奶几号"): the link of the
+        # product so named; which link it is even where the one on stage mentions it ("卸妆后再用洗面奶"),
+        # while "有防晒吗" about a foundation on stage keeps asking the foundation
+        moved = resolution.product_id not in asked_for and asks_which_link(understanding.normalized)
+        if asked_for and (resolution.how == "name" or moved):
+            if resolution.product_id not in asked_for:
+                resolution = Resolution(asked_for[0], "name")
             understanding = replace(understanding, intent=Intent.HOW_TO_ORDER)
             route = "answer" if route in ("silent", "open") else route
         hush = (
@@ -472,9 +480,9 @@ def names_goods_sold(
     understanding: Understanding, matcher: ProductMatcher, catalog: Catalog
 ) -> tuple[str, ...]:
     """The products whose name or alias is the whole thing the line asks whether the room has
-    ("有没有牛奶" -> the milk; ``intent.had_thing``), () when it asks no such thing or a thing that
+    ("有没有牛奶" -> the milk; ``intent.thing_asked_for``), () when it asks no such thing or a thing that
     is more than a name ("男士洗面奶有吗" asks whether the cleanser suits men; "有没有人")."""
-    thing = had_thing(understanding.normalized)
+    thing = thing_asked_for(understanding.normalized)
     if not re.search(r"[\u4e00-\u9fff]", thing):  # "有没有qq": letters are some alias, never goods asked for
         return ()
     return tuple(

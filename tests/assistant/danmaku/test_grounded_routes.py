@@ -418,6 +418,7 @@ def test_answers_that_answer_what_was_asked(
         ("SP01", "有没有牛奶", "35号链接"),
         ("MZ01", "有充电宝吗", "20号链接"),
         ("FS01", "有没有围巾", "13号链接"),
+        ("MZ08", "洗面奶几号", "7号链接"),  # the cleanser's link, though the oil on stage mentions 洗面奶
     ],
 )
 def test_goods_the_room_sells_asked_for_by_name_get_their_link(
@@ -430,3 +431,9 @@ def test_goods_the_room_sells_asked_for_by_name_get_their_link(
 
 def test_asking_whether_someone_is_there_is_no_question_about_goods(system: PipelineSystem) -> None:
     assert not ask(system, "有没有人", stage="MZ01").replied
+
+
+def test_a_property_of_the_product_in_view_is_no_other_products_link(system: PipelineSystem) -> None:
+    # 防晒 is the sunscreen's alias, but with the foundation on stage "有防晒吗" asks the foundation
+    result = ask(system, "有防晒吗", stage="MZ06")
+    assert result.replied and result.source == "catalog" and "SPF30" in result.text

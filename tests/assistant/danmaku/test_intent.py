@@ -14,10 +14,10 @@ from assistant.danmaku.intent import (
     asks_warranty,
     classify_intent,
     extract_product_reference,
-    had_thing,
     is_followup_reference,
     reports_a_problem,
     sold_thing,
+    thing_asked_for,
     understand,
 )
 from assistant.danmaku.normalize import normalize
@@ -586,10 +586,12 @@ def test_which_sizes_there_are_is_no_size_advice(text: str, intent: Intent) -> N
         ("有没有人", ""),  # one character: no goods name
         ("主播有qq吗", ""),  # the host's own things
         ("有面膜", ""),  # a statement, no question
+        ("洗面奶几号", "洗面奶"),  # which link it is
+        ("今天几号", ""),  # a filler: the date
     ],
 )
 def test_the_thing_a_whole_line_asks_whether_the_room_has(text: str, thing: str) -> None:
-    assert had_thing(normalize(text)) == thing
+    assert thing_asked_for(normalize(text)) == thing
 
 
 def test_a_fault_told_of_goods_the_room_sells_needs_them_named() -> None:
