@@ -239,17 +239,20 @@ class DanmakuPipeline:
                     room, catalog, message, picked.understanding, picked.resolution, dialogue
                 )
         route: Route = "answer"
+        sold_named: tuple[str, ...] | None = None  # products named as the goods asked for, once read
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
-            reported = understanding.triage is Triage.CHATTER and reports_a_problem(
-                understanding.normalized,
-                goods_named=mentions_a_fault(understanding.normalized)
-                and bool(matcher.match(understanding.normalized).exact),
+            chatter = understanding.triage is Triage.CHATTER
+            reported = (
+                chatter
+                and mentions_a_fault(understanding.normalized)  # the matcher only for a fault told
+                and reports_a_problem(
+                    understanding.normalized, goods_named=bool(matcher.match(understanding.normalized).exact)
+                )
             )
             # goods the room sells asked for by their name ("有没有牛奶"): a shop question
-            asked_for = understanding.triage is Triage.CHATTER and names_goods_sold(
-                understanding, matcher, catalog
-            )
+            sold_named = names_goods_sold(understanding, matcher, catalog) if chatter else ()
+            asked_for = bool(sold_named)
             if (
                 not reported
                 and not asked_for
@@ -288,18 +291,17 @@ class DanmakuPipeline:
             name_span=reference.text if reference is not None else "",
             goods_head=goods_head(understanding.normalized),
         )
-        asked_for = (
-            names_goods_sold(understanding, matcher, catalog)
-            if understanding.intent is Intent.OTHER and resolution.how in ("name", "stage")
-            else ()
-        )
+        if understanding.intent is not Intent.OTHER or resolution.how not in ("name", "stage"):
+            sold_named = ()
+        elif sold_named is None:  # not read yet (a question; a chatter line read it above)
+            sold_named = names_goods_sold(understanding, matcher, catalog)
         # goods the room sells asked for by their name ("有没有充电宝", "洗面奶几号"): the link of the
         # product so named; which link it is even where the one on stage mentions it ("卸妆后再用洗面奶"),
         # while "有防晒吗" about a foundation on stage keeps asking the foundation
-        moved = resolution.product_id not in asked_for and asks_which_link(understanding.normalized)
-        if asked_for and (resolution.how == "name" or moved):
-            if resolution.product_id not in asked_for:
-                resolution = Resolution(asked_for[0], "name")
+        moved = resolution.product_id not in sold_named and asks_which_link(understanding.normalized)
+        if sold_named and (resolution.how == "name" or moved):
+            if resolution.product_id not in sold_named:
+                resolution = Resolution(sold_named[0], "name")
             understanding = replace(understanding, intent=Intent.HOW_TO_ORDER)
             route = "answer" if route in ("silent", "open") else route
         hush = (
