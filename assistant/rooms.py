@@ -53,6 +53,13 @@ class Room:
         i = bisect.bisect_right(starts, at)
         return self.stage[i - 1].product_id if i else None
 
+    def stage_before(self, at: datetime) -> str | None:
+        """The product presented before the one on stage at ``at`` (the last other product on stage
+        before it; None when there was none): what "刚才那个" and "上一个链接" mean."""
+        current = self.stage_at(at)
+        earlier = [e.product_id for e in self.stage if e.start <= at]
+        return next((p for p in reversed(earlier) if p is not None and p != current), None)
+
     def last_stage_change_before(self, at: datetime) -> datetime | None:
         starts = [e.start for e in self.stage if e.start <= at]
         return starts[-1] if starts else None

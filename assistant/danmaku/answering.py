@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from assistant.danmaku import answer_templates as tpl
 from assistant.danmaku import answers, answers_policy, answers_product, llm_reading
-from assistant.danmaku.attributes import attribute_answer
+from assistant.danmaku.attributes import ABOUT_THE_HOST, attribute_answer, attribute_lines, named_keys
 from assistant.danmaku.cache import AnswerKey
 from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, quote_answer
 from assistant.danmaku.clarify import product_options
@@ -33,8 +33,10 @@ from assistant.danmaku.intent import (
     asks_list_price,
     asks_to_send_back,
     asks_warranty,
+    compares_with_elsewhere,
     names_another_day,
     only_about_the_host_or_show,
+    pairs_with_something,
 )
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
@@ -121,6 +123,16 @@ class Answerer:
             # the host's to answer, or the operator's own answer ("明天还播吗"): no product text does
             composed = self._operator_or_handoff(catalog, question, at)
             return composed if composed.source is ReplySource.FAQ else replace(composed, chat=True)
+        if compares_with_elsewhere(understanding.normalized) and (
+            resolution.product_id is not None or resolution.how == "not_sold"
+        ):
+            # "和三只松鼠比呢", "比华为手表好吗": the host's to answer; no text of the product compares
+            return self._operator_or_handoff(catalog, question, at)
+        if pairs_with_something(understanding.normalized) and resolution.how == "name":
+            stage_id = room.stage_at(at)
+            if stage_id is not None and stage_id != resolution.product_id:
+                # "搭那个羽绒服好看吗" with boots presented: the two together, which no text of one answers
+                return self._operator_or_handoff(catalog, question, at)
         if question.route == "silent":  # chat to the model: the product's own words, else nothing
             return self._stated(catalog, question, at) or replace(self._handoff(None, lang), chat=True)
         if question.route == "handoff" or about_own_order(understanding.normalized):
@@ -154,7 +166,9 @@ class Answerer:
             or faq_on_difference(product, understanding.normalized)
         )
         slots = understanding.slots
-        fit_asked = understanding.intent is Intent.SIZE and not (slots.height_cm or slots.weight_kg)
+        fit_asked = understanding.intent is Intent.SIZE and not (
+            slots.height_cm or slots.weight_kg or slots.girth
+        )
         if faq is not None and (understanding.intent in FAQ_FIRST or fit_asked):
             # the operator's answer to the very question; a size question without a body measure
             # ("偏大还是偏小") is the fit the FAQ describes, not the size chart
@@ -321,13 +335,21 @@ class Answerer:
         elif intent is Intent.PRICE_PROTECTION:
             body = answers.answer_price_protection(product, catalog.price_protection, lang)
         elif intent is Intent.STOCK:
-            body = answers_product.answer_stock(product, slots.size, slots.color, lang)
+            version = matching_skus(product, slots) if slots.variant_hint else None
+            body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
         elif intent is Intent.SHIPPING:
             policy = catalog.shipping_policy(product.shipping_id)
             body = answers_policy.answer_shipping(policy, slots.region, lang)
         elif intent is Intent.SIZE:
-            body = answer_size(product, slots.height_cm, slots.weight_kg, lang)
+            measured = slots.height_cm or slots.weight_kg or slots.girth
+            if not measured and any(w in u.normalized for w in ABOUT_THE_HOST):
+                return None  # "主播穿的什么码": the host's own size, not the chart
+            body = answer_size(product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth)
         elif intent is Intent.VARIANT:
+            gender = answers_product.gender_asked(u.normalized)
+            if gender is not None and not answers_product.names_a_gender(product, gender):
+                # "有男款吗": "这款是女款" where the name says so; a list of colours is no answer
+                return self._gender_stated(product, gender, lang, at)
             unvaried, dimension = answers_product.unvaried_dimension(product, u.normalized)
             stated = (
                 attribute_answer(product, u.normalized, lang) if _MEASURE_RE.search(u.normalized) else None
@@ -344,7 +366,13 @@ class Answerer:
         elif intent is Intent.MATERIAL:
             if answers_product.asks_a_property(u.normalized):
                 return None  # "起球吗": the fabric list does not say; the product's own words may
-            body = answers_product.answer_material(product, lang)
+            named = [k for k in named_keys(product, u.normalized) if k not in answers_product.MATERIAL_KEYS]
+            # "膜布材质是什么", "裆是纯棉的吗": the part's own attribute, not the formula's
+            body = (
+                attribute_lines(product, named, lang)
+                if named
+                else answers_product.answer_material(product, lang)
+            )
         elif intent is Intent.SUITABILITY:
             variants = skin_variants(product)
             skin = slots.skin_type or skin_named_by_variant(variants, slots.variant_hint or u.normalized)
@@ -372,6 +400,10 @@ class Answerer:
             return None
         sku_id = skus[0].sku_id if len(skus) == 1 else None
         return self._done(body, ReplySource.CATALOG, product, at, _facts_expiry(facts), sku_id, max_age)
+
+    def _gender_stated(self, product: Product, gender: str, lang: str, at: datetime) -> Composed | None:
+        body = answers_product.answer_gender(product, gender, lang)
+        return None if body is None else self._done(body, ReplySource.CATALOG, product, at, None)
 
     def _clarify_variant(
         self, product: Product, question: Question, variants: dict[str, list[Sku]], at: datetime

@@ -36,7 +36,7 @@ from assistant.danmaku.answers_product import (
     find_faq,
     skus_for_skin,
 )
-from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_size
+from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_by_girth, pick_size
 from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product, SpendDiscount
 from knowledge.facts import SkuFacts
 from knowledge.price_protection import ProtectionOutcome, ProtectionResult
@@ -60,6 +60,7 @@ __all__ = [
     "find_faq",
     "handoff",
     "parse_size_chart",
+    "pick_by_girth",
     "pick_size",
     "skus_for_skin",
     "steering_reply",

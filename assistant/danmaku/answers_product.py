@@ -17,12 +17,18 @@ from assistant.danmaku.answer_templates import finish, join
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.slot_rules import spec_names_colour
-from assistant.danmaku.vocabulary import EVERY_SKIN, FABRIC_PROPERTIES, SKIN_IN_CATALOG_TEXT, VARIANT_SKIN
+from assistant.danmaku.vocabulary import (
+    EVERY_SKIN,
+    FABRIC_PROPERTIES,
+    GENDER_WORDS,
+    SKIN_IN_CATALOG_TEXT,
+    VARIANT_SKIN,
+)
 from knowledge.domain import FaqPair, Product, Sku
 from knowledge.retrieval.chunks import sentences
 
 LOW_STOCK = 10  # at or below this many units a stock answer says how many are left
-_MATERIAL_KEYS = (
+MATERIAL_KEYS = (
     "面料",
     "材质",
     "材料",
@@ -51,11 +57,17 @@ def _spec_matches(spec: str, size: str | None, color: str | None) -> bool:
 
 
 def answer_stock(
-    product: Product, size: str | None = None, color: str | None = None, lang: str = "zh", nickname: str = ""
+    product: Product,
+    size: str | None = None,
+    color: str | None = None,
+    lang: str = "zh",
+    nickname: str = "",
+    version: Sequence[Sku] | None = None,
 ) -> str:
-    """Stock of the SKUs matching ``size`` / ``color`` (all SKUs when neither is given)."""
+    """Stock of the SKUs matching ``size`` / ``color`` (all SKUs when neither is given), or of the
+    ``version`` SKUs a line named ("60包的有吗": those whose spec holds the word)."""
     en = lang == "en"
-    wanted = [s for s in product.skus if _spec_matches(s.spec, size, color)]
+    wanted = list(version) if version else [s for s in product.skus if _spec_matches(s.spec, size, color)]
     if not wanted:
         asked = " ".join(x for x in (color, size) if x)
         options = join((s.spec for s in product.skus), lang)
@@ -66,7 +78,7 @@ def answer_stock(
         )
         return finish(body, nickname, lang)
     parts = [_stock_line(s, lang) for s in wanted]
-    if not (size or color) and all(s.stock > LOW_STOCK for s in wanted):
+    if not (size or color or version) and all(s.stock > LOW_STOCK for s in wanted):
         parts = ["all options in stock" if en else "各规格都有货"]
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
 
@@ -152,6 +164,29 @@ def unvaried_dimension(product: Product, normalized: str) -> tuple[bool, str | N
     return False, None
 
 
+def gender_asked(normalized: str) -> str | None:
+    """The gender of the version a line asks for ("有男款吗" -> 男), or None (``GENDER_WORDS``)."""
+    return next((g for g, words in GENDER_WORDS.items() if any(w in normalized for w in words)), None)
+
+
+def answer_gender(product: Product, gender: str, lang: str = "zh", nickname: str = "") -> str | None:
+    """Whether the product comes in the version cut for ``gender``: its name or specs name that
+    gender (the versions are listed by the caller: None here) or only the other one ("这款是女款");
+    None when they name neither (no fact to state: a person answers)."""
+    other = next(g for g in GENDER_WORDS if g != gender)
+    if names_a_gender(product, gender) or not names_a_gender(product, other):
+        return None
+    word = GENDER_WORDS[other][0]
+    cut = "men's" if other == "男" else "women's"
+    body = f"This is a {cut} cut: {product.name}" if lang == "en" else f"这款是{word}哦：{product.name}"
+    return finish(body, nickname, lang)
+
+
+def names_a_gender(product: Product, gender: str) -> bool:
+    """Whether the product's name or specs name the version cut for ``gender``."""
+    return any(w in t for t in (product.name, *(s.spec for s in product.skus)) for w in GENDER_WORDS[gender])
+
+
 def answer_no_choice(product: Product, dimension: str, lang: str = "zh", nickname: str = "") -> str:
     """ "没有颜色可选" and the options there are: the SKUs are the product's whole list of choices."""
     options = join([s.spec for s in product.skus], lang)
@@ -187,7 +222,7 @@ def asks_a_property(normalized: str) -> bool:
 
 def answer_material(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
     """Material / ingredients attributes (面料, 材质, 成分, 配料, 填充物 ...)."""
-    lines = _attribute_lines(product, _MATERIAL_KEYS, lang)
+    lines = _attribute_lines(product, MATERIAL_KEYS, lang)
     if not lines:
         return None
     return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
@@ -251,21 +286,39 @@ def usage_from_description(
     return finish(f"{product.name} " + "；".join(lines[:MAX_USAGE_SENTENCES]), nickname, "zh")
 
 
-# Function words that every question shares; FAQ matching compares what is left.
-_FAQ_STOP_RE = re.compile(r"请问|可以|能不能|会不会|是不是|[能会吗呢吧啊的了是不用吃喝么?!,.。\s]")
+# Function words that every question shares, and the words pointing at the product in view ("这个甜吗"
+# asks what "甜吗" does); FAQ matching compares what is left.
+_FAQ_STOP_RE = re.compile(
+    r"请问|可以|能不能|会不会|是不是|这个|这款|那个|它|主播|[能会吗呢吧啊的了是不用吃喝么?!,.。\s]"
+)
+# An A-not-A question ("勒不勒", "费不费电", "起球不起球") asks what its first half names.
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
+# A core this many characters longer than the other, which it holds whole, still asks the same
+# ("勒肉" and "勒", "戴着游泳" and "游泳"): a short question carries a word more or less.
+FAQ_CONTAINED_EXTRA_CHARS = 2
+
+
+def _core(question: str) -> str:
+    return _FAQ_STOP_RE.sub("", _A_NOT_A_RE.sub(r"\1", normalize(question)))
 
 
 def _grams(question: str) -> set[str]:
-    core = _FAQ_STOP_RE.sub("", normalize(question))
+    core = _core(question)
     return set(core) | {core[i : i + 2] for i in range(len(core) - 1)}
+
+
+def _holds(longer: str, shorter: str) -> bool:
+    """Whether ``longer`` holds ``shorter`` whole with at most ``FAQ_CONTAINED_EXTRA_CHARS`` more."""
+    return bool(shorter) and shorter in longer and len(longer) - len(shorter) <= FAQ_CONTAINED_EXTRA_CHARS
 
 
 def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPair | None:
     """The product's FAQ pair closest to ``question``: Jaccard overlap of the characters and
     bigrams left once shared function words (能 可以 吗 用 ...) are removed, if ``min_overlap``
-    or more ("孕妇可以用吗" finds "孕妇能用吗", "敏感肌能用吗" does not). A cheap exact-ish match
-    before any semantic search."""
-    asked = _grams(question)
+    or more ("孕妇可以用吗" finds "孕妇能用吗", "敏感肌能用吗" does not); else the one pair whose
+    words and the question's hold one another with a word more or less ("勒肉不" finds "勒不勒",
+    "能戴着游泳吗" finds "能游泳吗"). A cheap exact-ish match before any semantic search."""
+    asked, asked_core = _grams(question), _core(question)
     best, best_score = None, 0.0
     for pair in product.faq:
         grams = _grams(pair.question)
@@ -273,7 +326,14 @@ def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPa
         score = len(asked & grams) / len(union) if union else 0.0
         if score > best_score:
             best, best_score = pair, score
-    return best if best_score >= min_overlap else None
+    if best_score >= min_overlap:
+        return best
+    held = [
+        pair
+        for pair in product.faq
+        if _holds(asked_core, core := _core(pair.question)) or _holds(core, asked_core)
+    ]
+    return held[0] if len(held) == 1 else None
 
 
 def _faq_mentioning(product: Product, words: Sequence[str]) -> FaqPair | None:

@@ -7,9 +7,13 @@ catalog, rather than handed off.
 
 from __future__ import annotations
 
+import re
+
 from assistant.danmaku.answer_templates import finish
 from knowledge.domain import Product
 
+# How big, long or tall something is: the phrasings of the whole product's measure.
+_MEASURE_PHRASINGS = ("多大", "尺寸", "多高", "多长", "多宽")
 # Phrasings viewers use -> the attribute keys that answer them (first present wins).
 SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("哪里产", "哪产", "哪儿产", "产自", "原产", "哪里生产", "哪里的货", "国产吗", "进口吗"), ("产地",)),
@@ -22,7 +26,7 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("吵不吵", "噪音", "声音大"), ("噪音",)),
     (("什么口", "接口", "充电口", "type-c", "typec"), ("充电接口", "接口")),
     (("兼容", "苹果能用", "安卓能用", "mac", "windows", "ipad"), ("兼容", "连接方式", "协议")),
-    (("多大", "尺寸", "多高", "多长", "多宽"), ("尺寸", "体积", "高度", "规格")),
+    (_MEASURE_PHRASINGS, ("尺寸", "体积", "高度", "规格")),
     (("多少克", "多少ml", "多少毫升", "净含量", "分量", "多少片", "容量"), ("净含量", "容量", "规格")),
     (("怎么存", "怎么保存", "冷藏", "储存"), ("储存方式",)),
     (("保温多久", "保温效果", "能保温"), ("保温",)),
@@ -33,6 +37,36 @@ BRAND_WORDS = ("什么牌子", "哪个牌子", "牌子", "品牌", "哪家的", 
 
 
 ABOUT_THE_HOST = ("主播", "小助理", "助播")
+
+# A part of the goods whose own measure may be asked ("线多长", "表带多长", "杯口多大"): the whole
+# product's size (体积 "约50×50×29mm") does not answer it unless the value speaks of that part.
+PARTS = (
+    "数据线", "充电线", "线", "挂绳", "绳", "表带", "链条", "链", "袖子", "袖", "裤腿", "把手", "手柄",
+    "杯口", "瓶口", "锅底", "锅盖", "盖子", "鞋底", "鞋跟", "帽檐", "领口", "屏幕", "拉链", "刀刃",
+)  # fmt: skip
+_PART_MEASURED_RE = re.compile(
+    rf"({'|'.join(sorted(PARTS, key=len, reverse=True))})(?:的|是|有)?(?:{'|'.join(_MEASURE_PHRASINGS)})"
+)
+
+
+def named_keys(product: Product, normalized: str) -> list[str]:
+    """The product's attribute keys the question names by the key itself: the whole key of two or
+    more characters ("膜布材质是什么" names 膜布), or the part a key "X部" names ("裆是纯棉的吗" names
+    裆部). Catalog order."""
+    named: list[str] = []
+    for key in product.attributes:
+        k = key.lower()
+        stem = k[:-1] if k.endswith("部") else None
+        if (len(k) >= 2 and k in normalized) or (stem and stem in normalized):
+            named.append(key)
+    return named
+
+
+def _asks_another_part(product: Product, normalized: str, key: str) -> bool:
+    """Whether a measure question is about a part ("线多长") that the attribute ``key``'s value
+    does not speak of, so the whole product's measure is not its answer."""
+    match = _PART_MEASURED_RE.search(normalized)
+    return match is not None and match.group(1) not in f"{key}{product.attributes[key]}".lower()
 
 
 def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str | None:
@@ -52,10 +86,17 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
     for phrasings, candidates in SYNONYMS:
         if any(p in normalized for p in phrasings):
             present = [k for k in candidates if k in product.attributes]
+            if phrasings is _MEASURE_PHRASINGS:
+                present = [k for k in present if not _asks_another_part(product, normalized, k)]
             keys.extend(present[:1])
-    keys.extend(k for k in product.attributes if len(k) >= 2 and k.lower() in normalized and k not in keys)
+    keys.extend(k for k in named_keys(product, normalized) if k not in keys)
     if not keys:
         return None
+    return attribute_lines(product, keys, lang)
+
+
+def attribute_lines(product: Product, keys: list[str], lang: str = "zh") -> str:
+    """The named attributes as one reply ("<name> 膜布：天丝膜布"), each key once, in the given order."""
     sep, join = (": ", "; ") if lang == "en" else ("：", "；")
     lines = [f"{k}{sep}{product.attributes[k]}" for k in dict.fromkeys(keys)]
     return finish(f"{product.name} " + join.join(lines), "", lang)

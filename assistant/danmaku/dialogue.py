@@ -8,7 +8,7 @@ The records and the store protocol; the stores themselves are ``assistant.state`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -40,11 +40,16 @@ class PendingClarification:
 
 @dataclass(frozen=True, slots=True)
 class ViewerDialogue:
+    """A viewer's last question: its product, SKU and intent, a clarification pending, and what the
+    viewer told of themselves so far (``Slots.about_viewer``: "孕妇", "160 100斤", "新疆"), which a
+    follow-up about another product still means ("这个呢" after "孕妇能用吗")."""
+
     product_id: str | None
     sku_id: str | None
     intent: Intent | None
     updated_at: datetime
     pending: PendingClarification | None = None
+    viewer: Slots = field(default_factory=Slots)
 
 
 class DialogueStore(Protocol):

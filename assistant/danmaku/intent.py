@@ -433,6 +433,43 @@ _BOUGHT_TOGETHER_RE = re.compile(
     r"(?:和|跟|与|加|\+)(?!闺蜜|姐妹|朋友|同事|家人|老公|老婆|男朋友|女朋友|妈妈|爸爸|室友|同学|别人|大家|你们|我)"
     r"[^,.!?\s]{1,10}一起(?:买|拍|下单|付款|结算)"
 )
+# Whether the product looks good with another thing ("搭那个羽绒服好看吗", "配12号的裤子合适吗"): when
+# the thing is another product of the room than the one presented, the question is about the two.
+_WORN_WITH_RE = re.compile(
+    r"(?:搭|配)(?:上|着|配)?[^,.!?\s]{1,10}?(?:一起)?(?:穿|戴|用)?(?:好看|合适|怎么样|可以吗|行吗|显)"
+)
+
+
+def pairs_with_something(normalized: str) -> bool:
+    """Whether the line asks how the product goes with another thing (``_WORN_WITH_RE``)."""
+    return _WORN_WITH_RE.search(normalized) is not None
+
+
+# The product compared with something named that is not of this room's sale: another brand or shop
+# ("和三只松鼠比呢", "比华为手表好吗", "和优衣库的比咋样"): the host's to answer, no text of the product
+# does. Not a person ("比我男朋友高"), the host, or another time of this product's own price
+# ("比昨天便宜吗" asks the price).
+_ELSEWHERE_COMPARED_RE = re.compile(
+    r"^(?:请问|那)?(?:和|跟|与)(?P<a>[^,.!?]{2,14}?)(?:的)?\s?(?:比|相比|对比|比起来|比较)"
+    r"(?:呢|咋样|怎么样|如何|哪个好|哪个更好|哪个划算|谁好|好吗|区别)"
+    r"|^(?:请问|那)?比(?P<b>[^,.!?]{2,12}?)(?:的)?(?:好|便宜|贵|强|划算|耐用|咋样|怎么样)(?:吗|嘛|多少|呢|不|些|点|$)"
+)
+_NOT_ELSEWHERE_RE = re.compile(
+    r"[我你他她]|主播|老公|老婆|男朋友|女朋友|闺蜜|朋友|同事|家人|孩子|宝宝|妈妈|爸爸|别人|"
+    r"昨天|前天|今天|上次|之前|以前|平时|平常|日常|原价|刚才|刚刚|上午|早上|去年|上个?月|直播间|"
+    r"这个|这款|那个|那款|别的|其他|\d+号"
+)
+
+
+def compares_with_elsewhere(normalized: str) -> bool:
+    """Whether the line compares the product with another brand or shop (``_ELSEWHERE_COMPARED_RE``)."""
+    match = _ELSEWHERE_COMPARED_RE.search(normalized)
+    if match is None:
+        return False
+    other = match.group("a") or match.group("b") or ""
+    return _NOT_ELSEWHERE_RE.search(other) is None
+
+
 # A judgement of taste between versions ("哪个颜色好看", "哪种口味好吃"): the host's to give.
 _TASTE_RE = re.compile(r"哪(个|款|种).{0,3}(更)?(好看|好吃|好用|好喝|显白|耐用)")
 # Whether the goods look like their pictures ("有没有色差", "跟图片一样吗"): no colour choice, no template.
@@ -561,6 +598,33 @@ _HAS_THING_RES = (
 _WHICH_LINK_RE = _HAS_THING_RES[-1]
 
 
+# The whole line asks whether a version is there ("60包的有吗", "青轴还有吗", "有钢带的吗", "那无花果呢
+# 还有吗"): the thing before or after 有, which the product's specs may hold.
+_VERSION_ASKED_RES = (
+    re.compile(
+        r"^(?:请问|亲|那|那个|这个|这款)?\s?(.{1,10}?)的?(?:还有吗|有吗|有没有|还有没有|有货吗|还有货吗|有么|有没|还有么)"
+        r"(?:呀|啊|呢)?\??$"
+    ),
+    re.compile(r"^(?:请问|亲|那)?\s?还?有(?!没)(.{1,10}?)的?(?:吗|么|嘛)(?:呀|啊)?\??$"),
+    re.compile(r"^(?:请问|亲|那)?\s?有没有(.{1,10}?)的?(?:呀|啊)?\??$"),
+)
+
+
+def version_asked(normalized: str) -> str:
+    """The thing a whole line asks whether it is there ("60包的有吗" -> "60包", "有钢带的吗" -> "钢带"),
+    "" when it asks more or names nothing but fillers; the caller checks it against the specs."""
+    for pattern in _VERSION_ASKED_RES:
+        match = pattern.match(normalized.strip())
+        if match:
+            thing = match.group(1).strip()
+            if _NAME_FILLER_RE.fullmatch(thing) is None and _STOCK_WORD_RE.fullmatch(thing) is None:
+                return thing
+    return ""
+
+
+_STOCK_WORD_RE = re.compile(r"现?货|库存|存货")  # "有货吗", "有现货吗": the stock itself, no version
+
+
 def asks_which_link(normalized: str) -> bool:
     """Whether the whole line asks which link a thing is ("洗面奶几号"): a product elsewhere named,
     whatever the product in view says of it; "有防晒吗" with a foundation on stage asks the foundation."""
@@ -591,7 +655,7 @@ def classify_intent(normalized: str) -> Intent | None:
     """The first intent rule that matches the normalised question, or None when none does."""
     if only_about_the_host_or_show(normalized):
         return Intent.OTHER
-    if any(
+    if compares_with_elsewhere(normalized) or any(
         r.search(normalized)
         for r in (
             _CONTACT_RE,
@@ -630,7 +694,7 @@ def as_question(understanding: Understanding) -> Understanding:
     intent = classify_intent(normalized)
     if intent in (None, Intent.SIZE) and _asks_for_a_version(normalized, slots):
         intent = Intent.STOCK  # whether a version is there: "有黑色的M吗", "有米白的L吗"
-    measured = slots.height_cm or slots.weight_kg
+    measured = slots.height_cm or slots.weight_kg or slots.girth
     sizes = (
         _WHICH_SIZES_RE.search(normalized)
         if intent in (Intent.SIZE, Intent.STOCK, None) and not measured
@@ -639,7 +703,7 @@ def as_question(understanding: Understanding) -> Understanding:
     if sizes is not None:  # which sizes there are ("黑色有什么码"): the list, or what is left, no advice
         intent = Intent.STOCK if "还" in sizes.group(0) else Intent.VARIANT
     if intent is None:
-        intent = Intent.SIZE if slots.height_cm or slots.weight_kg else Intent.OTHER
+        intent = Intent.SIZE if measured else Intent.OTHER
     return Understanding(normalized, Triage.QUESTION, intent, slots, understanding.language)
 
 

@@ -31,28 +31,32 @@ from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
-from assistant.danmaku.followup import carry_over_intent
+from assistant.danmaku.followup import carry_over_intent, continues_dialogue
 from assistant.danmaku.intent import (
     as_question,
     asks_whether_sold,
     asks_which_link,
+    compares_with_elsewhere,
     extract_product_reference,
     goods_head,
     mentions_a_fault,
     reports_a_problem,
     thing_asked_for,
     understand,
+    version_asked,
 )
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
-from assistant.danmaku.resolve import Resolution, resolve_product
-from assistant.danmaku.types import Danmaku, Intent, ReplySource, Triage, Understanding
+from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
+from assistant.danmaku.size_chart import SIZE_KEYS
+from assistant.danmaku.slot_rules import extract_slots, says_only_details
+from assistant.danmaku.types import Danmaku, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
 from assistant.state.codecs import answer_key_text, question_key_text
 from assistant.state.records import RecentReply
-from knowledge.domain import Catalog
+from knowledge.domain import Catalog, Product
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +244,13 @@ class DanmakuPipeline:
                 )
         route: Route = "answer"
         sold_named: tuple[str, ...] | None = None  # products named as the goods asked for, once read
+        # the viewer's follow-up to their last question ("茶轴呢", "那甘肃呢", "还是换L吧"): the model
+        # reads one line alone, where a fragment looks like chat
+        stage_id = room.stage_at(message.ts)
+        in_view = catalog.product(stage_id) if stage_id is not None else None
+        followup = continues_dialogue(understanding, dialogue) or gives_a_body_to_size(
+            understanding.normalized, in_view
+        )
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
             chatter = understanding.triage is Triage.CHATTER
@@ -252,7 +263,12 @@ class DanmakuPipeline:
             )
             # goods the room sells asked for by their name ("有没有牛奶"): a shop question
             sold_named = names_goods_sold(understanding, matcher, catalog) if chatter else ()
-            asked_for = bool(sold_named)
+            # a version of the product in view asked for ("60包的有吗", "青轴有吗"): its stock
+            asked_for = (
+                bool(sold_named)
+                or (chatter and bool(version_held(understanding.normalized, in_view)))
+                or followup
+            )
             if (
                 not reported
                 and not asked_for
@@ -268,6 +284,8 @@ class DanmakuPipeline:
             else:
                 route = decision.route
             understanding = as_question(understanding)
+        elif followup:
+            route = "answer"
         elif decision is not None:
             if silences(decision) and not self._operator_answers(room, catalog, message, understanding):
                 # chat to the model, but a rule question: only the catalog's own statement about the
@@ -275,7 +293,14 @@ class DanmakuPipeline:
                 route = "silent"
             else:
                 route = "handoff" if decision.route == "silent" else decision.route
-        if route == "answer" and decision is not None and decision.intent is not None:
+        if (
+            route == "answer"
+            and decision is not None
+            and decision.intent is not None
+            # whether a thing is there ("有香味吗") is a stock question only where a version is that
+            # thing, which the specs tell once the product is known (``version_held`` below)
+            and not (decision.intent is Intent.STOCK and version_asked(understanding.normalized))
+        ):
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue)
         resolution = resolve_product(
@@ -291,6 +316,15 @@ class DanmakuPipeline:
             name_span=reference.text if reference is not None else "",
             goods_head=goods_head(understanding.normalized),
         )
+        resolved = catalog.product(resolution.product_id) if resolution.product_id is not None else None
+        version = version_held(understanding.normalized, resolved)
+        if version and understanding.intent in _VERSION_INTENTS:
+            # "60包的有吗", "有钢带的吗": whether that version is there, not its FAQ, link or colours
+            slots = understanding.slots
+            if slots.variant_hint is None:
+                slots = replace(slots, variant_hint=version)
+            understanding = replace(understanding, intent=Intent.STOCK, slots=slots)
+            route = "answer" if route in ("silent", "open") else route
         if understanding.intent is not Intent.OTHER or resolution.how not in ("name", "stage"):
             sold_named = ()
         elif sold_named is None:  # not read yet (a question; a chatter line read it above)
@@ -314,6 +348,7 @@ class DanmakuPipeline:
                 or resolution.how == "not_sold"
             )
             and not (resolution.how == "not_sold" and asks_whether_sold(understanding.normalized))
+            and not compares_with_elsewhere(understanding.normalized)  # "和三只松鼠比呢": the host's
             and stays_quiet(decision)
         )
         return self._question(room, catalog, message, understanding, resolution, dialogue, route, hush)
@@ -441,6 +476,9 @@ class DanmakuPipeline:
             intent=question.understanding.intent,
             updated_at=question.message.ts,
             pending=composed.pending,
+            viewer=question.understanding.slots.about_viewer().filled_from(
+                previous.viewer if previous else Slots()
+            ),
         )
         self._dialogue.put(room.room_id, question.message.viewer_id, state)
 
@@ -476,6 +514,27 @@ class DanmakuPipeline:
         """Any catalog change: drop every answer built from that catalog (recent replies carry the
         catalog version in their key, so none of them can be joined any more)."""
         self._cache.invalidate_catalog(catalog_id)
+
+
+# The intents a line asking whether a version is there may have been read with (``version_held``).
+_VERSION_INTENTS = frozenset({Intent.OTHER, Intent.VARIANT, Intent.STOCK, Intent.HOW_TO_ORDER, Intent.SIZE})
+
+
+def version_held(normalized: str, product: Product | None) -> str:
+    """The version of ``product`` the whole line asks whether it is there ("60包的有吗" -> "60包"
+    of nuts sold as 25g×60包; ``intent.version_asked``), "" when it asks no such thing or no spec of
+    the product holds it."""
+    word = version_asked(normalized)
+    return word if product is not None and skus_holding(product, word) else ""
+
+
+def gives_a_body_to_size(normalized: str, product: Product | None) -> bool:
+    """Whether the line gives nothing but the viewer's body ("我155 45kg", "腰围2尺2") while a
+    product with a size chart is in view: which size to take, asked the way live rooms ask it."""
+    if product is None or not any(key in product.attributes for key in SIZE_KEYS):
+        return False
+    slots = extract_slots(normalized)
+    return bool(slots.height_cm or slots.weight_kg or slots.girth) and says_only_details(normalized)
 
 
 def names_goods_sold(

@@ -58,6 +58,11 @@ class Resolution:
     candidates: tuple[str, ...] = ()  # when the viewer must choose
 
 
+# The product presented before the one on stage ("刚才那个", "上一个链接", "前一个"), not a month or a
+# week ("上个月").
+_ONE_BEFORE_RE = re.compile(r"刚才|刚刚|上[一1]个|上[一1]款|上个链接|前[一1]个|前面那个|之前那个")
+
+
 def resolve_product(
     *,
     text: str,
@@ -91,6 +96,9 @@ def resolve_product(
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
+    before = room.stage_before(at) if not names.exact and _ONE_BEFORE_RE.search(text) else None
+    if before is not None:  # "刚才那个多少钱", "上一个链接还有货吗": what the host presented before
+        return Resolution(before, "previous")
     if goods_head and on_stage and not names.exact:
         in_view = previous if previous and _is_follow_up(dialogue, room, at, reference) else on_stage
         if not _called(goods_head, catalog.product(in_view)):
@@ -147,6 +155,8 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
     r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|请|谢谢|好的|"
     r"订单|单子|发票|地址|电话|"
+    # the viewer's body ("臀围100穿什么码", "腰二尺一穿几码")
+    r"身高|体重|腰围|臀围|胸围|三围|肩宽|^腰[\d一二两三四五六七八九]|"
     # buying and receiving ("下单几天发货", "拆封了能退吗"): acts, not goods
     r"下单|拆封|拆开|开封|签收|收货|购买|付款|到货|"
     r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"
@@ -354,18 +364,31 @@ def _is_follow_up(
 def matching_skus(product: Product, slots: Slots) -> list[Sku]:
     """SKUs whose spec mentions the colour, size or variant the viewer named (all when none named)."""
     skus = list(product.skus)
-    for wanted in (slots.color, slots.size, slots.variant_hint):
+    for wanted in (slots.color, slots.size):
         if wanted:
             narrowed = [s for s in skus if _spec_has(s.spec, wanted)]
             if not narrowed:
                 return []
             skus = narrowed
+    if slots.variant_hint:
+        held = skus_holding(product, slots.variant_hint)
+        skus = [s for s in skus if s in held]
     return skus
+
+
+def skus_holding(product: Product, word: str) -> list[Sku]:
+    """The SKUs whose spec holds ``word`` ("60包" -> "25g×60包", "黑色青轴" -> "黑色 青轴"): the versions
+    a line that names it asks about; [] when no spec does."""
+    if not word:
+        return []
+    held = [s for s in product.skus if _spec_has(s.spec, word)]
+    core = re.sub(r"(?<=..)(?:味|口味|版|装)$", "", word)  # "白茶味" of a candle sold as "白茶 200g"
+    return held or ([s for s in product.skus if _spec_has(s.spec, core)] if core != word else [])
 
 
 def _spec_has(spec: str, wanted: str) -> bool:
     spec_l, wanted_l = spec.lower(), wanted.lower()
-    if wanted_l in spec_l:
+    if wanted_l in spec_l or (" " not in wanted_l and wanted_l in spec_l.replace(" ", "")):
         return True
     # "黑色" matches a spec "黑", "XL码" matches "XL"
     core = wanted_l.removesuffix("色").removesuffix("码").removesuffix("款")

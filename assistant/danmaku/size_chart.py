@@ -25,10 +25,21 @@ class SizeRow:
     text: str  # the entry as the operator wrote it
     height_cm: tuple[float, float] | None
     weight_kg: tuple[float, float] | None
+    # body girths in cm, (kind, low, high); a single value ("腰围66cm") has low == high
+    girths: tuple[tuple[str, float, float], ...] = ()
+
+    def girth(self, kind: str) -> tuple[float, float] | None:
+        """This size's span of the girth ``kind`` (腰围, 臀围, 胸围), or None (no such column)."""
+        return next(((low, high) for k, low, high in self.girths if k == kind), None)
 
 
 _RANGE_RE = re.compile(
     r"(身高|体重|腰围|臀围|胸围|裤长)?\s*(\d+(?:\.\d+)?)\s*[-~～到至]\s*(\d+(?:\.\d+)?)\s*(cm|厘米|公分|kg|公斤|千克|斤)?"
+)
+
+
+_GIRTH_RE = re.compile(
+    r"(腰围|臀围|胸围)\s*[:：]?\s*(\d+(?:\.\d+)?)(?:\s*[-~～到至]\s*(\d+(?:\.\d+)?))?\s*(?:cm|厘米|公分)?"
 )
 
 
@@ -50,8 +61,11 @@ def parse_size_chart(text: str) -> list[SizeRow]:
                 height = (low, high)
             elif kind == "体重" or (kind is None and unit in ("kg", "公斤", "千克")):
                 weight = (low, high)
-        if height or weight:
-            rows.append(SizeRow(label.strip().upper(), entry.strip(), height, weight))
+        girths = tuple(
+            (m.group(1), float(m.group(2)), float(m.group(3) or m.group(2))) for m in _GIRTH_RE.finditer(rest)
+        )
+        if height or weight or girths:
+            rows.append(SizeRow(label.strip().upper(), entry.strip(), height, weight, girths))
     return rows
 
 
@@ -90,20 +104,44 @@ def pick_size(rows: Sequence[SizeRow], height_cm: float | None, weight_kg: float
     return first if below and all(below) else None
 
 
+# A girth a chart gives as one value ("腰围73cm") is nominal: a body up to this much over the largest
+# size's (cm) still takes it (2尺2 is 73.3cm), rather than none.
+NOMINAL_GIRTH_CM = 1.0
+
+
+def pick_by_girth(rows: Sequence[SizeRow], kind: str, girth_cm: float) -> SizeRow | None:
+    """The first size (chart order, smallest first) whose ``kind`` girth reaches ``girth_cm``: the
+    size that holds it, or the next larger where the chart gives single values ("腰围68cm",
+    "腰围71cm": 70 takes 71); below every size the smallest, above every size None (a nominal
+    single value holds ``NOMINAL_GIRTH_CM`` more)."""
+    spans = [(r, span) for r in rows if (span := r.girth(kind)) is not None]
+    fitting = next((r for r, (_, high) in spans if girth_cm <= high), None)
+    if fitting is None and spans:
+        largest, (low, high) = spans[-1]
+        return largest if low == high and girth_cm <= high + NOMINAL_GIRTH_CM else None
+    return fitting
+
+
 def answer_size(
     product: Product,
     height_cm: int | None = None,
     weight_kg: float | None = None,
     lang: str = "zh",
     nickname: str = "",
+    girth: tuple[str, float] | None = None,
 ) -> str | None:
-    """A size from the product's 尺码建议 for the viewer's height / weight, quoting the chart row;
-    None when the chart has a column for neither measure given (nothing it can judge)."""
+    """A size from the product's 尺码建议 for the viewer's height / weight or a body girth (腰围,
+    臀围: the chart's own column wins, jeans and underwear fit by it), quoting the chart row; None
+    when the chart has a column for no measure given (nothing it can judge)."""
     en = lang == "en"
     chart = next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
     if chart is None:
         return None
     rows = parse_size_chart(chart)
+    if girth is not None and any(r.girth(girth[0]) for r in rows):
+        return _girth_answer(chart, rows, girth, lang, nickname)
+    if girth is not None and height_cm is None and weight_kg is None:
+        return None  # a girth the chart has no column for
     if not rows or (height_cm is None and weight_kg is None):
         body = f"size guide: {chart}" if en else f"尺码建议：{chart}"
         if rows:
@@ -131,4 +169,25 @@ def answer_size(
     body = (
         f"for {you} we suggest {row.label} ({row.text})" if en else f"{you}建议选{row.label}码（{row.text}）"
     )
+    return finish(body, nickname, lang)
+
+
+def _girth_answer(
+    chart: str, rows: Sequence[SizeRow], girth: tuple[str, float], lang: str, nickname: str
+) -> str:
+    kind, cm = girth
+    you = f"{kind} {cm:g}cm" if lang == "en" else f"{kind}{cm:g}cm"
+    row = pick_by_girth(rows, kind, cm)
+    if row is None:
+        body = (
+            f"{you} is outside the size guide ({chart}); I've asked the host"
+            if lang == "en"
+            else f"{you}超出尺码表范围（{chart}），已帮你问主播"
+        )
+    else:
+        body = (
+            f"for {you} we suggest {row.label} ({row.text})"
+            if lang == "en"
+            else f"{you}建议选{row.label}码（{row.text}）"
+        )
     return finish(body, nickname, lang)

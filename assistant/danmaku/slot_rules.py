@@ -108,9 +108,10 @@ _EN_REGION_RE = re.compile("|".join(_EN_REGIONS))
 # "15号的活动", "12号还是这个价吗"): never a link number, and another day than the message's.
 DATED_SALE = r"那天|当天|的(?:活动|时候)|还(?:有|是)?这个?价"
 _LINK_RE = re.compile(
-    r"(\d{1,3})\s*号\s*链接|链接\s*(\d{1,3})(?!\d)|第(\d{1,3})个?链接|#\s*(\d{1,3})(?!\d)"
+    r"(\d{1,3})\s*号\s*链接|链接\s*(\d{1,3})(?!\d)|第(\d{1,3})个?链接|#\s*(?!0)(\d{1,3})(?!\d)"
     r"|(?<![a-z])(?:link|number|no\.?)\s*#?\s*(\d{1,3})(?!\d)"
-    r"|(?<![\d月.])(\d{1,3})\s*号(?!\s*(?:发|到|前|之前|以前|后|之后|开|结束|左右|晚|早|上午|下午|晚上|码|\d"
+    # a number written with a leading zero ("07号") is a shade or a model, never a bare link number
+    r"|(?<![\d月.])(?!0)(\d{1,3})\s*号(?!\s*(?:发|到|前|之前|以前|后|之后|开|结束|左右|晚|早|上午|下午|晚上|码|\d"
     r"|买|拍|下单|下的|订|付|签收|收|退|换|会|能|之内|以内|的(?:单|订单|货|快递)"
     # a date's sale or price (``DATED_SALE``); "3号还有吗", "2号有优惠吗" and "3号价格多少" stay links
     rf"|{DATED_SALE}))"
@@ -121,6 +122,38 @@ _VARIANT_RE = re.compile(
     rf"(?![{_NOT_VARIANT}]|有(?!机|线|糖|声|色))[\u4e00-\u9fff](?![{_NOT_VARIANT}])[\u4e00-\u9fff](款|装|版)(?![式型])"
     r"|大瓶|小瓶|\d+\s*(?:ml|g)(?![a-z])"
 )
+# A body girth with its measure ("臀围100", "腰围71cm", "腰围2尺2", "腰二尺一"): the size charts of
+# jeans and underwear go by waist or hips. 腰 alone names the waist only before a measure in 尺.
+GIRTHS = ("腰围", "臀围", "胸围")
+_CHINESE_DIGIT = "[一二两三四五六七八九]"
+_GIRTH_CM_RE = re.compile(
+    r"(腰围|臀围|胸围)[:是有约]?\s*(\d{2,3}(?:\.\d)?)\s*(?:cm|厘米|公分)?(?![\d.]|\s*(?:斤|kg|公斤|元|块))"
+)
+_GIRTH_CHI_RE = re.compile(
+    rf"(腰围|臀围|胸围|腰)[:是有约]?\s*(\d|{_CHINESE_DIGIT})尺(\d|{_CHINESE_DIGIT})?(?:寸)?"
+)
+CM_PER_CHI = 100 / 3  # 1 市尺 = 1/3 m; 1 寸 = 1/10 尺
+_GIRTH_MIN_CM, _GIRTH_MAX_CM = 40.0, 160.0
+
+
+def _girth(text: str) -> tuple[str, float] | None:
+    """The body girth a line gives, in cm (see ``GIRTHS``), or None (no girth, or no body's)."""
+    if m := _GIRTH_CHI_RE.search(text):
+        chi = _digit(m.group(2))
+        cun = _digit(m.group(3)) if m.group(3) else 0
+        cm = round((chi + cun / 10) * CM_PER_CHI, 1)
+        kind = "腰围" if m.group(1) == "腰" else m.group(1)
+    elif m := _GIRTH_CM_RE.search(text):
+        kind, cm = m.group(1), float(m.group(2))
+    else:
+        return None
+    return (kind, cm) if _GIRTH_MIN_CM <= cm <= _GIRTH_MAX_CM else None
+
+
+def _digit(text: str) -> int:
+    return int(text) if text.isdigit() else (chinese_to_int(text) or 0)
+
+
 # A bare number is only read as a height where the danmaku talks about fit.
 _FIT_CONTEXT_RE = re.compile(r"码|穿|身高|体重|斤|kg|公斤|合身|偏大|偏小|size|fit|tall|[/ ,]\s*\d{2,3}(?!\d)")
 
@@ -200,9 +233,14 @@ def _link_no(text: str) -> int | None:
     return int(next(g for g in m.groups() if g))
 
 
+# A shade or model number as specs write it ("#07"), typed with a leading zero ("07号") or a "#".
+_SHADE_NUMBER_RE = re.compile(r"(?<![\d#])0(\d)\s*号|#\s*(\d{2})(?!\d)")
+
+
 def _variant_hint(text: str) -> str | None:
     """The one version named, or None: two different ones ("30ml和50ml差多少") ask about both."""
     named = {m.group(0).replace(" ", "") for m in _VARIANT_RE.finditer(text)}
+    named |= {f"#0{m.group(1)}" if m.group(1) else f"#{m.group(2)}" for m in _SHADE_NUMBER_RE.finditer(text)}
     return named.pop() if len(named) == 1 else None
 
 
@@ -215,14 +253,32 @@ _SLOT_WORD_RES = (
     _LINK_RE,
     _HEIGHT_UNIT_RE,
     _WEIGHT_UNIT_RE,
+    _GIRTH_CHI_RE,
+    _GIRTH_CM_RE,
 )
 
 
 def strip_slot_words(text: str) -> str:
-    """``text`` with every slot word (colour, region, skin, age, size, link, height, weight) blanked."""
+    """``text`` with every slot word (colour, region, skin, age, size, link, height, weight, girth)
+    blanked."""
     for pattern in _SLOT_WORD_RES:
         text = pattern.sub(" ", text)
     return text
+
+
+# What may stand beside the details a line gives ("还是换L吧", "算了要黑色的", "我155 45kg").
+_DETAIL_FILLER_RE = re.compile(r"那|还是|算了|换成?|要|我|是|的|吧|呢|吗|呀|啊|哦|码|穿|[\d\s.,?!~]")
+
+
+def says_only_details(normalized: str) -> bool:
+    """Whether the line is nothing but details of a question (a size, colour, region or the viewer's
+    body) and fillers: "还是换L吧", "65公斤", "我155 45kg"; an opinion beside one ("黑色好看") says more."""
+    slots = extract_slots(normalized)
+    detailed = any(
+        value is not None
+        for value in (slots.height_cm, slots.weight_kg, slots.size, slots.color, slots.region, slots.girth)
+    )
+    return detailed and not _DETAIL_FILLER_RE.sub("", strip_slot_words(normalized))
 
 
 # Units to buy: a count and a counter ("10个", "三瓶", "2盒"), not an ordinal, a promotion's terms or a
@@ -264,4 +320,5 @@ def extract_slots(normalized: str) -> Slots:
         link_no=_link_no(normalized),
         variant_hint=_variant_hint(normalized),
         quantity=_quantity(normalized),
+        girth=_girth(normalized),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -76,6 +76,10 @@ class ReplySource(StrEnum):
     HANDOFF = "handoff"
 
 
+# The slots that describe the viewer, not a version of a product (``Slots.about_viewer``).
+VIEWER_DETAILS = ("height_cm", "weight_kg", "girth", "skin_type", "age", "region")
+
+
 @dataclass(frozen=True, slots=True)
 class Slots:
     """Details pulled out of a question; every field optional."""
@@ -90,6 +94,18 @@ class Slots:
     link_no: int | None = None  # "3号链接"
     variant_hint: str | None = None  # free text naming a variant ("控油款", "大瓶")
     quantity: int | None = None  # units to buy, 2 or more ("买10个多少钱", "三瓶一起多少")
+    # a body girth named with its measure, in cm: ("腰围", 73.3) from "腰围2尺2" (1 尺 = 10 寸 = 33.3 cm)
+    girth: tuple[str, float] | None = None
+
+    def about_viewer(self) -> Slots:
+        """Only what the viewer told of themselves (body, age, skin, region: ``VIEWER_DETAILS``),
+        which still holds for their next question, whatever product it is about."""
+        return Slots(**{name: getattr(self, name) for name in VIEWER_DETAILS})
+
+    def filled_from(self, earlier: Slots) -> Slots:
+        """These slots with each of ``VIEWER_DETAILS`` they lack taken from ``earlier``."""
+        missing = {n: getattr(earlier, n) for n in VIEWER_DETAILS if getattr(self, n) is None}
+        return replace(self, **{n: v for n, v in missing.items() if v is not None})
 
     def key(self) -> tuple[object, ...]:
         """A hashable view of the slots, used in the answer-cache key."""
@@ -104,6 +120,7 @@ class Slots:
             self.link_no,
             self.variant_hint,
             self.quantity,
+            self.girth,
         )
 
 

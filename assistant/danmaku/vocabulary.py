@@ -82,6 +82,12 @@ GOODS_STATES: Mapping[str, tuple[str, ...]] = {
 }
 # A laugh typed in a line ("哈哈", "笑死"): chatter to the triage, and a joke rather than goods gone wrong.
 LAUGH = r"哈哈|嘿嘿|hhh|笑死"
+# Who a version is cut for, as viewers ask it ("有男款吗", "有没有女士的") and as names state it
+# ("羽绒服 女款", "男士双面羊毛大衣"): the version's gender and the words that name it.
+GENDER_WORDS: Mapping[str, tuple[str, ...]] = {
+    "男": ("男款", "男士", "男式", "男生款", "男装"),
+    "女": ("女款", "女士", "女式", "女生款", "女装"),
+}
 # 几 that asks how many or which ("几号", "几天到"), not the 几 of 前几天, 好几次, 十几块 or 几乎.
 ASKING_JI = r"(?<![前这好那没十])几(?!乎)"
 

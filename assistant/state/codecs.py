@@ -81,10 +81,16 @@ def _pending_to_dict(p: PendingClarification) -> JsonDict:
     }
 
 
+def _slots_from_dict(d: JsonDict) -> Slots:
+    """Slots as ``asdict`` wrote them; a girth comes back from JSON as a list, kept as a pair."""
+    girth = d.get("girth")
+    return Slots(**{**d, "girth": (str(girth[0]), float(girth[1])) if girth else None})
+
+
 def _pending_from_dict(d: JsonDict) -> PendingClarification:
     return PendingClarification(
         intent=Intent(d["intent"]),
-        slots=Slots(**d["slots"]),
+        slots=_slots_from_dict(d["slots"]),
         options=tuple(
             ClarifyOption(tuple(o["keywords"]), o["product_id"], o.get("sku_id")) for o in d["options"]
         ),
@@ -101,6 +107,7 @@ def dialogue_to_text(state: ViewerDialogue) -> str:
             "intent": None if state.intent is None else str(state.intent),
             "updated_at": state.updated_at.isoformat(),
             "pending": None if state.pending is None else _pending_to_dict(state.pending),
+            "viewer": asdict(state.viewer),
         }
     )
 
@@ -113,6 +120,7 @@ def dialogue_from_text(text: str | bytes) -> ViewerDialogue:
         intent=None if d["intent"] is None else Intent(d["intent"]),
         updated_at=_req_dt(d["updated_at"]),
         pending=None if d["pending"] is None else _pending_from_dict(d["pending"]),
+        viewer=_slots_from_dict(d.get("viewer") or {}),
     )
 
 

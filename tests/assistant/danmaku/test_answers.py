@@ -266,6 +266,26 @@ def test_size_edge_cases() -> None:
     assert "建议选27码" in clean(A.answer_size(jeans, 172, 52.0))
 
 
+def test_size_by_a_body_girth_uses_the_charts_own_column() -> None:
+    briefs = Product(
+        "U",
+        "内裤",
+        CUP.skus,
+        attributes={"尺码建议": "M：体重45-55kg 臀围85-92cm；L：体重55-65kg 臀围92-98cm"},
+    )
+    assert "臀围90cm建议选M码" in clean(A.answer_size(briefs, girth=("臀围", 90.0)))
+    assert "建议选L码" in clean(A.answer_size(briefs, weight_kg=50.0, girth=("臀围", 95.0)))  # the girth wins
+    assert "建议选M码" in clean(A.answer_size(briefs, girth=("臀围", 70.0)))  # below the chart: the smallest
+    assert "超出尺码表范围" in clean(A.answer_size(briefs, girth=("臀围", 120.0)))
+    assert A.answer_size(briefs, girth=("腰围", 70.0)) is None  # no waist column: nothing to judge
+    assert "建议选M码" in clean(A.answer_size(briefs, weight_kg=50.0, girth=("腰围", 70.0)))
+    jeans = A.parse_size_chart("26：腰围66cm 体重45-50kg；27：腰围68cm 体重50-55kg")
+    assert jeans[0].girth("腰围") == (66.0, 66.0) and jeans[0].girth("臀围") is None
+    assert A.pick_by_girth(jeans, "腰围", 67.0) == jeans[1]  # between two sizes: the larger
+    assert A.pick_by_girth(jeans, "腰围", 68.9) == jeans[1]  # the largest's nominal value holds 1 cm more
+    assert A.pick_by_girth(jeans, "腰围", 69.5) is None
+
+
 def test_a_skin_type_the_catalog_does_not_name_gets_no_list_of_others() -> None:
     toner = Product("T", "爽肤水", CUP.skus, attributes={"适用肤质": "混合性及油性肌肤"})
     assert A.answer_suitability(toner, skin_type="敏感肌") is None
@@ -300,6 +320,12 @@ def test_suitability_clarify_and_skin_variant() -> None:
     assert A.clarify_variant(DOWN) is None
     assert A.find_faq(TONER, "孕妇可以用吗") == TONER.faq[0]
     assert A.find_faq(TONER, "敏感肌能用吗") is None
+    briefs = Product(
+        "U", "内裤", CUP.skus, faq=(FaqPair("勒不勒", "腰头不勒肉"), FaqPair("能退吗", "质量问题可退"))
+    )
+    assert A.find_faq(briefs, "勒肉不") == briefs.faq[0]  # A-not-A, and a word more
+    assert A.find_faq(briefs, "这个勒吗") == briefs.faq[0]  # the pointer at the product asks nothing
+    assert A.find_faq(briefs, "勒脚后跟怎么办") is None  # far more than a word more
 
 
 def test_shipping_after_sales_how_to_order_handoff() -> None:

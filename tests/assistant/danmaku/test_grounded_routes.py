@@ -437,3 +437,69 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
     # 防晒 is the sunscreen's alias, but with the foundation on stage "有防晒吗" asks the foundation
     result = ask(system, "有防晒吗", stage="MZ06")
     assert result.replied and result.source == "catalog" and "SPF30" in result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "source", "expected"),
+    [
+        # the part a question names by its own attribute, not the formula or fabric list
+        ("MZ09", "膜布材质是什么", "catalog", "膜布：天丝膜布"),
+        ("FS05", "裆是纯棉的吗", "catalog", "裆部：纯棉抗菌裆"),
+        # a body girth against the chart's own column (ranges, or single values taking the next size)
+        ("FS05", "臀围100穿什么码", "catalog", "建议选XL码"),
+        ("FS03", "腰围70穿几码", "catalog", "建议选28码"),
+        ("FS03", "腰围2尺2穿多大", "catalog", "腰围73.3cm建议选29码"),
+        ("FS03", "腰二尺一穿几码", "catalog", "建议选28码"),
+        ("FS05", "臀围110穿什么码", "catalog", "超出尺码表范围"),
+        # a version named by its spec's own word: its stock, not an FAQ that mentions the word
+        ("SP01", "60包的有吗", "catalog", "25g×60包已售罄"),
+        ("SM05", "青轴有吗", "catalog", "黑色 青轴已售罄"),
+        # an FAQ asked with a word more, or as A-not-A
+        ("FS05", "勒肉不", "faq", "不勒肉"),
+        ("SM04", "能戴着游泳吗", "faq", "泳池"),
+        # a body alone while clothes with a size chart are presented: which size
+        ("FS01", "我155 45kg", "catalog", "建议选M码"),
+        ("FS05", "臀围95", "catalog", "建议选L码"),
+        # a shade number with a leading zero is the shade, not link 7
+        ("MZ05", "07号多少钱", "catalog", "#07 复古正红 ¥79"),
+        # another brand compared: the host's to answer
+        ("SP01", "和三只松鼠比呢", "handoff", ""),
+        ("SM04", "比华为手表好吗", "handoff", ""),
+        # a cut for the other gender: the name says which it is
+        ("FS01", "有男款吗", "catalog", "这款是女款"),
+        ("FS09", "有女款吗", "catalog", "这款是男款"),
+    ],
+)
+def test_the_question_names_what_answers_it(
+    system: PipelineSystem, stage: str, text: str, source: str, expected: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.replied and result.source == source
+    assert expected in result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "not_in_reply"),
+    [
+        ("SM03", "线多长", "体积"),  # the cable's length is not the charger's size
+        ("FS06", "有没有男款", "可选"),  # the colours are no answer to whether there is a men's cut
+        ("FS08", "搭那个羽绒服好看吗", "搭裤子搭裙子"),  # boots with the jacket: not the jacket's own FAQ
+    ],
+)
+def test_no_answer_about_something_else(
+    system: PipelineSystem, stage: str, text: str, not_in_reply: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.source not in ("catalog", "faq") or not_in_reply not in result.text
+    assert not_in_reply not in result.text
+
+
+def test_a_fragment_goes_on_from_the_viewers_last_question(system: PipelineSystem) -> None:
+    system.reset()
+    system.set_stage("SM05", START)
+    first = system.ask("v1", "青轴有吗", START + timedelta(seconds=60), "")
+    fragment = system.ask("v1", "茶轴呢", START + timedelta(seconds=75), "")
+    stranger = system.ask("v2", "茶轴呢", START + timedelta(seconds=90), "")
+    assert first.replied and "青轴已售罄" in first.text
+    assert fragment.replied and fragment.intent == "stock" and "茶轴有货" in fragment.text
+    assert not stranger.replied or "茶轴有货" not in stranger.text  # no question of theirs to go on from

@@ -13,6 +13,7 @@ from assistant.danmaku.intent import (
     asks_to_send_back,
     asks_warranty,
     classify_intent,
+    compares_with_elsewhere,
     extract_product_reference,
     is_followup_reference,
     reports_a_problem,
@@ -21,6 +22,7 @@ from assistant.danmaku.intent import (
     understand,
 )
 from assistant.danmaku.normalize import normalize
+from assistant.danmaku.slot_rules import says_only_details
 from assistant.danmaku.types import Intent, Slots, Triage
 
 I = Intent  # noqa: E741 - short alias keeps the table readable
@@ -147,6 +149,11 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     # suitability
     ("敏感肌能用吗", I.SUITABILITY, {"skin_type": "敏感肌"}),
     ("适合油皮吗", I.SUITABILITY, {"skin_type": "油皮"}),
+    # a body girth, in cm (1 尺 = 33.3 cm, 1 寸 = 3.33 cm)
+    ("臀围100穿什么码", I.SIZE, {"girth": ("臀围", 100.0)}),
+    ("腰围2尺2穿多大", I.SIZE, {"girth": ("腰围", 73.3)}),
+    ("腰二尺一穿几码", I.SIZE, {"girth": ("腰围", 70.0)}),
+    ("腰围70体重55kg穿几码", I.SIZE, {"girth": ("腰围", 70.0), "weight_kg": 55.0}),
     ("干皮适合吗", I.SUITABILITY, {"skin_type": "干皮"}),
     ("孕妇能用吗", I.SUITABILITY, {"age": "孕妇"}),
     ("3岁宝宝能吃吗", I.SUITABILITY, {"age": "3岁"}),
@@ -624,3 +631,39 @@ def test_rules_of_the_round_leave_other_questions_theirs(text: str, intent: Inte
 )
 def test_money_paid_is_an_own_order_only_with_the_order_gone_wrong(text: str, own: bool) -> None:
     assert about_own_order(normalize(text)) is own
+
+
+@pytest.mark.parametrize(
+    ("text", "elsewhere"),
+    [
+        ("和三只松鼠比呢", True),
+        ("比华为手表好吗", True),
+        ("和airpods pro比呢", True),
+        ("比超市便宜吗", True),
+        ("比昨天便宜吗", False),  # this product's own price on another day
+        ("和我男朋友比呢", False),  # a person
+        ("比主播好看", False),
+        ("跟昨天比人少了", False),
+        ("和3号比呢", False),  # a product of this room: its own rule
+    ],
+)
+def test_a_comparison_with_another_brand_or_shop(text: str, elsewhere: bool) -> None:
+    assert compares_with_elsewhere(normalize(text)) is elsewhere
+    if elsewhere:
+        assert understand(text).intent is Intent.OTHER  # no template of this product answers it
+
+
+def test_numbers_with_a_leading_zero_are_shades_not_links() -> None:
+    assert understand("07号多少钱").slots.link_no is None
+    assert understand("07号多少钱").slots.variant_hint == "#07"
+    assert understand("#05还有吗").slots.link_no is None
+    assert understand("7号多少钱").slots.link_no == 7
+    assert understand("#5多少钱").slots.link_no == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "only"),
+    [("还是换L吧", True), ("我155 45kg", True), ("腰围2尺2", True), ("黑色好看", False), ("165", False)],
+)
+def test_a_line_of_nothing_but_details(text: str, only: bool) -> None:
+    assert says_only_details(normalize(text)) is only

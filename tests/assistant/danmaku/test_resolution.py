@@ -10,10 +10,10 @@ import pytest
 from assistant.danmaku.attributes import attribute_answer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
-from assistant.danmaku.followup import carry_over_intent
-from assistant.danmaku.intent import understand
+from assistant.danmaku.followup import carry_over_intent, continues_dialogue
+from assistant.danmaku.intent import as_question, understand, version_asked
 from assistant.danmaku.matcher import ProductMatcher
-from assistant.danmaku.resolve import resolve_product, stage_claims
+from assistant.danmaku.resolve import resolve_product, skus_holding, stage_claims
 from assistant.danmaku.types import Intent
 from assistant.rooms import Room
 from knowledge.demo import load_demo_catalog
@@ -88,6 +88,78 @@ def test_follow_up_fragments_keep_the_previous_intent_with_the_variant() -> None
     colour = carry_over_intent(understand("那黑色的呢"), dialogue)
     assert colour.intent is Intent.PRICE and colour.slots.color == "黑色"
     assert carry_over_intent(understand("6斤的呢"), None).intent is Intent.SIZE  # nothing to follow
+
+
+def test_a_follow_up_carries_what_the_viewer_told_of_themselves() -> None:
+    told = understand("孕妇能用吗").slots.about_viewer()
+    dialogue = ViewerDialogue("MZ01", None, Intent.SUITABILITY, T, viewer=told)
+    this_one = carry_over_intent(understand("这个呢"), dialogue)
+    assert this_one.intent is Intent.SUITABILITY and this_one.slots.age == "孕妇"
+    assert this_one.slots.variant_hint is None  # "这个" points at the product, names no version
+    sized = ViewerDialogue(
+        "FS02", None, Intent.SIZE, T, viewer=understand("175 70kg穿什么码").slots.about_viewer()
+    )
+    colour = carry_over_intent(
+        as_question(understand("那白色L")), sized
+    )  # after size advice: is that version there
+    assert colour.intent is Intent.STOCK and colour.slots.color == "白色" and colour.slots.size == "L"
+    assert understand("黑色L 165").slots.about_viewer().color is None  # a version is not about the viewer
+
+
+@pytest.mark.parametrize(
+    ("text", "continues"),
+    [
+        ("茶轴呢", True),
+        ("那甘肃呢", True),
+        ("这个呢", True),
+        ("还是换L吧", True),
+        ("算了要黑色的", True),
+        ("65公斤", True),
+        ("黑色好看", False),  # an opinion with a detail in it
+        ("哈哈哈哈哈哈主播太逗了吧", False),
+    ],
+)
+def test_which_lines_continue_the_viewers_last_question(text: str, continues: bool) -> None:
+    dialogue = ViewerDialogue("FS07", None, Intent.STOCK, T)
+    assert continues_dialogue(understand(text), dialogue) is continues
+    assert not continues_dialogue(understand(text), None)  # nothing asked before
+    assert not continues_dialogue(understand(text), ViewerDialogue("FS07", None, None, T))
+
+
+def test_the_product_before_is_the_one_presented_before_this_one() -> None:
+    room = Room("r", "demo", "", T - timedelta(hours=1))
+    room = room.with_stage("MZ01", T - timedelta(minutes=10)).with_stage("MZ02", T - timedelta(minutes=2))
+    assert room.stage_before(T) == "MZ01"
+    assert room.stage_before(T - timedelta(minutes=5)) is None  # MZ01 is on stage then
+    room = room.with_stage(None, T - timedelta(minutes=1)).with_stage("MZ02", T)
+    assert room.stage_before(T) == "MZ01"  # a pause and the same product again are not "before"
+    u = understand("上一个链接还有货吗")
+    resolved = resolve_product(
+        text=u.normalized, reference=None, slots=u.slots, catalog=CATALOG, matcher=MATCHER,
+        room=room, at=T, dialogue=None, intent=u.intent,
+    )  # fmt: skip
+    assert (resolved.product_id, resolved.how) == ("MZ01", "previous")
+    u = understand("上个月买的还没到")
+    resolved = resolve_product(
+        text=u.normalized, reference=None, slots=u.slots, catalog=CATALOG, matcher=MATCHER,
+        room=room, at=T, dialogue=None, intent=u.intent,
+    )  # fmt: skip
+    assert resolved.product_id != "MZ01"  # last month is no product before
+
+
+def test_a_version_asked_for_is_the_thing_before_or_after_you_have() -> None:
+    assert [version_asked(understand(t).normalized) for t in ("60包的有吗", "有钢带的吗", "青轴还有吗")] == [
+        "60包",
+        "钢带",
+        "青轴",
+    ]
+    assert version_asked(understand("这个有吗").normalized) == ""
+    nuts = CATALOG.product("SP01")
+    candle = CATALOG.product("HJ09")
+    assert nuts is not None and candle is not None
+    assert [s.spec for s in skus_holding(nuts, "60包")] == ["25g×60包"]
+    assert [s.spec for s in skus_holding(candle, "白茶味")] == ["白茶 200g"]  # 味 of a scent sold by name
+    assert skus_holding(nuts, "牛奶") == []
 
 
 def test_clarification_replies_pick_by_skin_words_and_name_pieces() -> None:

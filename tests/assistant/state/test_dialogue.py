@@ -12,7 +12,7 @@ from tests.assistant.state.conftest import Backend
 T0 = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
 PENDING = PendingClarification(
     intent=Intent.SIZE,
-    slots=Slots(height_cm=165, weight_kg=52.5, color="黑色"),
+    slots=Slots(height_cm=165, weight_kg=52.5, color="黑色", girth=("腰围", 73.3)),
     options=(ClarifyOption(("油皮",), "p1", "s1"), ClarifyOption(("干皮", "混合皮"), "p1", None)),
     asked_at=T0,
     original_text="165穿什么码",
@@ -21,7 +21,9 @@ PENDING = PendingClarification(
 
 def test_put_get_round_trip_with_pending(backend: Backend) -> None:
     dialogue = backend.make(StateOptions(dialogue_ttl_s=600)).dialogue
-    state = ViewerDialogue("p1", "s1", Intent.SIZE, T0, PENDING)
+    state = ViewerDialogue(
+        "p1", "s1", Intent.SIZE, T0, PENDING, viewer=Slots(age="孕妇", girth=("臀围", 100.0))
+    )
     dialogue.put("room", "v1", state)
     assert dialogue.get("room", "v1", T0 + timedelta(seconds=1)) == state
     assert dialogue.get("room", "v2", T0) is None
