@@ -246,6 +246,56 @@ def stage_switch_cases() -> list[Case]:
     ]
 
 
+def continued_dialogue_cases() -> list[Case]:
+    """A viewer's fragment goes on from their last question ("茶轴呢", "这个呢" after the host moved
+    on, "要黑色的" after size advice), with what they told of themselves ("孕妇"); "上一个链接" is
+    the product presented before."""
+    cd = ["followup", "continued"]
+    t1, t2 = EVENING, at("20:06:00")
+    return [
+        case(
+            "cd-version-then-another",
+            cd,
+            t1,
+            "SM05",
+            turn("青轴有吗", expect("SM05", "stock", ["青轴", SOLD_OUT])),
+            turn("茶轴呢", expect("SM05", "stock", ["茶轴", IN_STOCK], ["青轴"])),
+        ),
+        case(
+            "cd-this-one-after-the-move",
+            [*cd, "stage_switch"],
+            t1,
+            "MZ01",
+            turn("孕妇能用吗", expect("MZ01", "suitability", ["孕期可以使用"])),
+            turn("这个呢", expect("MZ02", "suitability", ["孕期可以使用"]), iso=t2, stage="MZ02"),
+        ),
+        case(
+            "cd-colour-after-size-advice",
+            cd,
+            t1,
+            "FS02",
+            turn("175 70kg穿什么码", expect("FS02", "size", ["L码"])),
+            turn("那白色L", expect("FS02", "stock", ["白色 L", IN_STOCK])),
+        ),
+        case(
+            "cd-region-after-shipping",
+            cd,
+            t1,
+            "HJ01",
+            turn("青海能发吗", expect("HJ01", "shipping", ["青海"])),
+            turn("那甘肃呢", expect("HJ01", "shipping", ["顺丰"])),
+        ),
+        case(
+            "cd-the-link-before",
+            [*cd, "stage_switch"],
+            t1,
+            "MZ01",
+            turn("小黑瓶多少钱", expect("MZ01", "price", [price_at("MZ01", t1)])),
+            turn("上一个链接还有货吗", expect("MZ01", "stock", ["75ml", SOLD_OUT]), iso=t2, stage="MZ02"),
+        ),
+    ]
+
+
 def clarify_cases() -> list[Case]:
     """Questions that need a clarifying question first, then the answer once the viewer says."""
     cl = ["clarify", "followup"]
@@ -373,4 +423,4 @@ def clarify_cases() -> list[Case]:
 
 
 def dialogue_cases() -> list[Case]:
-    return [*followup_cases(), *stage_switch_cases(), *clarify_cases()]
+    return [*followup_cases(), *stage_switch_cases(), *continued_dialogue_cases(), *clarify_cases()]

@@ -160,23 +160,61 @@ def size_cases() -> list[Case]:
 
 
 def variant_cases() -> list[Case]:
+    """Which versions there are; whether one version is there ("有黑色吗") is answered with its stock
+    (that it exists and whether it can be bought now)."""
     rows = (
-        ("FS02", "有黑色吗", ["黑色"]),
-        ("SM01", "有几个颜色", ["星光白", "冰川蓝"]),
-        ("SM07", "有粉色吗", ["雾粉"]),
-        ("FS01", "有白色吗", ["米白"]),
-        ("MZ05", "有哪些色号", ["豆沙玫瑰"]),
-        ("HJ09", "有什么香味的", ["白茶"]),
-        ("MZ04", "有几款", ["控油", "保湿"]),
-        ("HJ06", "有哪几种", ["波浪", "面包"]),
-        ("SM04", "有钢带吗", ["钢带"]),
-        ("FS03", "有深蓝色吗", ["深蓝"]),
-        ("SP06", "有抹茶味吗", ["抹茶"]),
-        ("SP05", "有甜辣的吗", ["甜辣"]),
+        ("FS02", "有黑色吗", ["黑色"], "stock"),
+        ("SM01", "有几个颜色", ["星光白", "冰川蓝"], "variant"),
+        ("SM07", "有粉色吗", ["雾粉"], "stock"),
+        ("FS01", "有白色吗", ["米白"], "stock"),
+        ("MZ05", "有哪些色号", ["豆沙玫瑰"], "variant"),
+        ("HJ09", "有什么香味的", ["白茶"], "variant"),
+        ("MZ04", "有几款", ["控油", "保湿"], "variant"),
+        ("HJ06", "有哪几种", ["波浪", "面包"], "variant"),
+        ("SM04", "有钢带吗", ["钢带"], "stock"),
+        ("FS03", "有深蓝色吗", ["深蓝"], "stock"),
+        ("SP06", "有抹茶味吗", ["抹茶"], "stock"),
+        ("SP05", "有甜辣的吗", ["甜辣"], "stock"),
     )
     return [
-        ask(f"variant-{pid}-{i}", ["variant"], text, expect(pid, "variant", req), stage=pid)
+        ask(f"variant-{pid}-{i}", ["variant"], text, expect(pid, intent, req), stage=pid)
+        for i, (pid, text, req, intent) in enumerate(rows)
+    ]
+
+
+def named_version_cases() -> list[Case]:
+    """A version named by its spec's own word ("60包的有吗", "带线的有吗"): its stock, never the FAQ
+    that mentions the word or the list of colours."""
+    rows = (
+        ("SP01", "60包的有吗", ["60包", SOLD_OUT]),
+        ("SM02", "带线的有吗", ["带线", SOLD_OUT]),
+        ("HJ03", "大号还有吗", ["大号", SOLD_OUT]),
+        ("HJ09", "有白茶味的吗", ["白茶", IN_STOCK]),
+        ("SM05", "青轴有吗", ["青轴", SOLD_OUT]),
+    )
+    return [
+        ask(f"named-version-{pid}-{i}", ["variant", "stock"], text, expect(pid, "stock", req), stage=pid)
         for i, (pid, text, req) in enumerate(rows)
+    ]
+
+
+def body_measure_cases() -> list[Case]:
+    """A body girth against the size chart's own column; the attribute a part is named by."""
+    rows = (
+        ("FS05", "臀围100穿什么码", ["XL"], "size"),
+        ("FS03", "腰围2尺2穿多大", ["29"], "size"),
+        ("MZ09", "膜布材质是什么", ["天丝"], "material"),
+        ("FS05", "裆是纯棉的吗", ["纯棉抗菌裆"], "material"),
+    )
+    return [
+        ask(
+            f"named-part-{pid}-{i}",
+            ["size" if intent == "size" else "material"],
+            text,
+            expect(pid, intent, req),
+            stage=pid,
+        )
+        for i, (pid, text, req, intent) in enumerate(rows)
     ]
 
 
@@ -330,6 +368,8 @@ def product_cases() -> list[Case]:
         *size_cases(),
         *variant_cases(),
         *material_cases(),
+        *named_version_cases(),
+        *body_measure_cases(),
         *suitability_cases(),
         *usage_cases(),
         *after_sales_cases(),
