@@ -330,7 +330,8 @@ class Answerer:
         elif intent is Intent.DISCOUNT:
             body = answers.answer_discount(product, facts, lang)
         elif intent is Intent.FLASH_SALE:
-            body = answers.answer_flash_sale(product, facts, now=at, lang=lang)
+            every = [sku_facts(product, sku, promotions, at) for sku in product.skus]
+            body = answers.answer_flash_sale(product, facts, now=at, lang=lang, every=every)
             max_age = COUNTDOWN_MAX_AGE_S
         elif intent is Intent.PRICE_PROTECTION:
             body = answers.answer_price_protection(product, catalog.price_protection, lang)

@@ -317,36 +317,46 @@ def _upcoming_flash(items: list[SkuFacts]) -> FlashSale | None:
     return min(sales, key=lambda p: p.start) if sales else None
 
 
+def _covered_specs(product: Product, every: Sequence[SkuFacts], sale: FlashSale) -> list[str]:
+    """The specs of the SKUs ``sale`` covers, running or to come, in catalog order."""
+    covered = {f.sku_id for f in every if f.flash_sale == sale or sale in f.upcoming}
+    return [s.spec for s in product.skus if s.sku_id in covered]
+
+
 def answer_flash_sale(
     product: Product,
     facts: SkuFacts | Sequence[SkuFacts],
     now: datetime | None = None,
     lang: str = "zh",
     nickname: str = "",
+    every: Sequence[SkuFacts] = (),
 ) -> str:
     """Flash-sale timing: time left and end ("还剩3分20秒，20:10结束"), or when it starts
-    ("21:00开抢"), the price and the quantity cap; or that none runs, with the price now."""
+    ("21:00开抢"), the price and the quantity cap; or that none runs, with the price now. ``facts``
+    are the SKUs asked about; ``every`` all the product's, when given: a sale on only some of them
+    names those ("仅限黑色 M、黑色 L"), and versions asked that no sale covers are told so beside the
+    sale that runs for others ("米白也秒杀吗")."""
     items = _facts_list(facts)
     en = lang == "en"
     at = now or items[0].at
+    every = list(every)
+    asked_ids = {f.sku_id for f in items}
+    if every and not any(f.flash_sale or _upcoming_flash([f]) for f in items) and len(asked_ids) < len(every):
+        elsewhere = next((f.flash_sale for f in every if f.flash_sale is not None), None) or _upcoming_flash(
+            every
+        )
+        if elsewhere is not None:  # the versions asked are outside a sale that covers others
+            asked = join([s.spec for s in product.skus if s.sku_id in asked_ids], lang)
+            others = join(_covered_specs(product, every, elsewhere), lang)
+            body = (
+                f"{asked} is not in the flash sale; it covers only {others}"
+                if en
+                else f"{asked}不参加秒杀，秒杀仅限{others}"
+            )
+            return finish(f"{product.name} {body}", nickname, lang)
     active = next((f for f in items if f.flash_sale is not None), None)
-    if active is not None and active.flash_sale is not None:
-        sale = active.flash_sale
-        left, end = format_duration(sale.end - at, lang), format_clock(sale.end, at, lang)
-        body = (
-            f"flash-sale price {format_amount(sale.price)}, {left} left (ends {end})"
-            if en
-            else f"秒杀价{format_amount(sale.price)}，还剩{left}（{end}结束）"
-        )
-    elif (upcoming := _upcoming_flash(items)) is not None:
-        sale = upcoming
-        start, wait = format_clock(sale.start, at, lang), format_duration(sale.start - at, lang)
-        body = (
-            f"flash sale starts at {start} (in {wait}), price {format_amount(sale.price)}"
-            if en
-            else f"{start}开抢（还有{wait}），秒杀价{format_amount(sale.price)}"
-        )
-    else:
+    sale = active.flash_sale if active is not None else _upcoming_flash(items)
+    if sale is None:
         price = _price_span(product, items, lang)
         body = (
             f"no flash sale for {product.name} now; price {price}"
@@ -354,6 +364,25 @@ def answer_flash_sale(
             else f"{product.name}现在没有秒杀活动，现价{price}"
         )
         return finish(body, nickname, lang)
+    covered = _covered_specs(product, every, sale) if every else []
+    only = ""
+    if 0 < len(covered) < len(product.skus):
+        only = f" (only {join(covered, lang)})" if en else f"（仅限{join(covered, lang)}）"
+    price = f"{format_amount(sale.price)}{only}"
+    if active is not None:
+        left, end = format_duration(sale.end - at, lang), format_clock(sale.end, at, lang)
+        body = (
+            f"flash-sale price {price}, {left} left (ends {end})"
+            if en
+            else f"秒杀价{price}，还剩{left}（{end}结束）"
+        )
+    else:
+        start, wait = format_clock(sale.start, at, lang), format_duration(sale.start - at, lang)
+        body = (
+            f"flash sale starts at {start} (in {wait}), price {price}"
+            if en
+            else f"{start}开抢（还有{wait}），秒杀价{price}"
+        )
     if sale.quantity_cap:
         body += f", limited to {sale.quantity_cap}" if en else f"，限量{sale.quantity_cap}件"
     return finish(f"{product.name} {body}", nickname, lang)

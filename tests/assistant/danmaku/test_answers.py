@@ -140,6 +140,16 @@ def test_flash_sale_timing(at: datetime, expected: str) -> None:
     assert expected in clean(A.answer_flash_sale(CUP, facts(at)[0]))
 
 
+def test_a_flash_sale_on_some_versions_names_them() -> None:
+    at = FLASH_START - timedelta(minutes=25)
+    every = facts(at)
+    white, other = every[0], every[1]
+    assert "秒杀价¥89（仅限奶白 500ml）" in clean(A.answer_flash_sale(CUP, white, every=every))
+    told = clean(A.answer_flash_sale(CUP, other, every=every))
+    assert f"{CUP.skus[1].spec}不参加秒杀，秒杀仅限奶白 500ml" in told
+    assert "仅限" not in clean(A.answer_flash_sale(CUP, white))  # not told which: no claim of a subset
+
+
 def test_flash_sale_english_countdown() -> None:
     at = FLASH_END - timedelta(minutes=3, seconds=20)
     assert "3 min 20 s left (ends 20:10), limited to 100" in A.answer_flash_sale(CUP, facts(at)[0], lang="en")

@@ -465,6 +465,9 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         # another brand compared: the host's to answer
         ("SP01", "和三只松鼠比呢", "handoff", ""),
         ("SM04", "比华为手表好吗", "handoff", ""),
+        # a flash sale on some versions names them; a version outside it is told so
+        ("FS01", "22点秒杀啥价", "catalog", "秒杀价¥359（仅限黑色 M、黑色 L）"),
+        ("FS01", "米白也秒杀吗", "catalog", "米白 M、米白 L不参加秒杀，秒杀仅限黑色 M、黑色 L"),
         # a cut for the other gender: the name says which it is
         ("FS01", "有男款吗", "catalog", "这款是女款"),
         ("FS09", "有女款吗", "catalog", "这款是男款"),
