@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 
 from assistant.danmaku import answer_templates as tpl
 from assistant.danmaku import answers, answers_policy, answers_product, llm_reading
-from assistant.danmaku.attributes import ABOUT_THE_HOST, attribute_answer, attribute_lines, named_keys
+from assistant.danmaku.attributes import ABOUT_THE_HOST, attribute_answer, attribute_lines, parts_made_asked
 from assistant.danmaku.cache import AnswerKey
 from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, quote_answer
 from assistant.danmaku.clarify import product_options
@@ -33,7 +33,7 @@ from assistant.danmaku.intent import (
     asks_list_price,
     asks_to_send_back,
     asks_warranty,
-    compares_with_elsewhere,
+    compared_elsewhere,
     names_another_day,
     only_about_the_host_or_show,
     pairs_with_something,
@@ -44,9 +44,10 @@ from assistant.danmaku.resolve import (
     matching_skus,
     product_label,
     skin_variants,
+    skus_holding,
 )
 from assistant.danmaku.size_chart import answer_size
-from assistant.danmaku.slot_rules import quantity_unit
+from assistant.danmaku.slot_rules import extract_slots, quantity_unit
 from assistant.danmaku.types import Danmaku, Intent, ReplySource, Understanding
 from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS
 from assistant.llm.client import LlmClient, LlmError
@@ -123,8 +124,12 @@ class Answerer:
             # the host's to answer, or the operator's own answer ("明天还播吗"): no product text does
             composed = self._operator_or_handoff(catalog, question, at)
             return composed if composed.source is ReplySource.FAQ else replace(composed, chat=True)
-        if compares_with_elsewhere(understanding.normalized) and (
-            resolution.product_id is not None or resolution.how == "not_sold"
+        compared = compared_elsewhere(understanding.normalized)
+        product_in_view = catalog.product(resolution.product_id) if resolution.product_id else None
+        if (
+            compared
+            and (product_in_view is None or not skus_holding(product_in_view, compared))
+            and (product_in_view is not None or resolution.how == "not_sold")
         ):
             # "和三只松鼠比呢", "比华为手表好吗": the host's to answer; no text of the product compares
             return self._operator_or_handoff(catalog, question, at)
@@ -166,9 +171,7 @@ class Answerer:
             or faq_on_difference(product, understanding.normalized)
         )
         slots = understanding.slots
-        fit_asked = understanding.intent is Intent.SIZE and not (
-            slots.height_cm or slots.weight_kg or slots.girth
-        )
+        fit_asked = understanding.intent is Intent.SIZE and not slots.measured
         if faq is not None and (understanding.intent in FAQ_FIRST or fit_asked):
             # the operator's answer to the very question; a size question without a body measure
             # ("偏大还是偏小") is the fit the FAQ describes, not the size chart
@@ -336,14 +339,16 @@ class Answerer:
         elif intent is Intent.PRICE_PROTECTION:
             body = answers.answer_price_protection(product, catalog.price_protection, lang)
         elif intent is Intent.STOCK:
+            carried = slots.variant_hint != extract_slots(u.normalized).variant_hint  # a fragment's
+            if carried and slots.variant_hint and not skus_holding(product, slots.variant_hint):
+                return None  # "100包的呢": no spec says; neither a made-up "没有" nor every version
             version = matching_skus(product, slots) if slots.variant_hint else None
             body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
         elif intent is Intent.SHIPPING:
             policy = catalog.shipping_policy(product.shipping_id)
             body = answers_policy.answer_shipping(policy, slots.region, lang)
         elif intent is Intent.SIZE:
-            measured = slots.height_cm or slots.weight_kg or slots.girth
-            if not measured and any(w in u.normalized for w in ABOUT_THE_HOST):
+            if not slots.measured and any(w in u.normalized for w in ABOUT_THE_HOST):
                 return None  # "主播穿的什么码": the host's own size, not the chart
             body = answer_size(product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth)
         elif intent is Intent.VARIANT:
@@ -367,7 +372,7 @@ class Answerer:
         elif intent is Intent.MATERIAL:
             if answers_product.asks_a_property(u.normalized):
                 return None  # "起球吗": the fabric list does not say; the product's own words may
-            named = [k for k in named_keys(product, u.normalized) if k not in answers_product.MATERIAL_KEYS]
+            named = parts_made_asked(product, u.normalized, answers_product.MATERIAL_KEYS)
             # "膜布材质是什么", "裆是纯棉的吗": the part's own attribute, not the formula's
             body = (
                 attribute_lines(product, named, lang)

@@ -14,13 +14,16 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.danmaku.answer_templates import finish, join
+from assistant.danmaku.attributes import key_value_lines, without_names
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.normalize import normalize
+from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.slot_rules import spec_names_colour
 from assistant.danmaku.vocabulary import (
     EVERY_SKIN,
     FABRIC_PROPERTIES,
     GENDER_WORDS,
+    GOODS_HEADS,
     SKIN_IN_CATALOG_TEXT,
     VARIANT_SKIN,
 )
@@ -121,7 +124,10 @@ def answer_variant(
     if asked is None:
         body = f"{product.name} options: {options}" if en else f"{product.name}可选：{options}"
         return finish(body, nickname, lang)
-    hits = [s.spec for s in product.skus if _spec_matches(s.spec, None, asked)]
+    hits = [s.spec for s in product.skus if _spec_matches(s.spec, None, asked)] or [
+        s.spec
+        for s in skus_holding(product, asked)  # "三支装" of a spec "三支套装（…）"
+    ]
     if hits:
         body = (
             f"{product.name} has {asked}: {join(hits, lang)}"
@@ -206,11 +212,6 @@ def _same_kind(asked: str, product: Product) -> bool:
     return suffix is not None and any(suffix in s.spec for s in product.skus)
 
 
-def _attribute_lines(product: Product, keys: Sequence[str], lang: str) -> list[str]:
-    sep = ": " if lang == "en" else "："
-    return [f"{k}{sep}{product.attributes[k]}" for k in keys if k in product.attributes]
-
-
 _PROPERTY_RE = re.compile(FABRIC_PROPERTIES)
 
 
@@ -222,7 +223,7 @@ def asks_a_property(normalized: str) -> bool:
 
 def answer_material(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
     """Material / ingredients attributes (面料, 材质, 成分, 配料, 填充物 ...)."""
-    lines = _attribute_lines(product, MATERIAL_KEYS, lang)
+    lines = key_value_lines(product, MATERIAL_KEYS, lang)
     if not lines:
         return None
     return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
@@ -253,7 +254,7 @@ _HOW_TO_USE_FILLER_RE = re.compile(
 
 def answer_usage(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
     """Usage attributes (使用方法, 洗涤, 冲泡建议, 储存方式 ...), or None."""
-    lines = _attribute_lines(product, _USAGE_KEYS, lang)
+    lines = key_value_lines(product, _USAGE_KEYS, lang)
     if not lines:
         return None
     return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
@@ -293,9 +294,14 @@ _FAQ_STOP_RE = re.compile(
 )
 # An A-not-A question ("勒不勒", "费不费电", "起球不起球") asks what its first half names.
 _A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
-# A core this many characters longer than the other, which it holds whole, still asks the same
-# ("勒肉" and "勒", "戴着游泳" and "游泳"): a short question carries a word more or less.
+# A core this many characters longer than the other, which it opens or closes with, still asks the
+# same ("戴着游泳" and "游泳"): a short question carries a word more or less. The shorter one has at
+# least two characters, and the extra is no question of its own ("充电多久" is not "是充电的吗").
 FAQ_CONTAINED_EXTRA_CHARS = 2
+_EXTRA_QUESTION_RE = re.compile(r"多|少|久|几|怎|什么|哪|吗")
+# A noun of goods right after the shorter makes it part of another word ("充电器" is not "充电"); one
+# before it names the goods asked about ("面霜早上" asks "早上").
+_GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]")
 
 
 def _core(question: str) -> str:
@@ -308,30 +314,50 @@ def _grams(question: str) -> set[str]:
 
 
 def _holds(longer: str, shorter: str) -> bool:
-    """Whether ``longer`` holds ``shorter`` whole with at most ``FAQ_CONTAINED_EXTRA_CHARS`` more."""
-    return bool(shorter) and shorter in longer and len(longer) - len(shorter) <= FAQ_CONTAINED_EXTRA_CHARS
+    """Whether ``longer`` opens or closes with ``shorter`` and has at most ``FAQ_CONTAINED_EXTRA_CHARS``
+    more, none of them a question word ("送充电器" does not hold "充电": it is inside; "充电多久" adds a
+    question of its own; "充电器" is another word). One character is held only as the first of two
+    ("勒肉" holds "勒"; "碳酸" does not hold "酸")."""
+    if len(shorter) == 1:  # a one-character property and what it acts on ("勒" and "勒肉", "扎人")
+        return len(longer) == 2 and longer[0] == shorter and _EXTRA_QUESTION_RE.search(longer[1]) is None
+    if len(longer) - len(shorter) > FAQ_CONTAINED_EXTRA_CHARS:
+        return False
+    if longer.startswith(shorter):
+        extra = longer[len(shorter) :]
+        if _GOODS_HEAD_RE.match(extra):
+            return False
+    elif longer.endswith(shorter):
+        extra = longer[: len(longer) - len(shorter)]
+    else:
+        return False
+    return _EXTRA_QUESTION_RE.search(extra) is None
 
 
 def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPair | None:
     """The product's FAQ pair closest to ``question``: Jaccard overlap of the characters and
-    bigrams left once shared function words (能 可以 吗 用 ...) are removed, if ``min_overlap``
-    or more ("孕妇可以用吗" finds "孕妇能用吗", "敏感肌能用吗" does not); else the one pair whose
-    words and the question's hold one another with a word more or less ("勒肉不" finds "勒不勒",
+    bigrams left once shared function words (能 可以 吗 用 ...) are removed, with and without the
+    product's own names in the question, if ``min_overlap`` or more ("孕妇可以用吗" finds
+    "孕妇能用吗", "敏感肌能用吗" does not); else the one pair whose characters and the question's
+    hold one another with a character or two more or less, at the start or the end (``_holds``:
     "能戴着游泳吗" finds "能游泳吗"). A cheap exact-ish match before any semantic search."""
-    asked, asked_core = _grams(question), _core(question)
+    whole = normalize(question)
+    question = without_names(product, whole)  # "面霜早上能用吗" asks "早上能用吗"
+    asked_core = _core(question)
     best, best_score = None, 0.0
     for pair in product.faq:
         grams = _grams(pair.question)
-        union = asked | grams
-        score = len(asked & grams) / len(union) if union else 0.0
-        if score > best_score:
-            best, best_score = pair, score
+        for asked in (_grams(question), _grams(whole)):  # the FAQ may name the goods too ("给笔记本充电")
+            union = asked | grams
+            score = len(asked & grams) / len(union) if union else 0.0
+            if score > best_score:
+                best, best_score = pair, score
     if best_score >= min_overlap:
         return best
     held = [
         pair
         for pair in product.faq
-        if _holds(asked_core, core := _core(pair.question)) or _holds(core, asked_core)
+        if _holds(asked_core, core := _core(pair.question))
+        or (len(asked_core) > 1 and _holds(core, asked_core))  # the FAQ's word more, never one character
     ]
     return held[0] if len(held) == 1 else None
 
@@ -357,7 +383,7 @@ def answer_suitability(
         return _skin_answer(product, skin_type, lang, nickname)
     if age is not None:
         return _age_answer(product, age, lang, nickname)
-    lines = _attribute_lines(product, ("适用肤质", "适用年龄", "适用人群"), lang)
+    lines = key_value_lines(product, ("适用肤质", "适用年龄", "适用人群"), lang)
     return finish(f"{product.name} " + "；".join(lines), nickname, lang) if lines else None
 
 

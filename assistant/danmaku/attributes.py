@@ -8,6 +8,7 @@ catalog, rather than handed off.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.danmaku.answer_templates import finish
 from knowledge.domain import Product
@@ -17,7 +18,10 @@ _MEASURE_PHRASINGS = ("多大", "尺寸", "多高", "多长", "多宽")
 # Phrasings viewers use -> the attribute keys that answer them (first present wins).
 SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("哪里产", "哪产", "哪儿产", "产自", "原产", "哪里生产", "哪里的货", "国产吗", "进口吗"), ("产地",)),
-    (("能放多久", "放多久", "保存多久", "过期", "保质", "有效期"), ("保质期",)),
+    (
+        ("能放多久", "放多久", "保存多久", "放几天", "保存几天", "放多长时间", "过期", "保质", "有效期"),
+        ("保质期",),
+    ),
     (("多重", "重不重", "几斤重", "重量"), ("重量", "净含量", "克重")),
     (("用多久", "待机", "电量", "续航"), ("续航", "电池")),
     (("辣不辣", "辣吗", "多辣", "辣度"), ("辣度",)),
@@ -30,7 +34,7 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("多少克", "多少ml", "多少毫升", "净含量", "分量", "多少片", "容量"), ("净含量", "容量", "规格")),
     (("怎么存", "怎么保存", "冷藏", "储存"), ("储存方式",)),
     (("保温多久", "保温效果", "能保温"), ("保温",)),
-    (("功率", "多少瓦", "费电"), ("功率",)),
+    (("功率", "多少瓦", "几瓦", "多少w", "几w", "费电"), ("功率",)),
     (("香味", "什么味道", "香型"), ("香型",)),
 )
 BRAND_WORDS = ("什么牌子", "哪个牌子", "牌子", "品牌", "哪家的", "什么品牌", "brand")
@@ -49,17 +53,47 @@ _PART_MEASURED_RE = re.compile(
 )
 
 
-def named_keys(product: Product, normalized: str) -> list[str]:
-    """The product's attribute keys the question names by the key itself: the whole key of two or
-    more characters ("膜布材质是什么" names 膜布), or the part a key "X部" names ("裆是纯棉的吗" names
-    裆部). Catalog order."""
-    named: list[str] = []
+def without_names(product: Product, normalized: str) -> str:
+    """The question with the product's own name and aliases blanked: "保温杯能刻字吗" names no
+    attribute 保温."""
+    for name in sorted((product.name.lower(), *(a.lower() for a in product.aliases)), key=len, reverse=True):
+        normalized = normalized.replace(name, " ")
+    return normalized
+
+
+def _key_mentions(product: Product, normalized: str) -> list[tuple[str, int]]:
+    """Each attribute key the question names by the key itself, with where the mention ends: the
+    whole key of two or more characters ("膜布材质是什么" names 膜布), or the part a key "X部" names
+    ("裆是纯棉的吗" names 裆部); the product's own names never count. Catalog order."""
+    text = without_names(product, normalized)
+    mentions: list[tuple[str, int]] = []
     for key in product.attributes:
         k = key.lower()
-        stem = k[:-1] if k.endswith("部") else None
-        if (len(k) >= 2 and k in normalized) or (stem and stem in normalized):
-            named.append(key)
-    return named
+        stem = k[:-1] if k.endswith("部") else ""
+        word = k if len(k) >= 2 and k in text else stem if stem and stem in text else ""
+        if word:
+            mentions.append((key, text.index(word) + len(word)))
+    return mentions
+
+
+def named_keys(product: Product, normalized: str) -> list[str]:
+    """The product's attribute keys the question names by the key itself (``_key_mentions``)."""
+    return [key for key, _ in _key_mentions(product, normalized)]
+
+
+# What follows a part named in a material question ("膜布材质", "裆是纯棉的吗"): its own make is asked.
+_MAKE_ASKED_RE = re.compile(r"的?(?:材质|面料|布料|材料|成分|是|用的|什么)")
+
+
+def parts_made_asked(product: Product, normalized: str, material_keys: Sequence[str]) -> list[str]:
+    """The keys of parts (no material key) whose own make the question asks ("膜布材质是什么" ->
+    膜布): named and followed by a word of make; "版型宽松吗什么面料" asks the fabric, not 版型."""
+    text = without_names(product, normalized)
+    return [
+        key
+        for key, end in _key_mentions(product, normalized)
+        if key not in material_keys and _MAKE_ASKED_RE.match(text, end)
+    ]
 
 
 def _asks_another_part(product: Product, normalized: str, key: str) -> bool:
@@ -77,8 +111,7 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
     """
     if any(w in normalized for w in ABOUT_THE_HOST):
         return None
-    for name in sorted((product.name.lower(), *(a.lower() for a in product.aliases)), key=len, reverse=True):
-        normalized = normalized.replace(name, " ")
+    normalized = without_names(product, normalized)
     if any(w in normalized for w in BRAND_WORDS) and product.brand:
         body = f"Brand: {product.brand}" if lang == "en" else f"{product.name}是{product.brand}家的"
         return finish(body, "", lang)
@@ -95,8 +128,13 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
     return attribute_lines(product, keys, lang)
 
 
-def attribute_lines(product: Product, keys: list[str], lang: str = "zh") -> str:
+def key_value_lines(product: Product, keys: Sequence[str], lang: str = "zh") -> list[str]:
+    """ "key：value" of each of ``keys`` the product has, each once, in the given order."""
+    sep = ": " if lang == "en" else "："
+    return [f"{k}{sep}{product.attributes[k]}" for k in dict.fromkeys(keys) if k in product.attributes]
+
+
+def attribute_lines(product: Product, keys: Sequence[str], lang: str = "zh") -> str:
     """The named attributes as one reply ("<name> 膜布：天丝膜布"), each key once, in the given order."""
-    sep, join = (": ", "; ") if lang == "en" else ("：", "；")
-    lines = [f"{k}{sep}{product.attributes[k]}" for k in dict.fromkeys(keys)]
-    return finish(f"{product.name} " + join.join(lines), "", lang)
+    join = "; " if lang == "en" else "；"
+    return finish(f"{product.name} " + join.join(key_value_lines(product, keys, lang)), "", lang)

@@ -3,32 +3,70 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.intent import is_followup_reference
-from assistant.danmaku.slot_rules import says_only_details
+from assistant.danmaku.resolve import skus_holding
+from assistant.danmaku.slot_rules import extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Slots, Understanding
+from knowledge.domain import Product
 
 _FRAGMENT_RE = re.compile(r"^(?:那|那个|那种|那款)?(.{1,6}?)的?(?:呢|咧)[?]?$")
 # A fragment that points at the product in view rather than naming a version ("这个呢"): no variant.
 _POINTS_AT_PRODUCT_RE = re.compile(r"^(?:这|那)(?:个|款|件|条|双|套|瓶|支|只|盒|种|把|台)?$|^它$")
 FOLLOWUP_MAX_CHARS = 12  # a longer line says more than a follow-up
+# A follow-up comes right after the answer it follows (seconds). The dialogue itself is kept longer
+# (``StateOptions.dialogue_ttl_s``) for lines that name their reference ("那黑色的呢", "它保价吗");
+# a bare detail minutes later ("广东", "人呢") is chat or an answer to the host.
+FOLLOWUP_WINDOW_S = 90.0
+# A detail alone, without 呢, follows only a question it changes the answer of: a colour or size a
+# question about versions or size, a region one about shipping, the body one about size.
+_VERSION_DETAIL_INTENTS = frozenset(
+    {Intent.PRICE, Intent.STOCK, Intent.VARIANT, Intent.DISCOUNT, Intent.FLASH_SALE, Intent.SIZE}
+)
 
 
-def continues_dialogue(understanding: Understanding, dialogue: ViewerDialogue | None) -> bool:
-    """Whether a line the rules took for chatter continues the viewer's last question, still
-    remembered (the dialogue store's TTL): a fragment ("茶轴呢", "那甘肃呢", "这个呢" after the host
-    moved on) or nothing but the details that question turns on ("还是换L吧", "算了要黑色的", "65公斤",
-    "我155 45kg"). An opinion with a detail in it ("黑色好看") says more, and stays chat."""
+def continues_dialogue(
+    understanding: Understanding, dialogue: ViewerDialogue | None, at: datetime, in_view: Sequence[Product]
+) -> bool:
+    """Whether a short line continues the viewer's last question, asked at most
+    ``FOLLOWUP_WINDOW_S`` before ``at``: a fragment ending in 呢 that names a detail of that question
+    (a colour, size, region, the body) or a version of the products in view (``in_view``: the one
+    on stage and the one the dialogue is about) ("茶轴呢", "那甘肃呢", "混色L呢"), or "这个呢" once the
+    host has moved on to another product; or nothing but a detail that changes that question's answer
+    ("还是换L吧" after a stock question, "65公斤" after size advice). Chat stays chat: "人呢", "你呢",
+    "真好看呢", "广东" after a price question, "黑色好看" (an opinion with a detail in it)."""
     if dialogue is None or dialogue.intent is None:
+        return False
+    if (at - dialogue.updated_at).total_seconds() > FOLLOWUP_WINDOW_S:
         return False
     text = understanding.normalized.strip()
     if not text or len(text) > FOLLOWUP_MAX_CHARS:
         return False
-    if _FRAGMENT_RE.match(text):
-        return True
-    return says_only_details(text)
+    fragment = _FRAGMENT_RE.match(text)
+    if fragment is not None:
+        word = fragment.group(1)
+        if _POINTS_AT_PRODUCT_RE.match(word):  # "这个呢": the same question of the product now on stage
+            return any(p.product_id != dialogue.product_id for p in in_view[:1])
+        slots = extract_slots(word)
+        named = (
+            slots.color
+            or slots.size
+            or slots.measured
+            or (slots.region and dialogue.intent is Intent.SHIPPING)
+        )
+        return bool(named) or any(skus_holding(p, word) for p in in_view)
+    if not says_only_details(text):
+        return False
+    slots = extract_slots(text)
+    if slots.measured:
+        return dialogue.intent is Intent.SIZE
+    if slots.region:
+        return dialogue.intent is Intent.SHIPPING
+    return dialogue.intent in _VERSION_DETAIL_INTENTS
 
 
 def carry_over_intent(understanding: Understanding, dialogue: ViewerDialogue | None) -> Understanding:
@@ -47,15 +85,26 @@ def carry_over_intent(understanding: Understanding, dialogue: ViewerDialogue | N
         return understanding
     if understanding.slots == Slots() and not is_followup_reference(understanding.normalized):
         return understanding
+    if _OWN_QUESTION_RE.search(understanding.normalized):
+        return understanding  # "刚刚那个音箱续航多久": a question of its own, not the last one again
     return _continued(understanding, dialogue, understanding.slots)
+
+
+# The intents whose answer differs between the versions of a product: a colour or size that follows
+# any other question ("混色L呢" after "能退吗", "那白色L" after size advice) asks whether it is there.
+VERSIONED_INTENTS = frozenset(
+    {Intent.PRICE, Intent.STOCK, Intent.VARIANT, Intent.DISCOUNT, Intent.FLASH_SALE}
+)
+# A question word of the line's own ("续航多久", "什么材质"): it asks something, not the last question again.
+_OWN_QUESTION_RE = re.compile(r"多少|多久|多长|多大|多重|多高|什么|怎么|如何|哪|为什么|几")
 
 
 def _continued(understanding: Understanding, dialogue: ViewerDialogue, slots: Slots) -> Understanding:
     """The follow-up asking the previous question again with its own slots and what the viewer told
-    of themselves before ("这个呢" after "孕妇能用吗" asks for a pregnant viewer). After size advice a
-    colour or size alone ("要黑色的", "那白色L") asks whether that version is there."""
+    of themselves before ("这个呢" after "孕妇能用吗" asks for a pregnant viewer). A colour or size
+    alone after a question its versions do not change ("要黑色的" after size advice, "混色L呢" after a
+    return question) asks whether that version is there."""
     intent = dialogue.intent or understanding.intent
-    measured = slots.height_cm or slots.weight_kg or slots.girth
-    if intent is Intent.SIZE and (slots.color or slots.size) and not measured:
+    if (slots.color or slots.size) and not slots.measured and intent not in VERSIONED_INTENTS:
         intent = Intent.STOCK
     return replace(understanding, intent=intent, slots=slots.filled_from(dialogue.viewer))

@@ -28,7 +28,14 @@ from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
-from assistant.danmaku.vocabulary import ASKING_JI, FABRIC_PROPERTIES, LAUGH, ONE_CHARACTER_GOODS, WARRANTY
+from assistant.danmaku.vocabulary import (
+    ASKING_JI,
+    FABRIC_PROPERTIES,
+    LAUGH,
+    ONE_CHARACTER_GOODS,
+    UNIT_COUNTERS,
+    WARRANTY,
+)
 
 __all__ = [
     "ProductRef",
@@ -162,7 +169,11 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         # a judgement between products or versions ("这个和2号哪个好"): no template answers it
         (Intent.OTHER, r"哪个(更)?好|哪款(更)?好|哪个(更)?划算|哪个(更)?值|哪个(更)?适合"),
-        (Intent.PRICE, r"多少钱|什么价|价格|价钱|价位|几块|几元|单价|贵|多少[一1]|how much|price|cost"),
+        # "一盒有几块" counts pieces: 有 before 几块 asks how many, not how much
+        (
+            Intent.PRICE,
+            r"多少钱|什么价|价格|价钱|价位|(?<!有)几块|几元|单价|贵|多少[一1]|how much|price|cost",
+        ),
         (Intent.HOW_TO_ORDER, r"链接|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
         # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平米" / "多少票"
         # count something else; so does a count of what was done ("卖了多少", "吃多少", "赢了多少")
@@ -417,26 +428,36 @@ def _asks_the_shop(piece: str) -> bool:
 _MEASURE_ASKED_RE = re.compile(
     r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率|"
     r"ph值?|酸碱度|含量|浓度|保湿度|等级|级别|档位|瓦数|克重|蛋白质|脂肪|热量|卡路里|糖分|"
+    r"dpi|ppi|hz|mah|刷新率|帧率|转速|"
     # a part's length, height or girth, not the viewer's ("身高多少穿几码") nor a bound ("最高多少")
     r"裤长|衣长|袖长|裙长|肩宽|筒高|靴筒|鞋跟|跟高|腰围|胸围|臀围|口径|直径|内径|外径|杯高|锅深|线长)"
     r"(是|有|大概|大约|一般)?多少(?!钱)(?!.{0,6}(?:码|穿))"
+    # or a unit after 多少 / 几 ("快充多少w", "几瓦的"): a power, voltage or screen size, not a price
+    r"|(?:多少|几)(?:w|瓦|v|伏|寸|英寸|mah|毫安|hz|赫兹)(?![a-z])"
 )
+# How long the goods keep ("放几天", "能保存多久"): the shelf life the attributes state, not how to
+# store them.
+_KEEPS_FOR_RE = re.compile(r"(?:放|保存|存放)(?:多久|几天|多长时间|几个月)|保质期|有效期")
 # A comparison with another product ("这个和1号有什么区别", "跟2号链接比呢"): no template of one product
 # answers it (the differences between one product's own specs are a variant question).
 _OTHER_PRODUCT_COMPARED_RE = re.compile(
     r"(和|跟|与|比)([1-9]\d?号|那个|那款|别的|其他|别家|上一个|刚才那个)(?!色|颜色|色号|款式|规格|码|味|尺码)"
     r"(链接)?.{0,6}(区别|差别|不同|比|哪个)"
 )
+# People a viewer does things with or compares with ("跟闺蜜一起买", "和我男朋友比"): never goods.
+_PEOPLE = r"闺蜜|姐妹|朋友|同事|家人|老公|老婆|男朋友|女朋友|妈妈|爸爸|室友|同学|孩子|宝宝|[我你他她]"
 # Another product bought together with this one ("和1号精华一起买能满减吗", "跟炒锅一起拍有优惠吗"): the
 # answer is about the two together, which no template of one product gives.
 _BOUGHT_TOGETHER_RE = re.compile(
-    r"(?:和|跟|与|加|\+)(?!闺蜜|姐妹|朋友|同事|家人|老公|老婆|男朋友|女朋友|妈妈|爸爸|室友|同学|别人|大家|你们|我)"
+    rf"(?:和|跟|与|加|\+)(?!{_PEOPLE}|别人|大家|你们|我)"
     r"[^,.!?\s]{1,10}一起(?:买|拍|下单|付款|结算)"
 )
 # Whether the product looks good with another thing ("搭那个羽绒服好看吗", "配12号的裤子合适吗"): when
 # the thing is another product of the room than the one presented, the question is about the two.
 _WORN_WITH_RE = re.compile(
-    r"(?:搭|配)(?:上|着|配)?[^,.!?\s]{1,10}?(?:一起)?(?:穿|戴|用)?(?:好看|合适|怎么样|可以吗|行吗|显)"
+    # not 配料, 配送, 配置, 配色, 配方, 配件 ..., 适配, 分配, 标配, 搭扣
+    r"(?<![适分标选])(?:搭(?!扣|档)|配(?!料|送|置|色|方|件|列|合|套|比|货|额|偶|音))(?:上|着|配)?"
+    r"[^,.!?\s]{1,10}?(?:一起)?(?:穿|戴|用)?(?:好看|合适|怎么样|可以吗|行吗|显)"
 )
 
 
@@ -455,19 +476,25 @@ _ELSEWHERE_COMPARED_RE = re.compile(
     r"|^(?:请问|那)?比(?P<b>[^,.!?]{2,12}?)(?:的)?(?:好|便宜|贵|强|划算|耐用|咋样|怎么样)(?:吗|嘛|多少|呢|不|些|点|$)"
 )
 _NOT_ELSEWHERE_RE = re.compile(
-    r"[我你他她]|主播|老公|老婆|男朋友|女朋友|闺蜜|朋友|同事|家人|孩子|宝宝|妈妈|爸爸|别人|"
+    rf"{_PEOPLE}|主播|别人|"
     r"昨天|前天|今天|上次|之前|以前|平时|平常|日常|原价|刚才|刚刚|上午|早上|去年|上个?月|直播间|"
-    r"这个|这款|那个|那款|别的|其他|\d+号"
+    r"双11|双十一|双12|618|大促|活动|"  # this product's own price on a sale day
+    r"这个|这款|那个|那款|别的|其他|\d+号|\d+\s*(?:ml|g|kg|毫升|克|斤|寸|码|cm)"  # its own versions
 )
 
 
-def compares_with_elsewhere(normalized: str) -> bool:
-    """Whether the line compares the product with another brand or shop (``_ELSEWHERE_COMPARED_RE``)."""
+def compared_elsewhere(normalized: str) -> str:
+    """What the line compares the product with, where that looks like another brand or shop
+    (``_ELSEWHERE_COMPARED_RE``): "和三只松鼠比呢" -> "三只松鼠"; "" for none, for a person, a day or a
+    version of its own ("和50ml比呢", "和黑色比呢"; the caller checks the product's specs: "和红轴比呢")."""
     match = _ELSEWHERE_COMPARED_RE.search(normalized)
     if match is None:
-        return False
+        return ""
     other = match.group("a") or match.group("b") or ""
-    return _NOT_ELSEWHERE_RE.search(other) is None
+    slots = extract_slots(other)
+    if _NOT_ELSEWHERE_RE.search(other) or slots.color or slots.size:
+        return ""
+    return other
 
 
 # A judgement of taste between versions ("哪个颜色好看", "哪种口味好吃"): the host's to give.
@@ -612,17 +639,24 @@ _VERSION_ASKED_RES = (
 
 def version_asked(normalized: str) -> str:
     """The thing a whole line asks whether it is there ("60包的有吗" -> "60包", "有钢带的吗" -> "钢带"),
-    "" when it asks more or names nothing but fillers; the caller checks it against the specs."""
+    "" when it asks more, names nothing but fillers, or one character ("有味吗", "有包吗"); the
+    caller checks it against the specs."""
     for pattern in _VERSION_ASKED_RES:
         match = pattern.match(normalized.strip())
         if match:
             thing = match.group(1).strip()
-            if _NAME_FILLER_RE.fullmatch(thing) is None and _STOCK_WORD_RE.fullmatch(thing) is None:
+            if (
+                len(thing) >= 2
+                and _NAME_FILLER_RE.fullmatch(thing) is None
+                and not _NO_VERSION_RE.fullmatch(thing)
+            ):
                 return thing
     return ""
 
 
-_STOCK_WORD_RE = re.compile(r"现?货|库存|存货")  # "有货吗", "有现货吗": the stock itself, no version
+# "有货吗", "有现货吗": the stock itself; "有包装吗", "有味道吗": a counter or a kind word alone names
+# no version (a version is at least two characters: "60包", "钢带")
+_NO_VERSION_RE = re.compile(rf"现?货|库存|存货|(?:{UNIT_COUNTERS}|味|号|款|装|色|码)(?:的|子)?")
 
 
 def asks_which_link(normalized: str) -> bool:
@@ -655,12 +689,13 @@ def classify_intent(normalized: str) -> Intent | None:
     """The first intent rule that matches the normalised question, or None when none does."""
     if only_about_the_host_or_show(normalized):
         return Intent.OTHER
-    if compares_with_elsewhere(normalized) or any(
+    if compared_elsewhere(normalized) or any(
         r.search(normalized)
         for r in (
             _CONTACT_RE,
             _SHIPS_FROM_RE,
             _MEASURE_ASKED_RE,
+            _KEEPS_FOR_RE,
             _OTHER_PRODUCT_COMPARED_RE,
             _BOUGHT_TOGETHER_RE,
             _LIKE_PHOTO_RE,
@@ -694,7 +729,7 @@ def as_question(understanding: Understanding) -> Understanding:
     intent = classify_intent(normalized)
     if intent in (None, Intent.SIZE) and _asks_for_a_version(normalized, slots):
         intent = Intent.STOCK  # whether a version is there: "有黑色的M吗", "有米白的L吗"
-    measured = slots.height_cm or slots.weight_kg or slots.girth
+    measured = slots.measured
     sizes = (
         _WHICH_SIZES_RE.search(normalized)
         if intent in (Intent.SIZE, Intent.STOCK, None) and not measured

@@ -36,7 +36,7 @@ from assistant.danmaku.intent import (
     as_question,
     asks_whether_sold,
     asks_which_link,
-    compares_with_elsewhere,
+    compared_elsewhere,
     extract_product_reference,
     goods_head,
     mentions_a_fault,
@@ -248,8 +248,10 @@ class DanmakuPipeline:
         # reads one line alone, where a fragment looks like chat
         stage_id = room.stage_at(message.ts)
         in_view = catalog.product(stage_id) if stage_id is not None else None
-        followup = continues_dialogue(understanding, dialogue) or gives_a_body_to_size(
-            understanding.normalized, in_view
+        asked_before = catalog.product(dialogue.product_id) if dialogue and dialogue.product_id else None
+        products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
+        followup = continues_dialogue(understanding, dialogue, message.ts, products_in_view) or (
+            gives_a_body_to_size(understanding.normalized, in_view)
         )
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
@@ -348,7 +350,7 @@ class DanmakuPipeline:
                 or resolution.how == "not_sold"
             )
             and not (resolution.how == "not_sold" and asks_whether_sold(understanding.normalized))
-            and not compares_with_elsewhere(understanding.normalized)  # "和三只松鼠比呢": the host's
+            and not compared_elsewhere(understanding.normalized)  # "和三只松鼠比呢": the host's
             and stays_quiet(decision)
         )
         return self._question(room, catalog, message, understanding, resolution, dialogue, route, hush)
@@ -524,8 +526,12 @@ def version_held(normalized: str, product: Product | None) -> str:
     """The version of ``product`` the whole line asks whether it is there ("60包的有吗" -> "60包"
     of nuts sold as 25g×60包; ``intent.version_asked``), "" when it asks no such thing or no spec of
     the product holds it."""
+    if product is None:
+        return ""
     word = version_asked(normalized)
-    return word if product is not None and skus_holding(product, word) else ""
+    if word and not skus_holding(product, word):
+        word = extract_slots(normalized).variant_hint or ""  # "07号有吗": the shade #07
+    return word if word and skus_holding(product, word) else ""
 
 
 def gives_a_body_to_size(normalized: str, product: Product | None) -> bool:
@@ -534,7 +540,7 @@ def gives_a_body_to_size(normalized: str, product: Product | None) -> bool:
     if product is None or not any(key in product.attributes for key in SIZE_KEYS):
         return False
     slots = extract_slots(normalized)
-    return bool(slots.height_cm or slots.weight_kg or slots.girth) and says_only_details(normalized)
+    return slots.measured and says_only_details(normalized)
 
 
 def names_goods_sold(

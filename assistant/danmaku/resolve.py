@@ -59,8 +59,13 @@ class Resolution:
 
 
 # The product presented before the one on stage ("刚才那个", "上一个链接", "前一个"), not a month or a
-# week ("上个月").
-_ONE_BEFORE_RE = re.compile(r"刚才|刚刚|上[一1]个|上[一1]款|上个链接|前[一1]个|前面那个|之前那个")
+# week ("上个月", "上一个月"), nor a time alone ("刚刚进来", "刚才主播说").
+_NOT_A_PRODUCT_AFTER = r"(?!月|星期|礼拜|周|小时|季|年|天|主播|直播)"
+_ONE_BEFORE_RE = re.compile(
+    rf"刚(?:才|刚)(?:说|讲|介绍|播)?的?(?:那个|那款|那件|那条|那双|那瓶|那盒|链接){_NOT_A_PRODUCT_AFTER}"
+    rf"|上[一1]?(?:个|款){_NOT_A_PRODUCT_AFTER}(?:链接|产品|宝贝|东西)?|前[一1](?:个|款){_NOT_A_PRODUCT_AFTER}"
+    r"|(?:前面|之前)(?:那个|那款)"
+)
 
 
 def resolve_product(
@@ -96,7 +101,11 @@ def resolve_product(
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
-    before = room.stage_before(at) if not names.exact and _ONE_BEFORE_RE.search(text) else None
+    before = (
+        room.stage_before(at)
+        if not names.exact and reference != "stage" and _ONE_BEFORE_RE.search(text)
+        else None
+    )
     if before is not None:  # "刚才那个多少钱", "上一个链接还有货吗": what the host presented before
         return Resolution(before, "previous")
     if goods_head and on_stage and not names.exact:

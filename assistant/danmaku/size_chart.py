@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.danmaku.answer_templates import finish
+from assistant.danmaku.vocabulary import GIRTHS
 from knowledge.domain import Product
 
 SIZE_KEYS = ("尺码建议", "尺码表", "尺码", "size_chart")
@@ -39,7 +40,7 @@ _RANGE_RE = re.compile(
 
 
 _GIRTH_RE = re.compile(
-    r"(腰围|臀围|胸围)\s*[:：]?\s*(\d+(?:\.\d+)?)(?:\s*[-~～到至]\s*(\d+(?:\.\d+)?))?\s*(?:cm|厘米|公分)?"
+    rf"({GIRTHS})\s*[:：]?\s*(\d+(?:\.\d+)?)(?:\s*[-~～到至]\s*(\d+(?:\.\d+)?))?\s*(?:cm|厘米|公分)?"
 )
 
 
@@ -131,13 +132,18 @@ def answer_size(
     girth: tuple[str, float] | None = None,
 ) -> str | None:
     """A size from the product's 尺码建议 for the viewer's height / weight or a body girth (腰围,
-    臀围: the chart's own column wins, jeans and underwear fit by it), quoting the chart row; None
-    when the chart has a column for no measure given (nothing it can judge)."""
+    臀围: jeans and underwear fit by the chart's own column), quoting the chart row; a girth and a
+    weight that point at different sizes go by the weight, as height and weight do. None when the
+    chart has a column for no measure given (nothing it can judge)."""
     en = lang == "en"
     chart = next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
     if chart is None:
         return None
     rows = parse_size_chart(chart)
+    if girth is not None and weight_kg is not None and any(r.weight_kg for r in rows):
+        # both given: the size that holds both, else the weight (fit follows the body), as for height
+        by_girth = pick_by_girth(rows, *girth)
+        girth = girth if by_girth is not None and _fits(weight_kg, by_girth.weight_kg) else None
     if girth is not None and any(r.girth(girth[0]) for r in rows):
         return _girth_answer(chart, rows, girth, lang, nickname)
     if girth is not None and height_cm is None and weight_kg is None:

@@ -24,7 +24,7 @@ import re
 
 from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.types import Slots
-from assistant.danmaku.vocabulary import SKIN_TYPES, UNIT_COUNTERS
+from assistant.danmaku.vocabulary import GIRTHS, SKIN_TYPES, UNIT_COUNTERS
 
 _HEIGHT_UNIT_RE = re.compile(
     r"(?:身高|高)?(1[3-9]\d|20\d|210)\s*(?:cm|厘米|公分)|身高[:是]?\s*(1[3-9]\d|20\d)"
@@ -119,19 +119,18 @@ _LINK_RE = re.compile(
 _NOT_VARIANT = "这那哪每同几一该此的能可会要不好"
 _VARIANT_RE = re.compile(
     # 有 opens no variant word ("有套装吗" asks for 套装), but 有机, 有线, 有糖 do ("有线款")
-    rf"(?![{_NOT_VARIANT}]|有(?!机|线|糖|声|色))[\u4e00-\u9fff](?![{_NOT_VARIANT}])[\u4e00-\u9fff](款|装|版)(?![式型])"
+    # money paid or owed is no version ("现在付款", "退款"), nor is fitting or wearing ("安装", "假装")
+    rf"(?![{_NOT_VARIANT}]|有(?!机|线|糖|声|色))[\u4e00-\u9fff](?![{_NOT_VARIANT}])[\u4e00-\u9fff]"
+    r"(?:(?<![付退贷汇存尾欠打])款|(?<![安假])装|版)(?![式型])"
     r"|大瓶|小瓶|\d+\s*(?:ml|g)(?![a-z])"
 )
 # A body girth with its measure ("臀围100", "腰围71cm", "腰围2尺2", "腰二尺一"): the size charts of
 # jeans and underwear go by waist or hips. 腰 alone names the waist only before a measure in 尺.
-GIRTHS = ("腰围", "臀围", "胸围")
 _CHINESE_DIGIT = "[一二两三四五六七八九]"
 _GIRTH_CM_RE = re.compile(
-    r"(腰围|臀围|胸围)[:是有约]?\s*(\d{2,3}(?:\.\d)?)\s*(?:cm|厘米|公分)?(?![\d.]|\s*(?:斤|kg|公斤|元|块))"
+    rf"({GIRTHS})[:是有约]?\s*(\d{{2,3}}(?:\.\d)?)\s*(?:cm|厘米|公分)?(?![\d.]|\s*(?:斤|kg|公斤|元|块))"
 )
-_GIRTH_CHI_RE = re.compile(
-    rf"(腰围|臀围|胸围|腰)[:是有约]?\s*(\d|{_CHINESE_DIGIT})尺(\d|{_CHINESE_DIGIT})?(?:寸)?"
-)
+_GIRTH_CHI_RE = re.compile(rf"({GIRTHS}|腰)[:是有约]?\s*(\d|{_CHINESE_DIGIT})尺(\d|{_CHINESE_DIGIT})?(?:寸)?")
 CM_PER_CHI = 100 / 3  # 1 市尺 = 1/3 m; 1 寸 = 1/10 尺
 _GIRTH_MIN_CM, _GIRTH_MAX_CM = 40.0, 160.0
 
@@ -234,7 +233,7 @@ def _link_no(text: str) -> int | None:
 
 
 # A shade or model number as specs write it ("#07"), typed with a leading zero ("07号") or a "#".
-_SHADE_NUMBER_RE = re.compile(r"(?<![\d#])0(\d)\s*号|#\s*(\d{2})(?!\d)")
+_SHADE_NUMBER_RE = re.compile(r"(?<![\d#月])0(\d)\s*号|#\s*(\d{2})(?!\d)")  # not a date: "10月07号"
 
 
 def _variant_hint(text: str) -> str | None:

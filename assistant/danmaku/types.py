@@ -97,6 +97,11 @@ class Slots:
     # a body girth named with its measure, in cm: ("腰围", 73.3) from "腰围2尺2" (1 尺 = 10 寸 = 33.3 cm)
     girth: tuple[str, float] | None = None
 
+    @property
+    def measured(self) -> bool:
+        """Whether the viewer gave a body measure (height, weight or a girth)."""
+        return bool(self.height_cm or self.weight_kg or self.girth)
+
     def about_viewer(self) -> Slots:
         """Only what the viewer told of themselves (body, age, skin, region: ``VIEWER_DETAILS``),
         which still holds for their next question, whatever product it is about."""

@@ -82,6 +82,8 @@ GOODS_STATES: Mapping[str, tuple[str, ...]] = {
 }
 # A laugh typed in a line ("哈哈", "笑死"): chatter to the triage, and a joke rather than goods gone wrong.
 LAUGH = r"哈哈|嘿嘿|hhh|笑死"
+# The body's girths a size chart may go by (腰围 for jeans, 臀围 for underwear), as a regex alternation.
+GIRTHS = "腰围|臀围|胸围"
 # Who a version is cut for, as viewers ask it ("有男款吗", "有没有女士的") and as names state it
 # ("羽绒服 女款", "男士双面羊毛大衣"): the version's gender and the words that name it.
 GENDER_WORDS: Mapping[str, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, astuple, replace
+from dataclasses import asdict, astuple, fields, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +72,7 @@ def room_from_text(text: str | bytes) -> Room:
 def _pending_to_dict(p: PendingClarification) -> JsonDict:
     return {
         "intent": str(p.intent),
-        "slots": asdict(p.slots),
+        "slots": _slots_to_dict(p.slots),
         "options": [
             {"keywords": list(o.keywords), "product_id": o.product_id, "sku_id": o.sku_id} for o in p.options
         ],
@@ -81,10 +81,20 @@ def _pending_to_dict(p: PendingClarification) -> JsonDict:
     }
 
 
+_SLOT_FIELDS = frozenset(f.name for f in fields(Slots))
+
+
+def _slots_to_dict(slots: Slots) -> JsonDict:
+    """The slots that are set: a record stays readable by a version that knows fewer slots."""
+    return {k: v for k, v in asdict(slots).items() if v is not None}
+
+
 def _slots_from_dict(d: JsonDict) -> Slots:
-    """Slots as ``asdict`` wrote them; a girth comes back from JSON as a list, kept as a pair."""
-    girth = d.get("girth")
-    return Slots(**{**d, "girth": (str(girth[0]), float(girth[1])) if girth else None})
+    """Slots as ``_slots_to_dict`` (or an older ``asdict``) wrote them, slots this version does not
+    know dropped; a girth comes back from JSON as a list, kept as a pair."""
+    known = {k: v for k, v in d.items() if k in _SLOT_FIELDS}
+    girth = known.get("girth")
+    return Slots(**{**known, "girth": (str(girth[0]), float(girth[1])) if girth else None})
 
 
 def _pending_from_dict(d: JsonDict) -> PendingClarification:
@@ -107,7 +117,7 @@ def dialogue_to_text(state: ViewerDialogue) -> str:
             "intent": None if state.intent is None else str(state.intent),
             "updated_at": state.updated_at.isoformat(),
             "pending": None if state.pending is None else _pending_to_dict(state.pending),
-            "viewer": asdict(state.viewer),
+            "viewer": _slots_to_dict(state.viewer),
         }
     )
 

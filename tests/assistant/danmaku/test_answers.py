@@ -284,7 +284,8 @@ def test_size_by_a_body_girth_uses_the_charts_own_column() -> None:
         attributes={"尺码建议": "M：体重45-55kg 臀围85-92cm；L：体重55-65kg 臀围92-98cm"},
     )
     assert "臀围90cm建议选M码" in clean(A.answer_size(briefs, girth=("臀围", 90.0)))
-    assert "建议选L码" in clean(A.answer_size(briefs, weight_kg=50.0, girth=("臀围", 95.0)))  # the girth wins
+    assert "建议选L码" in clean(A.answer_size(briefs, weight_kg=58.0, girth=("臀围", 95.0)))  # both: L
+    assert "建议选M码" in clean(A.answer_size(briefs, weight_kg=50.0, girth=("臀围", 95.0)))  # apart: weight
     assert "建议选M码" in clean(A.answer_size(briefs, girth=("臀围", 70.0)))  # below the chart: the smallest
     assert "超出尺码表范围" in clean(A.answer_size(briefs, girth=("臀围", 120.0)))
     assert A.answer_size(briefs, girth=("腰围", 70.0)) is None  # no waist column: nothing to judge
@@ -330,12 +331,17 @@ def test_suitability_clarify_and_skin_variant() -> None:
     assert A.clarify_variant(DOWN) is None
     assert A.find_faq(TONER, "孕妇可以用吗") == TONER.faq[0]
     assert A.find_faq(TONER, "敏感肌能用吗") is None
-    briefs = Product(
-        "U", "内裤", CUP.skus, faq=(FaqPair("勒不勒", "腰头不勒肉"), FaqPair("能退吗", "质量问题可退"))
+    knit = Product(
+        "K", "开衫", CUP.skus, faq=(FaqPair("会起球吗", "不易起球"), FaqPair("是充电的吗", "内置电池"))
     )
-    assert A.find_faq(briefs, "勒肉不") == briefs.faq[0]  # A-not-A, and a word more
-    assert A.find_faq(briefs, "这个勒吗") == briefs.faq[0]  # the pointer at the product asks nothing
-    assert A.find_faq(briefs, "勒脚后跟怎么办") is None  # far more than a word more
+    assert A.find_faq(knit, "起球不起球") == knit.faq[0]  # A-not-A
+    assert A.find_faq(knit, "洗了起球吗") == knit.faq[0]  # a character more, before it
+    assert A.find_faq(knit, "这个起球吗") == knit.faq[0]  # the pointer at the product asks nothing
+    assert A.find_faq(knit, "充电多久") is None  # a question of its own beside the FAQ's words
+    assert A.find_faq(knit, "送充电器吗") is None  # 充电 inside another word
+    cream = Product("C", "紫罐", CUP.skus, faq=(FaqPair("早上能用吗", "早晚都可以用"),))
+    assert A.find_faq(cream, "面霜早上能用吗") == cream.faq[0]  # the goods named before the question
+    assert A.find_faq(cream, "紫罐早上能用吗") == cream.faq[0]  # its own name asks nothing
 
 
 def test_shipping_after_sales_how_to_order_handoff() -> None:

@@ -455,7 +455,7 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         ("SP01", "60包的有吗", "catalog", "25g×60包已售罄"),
         ("SM05", "青轴有吗", "catalog", "黑色 青轴已售罄"),
         # an FAQ asked with a word more, or as A-not-A
-        ("FS05", "勒肉不", "faq", "不勒肉"),
+        ("FS04", "起球不起球", "faq", "浮毛"),
         ("SM04", "能戴着游泳吗", "faq", "泳池"),
         # a body alone while clothes with a size chart are presented: which size
         ("FS01", "我155 45kg", "catalog", "建议选M码"),
@@ -468,6 +468,9 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         # a flash sale on some versions names them; a version outside it is told so
         ("FS01", "22点秒杀啥价", "catalog", "秒杀价¥359（仅限黑色 M、黑色 L）"),
         ("FS01", "米白也秒杀吗", "catalog", "米白 M、米白 L不参加秒杀，秒杀仅限黑色 M、黑色 L"),
+        # a unit after 多少 asks a spec, not the price
+        ("SM09", "无线充多少w", "catalog", "无线15W"),
+        ("SM04", "屏幕几寸", "catalog", "1.43英寸"),
         # a cut for the other gender: the name says which it is
         ("FS01", "有男款吗", "catalog", "这款是女款"),
         ("FS09", "有女款吗", "catalog", "这款是男款"),
@@ -493,7 +496,6 @@ def test_no_answer_about_something_else(
     system: PipelineSystem, stage: str, text: str, not_in_reply: str
 ) -> None:
     result = ask(system, text, stage=stage)
-    assert result.source not in ("catalog", "faq") or not_in_reply not in result.text
     assert not_in_reply not in result.text
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -104,26 +105,47 @@ def test_a_follow_up_carries_what_the_viewer_told_of_themselves() -> None:
     )  # after size advice: is that version there
     assert colour.intent is Intent.STOCK and colour.slots.color == "白色" and colour.slots.size == "L"
     assert understand("黑色L 165").slots.about_viewer().color is None  # a version is not about the viewer
+    returns = ViewerDialogue("FS05", None, Intent.AFTER_SALES, T)
+    version = carry_over_intent(as_question(understand("混色L呢")), returns)
+    assert version.intent is Intent.STOCK  # a return question's answer is the same for every version
+    priced = ViewerDialogue("FS01", None, Intent.PRICE, T)
+    assert carry_over_intent(as_question(understand("那黑色的呢")), priced).intent is Intent.PRICE
+    colours = ViewerDialogue("SM06", None, Intent.VARIANT, T)
+    own = carry_over_intent(understand("刚刚那个音箱续航多久"), colours)
+    assert own.intent is Intent.OTHER  # a question of its own, not the colours again
 
 
 @pytest.mark.parametrize(
-    ("text", "continues"),
+    ("last", "stage", "text", "continues"),
     [
-        ("茶轴呢", True),
-        ("那甘肃呢", True),
-        ("这个呢", True),
-        ("还是换L吧", True),
-        ("算了要黑色的", True),
-        ("65公斤", True),
-        ("黑色好看", False),  # an opinion with a detail in it
-        ("哈哈哈哈哈哈主播太逗了吧", False),
+        ("SM05", "SM05", "茶轴呢", True),  # a version of the product in view
+        ("HJ01", "HJ01", "那甘肃呢", True),  # a region after a shipping question
+        ("MZ01", "MZ02", "这个呢", True),  # the host moved on: the same question of the new product
+        ("MZ01", "MZ01", "这个呢", False),  # nothing new to ask it of
+        ("FS07", "FS07", "还是换L吧", True),
+        ("FS07", "FS07", "算了要黑色的", True),
+        ("FS06", "FS06", "65公斤", True),  # the body after size advice
+        ("FS07", "FS07", "黑色好看", False),  # an opinion with a detail in it
+        ("FS07", "FS07", "哈哈哈哈哈哈主播太逗了吧", False),
+        ("FS07", "FS07", "人呢", False),  # chat, not a detail
+        ("FS07", "FS07", "真好看呢", False),
+        ("FS07", "FS07", "然后呢", False),
+        ("FS07", "FS07", "广东", False),  # a region after a question it does not change
+        ("FS07", "FS07", "我是四川的", False),
     ],
 )
-def test_which_lines_continue_the_viewers_last_question(text: str, continues: bool) -> None:
-    dialogue = ViewerDialogue("FS07", None, Intent.STOCK, T)
-    assert continues_dialogue(understand(text), dialogue) is continues
-    assert not continues_dialogue(understand(text), None)  # nothing asked before
-    assert not continues_dialogue(understand(text), ViewerDialogue("FS07", None, None, T))
+def test_which_lines_continue_the_viewers_last_question(
+    last: str, stage: str, text: str, continues: bool
+) -> None:
+    intents = {"SM05": Intent.STOCK, "HJ01": Intent.SHIPPING, "MZ01": Intent.SUITABILITY, "FS06": Intent.SIZE}
+    dialogue = ViewerDialogue(last, None, intents.get(last, Intent.STOCK), T)
+    in_view = tuple(p for p in (CATALOG.product(stage), CATALOG.product(last)) if p is not None)
+    later = T + timedelta(seconds=30)
+    assert continues_dialogue(understand(text), dialogue, later, in_view) is continues
+    assert not continues_dialogue(understand(text), None, later, in_view)  # nothing asked before
+    assert not continues_dialogue(understand(text), replace(dialogue, intent=None), later, in_view)
+    # minutes later a bare detail is chat or an answer to the host, not a follow-up
+    assert not continues_dialogue(understand(text), dialogue, T + timedelta(seconds=300), in_view)
 
 
 def test_the_product_before_is_the_one_presented_before_this_one() -> None:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
 from assistant.danmaku.types import Intent, Slots
 from assistant.state import StateOptions
+from assistant.state.codecs import dialogue_from_text, dialogue_to_text
 from tests.assistant.state.conftest import Backend
 
 T0 = datetime(2026, 12, 4, 20, 0, tzinfo=UTC)
@@ -51,3 +52,12 @@ def test_shared_between_instances(shared: Backend) -> None:
     state = ViewerDialogue("p9", None, Intent.STOCK, T0)
     shared.make().dialogue.put("room", "v1", state)
     assert shared.make().dialogue.get("room", "v1", T0) == state
+
+
+def test_a_record_holds_only_the_slots_that_are_set_and_reads_past_unknown_ones() -> None:
+    state = ViewerDialogue("p1", None, Intent.SIZE, T0, PENDING, viewer=Slots(age="孕妇"))
+    text = dialogue_to_text(state)
+    assert '"girth"' in text and '"region"' not in text  # unset slots are not written
+    assert dialogue_from_text(text) == state
+    newer = text.replace('"age": "孕妇"', '"age": "孕妇", "a_slot_of_a_later_version": 1')
+    assert dialogue_from_text(newer) == state
