@@ -40,6 +40,13 @@ def ask_one_after_another(system: PipelineSystem, first: str, second: str) -> tu
     return one, two
 
 
+def assert_replied(system: PipelineSystem, stage: str, text: str, source: str, expected: str) -> None:
+    """``text`` alone with ``stage`` presented gets a reply from ``source`` holding ``expected``."""
+    result = ask(system, text, stage=stage)
+    assert result.replied and result.source == source, (result.source, result.text)
+    assert expected in result.text
+
+
 def routed_silent(text: str) -> bool:
     u = understand(text)
     ref = extract_product_reference(u.normalized)
@@ -407,9 +414,7 @@ def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(system: Pipel
 def test_answers_that_answer_what_was_asked(
     system: PipelineSystem, stage: str, text: str, source: str, expected: str
 ) -> None:
-    result = ask(system, text, stage=stage)
-    assert result.replied and result.source == source
-    assert expected in result.text
+    assert_replied(system, stage, text, source, expected)
 
 
 @pytest.mark.parametrize(
@@ -479,9 +484,7 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
 def test_the_question_names_what_answers_it(
     system: PipelineSystem, stage: str, text: str, source: str, expected: str
 ) -> None:
-    result = ask(system, text, stage=stage)
-    assert result.replied and result.source == source
-    assert expected in result.text
+    assert_replied(system, stage, text, source, expected)
 
 
 @pytest.mark.parametrize(
