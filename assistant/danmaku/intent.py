@@ -196,7 +196,9 @@ _BOUGHT_BEFORE_RE = re.compile(
 # A complaint ("要投诉", "客服不理"), a demand ("给我换一个"), goods not arrived ("还没到"): the viewer's
 # own matter, and something wrong when told as a statement (``_PROBLEM_RE``).
 _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
-_DEMAND = r"给我(?:退|换|补|赔)"
+# What the viewer demands for goods they have ("给我换一个", "想退 还没拆", "要退货"), never leaving
+# the room, the internet or a colour to be shown ("想退出", "要退网了", "想换个颜色看看").
+_DEMAND = r"给我(?:退|换|补|赔)|(?:想|要|申请)(?:退|换)(?!出|休|网|圈|群|个颜色|个色|一下颜色|个角度)"
 _NOT_ARRIVED = (
     r"还没(?:到|发|收到|送)(?!家|公司|学校|单位|地方|时间|点|岁|年龄|下班|放假)"  # "还没到家": life
 )
@@ -290,7 +292,7 @@ _PROBLEM_RE = re.compile(
     r"(?:异|焦|怪|臭|霉|哈喇)味|有股味|味道?(?:太|很|好|特别)(?:大|重|冲|难闻)|甲醛|虫子|"
     r"过敏|发炎|拉肚子|肚子疼|(?:就|都)吐了|闷痘|爆痘|一脸痘|(?:都|全)(?:死|化)了|"
     r"只(?:发|到|给)了|缺页|不一样大|(?:跟|和|与).{0,8}(?:说|图|描述|介绍|宣传).{0,2}不一样|"
-    r"(?<!真的)是假的|假货|不是正品|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹痕|凹了|瘪了|胀袋|"
+    r"(?<!真的)是假的|假货|不是正品|是(?:碎|烂|破|裂|坏)的|买(?:大|小|错)了|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹痕|凹了|瘪了|胀袋|"
     r"一股(?:怪|臭|霉|异|焦)?味|漏绒|跑绒|(?:涂层|漆|皮|扣子|拉链|轮子|把手|带子)(?:都|也)?掉了|"
     # late or lost ("到现在还没到", "订单不见了"), and what the viewer demands ("给我换一个新的")
     rf"{_NOT_ARRIVED}|没动|不动了|没更新|卡住|不见了|找不到了|{_DEMAND}|退钱|赔钱|{_COMPLAINT}"
@@ -304,7 +306,7 @@ _NOT_GOODS_RE = re.compile(r"(?:我家|家里|这边|我这)的?(?:wifi|网|网�
 # What shows the viewer has the goods ("收到", "刚买", "用了", "才穿一周", "你们家的"), or names them by a
 # stage word ("这个杯子碎了"): a fault told plainly without it ("腿都断了", "心都化了") is about life.
 _HAS_GOODS_RE = re.compile(
-    rf"{_ARRIVED}|打开|刚买|才买|买了|发来|用了|用完|用着|用一次|吃了|喝了|戴了|穿了|才穿|洗了|洗一次|一开|"
+    rf"{_ARRIVED}|打开|刚买|才买|买了|买(?:大|小|错)了|发来|用了|用完|用着|用一次|吃了|喝了|戴了|穿了|才穿|洗了|洗一次|一开|"
     r"你家|你们家|这个|这款|这件|这条|这双|这瓶|这盒|这包|这箱"
 )
 # An A-not-A question ("起球不起球", "掉色不掉色") or one closed by 没 ("有甲醛没"): asked before buying.

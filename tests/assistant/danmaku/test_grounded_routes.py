@@ -378,9 +378,28 @@ def test_coupons_that_start_later_today_are_named_with_their_start(system: Pipel
     assert "20:00起可领满¥99减¥10券" in result.text and "暂时没有优惠券" not in result.text
 
 
-def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(system: PipelineSystem) -> None:
-    result = ask(system, "被子收到有异味", stage="HJ02")
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("HJ02", "被子收到有异味"),
+        ("SP01", "坚果收到是碎的"),  # goods broken, said as what they are
+        ("HJ02", "被子想退 还没拆"),  # a return wanted for goods in hand
+        ("FS08", "鞋子买大了想换"),  # bought the wrong size
+    ],
+)
+def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage=stage)
     assert result.replied and result.source == "handoff"
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [("FS01", "想换个颜色看看"), ("FS01", "我想退出直播间"), ("FS01", "那他是不是要退圈了")],
+)
+def test_leaving_or_a_show_request_is_no_return_wanted(system: PipelineSystem, stage: str, text: str) -> None:
+    assert ask(system, text, stage=stage).source != "handoff"
 
 
 @pytest.mark.parametrize(
