@@ -388,6 +388,8 @@ _SHIPS_FROM_RE = re.compile(
 # colour or skin-type question about the product on stage.
 _HOSTS_OWN_RE = re.compile(
     r"(?:主播|小助理|助播)(?:的)?(?:头发|发色|发型|皮肤|肤质|肤色|脸|眼睛|身高|体重|年龄|"
+    # the size the host wears ("主播穿的什么码", "主播穿几码"), not advice for the viewer
+    r"穿的?(?:是)?(?:什么|几|多大)码?|"
     r"是(?:油皮|干皮|敏感肌|混油|混干|痘痘肌|中性|什么肤质|哪种肤质|什么皮))"
 )
 

@@ -396,9 +396,16 @@ def test_goods_gone_wrong_told_as_a_plain_statement_reach_a_person(
 
 @pytest.mark.parametrize(
     ("stage", "text"),
-    [("FS01", "想换个颜色看看"), ("FS01", "我想退出直播间"), ("FS01", "那他是不是要退圈了")],
+    [
+        ("FS01", "想换个颜色看看"),
+        ("FS01", "我想退出直播间"),
+        ("FS01", "那他是不是要退圈了"),
+        ("FS02", "主播穿的什么码"),  # the host's own size: chat to the host, no page
+    ],
 )
-def test_leaving_or_a_show_request_is_no_return_wanted(system: PipelineSystem, stage: str, text: str) -> None:
+def test_leaving_a_show_request_or_the_hosts_size_pages_no_one(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
     assert ask(system, text, stage=stage).source != "handoff"
 
 
