@@ -343,10 +343,11 @@ def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPa
     whole = normalize(question)
     question = without_names(product, whole)  # "面霜早上能用吗" asks "早上能用吗"
     asked_core = _core(question)
+    readings = (_grams(question), _grams(whole))  # the FAQ may name the goods too ("给笔记本充电")
     best, best_score = None, 0.0
     for pair in product.faq:
         grams = _grams(pair.question)
-        for asked in (_grams(question), _grams(whole)):  # the FAQ may name the goods too ("给笔记本充电")
+        for asked in readings:
             union = asked | grams
             score = len(asked & grams) / len(union) if union else 0.0
             if score > best_score:

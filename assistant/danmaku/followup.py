@@ -59,9 +59,9 @@ def continues_dialogue(
             or (slots.region and dialogue.intent is Intent.SHIPPING)
         )
         return bool(named) or any(skus_holding(p, word) for p in in_view)
-    if not says_only_details(text):
-        return False
     slots = extract_slots(text)
+    if not says_only_details(text, slots):
+        return False
     if slots.measured:
         return dialogue.intent is Intent.SIZE
     if slots.region:

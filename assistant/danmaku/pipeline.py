@@ -534,13 +534,18 @@ def version_held(normalized: str, product: Product | None) -> str:
     return word if word and skus_holding(product, word) else ""
 
 
+BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body
+
+
 def gives_a_body_to_size(normalized: str, product: Product | None) -> bool:
     """Whether the line gives nothing but the viewer's body ("我155 45kg", "腰围2尺2") while a
     product with a size chart is in view: which size to take, asked the way live rooms ask it."""
-    if product is None or not any(key in product.attributes for key in SIZE_KEYS):
+    if product is None or len(normalized) > BODY_LINE_MAX_CHARS:
+        return False
+    if not any(key in product.attributes for key in SIZE_KEYS):
         return False
     slots = extract_slots(normalized)
-    return slots.measured and says_only_details(normalized)
+    return slots.measured and says_only_details(normalized, slots)
 
 
 def names_goods_sold(

@@ -269,10 +269,11 @@ def strip_slot_words(text: str) -> str:
 _DETAIL_FILLER_RE = re.compile(r"那|还是|算了|换成?|要|我|是|的|吧|呢|吗|呀|啊|哦|码|穿|[\d\s.,?!~]")
 
 
-def says_only_details(normalized: str) -> bool:
+def says_only_details(normalized: str, slots: Slots | None = None) -> bool:
     """Whether the line is nothing but details of a question (a size, colour, region or the viewer's
-    body) and fillers: "还是换L吧", "65公斤", "我155 45kg"; an opinion beside one ("黑色好看") says more."""
-    slots = extract_slots(normalized)
+    body) and fillers: "还是换L吧", "65公斤", "我155 45kg"; an opinion beside one ("黑色好看") says more.
+    ``slots``: the line's own, when the caller has read them already."""
+    slots = slots or extract_slots(normalized)
     detailed = any(
         value is not None
         for value in (slots.height_cm, slots.weight_kg, slots.size, slots.color, slots.region, slots.girth)
