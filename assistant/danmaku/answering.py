@@ -333,7 +333,11 @@ class Answerer:
         elif intent is Intent.DISCOUNT:
             body = answers.answer_discount(product, facts, lang)
         elif intent is Intent.FLASH_SALE:
-            every = [sku_facts(product, sku, promotions, at) for sku in product.skus]
+            every = (
+                facts
+                if len(skus) == len(product.skus)  # nothing narrowed: the facts of every SKU are these
+                else [sku_facts(product, sku, promotions, at) for sku in product.skus]
+            )
             body = answers.answer_flash_sale(product, facts, now=at, lang=lang, every=every)
             max_age = COUNTDOWN_MAX_AGE_S
         elif intent is Intent.PRICE_PROTECTION:

@@ -526,12 +526,11 @@ def version_held(normalized: str, product: Product | None) -> str:
     """The version of ``product`` the whole line asks whether it is there ("60包的有吗" -> "60包"
     of nuts sold as 25g×60包; ``intent.version_asked``), "" when it asks no such thing or no spec of
     the product holds it."""
-    if product is None:
-        return ""
-    word = version_asked(normalized)
-    if word and not skus_holding(product, word):
-        word = extract_slots(normalized).variant_hint or ""  # "07号有吗": the shade #07
-    return word if word and skus_holding(product, word) else ""
+    word = version_asked(normalized) if product is not None else ""
+    if not word or product is None or skus_holding(product, word):
+        return word
+    hint = extract_slots(normalized).variant_hint  # "07号有吗": the shade #07
+    return hint if hint and skus_holding(product, hint) else ""
 
 
 BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body
