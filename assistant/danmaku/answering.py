@@ -38,6 +38,7 @@ from assistant.danmaku.intent import (
     only_about_the_host_or_show,
     pairs_with_something,
 )
+from assistant.danmaku.normalize import asked_clauses
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
     Resolution,
@@ -187,12 +188,9 @@ class Answerer:
             return structured
         if faq is not None:
             return self._done(faq.answer, ReplySource.FAQ, product, at, None)
-        attribute = attribute_answer(product, understanding.normalized, lang)
-        if attribute is not None:
-            return self._done(attribute, ReplySource.CATALOG, product, at, None)
-        quoted = quote_answer(product, understanding.normalized, lang)
-        if quoted is not None:
-            return self._done(quoted, ReplySource.CATALOG, product, at, None)
+        stated = stated_in_catalog(product, understanding.normalized, lang)
+        if stated is not None:
+            return self._done(stated, ReplySource.CATALOG, product, at, None)
         if understanding.intent is Intent.OTHER and INTRODUCE_RE.search(understanding.normalized):
             presented = self._introduced(product, question, at)
             if presented is not None:
@@ -248,9 +246,7 @@ class Answerer:
         if product is None:
             return None
         u = question.understanding
-        quoted = attribute_answer(product, u.normalized, u.language) or quote_answer(
-            product, u.normalized, u.language
-        )
+        quoted = stated_in_catalog(product, u.normalized, u.language)
         return None if quoted is None else self._done(quoted, ReplySource.CATALOG, product, at, None)
 
     def _read_by_llm(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
@@ -607,6 +603,16 @@ _WHOLE_ANSWER_INTENTS = frozenset(
 # back (``asks_a_procedure``: "保价怎么申请", "退货地址是哪里"); a shipping question's only procedure
 # is sending goods back (``asks_to_send_back``: "发什么快递退回", "配件不用寄吧").
 _POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
+
+
+def stated_in_catalog(product: Product, normalized: str, lang: str) -> str | None:
+    """The attribute (``attribute_answer``), else the sentence (``quote_answer``), that answers the
+    line, read whole, else clause by clause (``asked_clauses``: "防水不 下周去海边" asks "防水不")."""
+    for text in (normalized, *asked_clauses(normalized)):
+        stated = attribute_answer(product, text, lang) or quote_answer(product, text, lang)
+        if stated is not None:
+            return stated
+    return None
 
 
 def _asks_steps(understanding: Understanding) -> bool:

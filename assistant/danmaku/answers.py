@@ -99,7 +99,14 @@ def _coupon_terms(coupon: Coupon, lang: str) -> str:
     return f"无门槛{deal}" if lang != "en" else deal
 
 
-def _price_span(product: Product, items: list[SkuFacts], lang: str) -> str:
+def _narrowed(product: Product, items: list[SkuFacts]) -> bool:
+    """Whether the facts are of some versions only (a version was named: "钢带的呢")."""
+    return len(product.skus) > 1 and len({f.sku_id for f in items}) < len(product.skus)
+
+
+def _price_span(product: Product, items: list[SkuFacts], lang: str, name_version: bool = False) -> str:
+    """The price of ``items``: one price (with the list price above it), else the range and, for a
+    few SKUs, each SKU's price; ``name_version``: a single version named gets its spec in front."""
     prices = sorted({f.price for f in items})
     if len(prices) == 1:
         one = items[0]
@@ -110,6 +117,8 @@ def _price_span(product: Product, items: list[SkuFacts], lang: str) -> str:
                 if lang != "en"
                 else f" (list {format_amount(one.list_price)})"
             )
+        if name_version and _narrowed(product, items) and len(items) == 1:
+            shown = f"{_spec(product, one)} {shown}"
         return shown
     span = f"{format_amount(prices[0])}-{format_amount(prices[-1])}"
     if len(items) <= MAX_LISTED_SKUS:
@@ -142,7 +151,7 @@ def answer_price(
     flashing = [f for f in items if f.flash_sale is not None]
     parts = []
     if not flashing or len(flashing) < len(items) or len({f.price for f in items}) > 1:
-        parts.append(_price_span(product, items, lang))
+        parts.append(_price_span(product, items, lang, name_version=True))
     if flashing:
         sale = flashing[0].flash_sale
         assert sale is not None
@@ -162,6 +171,10 @@ def answer_price(
     coupon = _best_coupon_text(items, lang)
     if coupon:
         parts.append(coupon)
+    sold_out = [_spec(product, f) for f in items if not f.in_stock] if _narrowed(product, items) else []
+    if sold_out:  # the version named has a price but none to sell: say so beside it
+        listed = "" if len(items) == 1 else join(sold_out, lang)  # one: named with its price above
+        parts.append(f"{listed} sold out".strip() if en else f"{listed}已售罄")
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
 
 

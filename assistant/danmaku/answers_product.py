@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from assistant.danmaku.answer_templates import finish, join
 from assistant.danmaku.attributes import key_value_lines, without_names
 from assistant.danmaku.catalog_words import product_names
-from assistant.danmaku.normalize import normalize
+from assistant.danmaku.normalize import asked_clauses, normalize
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.slot_rules import spec_names_colour
 from assistant.danmaku.vocabulary import (
@@ -334,6 +334,19 @@ def _holds(longer: str, shorter: str) -> bool:
 
 
 def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPair | None:
+    """The FAQ pair that answers the line (``_find_faq``), read whole, else clause by clause
+    (``normalize.asked_clauses``: "能卸妆吗 我只涂了防晒" asks "能卸妆吗"; "防晒要卸妆吗姐妹们")."""
+    found = _find_faq(product, question, min_overlap)
+    if found is not None:
+        return found
+    for clause in asked_clauses(normalize(question)):
+        found = _find_faq(product, clause, min_overlap)
+        if found is not None:
+            return found
+    return None
+
+
+def _find_faq(product: Product, question: str, min_overlap: float) -> FaqPair | None:
     """The product's FAQ pair closest to ``question``: Jaccard overlap of the characters and
     bigrams left once shared function words (能 可以 吗 用 ...) are removed, with and without the
     product's own names in the question, if ``min_overlap`` or more ("孕妇可以用吗" finds

@@ -14,7 +14,17 @@ from assistant.danmaku.answer_templates import finish
 from knowledge.domain import Product
 
 # How big, long or tall something is: the phrasings of the whole product's measure.
-_MEASURE_PHRASINGS = ("多大", "尺寸", "多高", "多长", "多宽")
+_MEASURE_PHRASINGS = ("多大", "尺寸", "多高", "多长", "多宽", "多厚", "多深")
+# One measure asked ("筒多高", "砧板多厚", "厚不厚") -> the character of the attribute keys that hold
+# it ("靴筒高度", "厚度", "裤长"); "多长时间" asks a time, not a length.
+_DIMENSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("高", ("多高", "高不高", "有多高")),
+    ("长", ("多长", "长不长")),
+    ("宽", ("多宽", "宽不宽")),
+    ("厚", ("多厚", "厚不厚")),
+    ("深", ("多深", "深不深")),
+)
+_A_TIME_RE = re.compile(r"多长时间|多长久")
 # Phrasings viewers use -> the attribute keys that answer them (first present wins).
 SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("哪里产", "哪产", "哪儿产", "产自", "原产", "哪里生产", "哪里的货", "国产吗", "进口吗"), ("产地",)),
@@ -103,6 +113,25 @@ def _asks_another_part(product: Product, normalized: str, key: str) -> bool:
     return match is not None and match.group(1) not in f"{key}{product.attributes[key]}".lower()
 
 
+def dimension_keys(product: Product, normalized: str) -> list[str]:
+    """The keys of the one measure the question asks ("筒多高" -> 靴筒高度, "多厚" -> 厚度, "多长" ->
+    裤长): a key ending in that measure ("X度", or a two-character "X长"), unless the question
+    measures a part the key does not speak of ("鞋跟多高" is not the shaft's height)."""
+    if _A_TIME_RE.search(normalized):
+        return []
+    keys: list[str] = []
+    for dimension, phrasings in _DIMENSIONS:
+        if not any(p in normalized for p in phrasings):
+            continue
+        keys.extend(
+            key
+            for key in product.attributes
+            if (key.endswith(f"{dimension}度") or (len(key) == 2 and key.endswith(dimension)))
+            and not _asks_another_part(product, normalized, key)
+        )
+    return keys
+
+
 def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str | None:
     """The attribute line(s) the question asks for, or None when it names none the product has.
 
@@ -115,13 +144,17 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
     if any(w in normalized for w in BRAND_WORDS) and product.brand:
         body = f"Brand: {product.brand}" if lang == "en" else f"{product.name}是{product.brand}家的"
         return finish(body, "", lang)
+    measure = dimension_keys(product, normalized)
     keys: list[str] = []
     for phrasings, candidates in SYNONYMS:
         if any(p in normalized for p in phrasings):
             present = [k for k in candidates if k in product.attributes]
             if phrasings is _MEASURE_PHRASINGS:
+                if measure:  # the one measure asked is no question of the whole size
+                    continue
                 present = [k for k in present if not _asks_another_part(product, normalized, k)]
             keys.extend(present[:1])
+    keys.extend(k for k in measure if k not in keys)
     keys.extend(k for k in named_keys(product, normalized) if k not in keys)
     if not keys:
         return None

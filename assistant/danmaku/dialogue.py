@@ -40,9 +40,10 @@ class PendingClarification:
 
 @dataclass(frozen=True, slots=True)
 class ViewerDialogue:
-    """A viewer's last question: its product, SKU and intent, a clarification pending, and what the
-    viewer told of themselves so far (``Slots.about_viewer``: "孕妇", "160 100斤", "新疆"), which a
-    follow-up about another product still means ("这个呢" after "孕妇能用吗")."""
+    """A viewer's last question: its product, SKU and intent (and its words when the intent says
+    too little), a clarification pending, and what the viewer told of themselves so far
+    (``Slots.about_viewer``: "孕妇", "160 100斤", "新疆"), which a follow-up about another product
+    still means ("这个呢" after "孕妇能用吗")."""
 
     product_id: str | None
     sku_id: str | None
@@ -50,6 +51,9 @@ class ViewerDialogue:
     updated_at: datetime
     pending: PendingClarification | None = None
     viewer: Slots = field(default_factory=Slots)
+    # the words of a last question of no known kind (``Intent.OTHER``: "续航多久", answered from an
+    # attribute or a sentence), which "这个呢" about the next product asks again; "" otherwise
+    asked: str = ""
 
 
 class DialogueStore(Protocol):

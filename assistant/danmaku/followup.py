@@ -7,16 +7,36 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
+from assistant.danmaku.attributes import without_names
 from assistant.danmaku.dialogue import ViewerDialogue
-from assistant.danmaku.intent import is_followup_reference
+from assistant.danmaku.intent import is_followup_reference, version_asked
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.slot_rules import extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Slots, Understanding
 from knowledge.domain import Product
 
-_FRAGMENT_RE = re.compile(r"^(?:那|那个|那种|那款)?(.{1,6}?)的?(?:呢|咧)[?]?$")
+# A fragment that goes on from the last question: "茶轴呢", "好的 那旅行装呢", "带铲子的那个呢", or
+# "那10片的" (a version pointed at with 那); group 1 is the detail or version named.
+_ACKNOWLEDGED = r"(?:(?:好的|好吧|哦+|噢|嗯+|ok)[\s，,。]*)?"
+_FRAGMENT_RES = (
+    re.compile(rf"^{_ACKNOWLEDGED}(?:那|那个|那种|那款)?(.{{1,6}}?)的?(?:那个|那款|那种)?(?:呢|咧)[?]?$"),
+    re.compile(rf"^{_ACKNOWLEDGED}那(?:个|种|款)?(.{{1,6}}?)的[?]?$"),
+)
+
+
+def _fragment(text: str) -> re.Match[str] | None:
+    """The fragment ``text`` is (``_FRAGMENT_RES``), or None."""
+    for pattern in _FRAGMENT_RES:
+        match = pattern.match(text)
+        if match is not None:
+            return match
+    return None
+
+
 # A fragment that points at the product in view rather than naming a version ("这个呢"): no variant.
 _POINTS_AT_PRODUCT_RE = re.compile(r"^(?:这|那)(?:个|款|件|条|双|套|瓶|支|只|盒|种|把|台)?$|^它$")
+# A fragment that names a link and nothing else ("10号链接", "3号", "链接5")
+_LINK_ONLY_RE = re.compile(r"\d{1,3}号(?:链接)?|链接\d{1,3}")
 FOLLOWUP_MAX_CHARS = 12  # a longer line says more than a follow-up
 # A follow-up comes right after the answer it follows (seconds). The dialogue itself is kept longer
 # (``StateOptions.dialogue_ttl_s``) for lines that name their reference ("那黑色的呢", "它保价吗");
@@ -46,11 +66,13 @@ def continues_dialogue(
     text = understanding.normalized.strip()
     if not text or len(text) > FOLLOWUP_MAX_CHARS:
         return False
-    fragment = _FRAGMENT_RE.match(text)
+    fragment = _fragment(text)
     if fragment is not None:
         word = fragment.group(1)
         if _POINTS_AT_PRODUCT_RE.match(word):  # "这个呢": the same question of the product now on stage
             return any(p.product_id != dialogue.product_id for p in in_view[:1])
+        if _LINK_ONLY_RE.fullmatch(word):  # "10号链接呢": the same question of that link's product
+            return True
         slots = extract_slots(word)
         named = (
             slots.color
@@ -69,17 +91,30 @@ def continues_dialogue(
     return dialogue.intent in _VERSION_DETAIL_INTENTS
 
 
-def carry_over_intent(understanding: Understanding, dialogue: ViewerDialogue | None) -> Understanding:
+def carry_over_intent(
+    understanding: Understanding, dialogue: ViewerDialogue | None, asked_before: Product | None = None
+) -> Understanding:
     """A follow-up fragment keeps the viewer's previous intent: "那黑色的呢" after a price question
     asks the black variant's price; "6斤的呢" after a price question about a quilt asks the price of
-    the 6斤 variant (not a size question)."""
-    if dialogue is None or dialogue.intent is None:
-        return understanding
-    fragment = _FRAGMENT_RE.match(understanding.normalized)
-    if fragment is not None and understanding.intent in (Intent.OTHER, Intent.SIZE):
+    the 6斤 variant (not a size question). "这个呢" after a question of no known kind asks its words
+    again ("续航多久"), without the names of the product it was about (``asked_before``)."""
+    if dialogue is None or dialogue.intent is None or version_asked(understanding.normalized):
+        return understanding  # "白色遥控的有吗" after a price question: whether it is there
+    fragment = _fragment(understanding.normalized)
+    word = fragment.group(1) if fragment is not None else ""
+    # a link or a version of the product asked about names what is asked of, whatever its own words
+    # read as ("儿童款呢" after a price question is the price of the children's milk, "10号链接呢")
+    names_what = bool(_LINK_ONLY_RE.fullmatch(word)) or (
+        bool(word) and asked_before is not None and bool(skus_holding(asked_before, word))
+    )
+    if fragment is not None and (understanding.intent in (Intent.OTHER, Intent.SIZE) or names_what):
+        if _POINTS_AT_PRODUCT_RE.match(word) and dialogue.intent is Intent.OTHER and dialogue.asked:
+            asked = without_names(asked_before, dialogue.asked) if asked_before else dialogue.asked
+            understanding = replace(understanding, normalized=asked.strip())
         slots = understanding.slots
-        if slots.color is None and slots.size is None and not _POINTS_AT_PRODUCT_RE.match(fragment.group(1)):
-            slots = replace(slots, variant_hint=fragment.group(1), weight_kg=None, height_cm=None, girth=None)
+        pointed = _POINTS_AT_PRODUCT_RE.match(word) or _LINK_ONLY_RE.fullmatch(word)
+        if slots.color is None and slots.size is None and not pointed:
+            slots = replace(slots, variant_hint=word, weight_kg=None, height_cm=None, girth=None)
         return _continued(understanding, dialogue, slots)
     if understanding.intent is not Intent.OTHER:
         return understanding

@@ -576,6 +576,10 @@ _SELLS_RE = re.compile(
     r"(?!完|光|得|的|什么|啥|些|多少|了|货|这么|那么|不)"
 )
 _SOLD_THING_END_RE = re.compile(r"(?:的)?(?:吗|么|嘛|呢|\?|$)")
+# "有iphone卖吗", "你们有手机卖没": the thing between 有 and 卖
+_HAS_FOR_SALE_RE = re.compile(
+    r"^(?:请问|亲)?\s?(?:你们|这里|直播间|店里)?有(?!没)(.{2,11}?)(?:在)?卖(?:吗|么|嘛|没有?|不)(?:呀|啊)?\??$"
+)
 _HAS_IT_RE = re.compile(r"有没有|(?:还)?有(?:吗|么|嘛|没有?)\??$")
 
 
@@ -586,7 +590,9 @@ def sold_thing(normalized: str) -> str:
     and the resolver both ask it of the same line."""
     match = _SELLS_RE.search(normalized)
     if match is None:
-        return ""
+        held = _HAS_FOR_SALE_RE.match(normalized.strip())
+        thing = held.group(1).strip() if held else ""
+        return thing if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None else ""
     rest = normalized[match.end() :]
     end = _SOLD_THING_END_RE.search(rest)
     thing = rest[: end.start()] if end else rest
@@ -630,7 +636,8 @@ _WHICH_LINK_RE = _HAS_THING_RES[-1]
 
 
 # The whole line asks whether a version is there ("60包的有吗", "青轴还有吗", "有钢带的吗", "那无花果呢
-# 还有吗"): the thing before or after 有, which the product's specs may hold.
+# 还有吗", "带盖吗"): the thing before or after 有, or what comes with it, which the product's specs
+# may hold.
 _VERSION_ASKED_RES = (
     re.compile(
         r"^(?:请问|亲|那|那个|这个|这款)?\s?(.{1,10}?)的?(?:还有吗|有吗|有没有|还有没有|有货吗|还有货吗|有么|有没|还有么)"
@@ -638,6 +645,8 @@ _VERSION_ASKED_RES = (
     ),
     re.compile(r"^(?:请问|亲|那)?\s?还?有(?!没)(.{1,10}?)的?(?:吗|么|嘛)(?:呀|啊)?\??$"),
     re.compile(r"^(?:请问|亲|那)?\s?有没有(.{1,10}?)的?(?:呀|啊)?\??$"),
+    # "带盖吗", "是带线的吗": what comes with it, as a spec says it ("32cm 带盖")
+    re.compile(r"^(?:请问|亲|那)?\s?(?:是|有)?((?:带|配)[^吗么嘛]{1,8}?)的?(?:吗|么|嘛)(?:呀|啊)?\??$"),
 )
 
 
@@ -686,7 +695,11 @@ def thing_asked_for(normalized: str) -> str:
 def asks_whether_sold(normalized: str) -> bool:
     """Whether the line asks if the room sells or has a thing (``_SELLS_RE``, ``_HAS_IT_RE``): a
     question about its assortment, never chat, whatever the thing."""
-    return _SELLS_RE.search(normalized) is not None or _HAS_IT_RE.search(normalized) is not None
+    return (
+        _SELLS_RE.search(normalized) is not None
+        or _HAS_IT_RE.search(normalized) is not None
+        or _HAS_FOR_SALE_RE.match(normalized.strip()) is not None
+    )
 
 
 def classify_intent(normalized: str) -> Intent | None:

@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from assistant.danmaku.attributes import without_names
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.catalog_words import product_names
@@ -41,6 +42,7 @@ from assistant.danmaku.intent import (
     goods_head,
     mentions_a_fault,
     reports_a_problem,
+    sold_thing,
     thing_asked_for,
     understand,
     version_asked,
@@ -304,7 +306,7 @@ class DanmakuPipeline:
             and not (decision.intent is Intent.STOCK and version_asked(understanding.normalized))
         ):
             understanding = replace(understanding, intent=decision.intent)
-        understanding = carry_over_intent(understanding, dialogue)
+        understanding = carry_over_intent(understanding, dialogue, asked_before)
         resolution = resolve_product(
             text=understanding.normalized,
             reference=reference.kind if reference is not None else None,
@@ -327,7 +329,13 @@ class DanmakuPipeline:
                 slots = replace(slots, variant_hint=version)
             understanding = replace(understanding, intent=Intent.STOCK, slots=slots)
             route = "answer" if route in ("silent", "open") else route
-        if understanding.intent is not Intent.OTHER or resolution.how not in ("name", "stage"):
+        elif understanding.intent is Intent.OTHER and counted_by_versions(understanding.normalized, resolved):
+            # "面膜一盒几片", "橙子几斤装", "锅多大的": the versions are the counts and sizes asked
+            understanding = replace(understanding, intent=Intent.VARIANT)
+            route = "answer" if route in ("silent", "open") else route
+        # "有卖牛奶的吗" says 卖: goods asked for whatever else the words read as
+        asks_goods = understanding.intent is Intent.OTHER or bool(sold_thing(understanding.normalized))
+        if not asks_goods or resolution.how not in ("name", "stage"):
             sold_named = ()
         elif sold_named is None:  # not read yet (a question; a chatter line read it above)
             sold_named = names_goods_sold(understanding, matcher, catalog)
@@ -481,6 +489,11 @@ class DanmakuPipeline:
             viewer=question.understanding.slots.about_viewer().filled_from(
                 previous.viewer if previous else Slots()
             ),
+            asked=(
+                question.understanding.normalized[:ASKED_MAX_CHARS]
+                if question.understanding.intent is Intent.OTHER
+                else ""
+            ),
         )
         self._dialogue.put(room.room_id, question.message.viewer_id, state)
 
@@ -519,18 +532,47 @@ class DanmakuPipeline:
 
 
 # The intents a line asking whether a version is there may have been read with (``version_held``).
+ASKED_MAX_CHARS = 64  # the words of a last question kept for "这个呢" (a longer line is cut)
 _VERSION_INTENTS = frozenset({Intent.OTHER, Intent.VARIANT, Intent.STOCK, Intent.HOW_TO_ORDER, Intent.SIZE})
 
 
 def version_held(normalized: str, product: Product | None) -> str:
     """The version of ``product`` the whole line asks whether it is there ("60包的有吗" -> "60包"
-    of nuts sold as 25g×60包; ``intent.version_asked``), "" when it asks no such thing or no spec of
-    the product holds it."""
-    word = version_asked(normalized) if product is not None else ""
-    if not word or product is None or skus_holding(product, word):
-        return word
+    of nuts sold as 25g×60包; ``intent.version_asked``, also once the product's names are taken out),
+    "" when it asks no such thing or no spec of the product holds it."""
+    if product is None:
+        return ""
+    # "锅带盖吗": the product's own name before the version asked names no version
+    words = [w for w in (version_asked(normalized), version_asked(without_names(product, normalized).strip())) if w]
+    if not words:
+        return ""
+    held = next((w for w in words if skus_holding(product, w)), "")
+    if held:
+        return held
     hint = extract_slots(normalized).variant_hint  # "07号有吗": the shade #07
     return hint if hint and skus_holding(product, hint) else ""
+
+
+# How many or how big one is asked: "一盒几片", "几斤装", "多少包", "多大的", "几寸" (group 1: the unit)
+_COUNT_ASKED_RE = re.compile(
+    r"(?:几|多少)(片|条|包|斤|支|盒|袋|粒|颗|双|瓶|卷|抽|层|寸|cm|厘米|g|克|ml|毫升)装?(?:的|啊|呀|呢|吗|\?)*$"
+    r"|多大(?:的|个|号)?(?:啊|呀|呢|吗|\?)*$"
+)
+_SIZE_UNITS = r"(?:cm|mm|厘米|寸|ml|l|升|g|克|斤)"
+
+
+def counted_by_versions(normalized: str, product: Product | None) -> bool:
+    """Whether the line asks how many or how big one is ("面膜一盒几片", "橙子几斤装", "锅多大的") and the
+    product's versions are counted in that unit ("5片/盒", "5斤 中果", "32cm 带盖"): the list of the
+    versions answers it. A product with its own size attribute answers "多大" from that instead."""
+    match = _COUNT_ASKED_RE.search(normalized.strip()) if product is not None else None
+    if match is None or product is None:
+        return False
+    unit = re.escape(match.group(1)) if match.group(1) else _SIZE_UNITS
+    if not match.group(1) and any(k in product.attributes for k in ("尺寸", "体积", "规格")):
+        return False
+    held = re.compile(rf"\d\s*{unit}", re.IGNORECASE)
+    return sum(1 for sku in product.skus if held.search(sku.spec)) >= 1 and len(product.skus) > 1
 
 
 BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body

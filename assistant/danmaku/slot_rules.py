@@ -199,11 +199,21 @@ def _size(text: str) -> str | None:
     return next(g for g in m.groups() if g).upper()
 
 
+# Words whose last character is a colour character but that name no colour: goods ("大米的",
+# "奶粉的", "口红的"), materials ("纯银的"), effects ("美白的").
+_NOT_A_COLOUR = frozenset(
+    {"大米", "小米", "玉米", "糯米", "黑米", "紫米", "奶粉", "面粉", "米粉", "蛋白", "美白", "网红", "口红",
+     "蛋黄", "纯金", "黄金", "镀金", "纯银", "镀银"}
+)  # fmt: skip
+
+
 def _color(text: str) -> str | None:
-    if m := _COLOR_RE.search(text):
+    for m in _COLOR_RE.finditer(text):
+        if m.group(3) and text[max(m.start() - 1, 0) : m.start() + 1] in _NOT_A_COLOUR:
+            continue
         return f"{m.group(1) or m.group(2) or m.group(3)}色"
-    if m := _EN_COLOR_RE.search(text):
-        return _EN_COLORS[m.group(1)]
+    if en := _EN_COLOR_RE.search(text):
+        return _EN_COLORS[en.group(1)]
     return None
 
 

@@ -118,6 +118,7 @@ def dialogue_to_text(state: ViewerDialogue) -> str:
             "updated_at": state.updated_at.isoformat(),
             "pending": None if state.pending is None else _pending_to_dict(state.pending),
             "viewer": _slots_to_dict(state.viewer),
+            "asked": state.asked,
         }
     )
 
@@ -131,6 +132,7 @@ def dialogue_from_text(text: str | bytes) -> ViewerDialogue:
         updated_at=_req_dt(d["updated_at"]),
         pending=None if d["pending"] is None else _pending_from_dict(d["pending"]),
         viewer=_slots_from_dict(d.get("viewer") or {}),
+        asked=d.get("asked") or "",
     )
 
 

@@ -505,6 +505,21 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         # a cut for the other gender: the name says which it is
         ("FS01", "有男款吗", "catalog", "这款是女款"),
         ("FS09", "有女款吗", "catalog", "这款是男款"),
+        # one measure asked, from the attribute that holds it
+        ("FS08", "靴筒多高啊", "catalog", "靴筒高度：约20cm"),
+        ("HJ03", "砧板多厚", "catalog", "厚度：约2.5cm"),
+        # what comes with it, as a spec says it
+        ("HJ07", "锅带盖吗", "catalog", "带盖有货"),
+        # how many or how big one is, where the versions are counted so
+        ("MZ09", "面膜一盒几片啊", "catalog", "5片/盒、10片/盒、20片/箱"),
+        ("SP03", "橙子几斤装", "catalog", "5斤、10斤"),
+        ("HJ07", "锅多大的", "catalog", "32cm、30cm"),
+        # the clause that asks, and the viewers addressed taken off
+        ("MZ03", "防晒要卸妆吗姐妹们", "faq", "防水型防晒建议用卸妆水"),
+        ("FS08", "防水吗 下雪天穿", "faq", "防泼水"),
+        ("MZ04", "有没有酒精啊 我酒精过敏", "catalog", "无酒精配方"),
+        # goods the room sells asked for with 卖, whatever else the words read as
+        ("SP01", "有卖牛奶的吗", "catalog", "35号链接"),
     ],
 )
 def test_the_question_names_what_answers_it(
@@ -519,6 +534,10 @@ def test_the_question_names_what_answers_it(
         ("SM03", "线多长", "体积"),  # the cable's length is not the charger's size
         ("FS06", "有没有男款", "可选"),  # the colours are no answer to whether there is a men's cut
         ("FS08", "搭那个羽绒服好看吗", "搭裤子搭裙子"),  # boots with the jacket: not the jacket's own FAQ
+        ("FS08", "鞋跟多高", "靴筒"),  # the heel is not the shaft
+        ("SM01", "送充电线吗", "充电盒"),  # a cable asked for, not how the case charges
+        ("SP01", "有卖大米的吗", "米色"),  # rice is no colour of the nuts
+        ("SM01", "有iphone卖吗", "支持iOS"),  # whether phones are sold, not what the earphones pair with
     ],
 )
 def test_no_answer_about_something_else(
@@ -537,3 +556,44 @@ def test_a_fragment_goes_on_from_the_viewers_last_question(system: PipelineSyste
     assert first.replied and "青轴已售罄" in first.text
     assert fragment.replied and fragment.intent == "stock" and "茶轴有货" in fragment.text
     assert not stranger.replied or "茶轴有货" not in stranger.text  # no question of theirs to go on from
+
+
+def in_turn(system: PipelineSystem, lines: list[tuple[str, str]]) -> list[AskResult]:
+    """One viewer's lines 15 s apart, each ``(stage, text)``: the stage changes where it differs."""
+    system.reset()
+    results, stage = [], ""
+    for i, (on_stage, text) in enumerate(lines):
+        at = START + timedelta(seconds=60 + 15 * i)
+        if on_stage != stage:
+            system.set_stage(on_stage, at - timedelta(seconds=1))
+            stage = on_stage
+        results.append(system.ask("v1", text, at, ""))
+    return results
+
+
+@pytest.mark.parametrize(
+    ("stage", "first", "then", "expected"),
+    [
+        # a version named after a price question: its own price, and that it is sold out
+        ("SM04", "手表多少钱", "钢带的呢", ("月光银 钢带 ¥699", "已售罄")),
+        ("MZ03", "防晒多少钱", "好的 那旅行装呢", ("30ml 旅行装 ¥89", "已售罄")),
+        ("MZ09", "面膜多少钱", "那10片的", ("10片/盒 ¥119",)),
+        ("SP08", "牛奶多少钱", "儿童款呢", ("儿童款 200ml×10盒 ¥45.90",)),
+        # whether a version is there, whatever the question before
+        ("HJ05", "暖风机多少钱", "白色遥控的有吗", ("白色 遥控款已售罄",)),
+        # another link: the same question of its product
+        ("FS01", "羽绒服多少钱", "3号链接呢", ("雾屿 轻透防晒霜", "¥89-¥269")),
+    ],
+)
+def test_a_follow_up_names_what_the_last_question_is_now_asked_of(
+    system: PipelineSystem, stage: str, first: str, then: str, expected: tuple[str, ...]
+) -> None:
+    asked, followed = in_turn(system, [(stage, first), (stage, then)])
+    assert asked.replied and followed.replied and followed.source == "catalog", followed
+    assert all(e in followed.text for e in expected), followed.text
+
+
+def test_this_one_after_a_question_of_no_known_kind_asks_its_words_again(system: PipelineSystem) -> None:
+    asked, this_one = in_turn(system, [("SM01", "耳机防水吗"), ("SM04", "这个呢")])
+    assert asked.replied and "IPX4" in asked.text
+    assert this_one.replied and this_one.product_id == "SM04" and "防水：5ATM" in this_one.text

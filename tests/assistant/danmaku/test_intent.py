@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from assistant.danmaku.slot_rules import extract_slots
 from assistant.danmaku.intent import (
     ProductRef,
     about_own_order,
@@ -527,10 +528,29 @@ def test_a_problem_with_the_viewers_own_goods(text: str, problem: bool) -> None:
         ("你们卖货多久了", ""),
         ("为什么没有卖蓝色的", ""),
         ("你们卖这个吗", ""),
+        ("有iphone卖吗", "iphone"),  # the thing between 有 and 卖
+        ("你们有手机卖没", "手机"),
+        ("有货卖吗", ""),
     ],
 )
 def test_the_thing_asked_whether_the_room_sells(text: str, thing: str) -> None:
     assert sold_thing(normalize(text)) == thing
+
+
+@pytest.mark.parametrize(
+    ("text", "colour"),
+    [
+        ("有卖大米的吗", None),  # goods whose last character is a colour's
+        ("奶粉的吗", None),
+        ("是美白的吗", None),  # an effect
+        ("纯银的吗", None),  # a material
+        ("黑的有吗", "黑色"),
+        ("要白的", "白色"),
+        ("米白的", "米白色"),
+    ],
+)
+def test_a_colour_is_never_the_end_of_another_word(text: str, colour: str | None) -> None:
+    assert extract_slots(normalize(text)).color == colour
 
 
 @pytest.mark.parametrize(

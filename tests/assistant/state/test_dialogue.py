@@ -23,7 +23,7 @@ PENDING = PendingClarification(
 def test_put_get_round_trip_with_pending(backend: Backend) -> None:
     dialogue = backend.make(StateOptions(dialogue_ttl_s=600)).dialogue
     state = ViewerDialogue(
-        "p1", "s1", Intent.SIZE, T0, PENDING, viewer=Slots(age="孕妇", girth=("臀围", 100.0))
+        "p1", "s1", Intent.SIZE, T0, PENDING, viewer=Slots(age="孕妇", girth=("臀围", 100.0)), asked="续航多久"
     )
     dialogue.put("room", "v1", state)
     assert dialogue.get("room", "v1", T0 + timedelta(seconds=1)) == state
@@ -61,3 +61,11 @@ def test_a_record_holds_only_the_slots_that_are_set_and_reads_past_unknown_ones(
     assert dialogue_from_text(text) == state
     newer = text.replace('"age": "孕妇"', '"age": "孕妇", "a_slot_of_a_later_version": 1')
     assert dialogue_from_text(newer) == state
+
+
+def test_a_record_of_an_earlier_version_reads_with_no_words_asked() -> None:
+    state = ViewerDialogue("p1", None, Intent.OTHER, T0, asked="续航多久")
+    text = dialogue_to_text(state)
+    assert dialogue_from_text(text) == state
+    older = text.replace('"asked":"续航多久",', "")
+    assert '"asked"' not in older and dialogue_from_text(older).asked == ""
