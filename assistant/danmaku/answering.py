@@ -47,7 +47,7 @@ from assistant.danmaku.resolve import (
     skin_variants,
     skus_holding,
 )
-from assistant.danmaku.size_chart import answer_size
+from assistant.danmaku.size_chart import answer_size, answer_usual_size, usual_size
 from assistant.danmaku.slot_rules import extract_slots, quantity_unit
 from assistant.danmaku.types import Danmaku, Intent, ReplySource, Understanding
 from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS
@@ -150,7 +150,7 @@ class Answerer:
             composed = self._operator_or_handoff(catalog, question, at)
             if composed.source is ReplySource.HANDOFF:
                 return (
-                    self._quoted(catalog, question, at)
+                    self._stated(catalog, question, at)
                     or self._read_by_llm(room, catalog, question, at)
                     or composed
                 )
@@ -350,7 +350,10 @@ class Answerer:
         elif intent is Intent.SIZE:
             if not slots.measured and any(w in u.normalized for w in ABOUT_THE_HOST):
                 return None  # "主播穿的什么码": the host's own size, not the chart
-            body = answer_size(product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth)
+            usual = usual_size(u.normalized) if not slots.measured else None
+            body = (answer_usual_size(product, usual, lang) if usual is not None else None) or answer_size(
+                product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth
+            )
         elif intent is Intent.VARIANT:
             gender = answers_product.gender_asked(u.normalized)
             if gender is not None and not answers_product.names_a_gender(product, gender):

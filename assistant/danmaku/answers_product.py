@@ -24,6 +24,7 @@ from assistant.danmaku.vocabulary import (
     FABRIC_PROPERTIES,
     GENDER_WORDS,
     GOODS_HEADS,
+    SAME_THING,
     SKIN_IN_CATALOG_TEXT,
     VARIANT_SKIN,
 )
@@ -304,8 +305,14 @@ _EXTRA_QUESTION_RE = re.compile(r"多|少|久|几|怎|什么|哪|吗")
 _GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]")
 
 
+_SAME_THING_RE = re.compile("|".join(sorted(SAME_THING, key=len, reverse=True)))
+
+
 def _core(question: str) -> str:
-    return _FAQ_STOP_RE.sub("", _A_NOT_A_RE.sub(r"\1", normalize(question)))
+    """What an FAQ question or a viewer's asks, for matching: A-not-A read as A, shoppers' words for
+    one thing as one (``vocabulary.SAME_THING``), function words dropped."""
+    text = _SAME_THING_RE.sub(lambda m: SAME_THING[m.group(0)], normalize(question))
+    return _FAQ_STOP_RE.sub("", _A_NOT_A_RE.sub(r"\1", text))
 
 
 def _grams(question: str) -> set[str]:

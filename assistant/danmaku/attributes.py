@@ -38,9 +38,11 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("甜不甜", "甜吗", "多甜", "甜度"), ("甜度",)),
     (("防水吗", "防不防水", "能泡水", "防水"), ("防水等级", "防水")),
     (("吵不吵", "噪音", "声音大"), ("噪音",)),
-    (("什么口", "接口", "充电口", "type-c", "typec"), ("充电接口", "接口")),
+    (("什么口", "接口", "充电口", "type-c", "typec", "几个口", "几口"), ("充电接口", "接口")),
+    (("持久", "脱妆", "掉妆", "持妆"), ("持妆",)),
+    (("多大的房间", "多大房间", "几平", "多少平", "面积"), ("适用面积",)),
     (("兼容", "苹果能用", "安卓能用", "mac", "windows", "ipad"), ("兼容", "连接方式", "协议")),
-    (_MEASURE_PHRASINGS, ("尺寸", "体积", "高度", "规格")),
+    (_MEASURE_PHRASINGS, ("尺寸", "体积", "高度", "规格", "果径", "直径")),
     (("多少克", "多少ml", "多少毫升", "净含量", "分量", "多少片", "容量"), ("净含量", "容量", "规格")),
     (("怎么存", "怎么保存", "冷藏", "储存"), ("储存方式",)),
     (("保温多久", "保温效果", "能保温"), ("保温",)),
@@ -113,6 +115,20 @@ def _asks_another_part(product: Product, normalized: str, key: str) -> bool:
     return match is not None and match.group(1) not in f"{key}{product.attributes[key]}".lower()
 
 
+# How long something lasts ("能烧多久"): keys of a duration ("燃烧时长") holding the verb asked.
+_HOW_LONG_RE = re.compile(r"([\u4e00-\u9fff])(?:多久|多长时间|几个?小时)")
+
+
+def duration_keys(product: Product, normalized: str) -> list[str]:
+    """The keys of a duration ("X时长", "X时间") that hold the verb asked how long ("蜡烛能烧多久" ->
+    燃烧时长); "能放多久" is no 采摘时间."""
+    match = _HOW_LONG_RE.search(normalized)
+    if match is None:
+        return []
+    verb = match.group(1)
+    return [k for k in product.attributes if k.endswith(("时长", "时间")) and verb in k[:-2]]
+
+
 def dimension_keys(product: Product, normalized: str) -> list[str]:
     """The keys of the one measure the question asks ("筒多高" -> 靴筒高度, "多厚" -> 厚度, "多长" ->
     裤长): a key ending in that measure ("X度", or a two-character "X长"), unless the question
@@ -154,7 +170,7 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
                     continue
                 present = [k for k in present if not _asks_another_part(product, normalized, k)]
             keys.extend(present[:1])
-    keys.extend(k for k in measure if k not in keys)
+    keys.extend(k for k in (*measure, *duration_keys(product, normalized)) if k not in keys)
     keys.extend(k for k in named_keys(product, normalized) if k not in keys)
     if not keys:
         return None

@@ -67,7 +67,7 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "size": (("尺寸", "多大", "大小", "体积"), False),
     "origin": (("产地", "哪里产", "哪产", "产自", "原产", "进口", "国产"), False),
     "shelf": (("保质期", "有效期", "保质", "过期", "能放多久", "放多久"), False),
-    "wash": (("机洗", "手洗", "水洗", "干洗", "可洗"), False),
+    "wash": (("机洗", "手洗", "水洗", "干洗", "可洗", "洗衣机"), False),
     "screen": (("屏幕", "显示屏", "屏"), False),
     "light": (("背光", "灯光", "rgb"), False),
     # "安卓能用吗" is answered by "支持iOS和安卓手机": using and supporting are one concept

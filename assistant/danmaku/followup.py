@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from assistant.danmaku.attributes import without_names
+from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.intent import is_followup_reference, version_asked
 from assistant.danmaku.resolve import skus_holding
@@ -73,6 +74,8 @@ def continues_dialogue(
             return any(p.product_id != dialogue.product_id for p in in_view[:1])
         if _LINK_ONLY_RE.fullmatch(word):  # "10号链接呢": the same question of that link's product
             return True
+        if _names_product(word, in_view[:1]):  # "抽纸呢" as the host presents it: the same question
+            return in_view[0].product_id != dialogue.product_id
         slots = extract_slots(word)
         named = (
             slots.color
@@ -91,15 +94,24 @@ def continues_dialogue(
     return dialogue.intent in _VERSION_DETAIL_INTENTS
 
 
+def _names_product(word: str, products: Sequence[Product]) -> bool:
+    """Whether ``word`` is a name of one of ``products`` or the head word a name ends in ("抽纸" of
+    the tissues, "面霜" of 玻色因紧致面霜)."""
+    word = word.lower()
+    return len(word) >= 2 and any(n.lower().endswith(word) for p in products for n in product_names(p))
+
+
 def carry_over_intent(
-    understanding: Understanding, dialogue: ViewerDialogue | None, asked_before: Product | None = None
+    understanding: Understanding, dialogue: ViewerDialogue | None, in_view: Sequence[Product] = ()
 ) -> Understanding:
     """A follow-up fragment keeps the viewer's previous intent: "那黑色的呢" after a price question
     asks the black variant's price; "6斤的呢" after a price question about a quilt asks the price of
     the 6斤 variant (not a size question). "这个呢" after a question of no known kind asks its words
-    again ("续航多久"), without the names of the product it was about (``asked_before``)."""
+    again ("续航多久"), without the names of the product it was about. ``in_view``: the product on
+    stage and the one the dialogue is about."""
     if dialogue is None or dialogue.intent is None or version_asked(understanding.normalized):
         return understanding  # "白色遥控的有吗" after a price question: whether it is there
+    asked_before = next((p for p in in_view if p.product_id == dialogue.product_id), None)
     fragment = _fragment(understanding.normalized)
     word = fragment.group(1) if fragment is not None else ""
     # a link or a version of the product asked about names what is asked of, whatever its own words
@@ -112,7 +124,11 @@ def carry_over_intent(
             asked = without_names(asked_before, dialogue.asked) if asked_before else dialogue.asked
             understanding = replace(understanding, normalized=asked.strip())
         slots = understanding.slots
-        pointed = _POINTS_AT_PRODUCT_RE.match(word) or _LINK_ONLY_RE.fullmatch(word)
+        pointed = (
+            _POINTS_AT_PRODUCT_RE.match(word)
+            or _LINK_ONLY_RE.fullmatch(word)
+            or _names_product(word, in_view)
+        )
         if slots.color is None and slots.size is None and not pointed:
             slots = replace(slots, variant_hint=word, weight_kg=None, height_cm=None, girth=None)
         return _continued(understanding, dialogue, slots)

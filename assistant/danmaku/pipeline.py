@@ -26,8 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from assistant.danmaku.attributes import without_names
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
+from assistant.danmaku.answers_product import find_faq
+from assistant.danmaku.attributes import without_names
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.clarify import answer_to_pending
@@ -306,7 +307,7 @@ class DanmakuPipeline:
             and not (decision.intent is Intent.STOCK and version_asked(understanding.normalized))
         ):
             understanding = replace(understanding, intent=decision.intent)
-        understanding = carry_over_intent(understanding, dialogue, asked_before)
+        understanding = carry_over_intent(understanding, dialogue, products_in_view)
         resolution = resolve_product(
             text=understanding.normalized,
             reference=reference.kind if reference is not None else None,
@@ -320,6 +321,13 @@ class DanmakuPipeline:
             name_span=reference.text if reference is not None else "",
             goods_head=goods_head(understanding.normalized),
         )
+        if (
+            resolution.how == "not_sold"
+            and in_view is not None
+            and not asks_whether_sold(understanding.normalized)
+            and find_faq(in_view, understanding.normalized) is not None
+        ):  # "左撇子能用吗": a word the catalog lacks, in a question the product on stage's FAQ asks
+            resolution = Resolution(in_view.product_id, "stage")
         resolved = catalog.product(resolution.product_id) if resolution.product_id is not None else None
         version = version_held(understanding.normalized, resolved)
         if version and understanding.intent in _VERSION_INTENTS:
@@ -543,7 +551,8 @@ def version_held(normalized: str, product: Product | None) -> str:
     if product is None:
         return ""
     # "锅带盖吗": the product's own name before the version asked names no version
-    words = [w for w in (version_asked(normalized), version_asked(without_names(product, normalized).strip())) if w]
+    unnamed = without_names(product, normalized).strip()
+    words = [w for w in (version_asked(normalized), version_asked(unnamed)) if w]
     if not words:
         return ""
     held = next((w for w in words if skus_holding(product, w)), "")

@@ -123,6 +123,41 @@ def pick_by_girth(rows: Sequence[SizeRow], kind: str, girth_cm: float) -> SizeRo
     return fitting
 
 
+# The size a viewer usually wears ("平时穿38", "平常38码", "我一般穿38的"): shoes, where no chart of
+# the body applies. The number is a shoe size (30-50).
+_USUAL_SIZE_RE = re.compile(
+    r"(?:平时|平常|一般|日常|通常)(?:都)?(?:穿|是|买)?\s*([3-4]\d)(?:码|号|的)?(?!\d)"
+)
+# The chart's own example of how the goods run ("平时穿37码建议选36码"): the step it takes.
+_CHART_STEP_RE = re.compile(r"平时(?:穿)?\s*([3-4]\d)码?[，,\s]*(?:建议|可以)?(?:选|拍|买|穿)\s*([3-4]\d)码?")
+
+
+def usual_size(normalized: str) -> int | None:
+    """The shoe size the viewer says they usually wear, or None."""
+    match = _USUAL_SIZE_RE.search(normalized)
+    return int(match.group(1)) if match else None
+
+
+def answer_usual_size(product: Product, usual: int, lang: str = "zh", nickname: str = "") -> str | None:
+    """The size to take for one usually worn, by the step the chart's own example takes ("平时穿37码
+    建议选36码": one smaller, so 38 -> 37), quoting the advice; None when the advice gives no such
+    example (a person reads it)."""
+    chart = next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
+    match = _CHART_STEP_RE.search(chart or "")
+    if chart is None or match is None:
+        return None
+    pick = usual + int(match.group(2)) - int(match.group(1))
+    body = (
+        f"usually {usual}: we suggest {pick} (size guide: {chart})"
+        if lang == "en"
+        else f"平时穿{usual}码建议选{pick}码（尺码建议：{chart}）"
+    )
+    sold = {int(n) for sku in product.skus for n in re.findall(r"(?<!\d)([3-4]\d)(?!\d)", sku.spec)}
+    if sold and pick not in sold:  # the size it comes to is not made
+        body += f"; this one comes in no size {pick}" if lang == "en" else f"，这款没有{pick}码"
+    return finish(body, nickname, lang)
+
+
 def answer_size(
     product: Product,
     height_cm: int | None = None,

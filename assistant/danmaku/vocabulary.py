@@ -97,6 +97,20 @@ ASKING_JI = r"(?<![前这好那没十])几(?!乎)"
 # answer them; only a text of the product that names the property does.
 FABRIC_PROPERTIES = "起球|掉色|褪色|掉毛|钻绒|跑绒|缩水|变形|透气|闷热"
 
+# Words shoppers use for one thing, each to the word a catalog's FAQ is likelier to use ("会不会掉色"
+# asks the FAQ "会褪色吗"): read the same on both sides when an FAQ question is matched.
+SAME_THING: Mapping[str, str] = {
+    "掉色": "褪色",
+    "脱色": "褪色",
+    "钻毛": "钻绒",
+    "跑绒": "钻绒",
+    "跑毛": "钻绒",
+    "左撇子": "左手",
+    "扔洗衣机": "机洗",
+    "洗衣机洗": "机洗",
+    "洗衣机": "机洗",
+}
+
 
 def skin_of_word(word: str) -> str | None:
     """The canonical skin type a viewer's word names ("敏感" -> "敏感肌"), or None."""

@@ -218,6 +218,32 @@ def body_measure_cases() -> list[Case]:
     ]
 
 
+def measured_by_catalog_cases() -> list[Case]:
+    """How many, how big, how long, what comes with it, the size usually worn: each from what the
+    catalog holds for it (the versions' own counts and sizes, the one attribute of that measure, the
+    chart's own example), never the whole size list or a person."""
+    rows = (
+        ("MZ09", "面膜一盒几片", ["5片/盒", "10片/盒"], "variant"),
+        ("SP03", "橙子几斤装", ["5斤", "10斤"], "variant"),
+        ("HJ07", "锅多大的", ["32cm", "30cm"], "variant"),
+        ("HJ07", "锅带盖吗", ["带盖", IN_STOCK], "stock"),
+        ("FS08", "靴筒多高", ["约20cm"], None),
+        ("HJ03", "砧板多厚", ["2.5cm"], None),
+        ("HJ09", "蜡烛能烧多久", ["40小时"], None),
+        ("FS08", "平时穿38 这个拍几码", ["37码"], "size"),
+    )
+    return [
+        ask(
+            f"measured-{pid}-{i}",
+            ["variant" if intent == "variant" else "spec"],
+            text,
+            expect(pid, intent, req),
+            stage=pid,
+        )
+        for i, (pid, text, req, intent) in enumerate(rows)
+    ]
+
+
 def material_cases() -> list[Case]:
     rows = (
         ("FS01", "什么面料", ["锦纶"]),
@@ -370,6 +396,7 @@ def product_cases() -> list[Case]:
         *material_cases(),
         *named_version_cases(),
         *body_measure_cases(),
+        *measured_by_catalog_cases(),
         *suitability_cases(),
         *usage_cases(),
         *after_sales_cases(),

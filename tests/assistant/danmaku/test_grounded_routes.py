@@ -520,6 +520,20 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         ("MZ04", "有没有酒精啊 我酒精过敏", "catalog", "无酒精配方"),
         # goods the room sells asked for with 卖, whatever else the words read as
         ("SP01", "有卖牛奶的吗", "catalog", "35号链接"),
+        # the size usually worn, by the step the chart's own example takes (37 -> 36)
+        ("FS08", "平时穿38 这个拍几码", "catalog", "平时穿38码建议选37码"),
+        ("FS08", "我平常36码的穿几码", "catalog", "这款没有35码"),
+        # how long, from a duration that holds the verb; how big a room, how many ports, how long it lasts
+        ("HJ09", "蜡烛能烧多久", "catalog", "燃烧时长：约40小时"),
+        ("HJ05", "适合多大的房间", "catalog", "适用面积：15-20平方米"),
+        ("SM03", "有几个口", "catalog", "接口：2C1A"),
+        ("MZ05", "能持久多久 吃饭会掉吗", "catalog", "持妆：约6小时"),
+        # shoppers' words for what the FAQ calls otherwise
+        ("FS03", "会不会掉色", "faq", "轻微浮色"),
+        ("FS01", "会不会钻毛", "faq", "不钻绒"),
+        ("FS04", "能扔洗衣机洗吗", "catalog", "不要机洗"),
+        # a word the catalog lacks in a question the FAQ of the product on stage asks: no goods named
+        ("SM07", "左撇子能用吗", "faq", "左右手都能用"),
     ],
 )
 def test_the_question_names_what_answers_it(
@@ -591,6 +605,17 @@ def test_a_follow_up_names_what_the_last_question_is_now_asked_of(
     asked, followed = in_turn(system, [(stage, first), (stage, then)])
     assert asked.replied and followed.replied and followed.source == "catalog", followed
     assert all(e in followed.text for e in expected), followed.text
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "then", "expected"),
+    [("HJ06", "HJ08", "抽纸呢", "原木浆抽纸 ¥45.90"), ("MZ01", "MZ02", "面霜呢", "玻色因紧致面霜 ¥359")],
+)
+def test_the_product_now_presented_named_alone_is_asked_the_same(
+    system: PipelineSystem, before: str, now: str, then: str, expected: str
+) -> None:
+    asked, named = in_turn(system, [(before, "多少钱"), (now, then)])
+    assert asked.replied and named.replied and named.intent == "price" and expected in named.text, named
 
 
 def test_this_one_after_a_question_of_no_known_kind_asks_its_words_again(system: PipelineSystem) -> None:

@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-from assistant.danmaku.slot_rules import extract_slots
 from assistant.danmaku.intent import (
     ProductRef,
     about_own_order,
@@ -23,7 +22,7 @@ from assistant.danmaku.intent import (
     understand,
 )
 from assistant.danmaku.normalize import normalize
-from assistant.danmaku.slot_rules import says_only_details
+from assistant.danmaku.slot_rules import extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Slots, Triage
 
 I = Intent  # noqa: E741 - short alias keeps the table readable

@@ -22,9 +22,8 @@ PENDING = PendingClarification(
 
 def test_put_get_round_trip_with_pending(backend: Backend) -> None:
     dialogue = backend.make(StateOptions(dialogue_ttl_s=600)).dialogue
-    state = ViewerDialogue(
-        "p1", "s1", Intent.SIZE, T0, PENDING, viewer=Slots(age="孕妇", girth=("臀围", 100.0)), asked="续航多久"
-    )
+    told = Slots(age="孕妇", girth=("臀围", 100.0))
+    state = ViewerDialogue("p1", "s1", Intent.SIZE, T0, PENDING, viewer=told, asked="续航多久")
     dialogue.put("room", "v1", state)
     assert dialogue.get("room", "v1", T0 + timedelta(seconds=1)) == state
     assert dialogue.get("room", "v2", T0) is None
