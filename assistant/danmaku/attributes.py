@@ -40,6 +40,7 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("吵不吵", "噪音", "声音大"), ("噪音",)),
     (("什么口", "接口", "充电口", "type-c", "typec", "几个口", "几口"), ("充电接口", "接口")),
     (("持久", "脱妆", "掉妆", "持妆"), ("持妆",)),
+    (("厚重", "油腻", "黏腻", "粘腻", "黏不黏", "粘不粘", "质地"), ("质地",)),
     (("多大的房间", "多大房间", "几平", "多少平", "面积"), ("适用面积",)),
     (("兼容", "苹果能用", "安卓能用", "mac", "windows", "ipad"), ("兼容", "连接方式", "协议")),
     (_MEASURE_PHRASINGS, ("尺寸", "体积", "高度", "规格", "果径", "直径")),
@@ -148,6 +149,20 @@ def dimension_keys(product: Product, normalized: str) -> list[str]:
     return keys
 
 
+# A choice between two things ("是V领还是圆领", "棉的还是涤纶的"): the attribute whose value names one.
+_EITHER_RE = re.compile(r"^(?:是)?(.{2,8}?)的?还是(.{2,8}?)的?(?:啊|呀|呢|\?)*$")
+
+
+def either_keys(product: Product, normalized: str) -> list[str]:
+    """The keys whose value names one of the two things a choice question offers ("是V领还是圆领" ->
+    领型 "V领"); [] when the question offers no choice or no value names either."""
+    match = _EITHER_RE.match(normalized.strip())
+    if match is None:
+        return []
+    offered = [o for o in match.groups() if len(o) >= 2]
+    return [k for k, v in product.attributes.items() if any(o in v.lower() for o in offered)]
+
+
 def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str | None:
     """The attribute line(s) the question asks for, or None when it names none the product has.
 
@@ -170,7 +185,11 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
                     continue
                 present = [k for k in present if not _asks_another_part(product, normalized, k)]
             keys.extend(present[:1])
-    keys.extend(k for k in (*measure, *duration_keys(product, normalized)) if k not in keys)
+    keys.extend(
+        k
+        for k in (*measure, *duration_keys(product, normalized), *either_keys(product, normalized))
+        if k not in keys
+    )
     keys.extend(k for k in named_keys(product, normalized) if k not in keys)
     if not keys:
         return None

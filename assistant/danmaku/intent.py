@@ -147,7 +147,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"面料|材质|材料|什么料|料子|纯棉(?!T|t|衫|裤)|棉的|含棉|含绒|绒量|羊毛(?!大衣|围巾|衫|裤|被)|真丝(?!衫|裙)|"
             r"成分|配料|配方|"
             rf"{FABRIC_PROPERTIES}|"
-            r"厚不厚|薄不薄|厚吗|薄吗|含量|填充|填的|什么皮|皮的吗|真皮|什么木|木头|什么做的|什么材"
+            # ("厚不厚重" asks how heavy a cream feels: its texture, not what it is made of)
+            r"厚不厚(?!重)|薄不薄|厚吗|薄吗|含量|填充|填的|什么皮|皮的吗|真皮|什么木|木头|什么做的|什么材"
             r"|material|fabric|cotton|wool|ingredients|made of",
         ),
         (

@@ -64,7 +64,8 @@ _WH_RE = re.compile(
     r"|^(is|are|do|does|can|could|will|would|any|should|did|has|have)(?![a-z])"
 )
 _YESNO_RE = re.compile(
-    r"吗|呢|\?|([\u4e00-\u9fff]{1,2})不\1|[\u4e00-\u9fff]不$|可不可以|有没有|是不是|对不对|还是"
+    # "X不" ends a yes/no question at the end of the line or of a piece ("能用不 宝宝们")
+    r"吗|呢|\?|([\u4e00-\u9fff]{1,2})不\1|[\u4e00-\u9fff]不(?=$|\s)|可不可以|有没有|是不是|对不对|还是"
 )
 _REQUEST_TOPIC_RE = re.compile(
     r"链接|小黄车|购物车|价格|价钱|价位|多少钱|几块|几元|优惠|券|折扣|打折|满减|秒杀|开抢|保价|差价|"

@@ -534,6 +534,10 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         ("FS04", "能扔洗衣机洗吗", "catalog", "不要机洗"),
         # a word the catalog lacks in a question the FAQ of the product on stage asks: no goods named
         ("SM07", "左撇子能用吗", "faq", "左右手都能用"),
+        # a choice of two, answered by the attribute that names one; a cream's heaviness is its texture
+        ("FS07", "是V领还是圆领", "catalog", "领型：V领"),
+        ("MZ02", "这个霜厚不厚重啊 夏天用会不会闷", "catalog", "质地：丰润霜状"),
+        ("MZ01", "孕妇可以用不 宝宝们", "faq", "孕期可以使用"),
     ],
 )
 def test_the_question_names_what_answers_it(

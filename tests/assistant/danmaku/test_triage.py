@@ -37,6 +37,8 @@ LABELLED: list[tuple[str, Triage]] = [
     ("有黑色吗", Q),
     ("敏感肌能用吗", Q),
     ("孕妇可以用不", Q),
+    ("孕妇可以用不 宝宝们", Q),  # "X不" ends a piece, the viewers addressed after it
+    ("防水不 下周去海边", Q),
     ("怎么用", Q),
     ("能退吗", Q),
     ("几号链接", Q),
