@@ -7,6 +7,7 @@ policies, so a grounded answer contains them whatever template writes it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -206,16 +207,7 @@ def body_measure_cases() -> list[Case]:
         ("MZ09", "膜布材质是什么", ["天丝"], "material"),
         ("FS05", "裆是纯棉的吗", ["纯棉抗菌裆"], "material"),
     )
-    return [
-        ask(
-            f"named-part-{pid}-{i}",
-            ["size" if intent == "size" else "material"],
-            text,
-            expect(pid, intent, req),
-            stage=pid,
-        )
-        for i, (pid, text, req, intent) in enumerate(rows)
-    ]
+    return _asked_on_stage("named-part", rows, lambda intent: "size" if intent == "size" else "material")
 
 
 def measured_by_catalog_cases() -> list[Case]:
@@ -232,14 +224,16 @@ def measured_by_catalog_cases() -> list[Case]:
         ("HJ09", "蜡烛能烧多久", ["40小时"], None),
         ("FS08", "平时穿38 这个拍几码", ["37码"], "size"),
     )
+    return _asked_on_stage("measured", rows, lambda intent: "variant" if intent == "variant" else "spec")
+
+
+AskedRow = tuple[str, str, list[str], str | None]  # product on stage, text, words required, intent
+
+
+def _asked_on_stage(prefix: str, rows: Sequence[AskedRow], tag: Callable[[str | None], str]) -> list[Case]:
+    """One single-turn case per row, ``{prefix}-{product}-{i}``, tagged by ``tag(intent)``."""
     return [
-        ask(
-            f"measured-{pid}-{i}",
-            ["variant" if intent == "variant" else "spec"],
-            text,
-            expect(pid, intent, req),
-            stage=pid,
-        )
+        ask(f"{prefix}-{pid}-{i}", [tag(intent)], text, expect(pid, intent, req), stage=pid)
         for i, (pid, text, req, intent) in enumerate(rows)
     ]
 
