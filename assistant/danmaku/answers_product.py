@@ -387,6 +387,10 @@ def _faq_mentioning(product: Product, words: Sequence[str]) -> FaqPair | None:
     return next((f for f in product.faq if any(w in f.question for w in words)), None)
 
 
+# Who a product must be safe for, asked before any skin type: pregnancy, nursing, infants.
+SAFETY_AGES = frozenset({"孕妇", "哺乳期", "婴儿"})
+
+
 def answer_suitability(
     product: Product,
     skin_type: str | None = None,
@@ -395,7 +399,10 @@ def answer_suitability(
     nickname: str = "",
 ) -> str | None:
     """Suitability for a skin type or age from the FAQ and the 适用肤质 / 适用年龄 attributes.
-    Pregnancy, infants and other safety questions are answered only from the operator's FAQ."""
+    Pregnancy, infants and other safety questions are answered only from the operator's FAQ, and
+    before the skin type ("怀孕了能用控油的吗" is asked of a pregnant viewer, not an oily skin)."""
+    if age in SAFETY_AGES:
+        skin_type = None
     words = SKIN_IN_CATALOG_TEXT.get(skin_type, (skin_type,)) if skin_type else (age,) if age else ()
     faq = _faq_mentioning(product, [w for w in words if w])
     if faq is not None:

@@ -55,6 +55,16 @@ BRAND_WORDS = ("什么牌子", "哪个牌子", "牌子", "品牌", "哪家的", 
 
 ABOUT_THE_HOST = ("主播", "小助理", "助播")
 
+# The brand of something the product is made with or used with ("用的什么牌子的奶粉" of nougat): a
+# thing named after the brand word, once the product's own names are out.
+_BRAND_OF_RE = re.compile(r"(?:什么|哪个|啥)(?:牌子|品牌)的([\u4e00-\u9fffa-z]{2,})")
+
+
+def _brand_of_another(unnamed: str) -> bool:
+    """Whether a brand question (its product's names taken out) asks the brand of another thing."""
+    return _BRAND_OF_RE.search(unnamed) is not None
+
+
 # A part of the goods whose own measure may be asked ("线多长", "表带多长", "杯口多大"): the whole
 # product's size (体积 "约50×50×29mm") does not answer it unless the value speaks of that part.
 PARTS = (
@@ -172,7 +182,7 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
     if any(w in normalized for w in ABOUT_THE_HOST):
         return None
     normalized = without_names(product, normalized)
-    if any(w in normalized for w in BRAND_WORDS) and product.brand:
+    if any(w in normalized for w in BRAND_WORDS) and product.brand and not _brand_of_another(normalized):
         body = f"Brand: {product.brand}" if lang == "en" else f"{product.name}是{product.brand}家的"
         return finish(body, "", lang)
     measure = dimension_keys(product, normalized)

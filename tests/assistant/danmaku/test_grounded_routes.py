@@ -538,6 +538,9 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         ("FS07", "是V领还是圆领", "catalog", "领型：V领"),
         ("MZ02", "这个霜厚不厚重啊 夏天用会不会闷", "catalog", "质地：丰润霜状"),
         ("MZ01", "孕妇可以用不 宝宝们", "faq", "孕期可以使用"),
+        # pregnancy asked before the skin type; the day's routine asked in other words
+        ("MZ04", "怀孕了能用控油的吗", "catalog", "孕期建议选保湿款"),
+        ("MZ02", "紫罐白天能涂吗", "faq", "早晚都可以用"),
     ],
 )
 def test_the_question_names_what_answers_it(
@@ -556,6 +559,7 @@ def test_the_question_names_what_answers_it(
         ("SM01", "送充电线吗", "充电盒"),  # a cable asked for, not how the case charges
         ("SP01", "有卖大米的吗", "米色"),  # rice is no colour of the nuts
         ("SM01", "有iphone卖吗", "支持iOS"),  # whether phones are sold, not what the earphones pair with
+        ("SP06", "用的什么牌子的奶粉", "麦田小镇家"),  # the brand of an ingredient, not of the nougat
     ],
 )
 def test_no_answer_about_something_else(
