@@ -33,7 +33,7 @@ from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
-from assistant.danmaku.followup import carry_over_intent, continues_dialogue
+from assistant.danmaku.followup import VERSIONED_INTENTS, carry_over_intent, continues_dialogue
 from assistant.danmaku.intent import (
     as_question,
     asks_whether_sold,
@@ -337,6 +337,17 @@ class DanmakuPipeline:
                 slots = replace(slots, variant_hint=version)
             understanding = replace(understanding, intent=Intent.STOCK, slots=slots)
             route = "answer" if route in ("silent", "open") else route
+        elif (
+            resolved is not None
+            and reference is not None
+            and reference.kind == "name"
+            and understanding.slots.variant_hint is None
+            and understanding.intent in VERSIONED_INTENTS
+            and skus_holding(resolved, reference.text)
+        ):  # "玫瑰金皮表带多少钱": the version the words name, as its spec holds them
+            understanding = replace(
+                understanding, slots=replace(understanding.slots, variant_hint=reference.text)
+            )
         elif understanding.intent is Intent.OTHER and counted_by_versions(understanding.normalized, resolved):
             # "面膜一盒几片", "橙子几斤装", "锅多大的": the versions are the counts and sizes asked
             understanding = replace(understanding, intent=Intent.VARIANT)

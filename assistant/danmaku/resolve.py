@@ -284,6 +284,9 @@ def _names_no_product_here(
     product on stage either."""
     if _PACK_RE.search(span) is not None:  # a pack or version of the product in view ("组合装有吗")
         return False
+    stage_product = catalog.product(on_stage) if on_stage is not None else None
+    if stage_product is not None and skus_holding(stage_product, span):
+        return False  # "玫瑰金皮表带多少钱": a version of the product on stage, typed without its space
     if names_unknown_product(span, catalog, text):
         return True
     return (

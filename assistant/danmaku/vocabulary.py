@@ -106,6 +106,7 @@ SAME_THING: Mapping[str, str] = {
     "跑绒": "钻绒",
     "跑毛": "钻绒",
     "左撇子": "左手",
+    "减肥": "减脂",
     "白天": "早上",  # of skin care: the day's routine
     "能涂": "能用",
     "可以涂": "可以用",

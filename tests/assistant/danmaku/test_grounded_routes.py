@@ -541,6 +541,9 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         # pregnancy asked before the skin type; the day's routine asked in other words
         ("MZ04", "怀孕了能用控油的吗", "catalog", "孕期建议选保湿款"),
         ("MZ02", "紫罐白天能涂吗", "faq", "早晚都可以用"),
+        ("SP02", "减肥期间能吃吗", "faq", "无蔗糖"),
+        # a version typed without its spec's space: that version's price, not goods the room lacks
+        ("SM04", "玫瑰金皮表带多少钱", "catalog", "玫瑰金 皮表带 ¥659"),
     ],
 )
 def test_the_question_names_what_answers_it(
