@@ -21,7 +21,13 @@ from datetime import datetime, timedelta
 
 from assistant.danmaku import answer_templates as tpl
 from assistant.danmaku import answers, answers_policy, answers_product, llm_reading
-from assistant.danmaku.attributes import ABOUT_THE_HOST, attribute_answer, attribute_lines, parts_made_asked
+from assistant.danmaku.attributes import (
+    ABOUT_THE_HOST,
+    attribute_answer,
+    attribute_lines,
+    dimension_keys,
+    parts_made_asked,
+)
 from assistant.danmaku.cache import AnswerKey
 from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, quote_answer
 from assistant.danmaku.clarify import product_options
@@ -38,7 +44,6 @@ from assistant.danmaku.intent import (
     only_about_the_host_or_show,
     pairs_with_something,
 )
-from assistant.danmaku.normalize import asked_clauses
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.resolve import (
     Resolution,
@@ -49,6 +54,7 @@ from assistant.danmaku.resolve import (
 )
 from assistant.danmaku.size_chart import answer_size, answer_usual_size, usual_size
 from assistant.danmaku.slot_rules import extract_slots, quantity_unit
+from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.types import Danmaku, Intent, ReplySource, Understanding
 from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS
 from assistant.llm.client import LlmClient, LlmError
@@ -183,6 +189,12 @@ class Answerer:
             # "控油款和保湿款有啥区别": a list of the versions is no answer; the FAQ above, else a
             # person (a bare question of the difference is answered by the list of the options)
             return self._open(catalog, product, question, at)
+        measured = dimension_keys(product, understanding.normalized)
+        if measured and understanding.intent is Intent.MATERIAL:
+            # "砧板厚不厚" of a product stating its 厚度: the measure, not what it is made of
+            return self._done(
+                attribute_lines(product, measured, lang), ReplySource.CATALOG, product, at, None
+            )
         structured = self._structured(room, catalog, product, question, at)
         if structured is not None:
             return structured

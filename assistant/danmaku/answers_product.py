@@ -12,21 +12,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from assistant.danmaku.answer_templates import finish, join
 from assistant.danmaku.attributes import key_value_lines, without_names
 from assistant.danmaku.catalog_words import product_names
-from assistant.danmaku.normalize import asked_clauses, normalize
+from assistant.danmaku.normalize import normalize
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.slot_rules import spec_names_colour
+from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.vocabulary import (
     EVERY_SKIN,
     FABRIC_PROPERTIES,
     GENDER_WORDS,
     GOODS_HEADS,
-    SAME_THING,
     SKIN_IN_CATALOG_TEXT,
     VARIANT_SKIN,
+    in_catalog_words,
 )
 from knowledge.domain import FaqPair, Product, Sku
 from knowledge.retrieval.chunks import sentences
@@ -305,19 +307,25 @@ _EXTRA_QUESTION_RE = re.compile(r"多|少|久|几|怎|什么|哪|吗")
 _GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]")
 
 
-_SAME_THING_RE = re.compile("|".join(sorted(SAME_THING, key=len, reverse=True)))
+# An age given before the one it is of ("一岁半宝宝", "3个月的宝宝"): the FAQ's answer tells the ages.
+_AGE_GIVEN_RE = re.compile(r"\d+(?:\.\d)?(?:岁半?|个半?月)的?(?=宝宝|孩子|小孩|婴儿|儿童)")
 
 
+@lru_cache(maxsize=4096)
 def _core(question: str) -> str:
     """What an FAQ question or a viewer's asks, for matching: A-not-A read as A, shoppers' words for
     one thing as one (``vocabulary.SAME_THING``), function words dropped."""
-    text = _SAME_THING_RE.sub(lambda m: SAME_THING[m.group(0)], normalize(question))
+    text = in_catalog_words(normalize(question))
+    text = _AGE_GIVEN_RE.sub("", text)  # "一岁半宝宝能吃吗" asks the FAQ's "宝宝能吃吗"
     return _FAQ_STOP_RE.sub("", _A_NOT_A_RE.sub(r"\1", text))
 
 
-def _grams(question: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _grams(question: str) -> frozenset[str]:
+    """The characters and bigrams of a question's core (``_core``); cached, as every FAQ question is
+    read again for every line asked of its product."""
     core = _core(question)
-    return set(core) | {core[i : i + 2] for i in range(len(core) - 1)}
+    return frozenset(core) | {core[i : i + 2] for i in range(len(core) - 1)}
 
 
 def _holds(longer: str, shorter: str) -> bool:

@@ -13,18 +13,13 @@ from collections.abc import Sequence
 from assistant.danmaku.answer_templates import finish
 from knowledge.domain import Product
 
-# How big, long or tall something is: the phrasings of the whole product's measure.
-_MEASURE_PHRASINGS = ("多大", "尺寸", "多高", "多长", "多宽", "多厚", "多深")
-# One measure asked ("筒多高", "砧板多厚", "厚不厚") -> the character of the attribute keys that hold
-# it ("靴筒高度", "厚度", "裤长"); "多长时间" asks a time, not a length.
-_DIMENSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("高", ("多高", "高不高", "有多高")),
-    ("长", ("多长", "长不长")),
-    ("宽", ("多宽", "宽不宽")),
-    ("厚", ("多厚", "厚不厚")),
-    ("深", ("多深", "深不深")),
-)
-_A_TIME_RE = re.compile(r"多长时间|多长久")
+# One measure asked, by the character of the attribute keys that hold it ("靴筒高度", "厚度", "裤长"):
+# "多X" or "X不X" ("筒多高", "砧板多厚", "厚不厚"); not after a property of another kind ("性价比高不高",
+# "发货时间长不长"), and "多长时间" asks a time (``_HOW_LONG_RE``).
+_DIMENSIONS = "高长宽厚深"
+_DIMENSION_ASKED_RE = re.compile(rf"多([{_DIMENSIONS}])(?!时间|久)|(?<![率比性间度价])([{_DIMENSIONS}])不\2")
+# How big, long or tall the whole product is: any measure, or its size.
+_MEASURE_PHRASINGS = ("多大", "尺寸", *(f"多{d}" for d in _DIMENSIONS))
 # Phrasings viewers use -> the attribute keys that answer them (first present wins).
 SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("哪里产", "哪产", "哪儿产", "产自", "原产", "哪里生产", "哪里的货", "国产吗", "进口吗"), ("产地",)),
@@ -41,9 +36,11 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("什么口", "接口", "充电口", "type-c", "typec", "几个口", "几口"), ("充电接口", "接口")),
     (("持久", "脱妆", "掉妆", "持妆"), ("持妆",)),
     (("厚重", "油腻", "黏腻", "粘腻", "黏不黏", "粘不粘", "质地"), ("质地",)),
+    (("过敏",), ("过敏原",)),
     (("多大的房间", "多大房间", "几平", "多少平", "面积"), ("适用面积",)),
     (("兼容", "苹果能用", "安卓能用", "mac", "windows", "ipad"), ("兼容", "连接方式", "协议")),
-    (_MEASURE_PHRASINGS, ("尺寸", "体积", "高度", "规格", "果径", "直径")),
+    (_MEASURE_PHRASINGS, ("尺寸", "体积", "高度", "规格")),
+    (("多大个", "个头", "果子多大", "果径"), ("果径",)),
     (("多少克", "多少ml", "多少毫升", "净含量", "分量", "多少片", "容量"), ("净含量", "容量", "规格")),
     (("怎么存", "怎么保存", "冷藏", "储存"), ("储存方式",)),
     (("保温多久", "保温效果", "能保温"), ("保温",)),
@@ -72,7 +69,8 @@ PARTS = (
     "杯口", "瓶口", "锅底", "锅盖", "盖子", "鞋底", "鞋跟", "帽檐", "领口", "屏幕", "拉链", "刀刃",
 )  # fmt: skip
 _PART_MEASURED_RE = re.compile(
-    rf"({'|'.join(sorted(PARTS, key=len, reverse=True))})(?:的|是|有)?(?:{'|'.join(_MEASURE_PHRASINGS)})"
+    rf"({'|'.join(sorted(PARTS, key=len, reverse=True))})(?:的|是|有)?(?:{'|'.join(_MEASURE_PHRASINGS)}"
+    rf"|([{_DIMENSIONS}])不\2)"
 )
 
 
@@ -141,20 +139,24 @@ def duration_keys(product: Product, normalized: str) -> list[str]:
 
 
 def dimension_keys(product: Product, normalized: str) -> list[str]:
-    """The keys of the one measure the question asks ("筒多高" -> 靴筒高度, "多厚" -> 厚度, "多长" ->
-    裤长): a key ending in that measure ("X度", or a two-character "X长"), unless the question
-    measures a part the key does not speak of ("鞋跟多高" is not the shaft's height)."""
-    if _A_TIME_RE.search(normalized):
-        return []
+    """The keys of the one measure the question asks (``_DIMENSION_ASKED_RE``: "筒多高" -> 靴筒高度,
+    "多厚" -> 厚度, "裤子多长" -> 裤长): a key ending in "X度", or a two-character "X长" whose first
+    character the question names or that is asked of the whole ("多长"); never when the question
+    measures a part the key does not speak of ("鞋跟多高" is not the shaft's height, "袖子长不长" not
+    the trousers' length)."""
     keys: list[str] = []
-    for dimension, phrasings in _DIMENSIONS:
-        if not any(p in normalized for p in phrasings):
-            continue
+    for match in _DIMENSION_ASKED_RE.finditer(normalized):
+        dimension = match.group(1) or match.group(2)
+        whole = match.start() == 0 or normalized[: match.start()] in ("有", "这个", "这款")
         keys.extend(
             key
             for key in product.attributes
-            if (key.endswith(f"{dimension}度") or (len(key) == 2 and key.endswith(dimension)))
+            if (
+                key.endswith(f"{dimension}度")
+                or (len(key) == 2 and key.endswith(dimension) and (key[0] in normalized or whole))
+            )
             and not _asks_another_part(product, normalized, key)
+            and key not in keys
         )
     return keys
 

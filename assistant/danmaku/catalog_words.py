@@ -40,8 +40,10 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "battery": (("续航", "电池", "待机", "用多久", "用多长时间", "充一次", "电量", "mah"), False),
     # how long charging takes is not how long a charge lasts ("充电多久能充满" is no 续航 question)
     "charge_time": (("充满", "充电多久", "充电要多久", "充电时间", "多久充好", "充好"), False),
-    # the things charging goes through ("送充电线吗" asks for a cable, not how it charges)
-    "cable": (("充电线", "数据线", "充电头", "充电器"), False),
+    # the things charging goes through ("送充电线吗" asks for a cable, not how it charges; a cable
+    # is not a charger)
+    "cable": (("充电线", "数据线", "线材"), False),
+    "charger": (("充电头", "充电器"), False),
     "charge": (("充电", "快充", "闪充"), False),
     "dual": (("双", "两个", "两台", "两部", "两只", "2个", "2台", "2部", "多设备", "一拖二"), False),
     "device": (("设备", "手机", "电脑", "平板", "ipad", "iphone", "笔记本"), False),
@@ -83,6 +85,7 @@ _FUNCTION_RE = re.compile(
     # after use, said many ways ("洗完", "洗后", "用了以后"): the time of the question, not its topic
     r"(?:洗|用|涂|擦|抹|敷)(?:完|后|了)(?:以后|之后)?|之后|以后|"
     r"以上|以下|以内|左右|之间|上下|差不多|"  # qualifiers of an amount, never what is asked about
+    r"直接|真的|完全|"  # adverbs of manner ("能直接洗掉吗" asks whether it washes off)
     # which ("有哪些"), and 有 / 含 of "有X吗", "含酒精吗": the thing asked about is X
     r"哪些|一些|这些|那些|含有|含|有"
 )
@@ -133,7 +136,7 @@ def read(text: str, drop: Iterable[str] = (), finish_is_washing: bool = False) -
 
 
 # Concepts that can be things on sale themselves (a phone, a laptop): never read as a mere aspect.
-_THINGS = frozenset({"device", "cable"})
+_THINGS = frozenset({"device", "cable", "charger"})
 _ASPECT_WORDS = tuple(w for w, c in _CONCEPT_WORDS if c not in _THINGS and len(w) >= 2)
 
 

@@ -29,6 +29,7 @@ from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_w
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
 from assistant.danmaku.vocabulary import (
+    ADDRESSED_VIEWERS,
     ASKING_JI,
     FABRIC_PROPERTIES,
     LAUGH,
@@ -571,33 +572,39 @@ def names_another_day(normalized: str) -> bool:
 
 
 # Whether the room sells a thing, named after the verb ("有卖砧板吗", "你们卖不卖空调"), or has it
-# ("有没有保温壶", "袜子有吗"). Not idle talk of selling ("你们卖了几年了", "卖这么便宜", "没有卖蓝色的").
+# ("有没有保温壶", "袜子有吗"), or has it to sell ("有iphone卖吗": the thing between 有 and 卖). Not idle
+# talk of selling ("你们卖了几年了", "卖这么便宜", "没有卖蓝色的").
+_WHERE_SOLD = r"(?:你们|这里|直播间|店里)"
 _SELLS_RE = re.compile(
-    r"(?:(?<!没)有(?:没有)?卖|卖不卖|(?:你们|这里|直播间|店里)(?:有)?卖)"
+    rf"(?:(?<!没)有(?:没有)?卖|卖不卖|{_WHERE_SOLD}(?:有)?卖)"
     r"(?!完|光|得|的|什么|啥|些|多少|了|货|这么|那么|不)"
 )
 _SOLD_THING_END_RE = re.compile(r"(?:的)?(?:吗|么|嘛|呢|\?|$)")
-# "有iphone卖吗", "你们有手机卖没": the thing between 有 and 卖
 _HAS_FOR_SALE_RE = re.compile(
-    r"^(?:请问|亲)?\s?(?:你们|这里|直播间|店里)?有(?!没)(.{2,11}?)(?:在)?卖(?:吗|么|嘛|没有?|不)(?:呀|啊)?\??$"
+    rf"^(?:请问|亲)?\s?{_WHERE_SOLD}?有(?!没)(.{{2,11}}?)(?:在)?卖(?:吗|么|嘛|没有?|不)(?:呀|啊)?\??$"
 )
+# What "有X卖吗" names that is no goods: the stock, a pack or version of the goods in view
+_NO_GOODS_RE = re.compile(r"现?货|库存|存货|.*(?:装|款|版|套|码|号)")
 _HAS_IT_RE = re.compile(r"有没有|(?:还)?有(?:吗|么|嘛|没有?)\??$")
 
 
 @lru_cache(maxsize=1024)
 def sold_thing(normalized: str) -> str:
-    """The thing a line asks whether the room sells ("有卖砧板吗" -> "砧板", "有卖ipad吗" -> "ipad"),
-    "" when it names none ("还有卖吗", "L码还有卖吗") or asks no such thing. Cached: the intent rules
-    and the resolver both ask it of the same line."""
+    """The thing a line asks whether the room sells ("有卖砧板吗" -> "砧板", "有卖ipad吗" -> "ipad",
+    "有iphone卖吗" -> "iphone"), "" when it names none ("还有卖吗", "L码还有卖吗", "有黑色卖吗": a
+    colour, a size, the stock or a pack is a version of the goods in view) or asks no such thing.
+    Cached: the intent rules and the resolver both ask it of the same line."""
     match = _SELLS_RE.search(normalized)
-    if match is None:
+    if match is not None:
+        rest = normalized[match.end() :]
+        end = _SOLD_THING_END_RE.search(rest)
+        thing = (rest[: end.start()] if end else rest).strip(" ,.!?")
+    else:
         held = _HAS_FOR_SALE_RE.match(normalized.strip())
         thing = held.group(1).strip() if held else ""
-        return thing if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None else ""
-    rest = normalized[match.end() :]
-    end = _SOLD_THING_END_RE.search(rest)
-    thing = rest[: end.start()] if end else rest
-    thing = thing.strip(" ,.!?")
+        slots = extract_slots(thing)
+        if slots.color or slots.size or _NO_GOODS_RE.fullmatch(thing):
+            return ""
     return thing if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None else ""
 
 
@@ -694,8 +701,8 @@ def thing_asked_for(normalized: str) -> str:
 
 
 def asks_whether_sold(normalized: str) -> bool:
-    """Whether the line asks if the room sells or has a thing (``_SELLS_RE``, ``_HAS_IT_RE``): a
-    question about its assortment, never chat, whatever the thing."""
+    """Whether the line asks if the room sells or has a thing (``_SELLS_RE``, ``_HAS_IT_RE``,
+    ``_HAS_FOR_SALE_RE``): a question about its assortment, never chat, whatever the thing."""
     return (
         _SELLS_RE.search(normalized) is not None
         or _HAS_IT_RE.search(normalized) is not None
@@ -797,7 +804,7 @@ _QUESTION_WORD_RE = re.compile(
     rf"多少|多久|多长|多大|多重|什么|怎么|如何|{ASKING_JI}|哪|能不能|可不可以|有没有|是不是|吗|呢|\?"
 )
 _NAME_FILLER_RE = re.compile(
-    r"请问|问一?下|想问|主播|家人们|宝宝们|姐妹们?|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
+    rf"请问|问一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
     r"这个|这款|那个|那款|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")

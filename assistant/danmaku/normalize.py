@@ -232,25 +232,3 @@ def detect_language(text: str) -> str:
     if words == 0:
         return "zh"
     return "en" if len(_CJK_RE.findall(lowered)) <= words else "zh"
-
-
-# Who a live room's viewers address at the start or end of a line ("宝宝们", "姐妹们", "家人们"): no
-# part of what they ask ("防晒要卸妆吗姐妹们" asks "防晒要卸妆吗").
-# ("宝宝能吃吗" asks for a baby: 宝宝 addresses only as 宝宝们)
-_ADDRESSED_RE = re.compile(r"宝宝们|姐妹们?|家人们?|集美们?|老铁们?|亲们|亲爱的")
-_ADDRESS_EDGE_RE = re.compile(rf"^(?:{_ADDRESSED_RE.pattern})[\s,]*|[\s,]*(?:{_ADDRESSED_RE.pattern})[!?~]*$")
-_CLAUSE_SPLIT_RE = re.compile(r"[\s,.;!?。，；！？、]+")
-# A clause that asks: ends with a question particle or an A-not-A, or holds a question word.
-_ASKS_RE = re.compile(
-    r"[吗么嘛呢不没]$|(.)不\1|什么|啥|怎么|怎样|如何|多少|多久|多大|几|哪|能否|是否|有没有|是不是|可不可以|会不会"
-)
-
-
-def asked_clauses(normalized: str) -> list[str]:
-    """The clauses of a line of several that ask something ("能卸妆吗 我只涂了防晒" -> ["能卸妆吗"],
-    "有糖吗,减肥能吃吗?" -> both), with the viewers addressed at either end taken off ("孕妇可以用不
-    宝宝们" -> ["孕妇可以用不"]); [] when the line is one clause with no one addressed (the caller
-    has read it whole already). A clause of one character asks nothing."""
-    parts = [_ADDRESS_EDGE_RE.sub("", p) for p in _CLAUSE_SPLIT_RE.split(normalized)]
-    clauses = [p for p in parts if len(p) >= 2 and _ASKS_RE.search(p)]
-    return [] if clauses == [normalized] else clauses

@@ -18,7 +18,6 @@ After each batch the optional ``on_batch`` callback gets how many messages arriv
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -27,10 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
-from assistant.danmaku.answers_product import find_faq
-from assistant.danmaku.attributes import without_names
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
-from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
 from assistant.danmaku.followup import VERSIONED_INTENTS, carry_over_intent, continues_dialogue
@@ -44,22 +40,26 @@ from assistant.danmaku.intent import (
     mentions_a_fault,
     reports_a_problem,
     sold_thing,
-    thing_asked_for,
     understand,
     version_asked,
 )
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.pipeline_state import PipelineState
+from assistant.danmaku.product_questions import (
+    answers_the_words,
+    counted_by_versions,
+    gives_a_body_to_size,
+    names_goods_sold,
+    version_held,
+)
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
-from assistant.danmaku.size_chart import SIZE_KEYS
-from assistant.danmaku.slot_rules import extract_slots, says_only_details
 from assistant.danmaku.types import Danmaku, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
 from assistant.state.codecs import answer_key_text, question_key_text
 from assistant.state.records import RecentReply
-from knowledge.domain import Catalog, Product
+from knowledge.domain import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -324,9 +324,12 @@ class DanmakuPipeline:
         if (
             resolution.how == "not_sold"
             and in_view is not None
+            and reference is not None
             and not asks_whether_sold(understanding.normalized)
-            and find_faq(in_view, understanding.normalized) is not None
-        ):  # "左撇子能用吗": a word the catalog lacks, in a question the product on stage's FAQ asks
+            and understanding.intent in _STATED_INTENTS
+            and answers_the_words(in_view, understanding, reference.text)
+        ):  # "左撇子能用吗", "淡妆能直接洗掉吗": words the catalog lacks, which the product on stage's
+            # own FAQ or sentences answer
             resolution = Resolution(in_view.product_id, "stage")
         resolved = catalog.product(resolution.product_id) if resolution.product_id is not None else None
         version = version_held(understanding.normalized, resolved)
@@ -509,8 +512,9 @@ class DanmakuPipeline:
                 previous.viewer if previous else Slots()
             ),
             asked=(
-                question.understanding.normalized[:ASKED_MAX_CHARS]
+                question.understanding.normalized
                 if question.understanding.intent is Intent.OTHER
+                and len(question.understanding.normalized) <= ASKED_MAX_CHARS
                 else ""
             ),
         )
@@ -550,77 +554,9 @@ class DanmakuPipeline:
         self._cache.invalidate_catalog(catalog_id)
 
 
+# The kinds of question the product's own words may answer (no price, stock or order template).
+_STATED_INTENTS = frozenset({Intent.OTHER, Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL})
+# The words of a last question kept for "这个呢"; a longer line is not kept (it says more than one ask).
+ASKED_MAX_CHARS = 64
 # The intents a line asking whether a version is there may have been read with (``version_held``).
-ASKED_MAX_CHARS = 64  # the words of a last question kept for "这个呢" (a longer line is cut)
 _VERSION_INTENTS = frozenset({Intent.OTHER, Intent.VARIANT, Intent.STOCK, Intent.HOW_TO_ORDER, Intent.SIZE})
-
-
-def version_held(normalized: str, product: Product | None) -> str:
-    """The version of ``product`` the whole line asks whether it is there ("60包的有吗" -> "60包"
-    of nuts sold as 25g×60包; ``intent.version_asked``, also once the product's names are taken out),
-    "" when it asks no such thing or no spec of the product holds it."""
-    if product is None:
-        return ""
-    # "锅带盖吗": the product's own name before the version asked names no version
-    unnamed = without_names(product, normalized).strip()
-    words = [w for w in (version_asked(normalized), version_asked(unnamed)) if w]
-    if not words:
-        return ""
-    held = next((w for w in words if skus_holding(product, w)), "")
-    if held:
-        return held
-    hint = extract_slots(normalized).variant_hint  # "07号有吗": the shade #07
-    return hint if hint and skus_holding(product, hint) else ""
-
-
-# How many or how big one is asked: "一盒几片", "几斤装", "多少包", "多大的", "几寸" (group 1: the unit)
-_COUNT_ASKED_RE = re.compile(
-    r"(?:几|多少)(片|条|包|斤|支|盒|袋|粒|颗|双|瓶|卷|抽|层|寸|cm|厘米|g|克|ml|毫升)装?(?:的|啊|呀|呢|吗|\?)*$"
-    r"|多大(?:的|个|号)?(?:啊|呀|呢|吗|\?)*$"
-)
-_SIZE_UNITS = r"(?:cm|mm|厘米|寸|ml|l|升|g|克|斤)"
-
-
-def counted_by_versions(normalized: str, product: Product | None) -> bool:
-    """Whether the line asks how many or how big one is ("面膜一盒几片", "橙子几斤装", "锅多大的") and the
-    product's versions are counted in that unit ("5片/盒", "5斤 中果", "32cm 带盖"): the list of the
-    versions answers it. A product with its own size attribute answers "多大" from that instead."""
-    match = _COUNT_ASKED_RE.search(normalized.strip()) if product is not None else None
-    if match is None or product is None:
-        return False
-    unit = re.escape(match.group(1)) if match.group(1) else _SIZE_UNITS
-    if not match.group(1) and any(k in product.attributes for k in ("尺寸", "体积", "规格")):
-        return False
-    held = re.compile(rf"\d\s*{unit}", re.IGNORECASE)
-    return sum(1 for sku in product.skus if held.search(sku.spec)) >= 1 and len(product.skus) > 1
-
-
-BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body
-
-
-def gives_a_body_to_size(normalized: str, product: Product | None) -> bool:
-    """Whether the line gives nothing but the viewer's body ("我155 45kg", "腰围2尺2") while a
-    product with a size chart is in view: which size to take, asked the way live rooms ask it."""
-    if product is None or len(normalized) > BODY_LINE_MAX_CHARS:
-        return False
-    if not any(key in product.attributes for key in SIZE_KEYS):
-        return False
-    slots = extract_slots(normalized)
-    return slots.measured and says_only_details(normalized, slots)
-
-
-def names_goods_sold(
-    understanding: Understanding, matcher: ProductMatcher, catalog: Catalog
-) -> tuple[str, ...]:
-    """The products whose name or alias is the whole thing the line asks whether the room has
-    ("有没有牛奶" -> the milk; ``intent.thing_asked_for``), () when it asks no such thing or a thing that
-    is more than a name ("男士洗面奶有吗" asks whether the cleanser suits men; "有没有人")."""
-    thing = thing_asked_for(understanding.normalized)
-    if not re.search(r"[\u4e00-\u9fff]", thing):  # "有没有qq": letters are some alias, never goods asked for
-        return ()
-    return tuple(
-        product_id
-        for product_id in matcher.match(thing).exact
-        if (product := catalog.product(product_id)) is not None
-        and thing in (n.lower() for n in product_names(product))
-    )

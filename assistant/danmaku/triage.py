@@ -28,7 +28,7 @@ import re
 
 from assistant.danmaku.compliance import looks_like_injection
 from assistant.danmaku.types import Triage
-from assistant.danmaku.vocabulary import ASKING_JI, LAUGH
+from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, ASKING_JI, LAUGH
 from knowledge.retrieval.chunks import sentences
 
 MAX_DANMAKU_CHARS = 200
@@ -97,6 +97,20 @@ def pieces(normalized: str) -> list[str]:
     """A line cut at sentence and clause marks and at spaces, each piece without its commas."""
     pieces = (p.strip(",，、") for s in sentences(normalized, clauses=True) for p in s.split())
     return [p for p in pieces if p]
+
+
+_ADDRESS_EDGE_RE = re.compile(rf"^(?:{ADDRESSED_VIEWERS})[\s,]*|[\s,]*(?:{ADDRESSED_VIEWERS})[!?~]*$")
+
+
+def asked_clauses(normalized: str) -> list[str]:
+    """The pieces of a line of several that ask something (``pieces``, each with a question cue of
+    the rules above: "能卸妆吗 我只涂了防晒" -> ["能卸妆吗"], "有糖吗,减肥能吃吗?" -> both), with the
+    viewers addressed at either end taken off ("孕妇可以用不 宝宝们" -> ["孕妇可以用不"]); [] when the
+    line is one piece with no one addressed (the caller has read it whole). A piece of one
+    character asks nothing."""
+    parts = [_ADDRESS_EDGE_RE.sub("", p) for p in pieces(normalized)]
+    clauses = [p.rstrip("?") for p in parts if len(p) >= 2 and (_WH_RE.search(p) or _YESNO_RE.search(p))]
+    return [] if clauses == [normalized.rstrip("?")] else clauses
 
 
 def is_abusive(normalized: str) -> bool:

@@ -7,6 +7,7 @@ matcher all read these tables, so that "混油", "控油" or "敏感" mean one t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 # Canonical skin type -> the words a viewer uses for it (longest matched first where read).
@@ -90,6 +91,10 @@ GENDER_WORDS: Mapping[str, tuple[str, ...]] = {
     "男": ("男款", "男士", "男式", "男生款", "男装"),
     "女": ("女款", "女士", "女式", "女生款", "女装"),
 }
+# Who a live room's viewers address ("宝宝们", "姐妹们", "家人们"): never what is asked about ("宝宝能吃吗"
+# asks for a baby: 宝宝 addresses only as 宝宝们). A regex alternation.
+ADDRESSED_VIEWERS = r"宝宝们|姐妹们?|家人们?|集美们?|老铁们?|亲们|亲爱的"
+
 # 几 that asks how many or which ("几号", "几天到"), not the 几 of 前几天, 好几次, 十几块 or 几乎.
 ASKING_JI = r"(?<![前这好那没十])几(?!乎)"
 
@@ -114,6 +119,14 @@ SAME_THING: Mapping[str, str] = {
     "洗衣机洗": "机洗",
     "洗衣机": "机洗",
 }
+
+
+_SAME_THING_RE = re.compile("|".join(sorted(SAME_THING, key=len, reverse=True)))
+
+
+def in_catalog_words(text: str) -> str:
+    """``text`` with shoppers' words for one thing replaced by the catalog's (``SAME_THING``)."""
+    return _SAME_THING_RE.sub(lambda m: SAME_THING[m.group(0)], text)
 
 
 def skin_of_word(word: str) -> str | None:

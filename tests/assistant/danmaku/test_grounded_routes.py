@@ -633,3 +633,33 @@ def test_this_one_after_a_question_of_no_known_kind_asks_its_words_again(system:
     asked, this_one = in_turn(system, [("SM01", "耳机防水吗"), ("SM04", "这个呢")])
     assert asked.replied and "IPX4" in asked.text
     assert this_one.replied and this_one.product_id == "SM04" and "防水：5ATM" in this_one.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "not_in_reply"),
+    [
+        # goods of their own, or another shop's, asked with a question the stage product's FAQ answers
+        ("MZ01", "口罩孕妇能用吗", "孕期可以使用"),
+        ("SP01", "酸奶小孩能喝吗", "噎呛"),
+        ("HJ07", "铸铁锅电磁炉能用吗", "电磁炉都能用"),
+        ("MZ01", "别家的孕妇能用吗", "孕期可以使用"),
+        # another property asked 高不高 / 长不长, or another part
+        ("HJ06", "性价比高不高", "高度"),
+        ("FS08", "回头率高不高", "靴筒高度"),
+        ("FS03", "发货时间长不长", "裤长"),
+        ("FS03", "袖子长不长", "裤长"),
+        # the host, or a dose, is no question of the versions
+        ("HJ07", "主播多大啊", "可选"),
+        ("SP01", "一天吃几包", "可选"),
+        # a colour, size or the stock "for sale" is no goods of their own
+        ("SM06", "有黑色卖吗", "链接"),
+        ("FS08", "有40码卖吗", "链接"),
+        # a cable is not a charger
+        ("SM02", "送数据线吗", "充电器"),
+    ],
+)
+def test_what_the_stage_products_words_do_not_answer_gets_none_of_them(
+    system: PipelineSystem, stage: str, text: str, not_in_reply: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert not_in_reply not in result.text, result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.danmaku.normalize import asked_clauses, chinese_to_int, detect_language, normalize
+from assistant.danmaku.normalize import chinese_to_int, detect_language, normalize
 
 CASES = [
     # width and case
@@ -131,19 +131,3 @@ def test_long_message_is_linear_and_safe() -> None:
     out = normalize(text)
     assert out.startswith("哈哈多少钱")
     assert "😍" not in out
-
-
-@pytest.mark.parametrize(
-    ("text", "clauses"),
-    [
-        ("能卸妆吗 我只涂了防晒", ["能卸妆吗"]),  # what the viewer tells is no question
-        ("有糖吗,减肥能吃吗?", ["有糖吗", "减肥能吃吗"]),
-        ("防晒要卸妆吗姐妹们", ["防晒要卸妆吗"]),  # the viewers addressed are taken off
-        ("宝宝们 几号链接", ["几号链接"]),
-        ("宝宝能吃吗", []),  # one clause, no one addressed: a baby asked about
-        ("多少钱", []),
-        ("好的 谢谢", []),
-    ],
-)
-def test_the_clauses_of_a_line_that_ask(text: str, clauses: list[str]) -> None:
-    assert asked_clauses(normalize(text)) == clauses

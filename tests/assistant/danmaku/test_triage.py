@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.danmaku.normalize import normalize
-from assistant.danmaku.triage import MAX_DANMAKU_CHARS, triage
+from assistant.danmaku.triage import MAX_DANMAKU_CHARS, asked_clauses, triage
 from assistant.danmaku.types import Triage
 
 Q, C, S, A, T = Triage.QUESTION, Triage.CHATTER, Triage.SPAM, Triage.ABUSE, Triage.STEERING
@@ -133,3 +133,20 @@ def test_label_list_is_big_enough() -> None:
 @pytest.mark.parametrize(("text", "label"), LABELLED)
 def test_triage(text: str, label: Triage) -> None:
     assert triage(normalize(text)) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        ("能卸妆吗 我只涂了防晒", ["能卸妆吗"]),  # what the viewer tells is no question
+        ("有糖吗,减肥能吃吗?", ["有糖吗", "减肥能吃吗"]),
+        ("防晒要卸妆吗姐妹们", ["防晒要卸妆吗"]),  # the viewers addressed are taken off
+        ("宝宝们 几号链接", ["几号链接"]),
+        ("宝宝能吃吗", []),  # one clause, no one addressed: a baby asked about
+        ("多少钱", []),
+        ("1.5m的线有吗", []),  # a number's point is no clause mark
+        ("好的 谢谢", []),
+    ],
+)
+def test_the_clauses_of_a_line_that_ask(text: str, clauses: list[str]) -> None:
+    assert asked_clauses(normalize(text)) == clauses

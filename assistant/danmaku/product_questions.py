@@ -1,0 +1,129 @@
+"""What a line asks of the products in view, read against their own specs, FAQ and names: the
+version it asks whether is there ("60包的有吗"), a count or size the versions are sold by ("一盒几片"),
+a body alone for a size chart ("我155 45kg"), goods of the room asked for by name ("有没有牛奶"), and
+whether the stage product's own text answers words the catalog lacks ("左撇子能用吗")."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.danmaku.answering import stated_in_catalog
+from assistant.danmaku.answers_product import find_faq
+from assistant.danmaku.attributes import ABOUT_THE_HOST, without_names
+from assistant.danmaku.catalog_words import product_names
+from assistant.danmaku.intent import thing_asked_for, version_asked
+from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.resolve import skus_holding
+from assistant.danmaku.size_chart import SIZE_KEYS
+from assistant.danmaku.slot_rules import extract_slots, says_only_details
+from assistant.danmaku.types import Understanding
+from assistant.danmaku.vocabulary import GOODS_HEADS, in_catalog_words
+from knowledge.domain import Catalog, Product
+
+
+def answers_the_words(product: Product, understanding: Understanding, span: str) -> bool:
+    """Whether the product's FAQ question or the catalog's own statement that answers the line
+    speaks of the words taken for goods the room lacks (``span``, in the catalog's words:
+    "左撇子" is the FAQ's "左手能用吗", "直接洗掉" the sentence "可以洗掉淡妆"), and what it does not
+    speak of names no goods. A thing of its own ("口罩孕妇能用吗", "铸铁锅电磁炉能用吗")
+    is not answered by what the stage product's text says."""
+    words = in_catalog_words(span.lower())
+    faq = find_faq(product, understanding.normalized)
+    said = (
+        in_catalog_words(faq.question.lower())
+        if faq is not None
+        else (stated_in_catalog(product, understanding.normalized, understanding.language) or "").lower()
+    )
+    spoken = [False] * len(words)
+    for i in range(len(words) - 1):
+        if words[i : i + 2] in said:
+            spoken[i] = spoken[i + 1] = True
+    if not any(spoken):
+        return False
+    # what the answer does not speak of must name no goods ("铸铁锅电磁炉能用吗": a pot of its own)
+    rest = "".join(" " if done else c for c, done in zip(words, spoken, strict=True)).split()
+    return not any(len(r) >= 2 and r[-1] in GOODS_HEADS for r in rest)
+
+
+def version_held(normalized: str, product: Product | None) -> str:
+    """The version of ``product`` the whole line asks whether it is there ("60包的有吗" -> "60包"
+    of nuts sold as 25g×60包; ``intent.version_asked``, also once the product's names are taken out),
+    "" when it asks no such thing or no spec of the product holds it."""
+    if product is None:
+        return ""
+    # "锅带盖吗": the product's own name before the version asked names no version
+    unnamed = without_names(product, normalized).strip()
+    words = [w for w in (version_asked(normalized), version_asked(unnamed)) if w]
+    if not words:
+        return ""
+    held = next((w for w in words if skus_holding(product, w)), "")
+    if held:
+        return held
+    hint = extract_slots(normalized).variant_hint  # "07号有吗": the shade #07
+    return hint if hint and skus_holding(product, hint) else ""
+
+
+# How many or how big one is asked: "一盒几片", "几斤装", "多少包", "多大的", "几寸" (group 1: the unit)
+_COUNT_ASKED_RE = re.compile(
+    r"(?:几|多少)(片|条|包|斤|支|盒|袋|粒|颗|双|瓶|卷|抽|层|寸|cm|厘米|g|克|ml|毫升)装?(?:的|啊|呀|呢|吗|\?)*$"
+    r"|多大(?:的|个|号)?(?:啊|呀|呢|吗|\?)*$"
+)
+_SIZE_UNITS = r"(?:cm|mm|厘米|寸|ml|l|升|g|克|斤)"
+
+
+# How often or how much at a time ("一天吃几包", "一次放几颗"): a dose, not what a version holds.
+_DOSE_RE = re.compile(r"(?:[1一]天|每天|[1一]次|每次|[1一]顿|[1一]周)(?:要|能|可以)?(?:吃|喝|用|放|敷|抽|泡)")
+
+
+@lru_cache(maxsize=64)
+def _counted_in(unit: str) -> re.Pattern[str]:
+    return re.compile(rf"\d\s*{unit}", re.IGNORECASE)
+
+
+def counted_by_versions(normalized: str, product: Product | None) -> bool:
+    """Whether the line asks how many or how big one is ("面膜一盒几片", "橙子几斤装", "锅多大的") and the
+    product's versions are counted in that unit ("5片/盒", "5斤 中果", "32cm 带盖"): the list of the
+    versions answers it. A product with its own size attribute answers "多大" from that instead; a
+    dose ("一天吃几包") or the host ("主播多大") is no question of the versions."""
+    match = _COUNT_ASKED_RE.search(normalized.strip()) if product is not None else None
+    if match is None or product is None or len(product.skus) < 2:
+        return False
+    if _DOSE_RE.search(normalized) or any(w in normalized for w in ABOUT_THE_HOST):
+        return False
+    unit = re.escape(match.group(1)) if match.group(1) else _SIZE_UNITS
+    if not match.group(1) and any(k in product.attributes for k in ("尺寸", "体积", "规格")):
+        return False
+    held = _counted_in(unit)
+    return any(held.search(sku.spec) for sku in product.skus)
+
+
+BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body
+
+
+def gives_a_body_to_size(normalized: str, product: Product | None) -> bool:
+    """Whether the line gives nothing but the viewer's body ("我155 45kg", "腰围2尺2") while a
+    product with a size chart is in view: which size to take, asked the way live rooms ask it."""
+    if product is None or len(normalized) > BODY_LINE_MAX_CHARS:
+        return False
+    if not any(key in product.attributes for key in SIZE_KEYS):
+        return False
+    slots = extract_slots(normalized)
+    return slots.measured and says_only_details(normalized, slots)
+
+
+def names_goods_sold(
+    understanding: Understanding, matcher: ProductMatcher, catalog: Catalog
+) -> tuple[str, ...]:
+    """The products whose name or alias is the whole thing the line asks whether the room has
+    ("有没有牛奶" -> the milk; ``intent.thing_asked_for``), () when it asks no such thing or a thing that
+    is more than a name ("男士洗面奶有吗" asks whether the cleanser suits men; "有没有人")."""
+    thing = thing_asked_for(understanding.normalized)
+    if not re.search(r"[\u4e00-\u9fff]", thing):  # "有没有qq": letters are some alias, never goods asked for
+        return ()
+    return tuple(
+        product_id
+        for product_id in matcher.match(thing).exact
+        if (product := catalog.product(product_id)) is not None
+        and thing in (n.lower() for n in product_names(product))
+    )
