@@ -122,7 +122,8 @@ def carry_over_intent(
     if fragment is not None and (understanding.intent in (Intent.OTHER, Intent.SIZE) or names_what):
         if _POINTS_AT_PRODUCT_RE.match(word) and dialogue.intent is Intent.OTHER and dialogue.asked:
             asked = without_names(asked_before, dialogue.asked) if asked_before else dialogue.asked
-            understanding = replace(understanding, normalized=asked.strip())
+            if asked.strip():  # a last line that was nothing but the product's name asks nothing again
+                understanding = replace(understanding, normalized=asked.strip())
         slots = understanding.slots
         pointed = (
             _POINTS_AT_PRODUCT_RE.match(word)
