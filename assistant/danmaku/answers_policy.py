@@ -44,7 +44,13 @@ def answer_shipping(
         )
     excluded = policy.excluded_regions
     if region is not None and region in excluded:
-        parts.append(f"{region} is not covered by free shipping" if en else f"{region}不在包邮范围")
+        # the catalog's field lists regions with no shipping or no free shipping (its upload header
+        # is 不发货地区 or 偏远地区) and does not say which: "不在包邮范围" alone would promise a parcel
+        parts.append(
+            f"{region} is among the regions not shipped to or not shipped free"
+            if en
+            else f"{region}属于不发货或不包邮地区"
+        )
     elif excluded:
         parts.append(f"except {join(excluded, lang)}" if en else f"{join(excluded, lang)}除外")
     return finish(("; " if en else "，").join(parts), nickname, lang)

@@ -347,7 +347,7 @@ def test_suitability_clarify_and_skin_variant() -> None:
 def test_shipping_after_sales_how_to_order_handoff() -> None:
     zto = ShippingPolicy("z", "中通", 48, Decimal("99.00"), Decimal("8.00"), ("新疆", "西藏"))
     text = clean(A.answer_shipping(zto, "新疆"))
-    assert text == "中通快递，付款后48小时内发货，满¥99包邮，不满收运费¥8，新疆不在包邮范围"
+    assert text == "中通快递，付款后48小时内发货，满¥99包邮，不满收运费¥8，新疆属于不发货或不包邮地区"
     assert "新疆、西藏除外" in clean(A.answer_shipping(zto))
     presale = ShippingPolicy("p", "顺丰", 24, presale_dispatch="12月5日前发货")
     assert (
