@@ -189,8 +189,9 @@ class Answerer:
             # "控油款和保湿款有啥区别": a list of the versions is no answer; the FAQ above, else a
             # person (a bare question of the difference is answered by the list of the options)
             return self._open(catalog, product, question, at)
-        measured = dimension_keys(product, understanding.normalized)
-        if measured and understanding.intent is Intent.MATERIAL:
+        if understanding.intent is Intent.MATERIAL and (
+            measured := dimension_keys(product, understanding.normalized)
+        ):
             # "砧板厚不厚" of a product stating its 厚度: the measure, not what it is made of
             return self._done(
                 attribute_lines(product, measured, lang), ReplySource.CATALOG, product, at, None
@@ -623,11 +624,14 @@ _POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
 def stated_in_catalog(product: Product, normalized: str, lang: str) -> str | None:
     """The attribute (``attribute_answer``), else the sentence (``quote_answer``), that answers the
     line, read whole, else clause by clause (``asked_clauses``: "防水不 下周去海边" asks "防水不")."""
-    for text in (normalized, *asked_clauses(normalized)):
-        stated = attribute_answer(product, text, lang) or quote_answer(product, text, lang)
-        if stated is not None:
-            return stated
-    return None
+
+    def stated(text: str) -> str | None:
+        return attribute_answer(product, text, lang) or quote_answer(product, text, lang)
+
+    whole = stated(normalized)
+    if whole is not None:
+        return whole
+    return next((found for c in asked_clauses(normalized) if (found := stated(c)) is not None), None)
 
 
 def _asks_steps(understanding: Understanding) -> bool:

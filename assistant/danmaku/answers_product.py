@@ -350,7 +350,7 @@ def _holds(longer: str, shorter: str) -> bool:
 
 def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPair | None:
     """The FAQ pair that answers the line (``_find_faq``), read whole, else clause by clause
-    (``normalize.asked_clauses``: "能卸妆吗 我只涂了防晒" asks "能卸妆吗"; "防晒要卸妆吗姐妹们")."""
+    (``triage.asked_clauses``: "能卸妆吗 我只涂了防晒" asks "能卸妆吗"; "防晒要卸妆吗姐妹们")."""
     found = _find_faq(product, question, min_overlap)
     if found is not None:
         return found
