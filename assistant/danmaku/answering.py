@@ -55,7 +55,7 @@ from assistant.danmaku.resolve import (
 from assistant.danmaku.size_chart import answer_size, answer_usual_size, usual_size
 from assistant.danmaku.slot_rules import extract_slots, quantity_unit
 from assistant.danmaku.triage import asked_clauses
-from assistant.danmaku.types import Danmaku, Intent, ReplySource, Understanding
+from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Understanding
 from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS
 from assistant.llm.client import LlmClient, LlmError
 from assistant.llm.guard import unsupported_numbers
@@ -93,6 +93,9 @@ class Question:
     # when nothing grounded answers it, it stays silent instead of paging the host (chat that
     # merely looks like a question: "会员卡有啥用", "多少票能上榜", "洗衣液多少钱一斤").
     quiet: bool = False
+    # The line's further questions of the same product ("多少钱 包邮吗": the shipping after the
+    # price; ``further_asks``), each answered and joined when the catalog or FAQ answers it.
+    further: tuple[FurtherAsk, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,31 @@ class Answerer:
         self._on_fallback = on_fallback
 
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
+        """The answer to the line: its own question's, joined by the answers to its further
+        questions (``Question.further``) where the first is a confident catalog or FAQ answer."""
+        composed = self._answer_one(room, catalog, question, at)
+        if not question.further or composed.source not in _CONFIDENT or composed.pending is not None:
+            return composed
+        bodies = [composed.body]
+        expires = composed.expires_at
+        product = catalog.product(composed.product_id) if composed.product_id is not None else None
+        for ask in question.further:
+            asked = replace(question, understanding=ask.understanding, further=())
+            more = (
+                self._stated(catalog, asked, at)
+                if ask.stated_only
+                else self._answer_one(room, catalog, asked, at)
+            )
+            if more is None or not _joins(more, composed) or _says_again(more.body, bodies, product):
+                continue
+            bodies.append(more.body)
+            if more.expires_at is not None:
+                expires = more.expires_at if expires is None else min(expires, more.expires_at)
+        if len(bodies) == 1:
+            return composed
+        return replace(composed, body=join_answers(bodies), expires_at=expires)
+
+    def _answer_one(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         understanding, resolution = question.understanding, question.resolution
         lang = understanding.language
         if only_about_the_host_or_show(understanding.normalized):
@@ -551,6 +579,35 @@ class Answerer:
         limit = at + timedelta(seconds=max_age_s)
         expires = limit if facts_expiry is None else min(limit, facts_expiry)
         return Composed(sanitize(body), source, product.product_id, expires, sku_id)
+
+
+# The sources of a confident answer, the only ones a reply to several questions joins.
+_CONFIDENT = frozenset({ReplySource.CATALOG, ReplySource.FAQ})
+
+
+def _joins(more: Composed, first: Composed) -> bool:
+    """Whether a further question's answer joins the reply: a confident answer of the same product
+    that needs no choice from the viewer, cacheable like the first."""
+    return (
+        more.source in _CONFIDENT
+        and more.product_id == first.product_id
+        and more.pending is None
+        and more.cacheable
+    )
+
+
+def _says_again(body: str, said: Sequence[str], product: Product | None) -> bool:
+    """Whether every statement of ``body`` is in the answers ``said`` already, its product's name
+    aside ("卤味坊 麻辣鸭脖 辣度：…" after "…保质期：90天；辣度：…")."""
+    core = body.removeprefix(product.name).lstrip(" ：:") if product is not None else body
+    text = "；".join(said)
+    parts = [p.strip().rstrip("。") for p in re.split(r"[；;]", core) if p.strip()]
+    return all(p in text for p in parts)
+
+
+def join_answers(bodies: Sequence[str]) -> str:
+    """Answers to one line's questions as one reply: "¥59.90；满¥99包邮"."""
+    return "；".join(b.strip().rstrip("。；;") for b in bodies if b.strip())
 
 
 # A measure a variant question asks ("容量多大", "多少ml"): an attribute that states it answers best.

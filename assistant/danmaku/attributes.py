@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.danmaku.answer_templates import finish
+from assistant.danmaku.vocabulary import ONE_CHARACTER_GOODS
 from knowledge.domain import Product
 
 # One measure asked, by the character of the attribute keys that hold it ("靴筒高度", "厚度", "裤长"):
@@ -57,9 +58,37 @@ ABOUT_THE_HOST = ("主播", "小助理", "助播")
 _BRAND_OF_RE = re.compile(r"(?:什么|哪个|啥)(?:牌子|品牌)的([\u4e00-\u9fffa-z]{2,})")
 
 
-def _brand_of_another(unnamed: str) -> bool:
-    """Whether a brand question (its product's names taken out) asks the brand of another thing."""
-    return _BRAND_OF_RE.search(unnamed) is not None
+# The thing a brand question names before its brand word ("麦克风是什么牌子的", "衣服什么牌子"), once
+# the words that point at the product in view or greet are taken out ("这个", "你们家", "请问").
+_BRAND_ASKED_OF_RE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:是|用的)?(?:什么|哪个|啥)(?:牌子|品牌)")
+_POINTING_RE = re.compile(
+    r"请问|你好|您好|亲|这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|那个|那款|这是|那是|它是|"
+    r"(?:你们|你)家?的?|(?:[^\u4e00-\u9fff]|^)[这那它](?=是|[\u4e00-\u9fff]{2})"
+)
+
+
+def _brand_of_another(product: Product, unnamed: str) -> bool:
+    """Whether a brand question (its product's names taken out) asks the brand of another thing:
+    one named after the brand word ("用的什么牌子的奶粉" of nougat), or before it where the product's
+    names, specs and kind do not hold it ("麦克风什么牌子的" with a cleanser presented; "这个靴子什么
+    牌子" of snow boots holds 靴)."""
+    if _BRAND_OF_RE.search(unnamed) is not None:
+        return True
+    named = _BRAND_ASKED_OF_RE.search(_POINTING_RE.sub(" ", unnamed))
+    return named is not None and not _holds(product, named.group(1))
+
+
+def _holds(product: Product, thing: str) -> bool:
+    """Whether ``thing`` is what the product is: in its name, aliases, category or specs, or (a
+    noun of goods, 子 aside: "靴子", "鞋") the kind a word of its name or aliases ends in."""
+    core = thing.removesuffix("子") if len(thing) > 1 else thing
+    texts = [
+        t.lower() for t in (product.name, *product.aliases, product.category, *(s.spec for s in product.skus))
+    ]
+    if any(core in t for t in texts):
+        return True
+    marks = ONE_CHARACTER_GOODS.get(core, "")
+    return bool(marks) and any(w[-1:] in marks for t in texts[: 1 + len(product.aliases)] for w in t.split())
 
 
 # A part of the goods whose own measure may be asked ("线多长", "表带多长", "杯口多大"): the whole
@@ -184,7 +213,11 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
     if any(w in normalized for w in ABOUT_THE_HOST):
         return None
     normalized = without_names(product, normalized)
-    if any(w in normalized for w in BRAND_WORDS) and product.brand and not _brand_of_another(normalized):
+    if (
+        any(w in normalized for w in BRAND_WORDS)
+        and product.brand
+        and not _brand_of_another(product, normalized)
+    ):
         body = f"Brand: {product.brand}" if lang == "en" else f"{product.name}是{product.brand}家的"
         return finish(body, "", lang)
     measure = dimension_keys(product, normalized)

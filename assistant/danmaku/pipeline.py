@@ -7,6 +7,9 @@ routes each line to an answer, a person (handoff) or silence, may take up a line
 chatter or steering (to a person only, for steering), and may correct the rule intent. Without a
 model the rules decide alone.
 
+A line that asks several things of one product ("多少钱 包邮吗") gets each answer the catalog holds,
+joined in one reply (``further_asks``).
+
 Questions that resolve to the same thing in one batch are answered once (``reply_to`` lists every
 message); answers are cached across batches (``AnswerCache``). Nothing here blocks on I/O except the
 optional LLM call inside ``Answerer`` for open questions, which is bounded by its own deadline.
@@ -30,6 +33,7 @@ from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
 from assistant.danmaku.followup import VERSIONED_INTENTS, carry_over_intent, continues_dialogue
+from assistant.danmaku.further_asks import further_asks
 from assistant.danmaku.intent import (
     as_question,
     asks_whether_sold,
@@ -46,6 +50,7 @@ from assistant.danmaku.intent import (
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.product_questions import (
+    VERSION_INTENTS,
     answers_the_words,
     counted_by_versions,
     gives_a_body_to_size,
@@ -54,7 +59,7 @@ from assistant.danmaku.product_questions import (
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
-from assistant.danmaku.types import Danmaku, Intent, ReplySource, Slots, Triage, Understanding
+from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
 from assistant.state.codecs import answer_key_text, question_key_text
@@ -333,7 +338,7 @@ class DanmakuPipeline:
             resolution = Resolution(in_view.product_id, "stage")
         resolved = catalog.product(resolution.product_id) if resolution.product_id is not None else None
         version = version_held(understanding.normalized, resolved)
-        if version and understanding.intent in _VERSION_INTENTS:
+        if version and understanding.intent in VERSION_INTENTS:
             # "60包的有吗", "有钢带的吗": whether that version is there, not its FAQ, link or colours
             slots = understanding.slots
             if slots.variant_hint is None:
@@ -383,7 +388,15 @@ class DanmakuPipeline:
             and not compared_elsewhere(understanding.normalized)  # "和三只松鼠比呢": the host's
             and stays_quiet(decision)
         )
-        return self._question(room, catalog, message, understanding, resolution, dialogue, route, hush)
+        answered = catalog.product(resolution.product_id) if resolution.product_id is not None else None
+        further = (
+            further_asks(understanding, answered, matcher, self._model)
+            if route in ("answer", "open") and not hush and answered is not None
+            else ()
+        )
+        return self._question(
+            room, catalog, message, understanding, resolution, dialogue, route, hush, further
+        )
 
     def _operator_answers(
         self, room: Room, catalog: Catalog, message: Danmaku, understanding: Understanding
@@ -408,6 +421,7 @@ class DanmakuPipeline:
         dialogue: ViewerDialogue | None,
         route: Route = "answer",
         quiet: bool = False,
+        further: tuple[FurtherAsk, ...] = (),
     ) -> Question:
         # an open question's answer depends on its words; so does an unsure line's (the LLM reads it)
         open_text = (
@@ -426,11 +440,13 @@ class DanmakuPipeline:
                 resolution.candidates,
                 route,  # a line handed to a person never shares an answer with one answered
                 answer_facets(understanding),  # what else the wording asks ("有带吸管的吗")
+                # the line's further questions ("多少钱 包邮吗" never shares "多少钱"'s reply)
+                tuple((*ask.key(), answer_facets(ask.understanding)) for ask in further),
             ),
             language=understanding.language,
             text=open_text,
         )
-        return Question(message, understanding, resolution, key, dialogue, route, quiet)
+        return Question(message, understanding, resolution, key, dialogue, route, quiet, further)
 
     def _compose(self, room: Room, catalog: Catalog, group: list[Question]) -> tuple[Composed, bool]:
         """The answer for a group, from the cache when fresh (second value: it was cached)."""
@@ -558,5 +574,3 @@ class DanmakuPipeline:
 _STATED_INTENTS = frozenset({Intent.OTHER, Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL})
 # The words of a last question kept for "这个呢"; a longer line is not kept (it says more than one ask).
 ASKED_MAX_CHARS = 64
-# The intents a line asking whether a version is there may have been read with (``version_held``).
-_VERSION_INTENTS = frozenset({Intent.OTHER, Intent.VARIANT, Intent.STOCK, Intent.HOW_TO_ORDER, Intent.SIZE})

@@ -17,7 +17,7 @@ from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.size_chart import SIZE_KEYS
 from assistant.danmaku.slot_rules import extract_slots, says_only_details
-from assistant.danmaku.types import Understanding
+from assistant.danmaku.types import Intent, Understanding
 from assistant.danmaku.vocabulary import GOODS_HEADS, in_catalog_words
 from knowledge.domain import Catalog, Product
 
@@ -44,6 +44,10 @@ def answers_the_words(product: Product, understanding: Understanding, span: str)
     # what the answer does not speak of must name no goods ("铸铁锅电磁炉能用吗": a pot of its own)
     rest = "".join(" " if done else c for c, done in zip(words, spoken, strict=True)).split()
     return not any(len(r) >= 2 and r[-1] in GOODS_HEADS for r in rest)
+
+
+# The intents a line asking whether a version is there may have been read with (``version_held``).
+VERSION_INTENTS = frozenset({Intent.OTHER, Intent.VARIANT, Intent.STOCK, Intent.HOW_TO_ORDER, Intent.SIZE})
 
 
 def version_held(normalized: str, product: Product | None) -> str:

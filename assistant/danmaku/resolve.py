@@ -114,6 +114,8 @@ def resolve_product(
             return _named_by_goods_head(goods_head, catalog, matcher)
         if reference in ("name", None):  # "鞋子多少钱" with the boots in view
             return Resolution(in_view, "stage" if in_view == on_stage else "previous")
+        if reference == "stage" and _called(goods_head, catalog.product(on_stage)):
+            return Resolution(on_stage, "stage")  # "这个靴子多少钱" with the snow boots on stage
     if (
         not names.exact
         and not names.partial

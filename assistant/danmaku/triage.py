@@ -70,7 +70,7 @@ _YESNO_RE = re.compile(
 _REQUEST_TOPIC_RE = re.compile(
     r"链接|小黄车|购物车|价格|价钱|价位|多少钱|几块|几元|优惠|券|折扣|打折|满减|秒杀|开抢|保价|差价|"
     r"库存|有货|没货|缺货|补货|断码|包邮|邮费|运费|快递|物流|发货|到货|几天到|尺码|码数|推荐.{0,2}码|"
-    r"身高|体重|\d+斤|\d+kg|偏大|偏小|退货|退换|退款|换货|售后|保修|质保|运费险|怎么买|下单|"
+    r"身高|体重|\d+斤|\d+kg|偏大|偏小|退货|退换|退款|换货|无理由|能退|可以退|售后|保修|质保|运费险|怎么买|下单|"
     r"花呗|分期|白条|信用卡|发票|介绍一下|介绍下|讲一下|讲讲|"
     r"(?<![a-z])(price|cost|ship|shipping|delivery|deliver|size|stock|coupon|discount|sale|return|refund|link|"
     r"buy|order|colou?rs?|material|fabric|warranty)(?![a-z])"

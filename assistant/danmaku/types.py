@@ -149,3 +149,19 @@ class Understanding:
     intent: Intent = Intent.OTHER
     slots: Slots = field(default_factory=Slots)
     language: str = "zh"  # "zh" or "en": the reply is written in this language
+
+
+@dataclass(frozen=True, slots=True)
+class FurtherAsk:
+    """One further clause, understood alone (its slots filled from the whole line's).
+
+    ``stated_only``: the model is unsure of it or takes it for chat alone, so only the product's
+    own FAQ, attributes or sentences may answer it, never a template (as for such a line alone)."""
+
+    understanding: Understanding
+    stated_only: bool = False
+
+    def key(self) -> tuple[object, ...]:
+        """What of it changes the answer (part of the line's answer-cache key)."""
+        u = self.understanding
+        return (str(u.intent), u.slots.key(), u.normalized, self.stated_only)

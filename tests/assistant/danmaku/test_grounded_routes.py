@@ -563,6 +563,8 @@ def test_the_question_names_what_answers_it(
         ("SP01", "有卖大米的吗", "米色"),  # rice is no colour of the nuts
         ("SM01", "有iphone卖吗", "支持iOS"),  # whether phones are sold, not what the earphones pair with
         ("SP06", "用的什么牌子的奶粉", "麦田小镇家"),  # the brand of an ingredient, not of the nougat
+        ("MZ07", "麦克风什么牌子的", "植萃集家"),  # the host's microphone, not the cleanser
+        ("FS08", "衣服什么牌子的", "暖屿家"),  # clothes are not the snow boots
     ],
 )
 def test_no_answer_about_something_else(
@@ -570,6 +572,29 @@ def test_no_answer_about_something_else(
 ) -> None:
     result = ask(system, text, stage=stage)
     assert not_in_reply not in result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "brand"),
+    [
+        ("FS08", "这个靴子什么牌子的", "暖屿家"),  # 靴子 is the kind the snow boots' name ends in
+        ("FS08", "鞋子什么牌子", "暖屿家"),  # boots are shoes
+        ("MZ02", "面霜是什么牌子的", "澜序家"),  # a word of its name
+        ("SM07", "这个鼠标是什么牌子的", "光年格家"),
+        ("MZ07", "请问你们家这个是什么牌子的", "植萃集家"),  # pointing words name no other thing
+        ("MZ07", "它是什么牌子", "植萃集家"),
+    ],
+)
+def test_the_brand_of_the_product_asked_by_its_kind_or_by_pointing(
+    system: PipelineSystem, stage: str, text: str, brand: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.replied and brand in result.text, result
+
+
+def test_the_product_on_stage_called_by_its_kind_after_a_demonstrative(system: PipelineSystem) -> None:
+    result = ask(system, "这个靴子多少钱", stage="FS08")  # 靴子 is no product the room lacks
+    assert result.replied and result.source == "catalog" and "¥259" in result.text, result
 
 
 def test_a_fragment_goes_on_from_the_viewers_last_question(system: PipelineSystem) -> None:

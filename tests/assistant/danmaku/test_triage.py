@@ -106,6 +106,9 @@ LABELLED: list[tuple[str, Triage]] = [
     ("几乎每天都用", C),
     ("几号发货", Q),
     ("前几天买的什么时候发", Q),
+    # a return asked beside a praise-looking word (支持, 舒服) or after something bought
+    ("围巾支持七天无理由吗 买了不合适能退不", Q),
+    ("被子盖着不舒服能退吗", Q),
     # abuse (never echoed)
     ("傻逼主播", A),
     ("sb", A),

@@ -1,0 +1,114 @@
+"""A line that asks several things of one product ("多少钱 包邮吗") gets every answer the catalog
+holds in one reply, and nothing for a clause that would not be answered alone. Through the whole
+pipeline in-process (demo catalog, the shipped understanding model, no LLM), 18:00 room time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+
+from assistant.danmaku.further_asks import MAX_ASKS, WORDED_INTENTS, further_asks
+from assistant.danmaku.intent import understand
+from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.understanding import UnderstandingModel
+from assistant.service.settings import Settings
+from evals.answers.protocol import AskResult
+from evals.answers.system import START, PipelineSystem
+from knowledge.demo import load_demo_catalog
+
+
+@pytest.fixture(scope="module")
+def system() -> Iterator[PipelineSystem]:
+    yield PipelineSystem(Settings(store="memory", embeddings="none", demo=False))
+
+
+def ask(
+    system: PipelineSystem, text: str, stage: str, viewer: str = "viewer", fresh: bool = True
+) -> AskResult:
+    """One line with ``stage`` presented, in a fresh room unless ``fresh`` is False."""
+    if fresh:
+        system.reset()
+        system.set_stage(stage, START)
+    return system.ask(viewer, text, START + timedelta(seconds=60), "")
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        # a template answer and a template answer: the price and the shipping policy
+        ("MZ07", "多少钱 包邮吗", ("120g ¥59.90", "满¥99包邮")),
+        # the price after the material, of the coat the line names
+        ("FS09", "大衣多少钱 什么面料", ("羊毛70%", "¥899")),
+        # two questions the product's own words answer: an attribute and an FAQ answer
+        ("SM04", "防水吗 能接电话吗", ("5ATM", "蓝牙通话")),
+        # 卸妆 is the sunscreen's own FAQ word here, though the room sells a 卸妆油
+        ("MZ03", "防晒能带上飞机吗 要卸妆吗", ("随身携带登机", "卸妆水或卸妆油")),
+        # a version asked whether it is there: its stock, as the same line alone gets
+        ("SP09", "巧克力味有吗 是动物黄油吗", ("动物黄油", "巧克力味 454g 铁盒有货")),
+        # a price whose words read as who it suits (儿童): the model's intent, as alone
+        ("SP08", "儿童款多少钱 几岁能喝", ("1岁以上", "儿童款 200ml×10盒 ¥45.90")),
+        # three questions, three answers
+        ("MZ07", "多少钱？保质期几年？发什么快递", ("¥59.90", "保质期：3年", "中通快递")),
+    ],
+)
+def test_every_question_of_a_line_is_answered_in_one_reply(
+    system: PipelineSystem, stage: str, text: str, expected: tuple[str, ...]
+) -> None:
+    result = ask(system, text, stage)
+    assert result.replied and result.source in ("catalog", "faq"), result
+    assert all(e in result.text for e in expected), result.text
+
+
+def test_the_version_of_the_line_is_the_one_the_further_question_asks_of(system: PipelineSystem) -> None:
+    result = ask(system, "有黑色吗 多少钱", "FS01")
+    assert "有黑色" in result.text and "¥459" in result.text, result.text
+    # the colours asked once: "有黑色吗" is the line's own question, not asked again as stock
+    assert result.text.count("黑色 M") == 1, result.text
+
+
+def test_a_statement_already_in_the_reply_is_not_said_twice(system: PipelineSystem) -> None:
+    # the cleanser's shelf life is in its first answer; the clause of the same ask adds nothing
+    result = ask(system, "多少钱 保质期几年 保质期是多久", "MZ07")
+    assert result.text.count("保质期：3年") == 1, result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "not_expected"),
+    [
+        # the viewer's own order: a person, never a price beside it
+        ("MZ07", "多少钱 我昨天买的怎么还没发货", "¥59.90"),
+        # another product named in the second clause: not answered of this one
+        ("SM04", "手表多少钱 耳机防水吗", "防水"),
+        # the same question twice is one answer
+        ("MZ07", "多少钱 啥价", "；"),
+    ],
+)
+def test_a_clause_that_would_not_be_answered_alone_is_left_out(
+    system: PipelineSystem, stage: str, text: str, not_expected: str
+) -> None:
+    result = ask(system, text, stage)
+    assert not_expected not in result.text, result.text
+
+
+def test_a_reply_to_two_questions_is_never_shared_with_one_question(system: PipelineSystem) -> None:
+    one = ask(system, "多少钱", "MZ07", viewer="v1")
+    two = ask(system, "多少钱 包邮吗", "MZ07", viewer="v2", fresh=False)
+    assert one.replied and two.replied
+    assert "包邮" not in one.text and "包邮" in two.text, (one.text, two.text)
+
+
+def test_further_asks_reads_each_clause_alone_and_keeps_at_most_the_limit() -> None:
+    catalog = load_demo_catalog()
+    product = catalog.product("MZ07")
+    assert product is not None
+    line = understand("多少钱 包邮吗 保质期几年 能卸妆吗 孕妇能用吗 敏感肌能用吗")
+    asks = further_asks(line, product, ProductMatcher(catalog), UnderstandingModel.load())
+    assert 1 <= len(asks) <= MAX_ASKS
+    # the line's own template question is not asked again
+    assert all(
+        a.understanding.intent in WORDED_INTENTS or a.understanding.intent is not line.intent for a in asks
+    )
+    assert all(len(a.understanding.normalized) < len(line.normalized) for a in asks)
+    assert further_asks(understand("多少钱"), product, ProductMatcher(catalog), None) == ()
