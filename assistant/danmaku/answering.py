@@ -430,7 +430,7 @@ class Answerer:
                 return None  # "转接头能用吗": not about who; only the catalog's own words may answer
             if variants and skin is None and slots.age is None:
                 return self._clarify_variant(product, question, variants, at)
-            body = answers_product.answer_suitability(product, skin, slots.age, lang)
+            body = answers_product.answer_suitability(product, skin, slots.age, lang, asked=u.normalized)
         elif intent is Intent.USAGE:
             body = answers_product.answer_usage(product, lang)
             if body is None and lang != "en":  # no usage attribute: a plain "怎么用" may be described

@@ -19,7 +19,7 @@ from assistant.danmaku.attributes import key_value_lines, without_names
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.resolve import skus_holding
-from assistant.danmaku.slot_rules import spec_names_colour
+from assistant.danmaku.slot_rules import age_words, spec_names_colour
 from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.vocabulary import (
     EVERY_SKIN,
@@ -391,8 +391,20 @@ def _find_faq(product: Product, question: str, min_overlap: float) -> FaqPair | 
     return held[0] if len(held) == 1 else None
 
 
-def _faq_mentioning(product: Product, words: Sequence[str]) -> FaqPair | None:
-    return next((f for f in product.faq if any(w in f.question for w in words)), None)
+def _faq_mentioning(product: Product, words: Sequence[str], asked: str = "") -> FaqPair | None:
+    """The FAQ pair whose question names one of ``words``; with ``asked`` (the viewer's words), the
+    one that also asks what they ask beside those words ("宝宝两岁能吃吗" -> "宝宝能吃吗", never
+    "小孩误食怎么办"): one asking nothing else ("宝宝能吃吗"), or sharing most of what else it asks
+    (``_core``); None when every pair asks something else."""
+    named = [f for f in product.faq if any(w in f.question for w in words)]
+    if not asked:
+        return named[0] if named else None
+
+    def rest(faq: FaqPair) -> str:  # what the FAQ asks beside the words ("宝宝能吃吗" asks nothing else)
+        return re.sub("|".join(map(re.escape, words)), " ", faq.question)
+
+    fitting = [f for f in named if not _core(rest(f)) or _grams(rest(f)) & _grams(asked)]
+    return max(fitting, key=lambda f: len(_grams(rest(f)) & _grams(asked)), default=None)
 
 
 # Who a product must be safe for, asked before any skin type: pregnancy, nursing, infants.
@@ -405,14 +417,20 @@ def answer_suitability(
     age: str | None = None,
     lang: str = "zh",
     nickname: str = "",
+    asked: str = "",
 ) -> str | None:
     """Suitability for a skin type or age from the FAQ and the 适用肤质 / 适用年龄 attributes.
     Pregnancy, infants and other safety questions are answered only from the operator's FAQ, and
-    before the skin type ("怀孕了能用控油的吗" is asked of a pregnant viewer, not an oily skin)."""
+    before the skin type ("怀孕了能用控油的吗" is asked of a pregnant viewer, not an oily skin). An
+    age group is said in many words (``slot_rules.age_words``: 宝宝, 孩子, 小孩); an FAQ naming one
+    answers only where it asks what the viewer asks (``asked``: "我家宝宝两岁能吃吗" is "宝宝能吃吗",
+    not "小孩误食怎么办")."""
     if age in SAFETY_AGES:
         skin_type = None
-    words = SKIN_IN_CATALOG_TEXT.get(skin_type, (skin_type,)) if skin_type else (age,) if age else ()
-    faq = _faq_mentioning(product, [w for w in words if w])
+    if skin_type:
+        faq = _faq_mentioning(product, SKIN_IN_CATALOG_TEXT.get(skin_type, (skin_type,)))
+    else:
+        faq = _faq_mentioning(product, age_words(age), asked) if age else None
     if faq is not None:
         return finish(f"{product.name}：{faq.answer}", nickname, lang)
     if skin_type is not None:

@@ -160,3 +160,15 @@ def _continued(understanding: Understanding, dialogue: ViewerDialogue, slots: Sl
     if (slots.color or slots.size) and not slots.measured and intent not in VERSIONED_INTENTS:
         intent = Intent.STOCK
     return replace(understanding, intent=intent, slots=slots.filled_from(dialogue.viewer))
+
+
+def version_named_alone(normalized: str, product: Product | None) -> str:
+    """The version of the product in view a fragment names with no question of the viewer's to go
+    on from ("50ml呢", "钢带的呢" as a first line): in a live room such a line asks what that version
+    costs (its price answer also says whether it is sold out); "" when the line is no such fragment
+    or no spec of the product holds the detail ("人呢", "红色呢" of a product sold in other colours)."""
+    match = _fragment(normalized.strip()) if product is not None else None
+    if match is None or product is None:
+        return ""
+    detail = match.group(1).strip()
+    return detail if len(detail) >= 2 and skus_holding(product, detail) else ""

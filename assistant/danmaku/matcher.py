@@ -66,6 +66,11 @@ class ProductMatcher:
         """
         lowered = text.lower()
         exact, key = self._longest_hits(lowered, self._exact)
+        joined = _LINKED_RE.sub("", lowered)
+        if joined != lowered:  # "磁吸的那个充电宝": the name 磁吸充电宝, not every 充电宝
+            exact_joined, key_joined = self._longest_hits(joined, self._exact)
+            if len(key_joined) > len(key):
+                exact, key = exact_joined, key_joined
         if exact:
             return NameMatch(exact=tuple(sorted(exact)), partial=(), key=key)
         partial, key = self._longest_hits(lowered, self._words, whole_noun=True)
@@ -109,6 +114,11 @@ class ProductMatcher:
                         hits |= ids
                     break
         return hits, best_key
+
+
+# A modifier linked to the noun it qualifies ("磁吸的那个充电宝", "带线的充电宝"): read joined, it may
+# be one name of the catalog.
+_LINKED_RE = re.compile(r"的(?:那|这)?(?:个|款|种|只|台|件)?")
 
 
 def _inside_another_noun(text: str, start: int, end: int) -> bool:

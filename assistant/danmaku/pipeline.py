@@ -32,7 +32,12 @@ from assistant.danmaku.answering import Answerer, Composed, Question, answer_fac
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
-from assistant.danmaku.followup import VERSIONED_INTENTS, carry_over_intent, continues_dialogue
+from assistant.danmaku.followup import (
+    VERSIONED_INTENTS,
+    carry_over_intent,
+    continues_dialogue,
+    version_named_alone,
+)
 from assistant.danmaku.further_asks import further_asks
 from assistant.danmaku.intent import (
     as_question,
@@ -52,6 +57,7 @@ from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.product_questions import (
     VERSION_INTENTS,
     answers_the_words,
+    asks_with_own_situation,
     counted_by_versions,
     gives_a_body_to_size,
     names_goods_sold,
@@ -261,6 +267,9 @@ class DanmakuPipeline:
         followup = continues_dialogue(understanding, dialogue, message.ts, products_in_view) or (
             gives_a_body_to_size(understanding.normalized, in_view)
         )
+        # "50ml呢" with no question of the viewer's before: what that version of the product costs
+        version_alone = "" if followup else version_named_alone(understanding.normalized, in_view)
+        followup = followup or bool(version_alone)
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
             chatter = understanding.triage is Triage.CHATTER
@@ -313,6 +322,9 @@ class DanmakuPipeline:
         ):
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue, products_in_view)
+        if version_alone:
+            slots = replace(understanding.slots, variant_hint=version_alone)
+            understanding = replace(understanding, intent=Intent.PRICE, slots=slots)
         resolution = resolve_product(
             text=understanding.normalized,
             reference=reference.kind if reference is not None else None,
@@ -337,6 +349,15 @@ class DanmakuPipeline:
             # own FAQ or sentences answer
             resolution = Resolution(in_view.product_id, "stage")
         resolved = catalog.product(resolution.product_id) if resolution.product_id is not None else None
+        situated = resolved is not None and asks_with_own_situation(understanding)
+        # a line the model takes for chat gets no page when the product's words say nothing of it
+        situated_chat = situated and route == "silent"
+        if situated:
+            # "我油皮 这个会不会太油", "我儿子10岁 能用吗": whom it suits, from the product's own FAQ
+            # and attributes on that skin or age, before any person
+            route = "answer"
+            if understanding.intent is Intent.OTHER:
+                understanding = replace(understanding, intent=Intent.SUITABILITY)
         version = version_held(understanding.normalized, resolved)
         if version and understanding.intent in VERSION_INTENTS:
             # "60包的有吗", "有钢带的吗": whether that version is there, not its FAQ, link or colours
@@ -375,7 +396,7 @@ class DanmakuPipeline:
                 resolution = Resolution(sold_named[0], "name")
             understanding = replace(understanding, intent=Intent.HOW_TO_ORDER)
             route = "answer" if route in ("silent", "open") else route
-        hush = (
+        hush = situated_chat or (
             decision is not None
             and route in ("answer", "open")
             # no known kind of question, or goods the room does not sell asked in what may be a

@@ -12,13 +12,13 @@ from assistant.danmaku.answering import stated_in_catalog
 from assistant.danmaku.answers_product import find_faq
 from assistant.danmaku.attributes import ABOUT_THE_HOST, without_names
 from assistant.danmaku.catalog_words import product_names
-from assistant.danmaku.intent import thing_asked_for, version_asked
+from assistant.danmaku.intent import about_own_order, mentions_a_fault, thing_asked_for, version_asked
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.size_chart import SIZE_KEYS
 from assistant.danmaku.slot_rules import extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Understanding
-from assistant.danmaku.vocabulary import GOODS_HEADS, in_catalog_words
+from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, GOODS_HEADS, in_catalog_words
 from knowledge.domain import Catalog, Product
 
 
@@ -41,7 +41,10 @@ def answers_the_words(product: Product, understanding: Understanding, span: str)
             spoken[i] = spoken[i + 1] = True
     if not any(spoken):
         return False
-    # what the answer does not speak of must name no goods ("铸铁锅电磁炉能用吗": a pot of its own)
+    # what the answer does not speak of must name no goods ("铸铁锅电磁炉能用吗": a pot of its own;
+    # "有卸妆膏吗": the FAQ speaks of 卸妆, not of a 膏)
+    if words[-1] in GOODS_HEADS and not spoken[-1]:
+        return False
     rest = "".join(" " if done else c for c, done in zip(words, spoken, strict=True)).split()
     return not any(len(r) >= 2 and r[-1] in GOODS_HEADS for r in rest)
 
@@ -130,4 +133,34 @@ def names_goods_sold(
         for product_id in matcher.match(thing).exact
         if (product := catalog.product(product_id)) is not None
         and thing in (n.lower() for n in product_names(product))
+    )
+
+
+# Someone named as the owner of something else ("宝宝的衣服", "孩子的房间").
+_WHOSE_RE = re.compile(r"(?:宝宝|孩子|小孩|儿童|小朋友|婴儿|老人|孕妇)的")
+# Whether it suits them, as asked ("能吃吗", "能用这个吗", "适合吗", "会不会太油", "会刺痛吗").
+_SUITS_RE = re.compile(
+    r"(?:能|可以|可不可以|能不能)(?:用|吃|喝|穿|戴|涂|擦|盖|敷|洗)|适合|合适|会不会|会[\u4e00-\u9fff]{1,3}吗"
+)
+# The kinds of question a viewer's own situation goes with before buying ("我油皮 会不会太油").
+_SITUATED_INTENTS = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.OTHER})
+
+
+def asks_with_own_situation(understanding: Understanding) -> bool:
+    """Whether the line tells the viewer's own skin or age (or a pregnancy) beside a question of
+    whether or how the product suits them ("我油皮 这个会不会太油", "我家宝宝两岁能吃吗"), with
+    nothing of an order or of goods gone wrong: a question before buying, which the product's own
+    FAQ or attributes may answer, however much the "我" reads like a claim. Such a line is asked
+    of the product's own words on that skin or age before any person sees it."""
+    normalized = understanding.normalized
+    # the viewers addressed ("宝宝们 这个能用吗") are no age; whose things ("宝宝的衣服") say whom
+    # the things are for, not whom the product suits
+    told = _WHOSE_RE.sub(" ", re.sub(ADDRESSED_VIEWERS, " ", normalized))
+    slots = extract_slots(told)
+    return (
+        (slots.skin_type is not None or slots.age is not None)
+        and understanding.intent in _SITUATED_INTENTS
+        and _SUITS_RE.search(normalized) is not None
+        and not about_own_order(normalized)
+        and not mentions_a_fault(normalized)
     )

@@ -96,6 +96,8 @@ def resolve_product(
     names = matcher.match(text)
     on_stage = room.stage_at(at)
     previous = dialogue.product_id if dialogue else None
+    if names.exact and _other_goods_around(names.key, name_span, catalog, text):
+        return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:
         stage_product = catalog.product(on_stage) if on_stage and on_stage != names.exact[0] else None
         if stage_product is not None and stage_claims(stage_product, names.key, intent):
@@ -269,6 +271,20 @@ def _typed_by_sound(span: str, catalog: Catalog, intent: Intent, matcher: Produc
     ):
         return ()
     return matcher.sound_alike(span, whole=True)
+
+
+def _other_goods_around(key: str, span: str, catalog: Catalog, text: str) -> bool:
+    """Whether the name span wraps the matched name in other goods: it holds the key, ends in a
+    noun of goods the key lacks ("卸妆膏" around the alias 卸妆 of a 卸妆油), and nothing in the
+    catalog holds the whole span: goods the room does not sell, not the product the key names."""
+    return (
+        bool(key)
+        and key in span
+        and span != key
+        and _GOODS_HEAD_RE.search(span) is not None
+        and _GOODS_HEAD_RE.search(key) is None
+        and names_unknown_product(span, catalog, text)
+    )
 
 
 def _names_no_product_here(

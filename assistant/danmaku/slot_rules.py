@@ -96,6 +96,14 @@ _AGE_WORDS = {
     "children": "儿童",
 }
 _AGE_RE = re.compile(r"(\d{1,2})\s*(岁|个月)|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)))
+
+
+def age_words(age: str) -> tuple[str, ...]:
+    """The words a viewer or an FAQ says an age group with ("儿童" -> 宝宝, 儿童, 小孩, 孩子, 小朋友 ...;
+    "孕妇" -> 孕妇, 孕期, 怀孕 ...), or the age itself ("3岁")."""
+    return tuple(word for word, group in _AGE_WORDS.items() if group == age) or (age,)
+
+
 _REGIONS = (
     "新疆|西藏|青海|内蒙古|内蒙|宁夏|甘肃|海南|香港|澳门|台湾|港澳台|偏远地区|偏远|海外|国外|"
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"

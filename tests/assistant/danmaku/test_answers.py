@@ -14,6 +14,7 @@ import pytest
 from assistant.danmaku import answers as A
 from assistant.danmaku.answer_templates import format_amount, format_clock, format_duration, format_rate
 from assistant.danmaku.compliance import find_banned
+from knowledge.demo import load_demo_catalog
 from knowledge.domain import (
     AfterSalesPolicy,
     Coupon,
@@ -328,6 +329,15 @@ def test_suitability_clarify_and_skin_variant() -> None:
     assert "孕期可用" in clean(A.answer_suitability(TONER, age="孕妇"))
     assert "12岁以上，8岁不在适用范围" in clean(A.answer_suitability(TONER, age="8岁"))
     assert A.answer_suitability(DOWN, age="老人") is None
+
+
+def test_an_age_group_faq_answers_only_what_the_viewer_asks() -> None:
+    demo = load_demo_catalog()
+    snack = demo.product("SP07")  # FAQ "宝宝能吃吗": 孩子 and 宝宝 are one age group
+    pods = demo.product("HJ04")  # FAQ "小孩误食怎么办" asks something else than washing
+    assert snack is not None and pods is not None
+    assert "1岁以上" in clean(A.answer_suitability(snack, age="儿童", asked="孩子三岁能吃吗"))
+    assert A.answer_suitability(pods, age="儿童", asked="孩子的衣服能洗吗") is None
     assert A.clarify_variant(DOWN) is None
     assert A.find_faq(TONER, "孕妇可以用吗") == TONER.faq[0]
     assert A.find_faq(TONER, "敏感肌能用吗") is None

@@ -565,6 +565,8 @@ def test_the_question_names_what_answers_it(
         ("SP06", "用的什么牌子的奶粉", "麦田小镇家"),  # the brand of an ingredient, not of the nougat
         ("MZ07", "麦克风什么牌子的", "植萃集家"),  # the host's microphone, not the cleanser
         ("FS08", "衣服什么牌子的", "暖屿家"),  # clothes are not the snow boots
+        ("MZ07", "有卸妆膏吗", "可以洗掉淡妆"),  # a balm the room lacks, not the cleanser's 卸妆 FAQ
+        ("MZ07", "卸妆膏多少钱", "¥139"),  # nor the price of the cleansing oil (alias 卸妆)
     ],
 )
 def test_no_answer_about_something_else(
@@ -592,6 +594,12 @@ def test_the_brand_of_the_product_asked_by_its_kind_or_by_pointing(
     assert result.replied and brand in result.text, result
 
 
+def test_a_modifier_linked_to_a_name_picks_the_product_it_names(system: PipelineSystem) -> None:
+    # 充电宝 alone is the 20000mAh one (its alias); 磁吸…充电宝 is the magnetic one, whatever is on stage
+    result = ask(system, "磁吸的那个充电宝多少钱", stage="SM02")
+    assert result.replied and result.product_id == "SM09" and "¥129" in result.text, result
+
+
 def test_the_product_on_stage_called_by_its_kind_after_a_demonstrative(system: PipelineSystem) -> None:
     result = ask(system, "这个靴子多少钱", stage="FS08")  # 靴子 is no product the room lacks
     assert result.replied and result.source == "catalog" and "¥259" in result.text, result
@@ -606,6 +614,60 @@ def test_a_fragment_goes_on_from_the_viewers_last_question(system: PipelineSyste
     assert first.replied and "青轴已售罄" in first.text
     assert fragment.replied and fragment.intent == "stock" and "茶轴有货" in fragment.text
     assert not stranger.replied or "茶轴有货" not in stranger.text  # no question of theirs to go on from
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("MZ01", "50ml呢", "50ml ¥499"),
+        ("SM04", "钢带的呢", "月光银 钢带 ¥699（划线价¥899），已售罄"),
+        ("MZ07", "便携装呢", "60g 便携装 ¥32.90，已售罄"),
+    ],
+)
+def test_a_version_named_alone_as_a_first_line_gets_its_price(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    result = ask(system, text, stage=stage)  # no question of this viewer's before
+    assert result.replied and result.source == "catalog" and expected in result.text, result
+
+
+@pytest.mark.parametrize(("stage", "text"), [("MZ07", "人呢"), ("FS01", "红色呢")])
+def test_a_fragment_naming_no_version_of_the_product_alone_gets_no_price(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage=stage)  # 红色: the jacket is sold in black and off-white only
+    assert not result.replied or "¥" not in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("MZ02", "我是油皮 这款会不会太油", "油皮建议晚上少量使用"),  # the FAQ on oily skin
+        ("SP07", "我家孩子三岁能吃吗", "1岁以上可以吃"),  # 孩子 is the FAQ's 宝宝
+        ("MZ07", "我女儿9岁 可以用这个洗面奶吗", "9岁不在适用范围"),  # 适用年龄 12岁以上
+        ("SP04", "我怀孕了 可以喝绿茶吗", "孕期建议少喝"),  # pregnancy before anything else
+    ],
+)
+def test_a_viewer_telling_their_own_skin_or_age_is_answered_from_the_product_words(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.replied and result.source in ("catalog", "faq") and expected in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "not_in_reply"),
+    [
+        ("MZ02", "我是油皮 用了这面霜爆痘了", "油皮建议"),  # goods gone wrong: a person
+        ("HJ04", "我家孩子的衣服能用凝珠洗吗", "误食"),  # the child's clothes, not the child eating it
+        ("MZ07", "宝宝们 这个能用吗", "岁"),  # the viewers addressed are no age
+    ],
+)
+def test_a_skin_or_age_word_that_is_not_whom_the_product_suits_gets_no_suitability_answer(
+    system: PipelineSystem, stage: str, text: str, not_in_reply: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert not_in_reply not in result.text, result
 
 
 def in_turn(system: PipelineSystem, lines: list[tuple[str, str]]) -> list[AskResult]:
