@@ -66,6 +66,9 @@ from knowledge.facts import SkuFacts, sku_facts
 
 log = logging.getLogger(__name__)
 
+# At most this many questions answered in one reply (the line's own and its further ones): a reply
+# is read on a phone over a moving feed.
+MAX_ASKS = 3
 ANSWER_MAX_AGE_S = 300.0  # a cached answer is recomputed at least this often
 COUNTDOWN_MAX_AGE_S = 1.0  # answers that say "还剩3分20秒" go stale within a second
 MAX_PASSAGES = 4
@@ -96,6 +99,9 @@ class Question:
     # The line's further questions of the same product ("多少钱 包邮吗": the shipping after the
     # price; ``further_asks``), each answered and joined when the catalog or FAQ answers it.
     further: tuple[FurtherAsk, ...] = ()
+    # One of those further questions, answered to be joined: grounded answers only, never the LLM
+    # (its answer would not be joined, and the line would wait on it).
+    joined: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +143,9 @@ class Answerer:
         expires = composed.expires_at
         product = catalog.product(composed.product_id) if composed.product_id is not None else None
         for ask in question.further:
-            asked = replace(question, understanding=ask.understanding, further=())
+            asked = replace(
+                question, understanding=ask.understanding, further=(), route="answer", joined=True
+            )
             more = (
                 self._stated(catalog, asked, at)
                 if ask.stated_only
@@ -146,6 +154,8 @@ class Answerer:
             if more is None or not _joins(more, composed) or _says_again(more.body, bodies, product):
                 continue
             bodies.append(more.body)
+            if len(bodies) == MAX_ASKS:
+                break
             if more.expires_at is not None:
                 expires = more.expires_at if expires is None else min(expires, more.expires_at)
         if len(bodies) == 1:
@@ -299,7 +309,7 @@ class Answerer:
         text must be the one the reading names, and a product the room does not sell stays a
         handoff. Only Chinese lines are read (the prompt and the intents' hints are Chinese)."""
         u, resolution = question.understanding, question.resolution
-        if self._llm is None or u.language != "zh" or resolution.how == "not_sold":
+        if self._llm is None or question.joined or u.language != "zh" or resolution.how == "not_sold":
             return None
         stage_id = room.stage_at(at)
         stage = catalog.product(stage_id) if stage_id is not None else None
@@ -524,7 +534,7 @@ class Answerer:
     # -- open questions ------------------------------------------------------------------------
     def _open(self, catalog: Catalog, product: Product, question: Question, at: datetime) -> Composed:
         lang = question.understanding.language
-        if self._llm is None:
+        if self._llm is None or question.joined:
             return self._handoff(product, lang)
         passages = [
             drop_injected_sentences(p)

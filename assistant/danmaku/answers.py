@@ -171,8 +171,11 @@ def answer_price(
     coupon = _best_coupon_text(items, lang)
     if coupon:
         parts.append(coupon)
-    sold_out = [_spec(product, f) for f in items if not f.in_stock] if _narrowed(product, items) else []
-    if sold_out:  # the version named has a price but none to sell: say so beside it
+    # each version's price listed ("60g 便携装 ¥32.90") is no price to pay where it has none to sell
+    listed_each = len({f.price for f in items}) > 1 and len(items) <= MAX_LISTED_SKUS
+    named = _narrowed(product, items)
+    sold_out = [_spec(product, f) for f in items if not f.in_stock] if named or listed_each else []
+    if sold_out:  # a version priced has none to sell: say so beside it
         listed = "" if len(items) == 1 else join(sold_out, lang)  # one: named with its price above
         parts.append(f"{listed} sold out".strip() if en else f"{listed}已售罄")
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)

@@ -28,6 +28,7 @@ from assistant.danmaku.vocabulary import (
     GOODS_HEADS,
     SKIN_IN_CATALOG_TEXT,
     VARIANT_SKIN,
+    contradicts,
     in_catalog_words,
 )
 from knowledge.domain import FaqPair, Product, Sku
@@ -374,6 +375,8 @@ def _find_faq(product: Product, question: str, min_overlap: float) -> FaqPair | 
     readings = (_grams(question), _grams(whole))  # the FAQ may name the goods too ("给笔记本充电")
     best, best_score = None, 0.0
     for pair in product.faq:
+        if contradicts(pair.question, whole):  # "北方冬天盖几斤" is never "南方冬天盖几斤"
+            continue
         grams = _grams(pair.question)
         for asked in readings:
             union = asked | grams
@@ -385,10 +388,17 @@ def _find_faq(product: Product, question: str, min_overlap: float) -> FaqPair | 
     held = [
         pair
         for pair in product.faq
-        if _holds(asked_core, core := _core(pair.question))
-        or (len(asked_core) > 1 and _holds(core, asked_core))  # the FAQ's word more, never one character
+        if not contradicts(pair.question, whole)
+        and (
+            _holds(asked_core, core := _core(pair.question))
+            or (len(asked_core) > 1 and _holds(core, asked_core))  # the FAQ's word more, never one character
+        )
     ]
     return held[0] if len(held) == 1 else None
+
+
+# An effect asked of the goods ("会不会上火", "会拉肚子吗"), not whether someone may have them.
+_EFFECT_ASKED_RE = re.compile(r"会不会|会[\u4e00-\u9fff]{1,4}吗")
 
 
 def _faq_mentioning(product: Product, words: Sequence[str], asked: str = "") -> FaqPair | None:
@@ -403,7 +413,10 @@ def _faq_mentioning(product: Product, words: Sequence[str], asked: str = "") -> 
     def rest(faq: FaqPair) -> str:  # what the FAQ asks beside the words ("宝宝能吃吗" asks nothing else)
         return re.sub("|".join(map(re.escape, words)), " ", faq.question)
 
-    fitting = [f for f in named if not _core(rest(f)) or _grams(rest(f)) & _grams(asked)]
+    # a pair asking nothing else ("小孩能吃吗") answers whether they may, not what it does to them
+    # ("孩子吃会不会上火")
+    effect = _EFFECT_ASKED_RE.search(asked) is not None
+    fitting = [f for f in named if (not _core(rest(f)) and not effect) or _grams(rest(f)) & _grams(asked)]
     return max(fitting, key=lambda f: len(_grams(rest(f)) & _grams(asked)), default=None)
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.danmaku.answer_templates import finish
-from assistant.danmaku.vocabulary import ONE_CHARACTER_GOODS
+from assistant.danmaku.vocabulary import GOODS_HEADS, ONE_CHARACTER_GOODS
 from knowledge.domain import Product
 
 # One measure asked, by the character of the attribute keys that hold it ("靴筒高度", "厚度", "裤长"):
@@ -58,24 +58,29 @@ ABOUT_THE_HOST = ("主播", "小助理", "助播")
 _BRAND_OF_RE = re.compile(r"(?:什么|哪个|啥)(?:牌子|品牌)的([\u4e00-\u9fffa-z]{2,})")
 
 
-# The thing a brand question names before its brand word ("麦克风是什么牌子的", "衣服什么牌子"), once
-# the words that point at the product in view or greet are taken out ("这个", "你们家", "请问").
-_BRAND_ASKED_OF_RE = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:是|用的)?(?:什么|哪个|啥)(?:牌子|品牌)")
+# The thing a brand question names before its brand word ("麦克风是什么牌子的"), once the words that
+# point at the product in view, greet or only lead in are taken out ("这个", "你们家", "问一下", "到底").
+_BRAND_ASKED_OF_RE = re.compile(r"([\u4e00-\u9fff]+?)(?:是|用的)?(?:什么|哪个|啥)(?:牌子|品牌)")
 _POINTING_RE = re.compile(
-    r"请问|你好|您好|亲|这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|那个|那款|这是|那是|它是|"
-    r"(?:你们|你)家?的?|(?:[^\u4e00-\u9fff]|^)[这那它](?=是|[\u4e00-\u9fff]{2})"
+    r"请问|问一下|问下|想问|想知道|你好|您好|亲|到底|究竟|这个|这款|这件|这条|这双|这套|这瓶|这支|这只|"
+    r"这盒|这种|那个|那款|这是|那是|它是|(?:你们|你|他)家?的?|[这那它]"
 )
 
 
 def _brand_of_another(product: Product, unnamed: str) -> bool:
     """Whether a brand question (its product's names taken out) asks the brand of another thing:
-    one named after the brand word ("用的什么牌子的奶粉" of nougat), or before it where the product's
-    names, specs and kind do not hold it ("麦克风什么牌子的" with a cleanser presented; "这个靴子什么
-    牌子" of snow boots holds 靴)."""
+    one named after the brand word ("用的什么牌子的奶粉" of nougat), or goods named before it that
+    the product's names, specs and kind do not hold ("麦克风什么牌子的" with a cleanser presented; "这
+    个靴子什么牌子" of snow boots holds 靴). A word of one or two characters that names no goods
+    ("奶是什么品牌", "衣服什么牌子") is taken as the product's own."""
     if _BRAND_OF_RE.search(unnamed) is not None:
         return True
     named = _BRAND_ASKED_OF_RE.search(_POINTING_RE.sub(" ", unnamed))
-    return named is not None and not _holds(product, named.group(1))
+    if named is None:
+        return False
+    thing = named.group(1)
+    goods = len(thing) >= 3 or (len(thing) == 2 and thing[-1] in GOODS_HEADS)
+    return goods and not _holds(product, thing)
 
 
 def _holds(product: Product, thing: str) -> bool:

@@ -61,6 +61,9 @@ class AnswerKey:
     slots: tuple[object, ...]
     language: str
     text: str = ""  # only for open questions: their normalised wording
+    # the line's further questions ("多少钱 包邮吗" never shares "多少钱"'s reply, nor a similar
+    # wording's under semantic matching)
+    further: tuple[object, ...] = ()
 
 
 class AnswerCache:
@@ -166,7 +169,7 @@ class AnswerCache:
 
 
 def _semantic_bucket(key: AnswerKey) -> tuple[object, ...]:
-    return (key.room_id, key.catalog_version, key.room_version, key.product_id, key.language)
+    return (key.room_id, key.catalog_version, key.room_version, key.product_id, key.language, key.further)
 
 
 def _fresh(entry: CachedAnswer, at: datetime) -> bool:

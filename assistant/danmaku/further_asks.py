@@ -16,42 +16,64 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
+from assistant.danmaku.answering import MAX_ASKS
 from assistant.danmaku.intent import about_own_order, extract_product_reference, understand, version_asked
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.product_questions import VERSION_INTENTS, version_held
-from assistant.danmaku.resolve import stage_claims
+from assistant.danmaku.resolve import names_other_goods, skus_holding, stage_claims
 from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.types import FurtherAsk, Intent, Slots, Triage, Understanding
 from assistant.danmaku.understanding import UnderstandingModel
-from knowledge.domain import Product
+from knowledge.domain import Catalog, Product
 
-# At most this many questions answered in one reply (the line's own and the further ones): a reply
-# is read on a phone over a moving feed.
-MAX_ASKS = 3
+# Further clauses read at most (some repeat the first answer and are dropped by the answerer).
+MAX_FURTHER = 2 * MAX_ASKS
 # Intents answered from the words asked (the FAQ, attributes): two clauses of one such intent ask two
-# things ("防水吗 能接电话吗"); two of a template intent ask one ("多少钱 啥价", "有黑色吗 有白色吗").
+# things ("防水吗 能接电话吗"); two of a template intent ask one unless they name two versions
+# ("多少钱 啥价" is one question, "钢带多少钱 皮表带多少钱" two).
 WORDED_INTENTS = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.OTHER})
 
 
+def first_question(line: Understanding, matcher: ProductMatcher) -> Understanding:
+    """What the pipeline answers first: the whole line, unless its questions pull apart, naming
+    different products ("吐司多少钱 曲奇保质期几个月") or different versions ("保湿款多少钱 控油款有货
+    吗"), where a whole-line reading would take its intent from one and its product or version from
+    the other: then its first question alone (the rest are ``further_asks``)."""
+    clauses = asked_clauses(line.normalized) if line.triage is Triage.QUESTION else []
+    if len(clauses) < 2:
+        return line
+    read = [understand(c) for c in clauses]
+    products = {p for r in read for p in matcher.match(r.normalized).exact}
+    versions = {v for r in read if (v := (r.slots.color, r.slots.size, r.slots.variant_hint)) != (None,) * 3}
+    if len(products) < 2 and len(versions) < 2:
+        return line
+    return read[0] if read[0].triage is Triage.QUESTION else line
+
+
 def further_asks(
-    understanding: Understanding,
+    line: Understanding,
+    first: Understanding,
     product: Product,
+    catalog: Catalog,
     matcher: ProductMatcher,
     model: UnderstandingModel | None,
 ) -> tuple[FurtherAsk, ...]:
-    """The clauses of ``understanding``'s line that may ask something else of ``product`` (the
-    product the line resolved to), in the line's order; () for a line of one question. A clause of
-    the template intent already answered ("多少钱 啥价") is skipped; the answerer drops an answer
-    that repeats one already in the reply. A clause asking whether a version is there ("巧克力味有
-    吗") asks its stock, as the same line alone does (``product_questions.version_held``)."""
-    clauses = asked_clauses(understanding.normalized)
+    """The clauses of the ``line`` that may ask something else of ``product`` (the product its
+    ``first`` question resolved to: ``first_question``), in the line's order; () for a line of one
+    question. That first question itself, and a clause of the template intent already answered
+    ("多少钱 啥价"), are skipped; the answerer drops an answer that repeats one already in the reply. A
+    clause asking whether a version is there ("巧克力味有吗") asks its stock, as the same line alone
+    does (``product_questions.version_held``)."""
+    clauses = asked_clauses(line.normalized)
     if len(clauses) < 2:
         return ()
-    seen = {understanding.intent}
+    seen = {_asks(first)}
     out: list[FurtherAsk] = []
     for clause in clauses:
         read = understand(clause)
-        if read.intent in seen and read.intent not in WORDED_INTENTS:
+        if read.normalized == first.normalized:
+            continue
+        if _asks(read) in seen and read.intent not in WORDED_INTENTS:
             continue  # the line's own question ("有黑色吗 多少钱" was read as the colours asked)
         asked, route = _read_alone(read, model)
         if route == "handoff":
@@ -60,30 +82,38 @@ def further_asks(
         if version and asked.intent in VERSION_INTENTS:
             slots = replace(asked.slots, variant_hint=asked.slots.variant_hint or version)
             asked = replace(asked, intent=Intent.STOCK, slots=slots)
+        elif asked.slots.variant_hint is None and (named := _version_named(asked, product)):
+            # "钢带多少钱 皮表带多少钱": the version its spec holds, as the same line alone
+            asked = replace(asked, slots=replace(asked.slots, variant_hint=named))
         if (
             asked.triage is not Triage.QUESTION
-            or (asked.intent in seen and asked.intent not in WORDED_INTENTS)
+            or (_asks(asked) in seen and asked.intent not in WORDED_INTENTS)
             or about_own_order(asked.normalized)
-            or _names_another(asked, product, matcher)
+            or _names_another(asked, product, matcher, catalog)
         ):
             continue
-        seen.add(asked.intent)
+        seen.add(_asks(asked))
         # "有黑色吗 多少钱": the price of the black one; a clause's own version word wins
-        filled = replace(asked, slots=_filled(asked.slots, understanding.slots))
+        filled = replace(asked, slots=_filled(asked.slots, line.slots))
         out.append(FurtherAsk(filled, stated_only=route != "answer"))
-        if len(out) == MAX_ASKS:
+        if len(out) == MAX_FURTHER:
             break
     return tuple(out)
 
 
-def _names_another(asked: Understanding, product: Product, matcher: ProductMatcher) -> bool:
-    """Whether a clause points at another product than the line's: another link, or a name the
+def _names_another(asked: Understanding, product: Product, matcher: ProductMatcher, catalog: Catalog) -> bool:
+    """Whether a clause points at another thing than the line's product: another link, a name the
     catalog gives to other products only ("羽绒服多少钱 围巾什么面料"), unless the product's own
     words hold it ("要卸妆吗" of a sunscreen whose FAQ speaks of 卸妆, though a 卸妆油 is sold;
-    ``resolve.stage_claims``). Part of a name is no naming."""
+    ``resolve.stage_claims``), or goods the room does not sell ("防晒多少钱 卸妆膏有吗": the same
+    checks as the line's own name, ``resolve.names_other_goods``). Part of a name is no naming."""
     if asked.slots.link_no is not None:
         return matcher.by_link.get(asked.slots.link_no) != product.product_id
     names = matcher.match(asked.normalized)
+    reference = extract_product_reference(asked.normalized)
+    span = reference.text if reference is not None and reference.kind == "name" else ""
+    if span and names_other_goods(span, names, catalog, asked.normalized):
+        return True
     return (
         bool(names.exact)
         and product.product_id not in names.exact
@@ -106,6 +136,21 @@ def _read_alone(asked: Understanding, model: UnderstandingModel | None) -> tuple
     ):
         asked = replace(asked, intent=decision.intent)
     return asked, decision.route
+
+
+def _version_named(asked: Understanding, product: Product) -> str:
+    """The words of a clause's name that a spec of the product holds ("皮表带" of "玫瑰金 皮表带"),
+    else ""."""
+    reference = extract_product_reference(asked.normalized)
+    span = reference.text if reference is not None and reference.kind == "name" else ""
+    return span if span and skus_holding(product, span) else ""
+
+
+def _asks(understanding: Understanding) -> tuple[Intent, tuple[str | None, ...]]:
+    """A question's kind and the version it names: "钢带多少钱 皮表带多少钱" asks two prices, "多少钱
+    啥价" one."""
+    slots = understanding.slots
+    return understanding.intent, (slots.color, slots.size, slots.variant_hint)
 
 
 def _filled(own: Slots, line: Slots) -> Slots:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.danmaku.normalize import detect_language, normalize
-from assistant.danmaku.slot_rules import DATED_SALE, extract_slots, strip_slot_words
+from assistant.danmaku.slot_rules import DATED_SALE, REGIONS, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
 from assistant.danmaku.vocabulary import (
@@ -109,7 +109,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (
             Intent.SHIPPING,
             r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|(?<!头)发什么|送达|(几天|多久|什么时候|几号|哪天|今天|明天|后天)(能|可以|就能|会)?收?到(?!期|账)|今天发|明天发|"
-            r"发吗|能发|发不发|寄|配送|送到|偏远|顺丰|中通|圆通|韵达|申通|京东|预售|到货|什么时候发|现货"
+            r"发吗|能发|发不发|寄|配送|送到|偏远|顺丰|中通|圆通|韵达|申通|京东|预售|到货|什么时候发|现货|"
+            rf"发(?:到|往)?(?:{REGIONS})"  # "橙子发西藏吗"
             r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
         ),
         # "还有多久" is a countdown only when no other topic is named ("保修还有多久" is a warranty)
@@ -125,7 +126,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         (
             Intent.SIZE,
-            r"尺码|码数|码子|多大码|什么码|哪个码|几码|穿.{0,3}(什么|哪个|几)码|偏大|偏小|正码|合身|宽松吗|尺寸|"
+            r"尺码|码数|码子|多大码|什么码|哪个码|几码|穿.{0,3}(什么|哪个|几)码|偏大|偏小|偏码|正码|合身|宽松吗|尺寸|"
             r"(?<![a-z])(xxxl|xxl|xl|xs|[sml])码|多少斤|身高|体重|\d+斤|\d+(\.\d)?kg|\d{3}cm|1米\d|\d{3}/\d{2,3}|平时穿|穿\d{2,3}码?|"
             r"(?<![a-z])(size|fit|fits|tall|weigh|small|large)(?![a-z])",
         ),

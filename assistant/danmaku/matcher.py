@@ -67,7 +67,9 @@ class ProductMatcher:
         lowered = text.lower()
         exact, key = self._longest_hits(lowered, self._exact)
         joined = _LINKED_RE.sub("", lowered)
-        if joined != lowered:  # "磁吸的那个充电宝": the name 磁吸充电宝, not every 充电宝
+        if joined != lowered and _COMPARED_RE.search(lowered) is None:
+            # "磁吸的那个充电宝": the name 磁吸充电宝, not every 充电宝 (but "比磁吸的充电宝容量大吗"
+            # compares the one in view with it)
             exact_joined, key_joined = self._longest_hits(joined, self._exact)
             if len(key_joined) > len(key):
                 exact, key = exact_joined, key_joined
@@ -119,6 +121,7 @@ class ProductMatcher:
 # A modifier linked to the noun it qualifies ("磁吸的那个充电宝", "带线的充电宝"): read joined, it may
 # be one name of the catalog.
 _LINKED_RE = re.compile(r"的(?:那|这)?(?:个|款|种|只|台|件)?")
+_COMPARED_RE = re.compile(r"比|和|跟|不是|不要|还是")
 
 
 def _inside_another_noun(text: str, start: int, end: int) -> bool:

@@ -38,7 +38,7 @@ from assistant.danmaku.followup import (
     continues_dialogue,
     version_named_alone,
 )
-from assistant.danmaku.further_asks import further_asks
+from assistant.danmaku.further_asks import first_question, further_asks
 from assistant.danmaku.intent import (
     as_question,
     asks_whether_sold,
@@ -60,6 +60,7 @@ from assistant.danmaku.product_questions import (
     asks_with_own_situation,
     counted_by_versions,
     gives_a_body_to_size,
+    gives_a_usual_size,
     names_goods_sold,
     version_held,
 )
@@ -242,7 +243,8 @@ class DanmakuPipeline:
         if not guards.allow_viewer(room.room_id, message.viewer_id, message.ts):
             result.ignored.append(Ignored(message.msg_id, "viewer_flood"))
             return None
-        understanding = understand(message.text)
+        line = understand(message.text)
+        understanding = first_question(line, matcher)  # "吐司多少钱 曲奇保质期几个月": one at a time
         reference = extract_product_reference(understanding.normalized)
         decision = (
             self._model.decide(understanding, reference.kind if reference else None)
@@ -264,8 +266,11 @@ class DanmakuPipeline:
         in_view = catalog.product(stage_id) if stage_id is not None else None
         asked_before = catalog.product(dialogue.product_id) if dialogue and dialogue.product_id else None
         products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
-        followup = continues_dialogue(understanding, dialogue, message.ts, products_in_view) or (
-            gives_a_body_to_size(understanding.normalized, in_view)
+        usual_size_told = gives_a_usual_size(understanding.normalized, in_view)  # "我平时穿38"
+        followup = (
+            continues_dialogue(understanding, dialogue, message.ts, products_in_view)
+            or gives_a_body_to_size(understanding.normalized, in_view)
+            or usual_size_told
         )
         # "50ml呢" with no question of the viewer's before: what that version of the product costs
         version_alone = "" if followup else version_named_alone(understanding.normalized, in_view)
@@ -325,6 +330,8 @@ class DanmakuPipeline:
         if version_alone:
             slots = replace(understanding.slots, variant_hint=version_alone)
             understanding = replace(understanding, intent=Intent.PRICE, slots=slots)
+        elif usual_size_told:
+            understanding = replace(understanding, intent=Intent.SIZE)
         resolution = resolve_product(
             text=understanding.normalized,
             reference=reference.kind if reference is not None else None,
@@ -411,7 +418,7 @@ class DanmakuPipeline:
         )
         answered = catalog.product(resolution.product_id) if resolution.product_id is not None else None
         further = (
-            further_asks(understanding, answered, matcher, self._model)
+            further_asks(line, understanding, answered, catalog, matcher, self._model)
             if route in ("answer", "open") and not hush and answered is not None
             else ()
         )
@@ -461,11 +468,10 @@ class DanmakuPipeline:
                 resolution.candidates,
                 route,  # a line handed to a person never shares an answer with one answered
                 answer_facets(understanding),  # what else the wording asks ("有带吸管的吗")
-                # the line's further questions ("多少钱 包邮吗" never shares "多少钱"'s reply)
-                tuple((*ask.key(), answer_facets(ask.understanding)) for ask in further),
             ),
             language=understanding.language,
             text=open_text,
+            further=tuple((*ask.key(), answer_facets(ask.understanding)) for ask in further),
         )
         return Question(message, understanding, resolution, key, dialogue, route, quiet, further)
 

@@ -15,7 +15,7 @@ from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.intent import about_own_order, mentions_a_fault, thing_asked_for, version_asked
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import skus_holding
-from assistant.danmaku.size_chart import SIZE_KEYS
+from assistant.danmaku.size_chart import SIZE_KEYS, answer_usual_size, says_only_usual_size, usual_size
 from assistant.danmaku.slot_rules import extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Understanding
 from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, GOODS_HEADS, in_catalog_words
@@ -119,6 +119,18 @@ def gives_a_body_to_size(normalized: str, product: Product | None) -> bool:
     return slots.measured and says_only_details(normalized, slots)
 
 
+def gives_a_usual_size(normalized: str, product: Product | None) -> bool:
+    """Whether the line tells nothing but the shoe size the viewer usually wears ("我平时穿38",
+    "雪地靴我平时穿38") while a product whose size advice maps a usual size is in view: which size
+    to take."""
+    if product is None or len(normalized) > BODY_LINE_MAX_CHARS:
+        return False
+    usual = usual_size(normalized)  # and the chart says how a usual size maps (shoes, not a coat)
+    if usual is None or answer_usual_size(product, usual) is None:
+        return False
+    return says_only_usual_size(without_names(product, normalized))
+
+
 def names_goods_sold(
     understanding: Understanding, matcher: ProductMatcher, catalog: Catalog
 ) -> tuple[str, ...]:
@@ -142,14 +154,18 @@ _WHOSE_RE = re.compile(r"(?:宝宝|孩子|小孩|儿童|小朋友|婴儿|老人|
 _SUITS_RE = re.compile(
     r"(?:能|可以|可不可以|能不能)(?:用|吃|喝|穿|戴|涂|擦|盖|敷|洗)|适合|合适|会不会|会[\u4e00-\u9fff]{1,3}吗"
 )
+# The goods used already, or what using them did ("吃了一直咳嗽", "用完长闭口了"): a person's to read.
+_USED_RE = re.compile(
+    r"(?:用|吃|喝|擦|涂|抹|敷|穿|戴|洗|盖|睡)(?:了|完|过)|起疹|疹子|过敏了|拉肚子|咳嗽|长痘|爆痘|闭口|红肿|发炎|不舒服"
+)
 # The kinds of question a viewer's own situation goes with before buying ("我油皮 会不会太油").
 _SITUATED_INTENTS = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.OTHER})
 
 
 def asks_with_own_situation(understanding: Understanding) -> bool:
-    """Whether the line tells the viewer's own skin or age (or a pregnancy) beside a question of
-    whether or how the product suits them ("我油皮 这个会不会太油", "我家宝宝两岁能吃吗"), with
-    nothing of an order or of goods gone wrong: a question before buying, which the product's own
+    """Whether the line tells a skin or an age (or a pregnancy) beside a question of whether or how
+    the product suits them ("我油皮 这个会不会太油", "我家宝宝两岁能吃吗"), with nothing of an order,
+    of goods gone wrong or of goods used already: a question before buying, which the product's own
     FAQ or attributes may answer, however much the "我" reads like a claim. Such a line is asked
     of the product's own words on that skin or age before any person sees it."""
     normalized = understanding.normalized
@@ -163,4 +179,5 @@ def asks_with_own_situation(understanding: Understanding) -> bool:
         and _SUITS_RE.search(normalized) is not None
         and not about_own_order(normalized)
         and not mentions_a_fault(normalized)
+        and _USED_RE.search(normalized) is None
     )

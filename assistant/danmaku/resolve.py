@@ -29,16 +29,24 @@ Order of evidence, strongest first:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from assistant.danmaku.attributes import PARTS
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.intent import sold_thing
-from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.types import Intent, Slots
-from assistant.danmaku.vocabulary import GOODS_HEADS, ONE_CHARACTER_GOODS, SKIN_VARIANT_WORDS, UNIT_COUNTERS
+from assistant.danmaku.vocabulary import (
+    GOODS_HEADS,
+    INTERCHANGEABLE_FORMS,
+    ONE_CHARACTER_GOODS,
+    SKIN_VARIANT_WORDS,
+    UNIT_COUNTERS,
+)
 from assistant.rooms import Room
 from knowledge.domain import Catalog, Product, Sku
 from knowledge.retrieval.tokenize import is_dictionary_word
@@ -96,7 +104,7 @@ def resolve_product(
     names = matcher.match(text)
     on_stage = room.stage_at(at)
     previous = dialogue.product_id if dialogue else None
-    if names.exact and _other_goods_around(names.key, name_span, catalog, text):
+    if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:
         stage_product = catalog.product(on_stage) if on_stage and on_stage != names.exact[0] else None
@@ -273,15 +281,35 @@ def _typed_by_sound(span: str, catalog: Catalog, intent: Intent, matcher: Produc
     return matcher.sound_alike(span, whole=True)
 
 
-def _other_goods_around(key: str, span: str, catalog: Catalog, text: str) -> bool:
+def names_other_goods(span: str, names: NameMatch, catalog: Catalog, text: str) -> bool:
+    """Whether a line's name span names goods the room does not sell: nothing in the catalog holds
+    it and no product is named in it ("卸妆膏有吗"), or it wraps a name in other goods ("卸妆膏"
+    around the alias 卸妆 of a 卸妆油; ``_other_goods_around``)."""
+    if names.exact:
+        return _other_goods_around(names.key, names.exact, span, catalog, text)
+    return not names.partial and names_unknown_product(span, catalog, text)
+
+
+def _other_goods_around(key: str, named: Sequence[str], span: str, catalog: Catalog, text: str) -> bool:
     """Whether the name span wraps the matched name in other goods: it holds the key, ends in a
-    noun of goods the key lacks ("卸妆膏" around the alias 卸妆 of a 卸妆油), and nothing in the
-    catalog holds the whole span: goods the room does not sell, not the product the key names."""
+    noun of goods the key lacks ("卸妆膏" around the alias 卸妆 of a 卸妆油), what it adds is no
+    part or version of a product so named ("鼠标线", "蜡烛礼盒": the candle's 三香礼盒) nor another
+    form of the same cosmetic ("防晒乳" of a 防晒霜), and nothing in the catalog
+    holds the whole span: goods the room does not sell, not the product the key names."""
+    if not key or key not in span or span == key:
+        return False
+    added = span.replace(key, "", 1)
+    if added in PARTS:
+        return False  # "鼠标线": the mouse's own cable, a part of it
+    products = [p for p in map(catalog.product, named) if p is not None]
+    if any(skus_holding(p, added) for p in products):
+        return False
+    if span[-1] in INTERCHANGEABLE_FORMS and any(
+        w[-1:] in INTERCHANGEABLE_FORMS for p in products for w in (p.name, *p.aliases)
+    ):
+        return False  # "防晒乳" of a sunscreen sold as 防晒霜: one kind of goods
     return (
-        bool(key)
-        and key in span
-        and span != key
-        and _GOODS_HEAD_RE.search(span) is not None
+        _GOODS_HEAD_RE.search(span) is not None
         and _GOODS_HEAD_RE.search(key) is None
         and names_unknown_product(span, catalog, text)
     )
@@ -305,6 +333,9 @@ def _names_no_product_here(
     stage_product = catalog.product(on_stage) if on_stage is not None else None
     if stage_product is not None and skus_holding(stage_product, span):
         return False  # "玫瑰金皮表带多少钱": a version of the product on stage, typed without its space
+    kind = span.removesuffix("子")
+    if stage_product is not None and kind in ONE_CHARACTER_GOODS and _called(kind, stage_product):
+        return False  # "靴子偏码吗" with the snow boots on stage: their kind, not goods the room lacks
     if names_unknown_product(span, catalog, text):
         return True
     return (

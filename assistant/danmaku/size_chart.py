@@ -138,6 +138,20 @@ def usual_size(normalized: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+# What a line that only tells the usual size may hold beside it ("我平时穿38", "这双鞋我一般38的").
+_USUAL_FILLER_RE = re.compile(r"我|这个|这款|这双|那双|鞋子?|靴子?|码|号|的|都|啊|呀|哦|吧|[,，。.!！~\s]")
+
+
+def says_only_usual_size(normalized: str) -> bool:
+    """Whether the line tells nothing but the shoe size the viewer usually wears ("我平时穿38"):
+    in a live room, a question of which size to take."""
+    match = _USUAL_SIZE_RE.search(normalized)
+    if match is None:
+        return False
+    rest = normalized[: match.start()] + normalized[match.end() :]
+    return not _USUAL_FILLER_RE.sub("", rest)
+
+
 def answer_usual_size(product: Product, usual: int, lang: str = "zh", nickname: str = "") -> str | None:
     """The size to take for one usually worn, by the step the chart's own example takes ("平时穿37码
     建议选36码": one smaller, so 38 -> 37), quoting the advice; None when the advice gives no such

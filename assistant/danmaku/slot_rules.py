@@ -104,12 +104,12 @@ def age_words(age: str) -> tuple[str, ...]:
     return tuple(word for word, group in _AGE_WORDS.items() if group == age) or (age,)
 
 
-_REGIONS = (
+REGIONS = (
     "新疆|西藏|青海|内蒙古|内蒙|宁夏|甘肃|海南|香港|澳门|台湾|港澳台|偏远地区|偏远|海外|国外|"
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
     "广东|广西|四川|贵州|云南|陕西"
 )
-_REGION_RE = re.compile(_REGIONS)
+_REGION_RE = re.compile(REGIONS)
 _EN_REGIONS = {"xinjiang": "新疆", "tibet": "西藏", "hong kong": "香港", "macau": "澳门", "taiwan": "台湾"}
 _EN_REGION_RE = re.compile("|".join(_EN_REGIONS))
 # What follows a date's number when the line asks about that day's sale or price ("3号那天的活动",
@@ -127,9 +127,10 @@ _LINK_RE = re.compile(
 _NOT_VARIANT = "这那哪每同几一该此的能可会要不好"
 _VARIANT_RE = re.compile(
     # 有 opens no variant word ("有套装吗" asks for 套装), but 有机, 有线, 有糖 do ("有线款")
-    # money paid or owed is no version ("现在付款", "退款"), nor is fitting or wearing ("安装", "假装")
+    # money paid or owed is no version ("现在付款", "退款"), nor is fitting or wearing ("安装", "假装"),
+    # nor the genuine article ("原装数据线")
     rf"(?![{_NOT_VARIANT}]|有(?!机|线|糖|声|色))[\u4e00-\u9fff](?![{_NOT_VARIANT}])[\u4e00-\u9fff]"
-    r"(?:(?<![付退贷汇存尾欠打])款|(?<![安假])装|版)(?![式型])"
+    r"(?:(?<![付退贷汇存尾欠打])款|(?<![安假原])装|版)(?![式型])"
     r"|大瓶|小瓶|\d+\s*(?:ml|g)(?![a-z])"
 )
 # A body girth with its measure ("臀围100", "腰围71cm", "腰围2尺2", "腰二尺一"): the size charts of

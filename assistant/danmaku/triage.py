@@ -70,7 +70,7 @@ _YESNO_RE = re.compile(
 _REQUEST_TOPIC_RE = re.compile(
     r"链接|小黄车|购物车|价格|价钱|价位|多少钱|几块|几元|优惠|券|折扣|打折|满减|秒杀|开抢|保价|差价|"
     r"库存|有货|没货|缺货|补货|断码|包邮|邮费|运费|快递|物流|发货|到货|几天到|尺码|码数|推荐.{0,2}码|"
-    r"身高|体重|\d+斤|\d+kg|偏大|偏小|退货|退换|退款|换货|无理由|能退|可以退|售后|保修|质保|运费险|怎么买|下单|"
+    r"身高|体重|\d+斤|\d+kg|偏大|偏小|退货|退换|退款|换货|售后|保修|质保|运费险|怎么买|下单|"
     r"花呗|分期|白条|信用卡|发票|介绍一下|介绍下|讲一下|讲讲|"
     r"(?<![a-z])(price|cost|ship|shipping|delivery|deliver|size|stock|coupon|discount|sale|return|refund|link|"
     r"buy|order|colou?rs?|material|fabric|warranty)(?![a-z])"
@@ -163,8 +163,9 @@ _BARE_ASK_RE = re.compile(r"^(真的|是真的|是|对|好|行|可以|在|不是
 
 def _asks_beside_courtesies(normalized: str) -> bool:
     """Whether one piece of a line (split at sentence and clause marks and spaces) is a question on
-    its own while the chatter is elsewhere: "有黑色吗 谢谢", "黑色还是白色? 好的,谢谢". A piece with a
-    chatter word or an exclamation never counts ("好看吗 谢谢" stays chatter)."""
+    its own while the chatter is elsewhere: "有黑色吗 谢谢", "黑色还是白色? 好的,谢谢", "支持七天无理由
+    吗 买了不合适能退不". A piece with a chatter word or an exclamation never counts ("好看吗 谢谢"
+    stays chatter)."""
     for piece in pieces(normalized):
         if (
             len(piece) < 2
@@ -173,9 +174,13 @@ def _asks_beside_courtesies(normalized: str) -> bool:
             or _BARE_ASK_RE.match(piece)
         ):
             continue
-        if _WH_RE.search(piece) or _ENDS_AS_QUESTION_RE.search(piece):
+        if _WH_RE.search(piece) or _ENDS_AS_QUESTION_RE.search(piece) or _PIECE_ASKS_RE.search(piece):
             return True
     return False
+
+
+# A piece asks by an A-not-A at its end ("买了不合适能退不") or a choice of yes or no ("七天无理由有没有").
+_PIECE_ASKS_RE = re.compile(r"[\u4e00-\u9fff]不$|有没有|能不能|可不可以")
 
 
 def triage(normalized: str) -> Triage:

@@ -72,6 +72,9 @@ ONE_CHARACTER_GOODS: Mapping[str, str] = {
     "枕": "枕",
 }
 
+# The forms of a cosmetic whose names trade places: a 防晒乳 is a 防晒霜, a 洁面乳 a 洗面奶.
+INTERCHANGEABLE_FORMS = "霜乳露奶"
+
 # A warranty or repairs ("保修多久", "全国联保吗", "能免费修吗"; 修 of 修改, 修身 is no repair): the
 # after-sales intent's words for them and the check that a policy must state one to answer.
 WARRANTY = r"保修|质保|保固|维修|修理|返修|联保|(?:免费|能|可以|给|包)修(?!改|身|饰|复|图)"
@@ -151,3 +154,24 @@ def _variant_words() -> dict[str, tuple[str, ...]]:
 # A skin type (or a mixed one) -> the spec words of the variants made for it, itself included
 # ("油皮": 控油, 清爽, 油皮): how a product's SKUs are told apart by skin in a clarifying question.
 SKIN_VARIANT_WORDS: Mapping[str, tuple[str, ...]] = _variant_words()
+
+
+# Words that ask the opposite of each other: a text that says one answers no question that says the
+# other ("南方冬天建议6斤" is no answer to "北方冬天盖几斤").
+OPPOSITES: tuple[tuple[str, str], ...] = (
+    ("南方", "北方"),
+    ("冬天", "夏天"),
+    ("冬季", "夏季"),
+    ("男款", "女款"),
+    ("男士", "女士"),
+    ("男生", "女生"),
+)
+
+
+def contradicts(stated: str, asked: str) -> bool:
+    """Whether ``stated`` says one of a pair of ``OPPOSITES`` that ``asked`` asks the other of,
+    without saying that other too."""
+    return any(
+        (a in stated and b in asked and b not in stated) or (b in stated and a in asked and a not in stated)
+        for a, b in OPPOSITES
+    )

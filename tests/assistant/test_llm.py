@@ -173,3 +173,14 @@ def test_default_configuration_needs_no_llm() -> None:
         assert reply["source"] == "handoff"
         assert client.get("/readyz", headers=AUTH).json()["llm"] is False
         assert client.get("/v1/rooms/demo/handoffs", headers=AUTH).json()["handoffs"][0]["msg_id"] == "n1"
+
+
+def test_a_further_question_of_a_line_never_calls_the_llm(llm_server: str) -> None:
+    # "好用吗" alone would be an open question for the LLM; beside a price it is a further question,
+    # whose answer is joined only when the catalog or FAQ holds it: no call, no wait
+    with llm_room(llm_server) as (client, services, _):
+        services.live.set_stage("demo", "MZ07", T0 - timedelta(minutes=1))
+        script(llm_server, {"text": "很好用哦"})
+        reply = post(client, msg("f1", "多少钱 好用吗")).json()["replies"][0]
+        assert "¥59.90" in reply["text"] and "很好用" not in reply["text"]
+        assert requests_seen(llm_server) == []

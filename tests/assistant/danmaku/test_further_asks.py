@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from assistant.danmaku.further_asks import MAX_ASKS, WORDED_INTENTS, further_asks
+from assistant.danmaku.answering import MAX_ASKS
+from assistant.danmaku.further_asks import MAX_FURTHER, WORDED_INTENTS, further_asks
 from assistant.danmaku.intent import understand
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.understanding import UnderstandingModel
@@ -68,6 +69,32 @@ def test_the_version_of_the_line_is_the_one_the_further_question_asks_of(system:
     assert result.text.count("黑色 M") == 1, result.text
 
 
+@pytest.mark.parametrize(
+    ("stage", "text", "expected", "not_expected"),
+    [
+        # two products: each question of its own, never the toast's shelf life for the cookies
+        ("SP02", "吐司多少钱 曲奇保质期几个月", "¥39.90", "保质期"),
+        # two versions: the price of the one, the stock of the other
+        ("MZ04", "保湿款多少钱 控油款有货吗", "控油款 200ml有货", "保湿款 200ml有货"),
+    ],
+)
+def test_a_line_whose_questions_pull_apart_is_answered_one_question_at_a_time(
+    system: PipelineSystem, stage: str, text: str, expected: str, not_expected: str
+) -> None:
+    result = ask(system, text, stage)
+    assert result.replied and expected in result.text and not_expected not in result.text, result.text
+
+
+def test_two_versions_asked_the_same_question_get_both_answers(system: PipelineSystem) -> None:
+    result = ask(system, "钢带多少钱 皮表带多少钱", "SM04")
+    assert "月光银 钢带 ¥699" in result.text and "玫瑰金 皮表带 ¥659" in result.text, result.text
+
+
+def test_a_reply_answers_at_most_the_limit_of_questions(system: PipelineSystem) -> None:
+    result = ask(system, "多少钱 偏大还是偏小 防水吗 去东北穿冷吗", "FS08")
+    assert result.replied and result.text.count("；") <= MAX_ASKS - 1, result.text
+
+
 def test_a_statement_already_in_the_reply_is_not_said_twice(system: PipelineSystem) -> None:
     # the cleanser's shelf life is in its first answer; the clause of the same ask adds nothing
     result = ask(system, "多少钱 保质期几年 保质期是多久", "MZ07")
@@ -83,6 +110,8 @@ def test_a_statement_already_in_the_reply_is_not_said_twice(system: PipelineSyst
         ("SM04", "手表多少钱 耳机防水吗", "防水"),
         # the same question twice is one answer
         ("MZ07", "多少钱 啥价", "；"),
+        # goods the room lacks asked beside the price: not the sunscreen's own 卸妆 FAQ
+        ("MZ03", "防晒多少钱 卸妆膏有吗", "卸妆"),
     ],
 )
 def test_a_clause_that_would_not_be_answered_alone_is_left_out(
@@ -104,11 +133,12 @@ def test_further_asks_reads_each_clause_alone_and_keeps_at_most_the_limit() -> N
     product = catalog.product("MZ07")
     assert product is not None
     line = understand("多少钱 包邮吗 保质期几年 能卸妆吗 孕妇能用吗 敏感肌能用吗")
-    asks = further_asks(line, product, ProductMatcher(catalog), UnderstandingModel.load())
-    assert 1 <= len(asks) <= MAX_ASKS
+    asks = further_asks(line, line, product, catalog, ProductMatcher(catalog), UnderstandingModel.load())
+    assert 1 <= len(asks) <= MAX_FURTHER
     # the line's own template question is not asked again
     assert all(
         a.understanding.intent in WORDED_INTENTS or a.understanding.intent is not line.intent for a in asks
     )
     assert all(len(a.understanding.normalized) < len(line.normalized) for a in asks)
-    assert further_asks(understand("多少钱"), product, ProductMatcher(catalog), None) == ()
+    one = understand("多少钱")
+    assert further_asks(one, one, product, catalog, ProductMatcher(catalog), None) == ()

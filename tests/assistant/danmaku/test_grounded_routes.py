@@ -564,9 +564,11 @@ def test_the_question_names_what_answers_it(
         ("SM01", "有iphone卖吗", "支持iOS"),  # whether phones are sold, not what the earphones pair with
         ("SP06", "用的什么牌子的奶粉", "麦田小镇家"),  # the brand of an ingredient, not of the nougat
         ("MZ07", "麦克风什么牌子的", "植萃集家"),  # the host's microphone, not the cleanser
-        ("FS08", "衣服什么牌子的", "暖屿家"),  # clothes are not the snow boots
+        ("SM02", "比磁吸的充电宝容量大吗", "5000mAh"),  # compared with the one in view, not asked of
         ("MZ07", "有卸妆膏吗", "可以洗掉淡妆"),  # a balm the room lacks, not the cleanser's 卸妆 FAQ
         ("MZ07", "卸妆膏多少钱", "¥139"),  # nor the price of the cleansing oil (alias 卸妆)
+        ("HJ02", "北方冬天盖几斤的", "南方冬天"),  # the FAQ on southern winters says the opposite
+        ("SM02", "有苹果原装数据线卖吗", "20号链接"),  # 原装 is no version: goods the room lacks
     ],
 )
 def test_no_answer_about_something_else(
@@ -585,6 +587,9 @@ def test_no_answer_about_something_else(
         ("SM07", "这个鼠标是什么牌子的", "光年格家"),
         ("MZ07", "请问你们家这个是什么牌子的", "植萃集家"),  # pointing words name no other thing
         ("MZ07", "它是什么牌子", "植萃集家"),
+        ("MZ07", "问一下到底是什么牌子", "植萃集家"),  # lead-in words name no other thing
+        ("SP08", "奶是什么品牌", "青禾牧场家"),  # one character of its name
+        ("FS01", "这件衣服什么牌子", "北纬线家"),  # a garment word of no goods of its own
     ],
 )
 def test_the_brand_of_the_product_asked_by_its_kind_or_by_pointing(
@@ -592,6 +597,51 @@ def test_the_brand_of_the_product_asked_by_its_kind_or_by_pointing(
 ) -> None:
     result = ask(system, text, stage=stage)
     assert result.replied and brand in result.text, result
+
+
+def test_each_version_priced_says_which_has_none_to_sell(system: PipelineSystem) -> None:
+    # the 60g travel size is the cheapest price listed and has no stock: never a price to pay unsaid
+    result = ask(system, "洗面奶怎么卖", stage="MZ07")
+    assert "60g 便携装 ¥32.90" in result.text and result.text.endswith("60g 便携装已售罄"), result
+    one_price = ask(system, "音箱怎么卖", stage="SM06")  # one price for every colour: no list, no note
+    assert "已售罄" not in one_price.text, one_price
+
+
+@pytest.mark.parametrize("text", ["我平时穿39", "靴子我一般穿39的"])
+def test_a_usual_shoe_size_told_alone_gets_the_size_to_take(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text, stage="FS08")  # 尺码建议 "偏大半码，平时穿37码建议选36码"
+    assert result.replied and "平时穿39码建议选38码" in result.text, result
+
+
+def test_a_usual_shoe_size_is_no_size_question_of_a_coat(system: PipelineSystem) -> None:
+    result = ask(system, "我平时穿39", stage="FS01")  # the jacket's chart goes by height and weight
+    assert not result.replied or "39码" not in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"), [("HJ09", "蜡烛礼盒多少钱"), ("SP06", "牛轧糖礼盒多少钱"), ("MZ03", "防晒乳多少钱")]
+)
+def test_a_pack_or_form_word_after_a_name_is_that_product(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    # 礼盒 is a version of each (三香礼盒, 混合口味礼盒); a 防晒乳 is the 防晒霜 by another form's name
+    result = ask(system, text, stage=stage)
+    assert result.replied and result.product_id == stage and result.source == "catalog", result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("SP03", "橙子发广东吗", "顺丰快递"),  # 发 + a region: a shipping question
+        ("SP03", "在吗 橙子发西藏吗", "西藏属于不发货或不包邮地区"),
+        ("FS08", "靴子偏码吗", "偏大半码"),  # 偏码: how the size runs; 靴子 is the boots on stage
+    ],
+)
+def test_shoppers_words_for_shipping_and_fit(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.replied and result.source == "catalog" and expected in result.text, result
 
 
 def test_a_modifier_linked_to_a_name_picks_the_product_it_names(system: PipelineSystem) -> None:
@@ -659,6 +709,8 @@ def test_a_viewer_telling_their_own_skin_or_age_is_answered_from_the_product_wor
     ("stage", "text", "not_in_reply"),
     [
         ("MZ02", "我是油皮 用了这面霜爆痘了", "油皮建议"),  # goods gone wrong: a person
+        ("SP01", "我家孩子四岁 吃了以后老咳嗽 还能吃吗", "噎呛"),  # used already, and what it did
+        ("SP01", "孩子吃会不会上火", "噎呛"),  # an effect asked, not whether a child may eat it
         ("HJ04", "我家孩子的衣服能用凝珠洗吗", "误食"),  # the child's clothes, not the child eating it
         ("MZ07", "宝宝们 这个能用吗", "岁"),  # the viewers addressed are no age
     ],

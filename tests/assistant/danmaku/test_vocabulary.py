@@ -9,6 +9,7 @@ from assistant.danmaku.vocabulary import (
     SKIN_TYPES,
     SKIN_VARIANT_WORDS,
     VARIANT_SKIN,
+    contradicts,
     skin_of_word,
 )
 
@@ -31,3 +32,10 @@ def test_variants_for_a_skin_and_for_mixed_skin_leaning_to_it() -> None:
     assert list(SKIN_VARIANT_WORDS) == ["油皮", "混油", "干皮", "混干"]  # the clarifying order
     assert SKIN_VARIANT_WORDS["油皮"] == ("控油", "清爽", "油皮")
     assert SKIN_VARIANT_WORDS["混干"] == ("保湿", "滋润")
+
+
+def test_a_text_saying_the_opposite_of_what_is_asked_contradicts_it() -> None:
+    assert contradicts("南方冬天盖几斤", "北方冬天盖几斤的")
+    assert contradicts("女款有吗", "有男款吗")
+    assert not contradicts("南方冬天盖几斤", "冬天盖几斤的")  # nothing opposite asked
+    assert not contradicts("南方北方都能用吗", "北方能用吗")  # the text says both
