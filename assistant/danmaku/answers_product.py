@@ -128,10 +128,11 @@ def answer_variant(
     if asked is None:
         body = f"{product.name} options: {options}" if en else f"{product.name}可选：{options}"
         return finish(body, nickname, lang)
-    hits = [s.spec for s in product.skus if _spec_matches(s.spec, None, asked)] or [
-        s.spec
-        for s in skus_holding(product, asked)  # "三支装" of a spec "三支套装（…）"
-    ]
+    held = [s for s in product.skus if _spec_matches(s.spec, None, asked)] or skus_holding(
+        product, asked
+    )  # "三支装" of a spec "三支套装（…）"
+    # "有雪松" must not read as "in stock": a version with none to sell says so
+    hits = [s.spec if s.stock > 0 else f"{s.spec}（{'sold out' if en else '已售罄'}）" for s in held]
     if hits:
         body = (
             f"{product.name} has {asked}: {join(hits, lang)}"

@@ -39,7 +39,7 @@ def first_question(line: Understanding, matcher: ProductMatcher) -> Understandin
     different products ("吐司多少钱 曲奇保质期几个月") or different versions ("保湿款多少钱 控油款有货
     吗"), where a whole-line reading would take its intent from one and its product or version from
     the other: then its first question alone (the rest are ``further_asks``)."""
-    clauses = asked_clauses(line.normalized) if line.triage is Triage.QUESTION else []
+    clauses = asked_clauses(line.normalized) if line.triage is Triage.QUESTION else ()
     if len(clauses) < 2:
         return line
     read = [understand(c) for c in clauses]

@@ -169,14 +169,16 @@ def asks_with_own_situation(understanding: Understanding) -> bool:
     FAQ or attributes may answer, however much the "我" reads like a claim. Such a line is asked
     of the product's own words on that skin or age before any person sees it."""
     normalized = understanding.normalized
+    if understanding.intent not in _SITUATED_INTENTS or _SUITS_RE.search(normalized) is None:
+        return False
+    if understanding.slots.skin_type is None and understanding.slots.age is None:
+        return False
     # the viewers addressed ("宝宝们 这个能用吗") are no age; whose things ("宝宝的衣服") say whom
     # the things are for, not whom the product suits
     told = _WHOSE_RE.sub(" ", re.sub(ADDRESSED_VIEWERS, " ", normalized))
     slots = extract_slots(told)
     return (
         (slots.skin_type is not None or slots.age is not None)
-        and understanding.intent in _SITUATED_INTENTS
-        and _SUITS_RE.search(normalized) is not None
         and not about_own_order(normalized)
         and not mentions_a_fault(normalized)
         and _USED_RE.search(normalized) is None

@@ -25,6 +25,7 @@ Only QUESTION gets an answer. The order of the checks is the policy:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.danmaku.compliance import looks_like_injection
 from assistant.danmaku.types import Triage
@@ -102,15 +103,16 @@ def pieces(normalized: str) -> list[str]:
 _ADDRESS_EDGE_RE = re.compile(rf"^(?:{ADDRESSED_VIEWERS})[\s,]*|[\s,]*(?:{ADDRESSED_VIEWERS})[!?~]*$")
 
 
-def asked_clauses(normalized: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def asked_clauses(normalized: str) -> tuple[str, ...]:
     """The pieces of a line of several that ask something (``pieces``, each with a question cue of
     the rules above: "能卸妆吗 我只涂了防晒" -> ["能卸妆吗"], "有糖吗,减肥能吃吗?" -> both), with the
     viewers addressed at either end taken off ("孕妇可以用不 宝宝们" -> ["孕妇可以用不"]); [] when the
     line is one piece with no one addressed (the caller has read it whole). A piece of one
-    character asks nothing."""
+    character asks nothing. Cached: the pipeline, its further questions and the FAQ all ask."""
     parts = [_ADDRESS_EDGE_RE.sub("", p) for p in pieces(normalized)]
-    clauses = [p.rstrip("?") for p in parts if len(p) >= 2 and (_WH_RE.search(p) or _YESNO_RE.search(p))]
-    return [] if clauses == [normalized.rstrip("?")] else clauses
+    clauses = tuple(p.rstrip("?") for p in parts if len(p) >= 2 and (_WH_RE.search(p) or _YESNO_RE.search(p)))
+    return () if clauses == (normalized.rstrip("?"),) else clauses
 
 
 def is_abusive(normalized: str) -> bool:

@@ -307,7 +307,12 @@ def test_a_skin_type_the_catalog_does_not_name_gets_no_list_of_others() -> None:
 
 
 def test_variant_material_usage() -> None:
-    assert "有黑色：黑色 M、黑色 L" in clean(A.answer_variant(DOWN, color="黑色"))
+    stocked = Product(
+        "S", "羽绒服", (Sku("a", "黑色 M", Decimal("459"), stock=5), Sku("b", "黑色 L", Decimal("459")))
+    )
+    # a version with none to sell is named so: "有黑色" must not read as in stock
+    assert "有黑色：黑色 M、黑色 L（已售罄）" in clean(A.answer_variant(stocked, color="黑色"))
+    assert "有黑色：黑色 M（已售罄）、黑色 L（已售罄）" in clean(A.answer_variant(DOWN, color="黑色"))
     assert "暂时没有红色，可选：黑色、米白；M、L" in clean(A.answer_variant(DOWN, color="红色"))
     assert "面料：锦纶，防泼水涂层；填充物：90%白鸭绒" in clean(A.answer_material(DOWN))
     assert A.answer_usage(DOWN) is None

@@ -152,4 +152,4 @@ def test_triage(text: str, label: Triage) -> None:
     ],
 )
 def test_the_clauses_of_a_line_that_ask(text: str, clauses: list[str]) -> None:
-    assert asked_clauses(normalize(text)) == clauses
+    assert list(asked_clauses(normalize(text))) == clauses
