@@ -2,14 +2,16 @@
 
 A line is read whole: one intent, one product, one answer. A viewer who types two questions in one
 line got half an answer, and in a live room that is the common way to ask ("多少钱 包邮吗"). The
-pipeline answers the line as usual and then each further clause that asks something else of the
-same product, joined into one reply. A further clause is taken only where it is as safe as a line
-of its own: it asks (``triage.asked_clauses``), it is a question by the rules, it is not about the
-viewer's own order, it names no other product, and the understanding model (when there is one)
-would not hand it to a person; a clause the model would not answer outright may get only what the
-product's own FAQ, attributes or sentences state, as the same line alone would
-(``FurtherAsk.stated_only``). The answerer joins only confident catalog or FAQ answers of the same
-product (``answering.Answerer.answer``); anything else is left out, never guessed.
+pipeline answers the line as usual (its first question alone where its questions name different
+products or versions: ``first_question``) and then each further clause that asks something else of
+the same product, joined into one reply. A further clause is taken only where it is as safe as a
+line of its own: it asks (``triage.asked_clauses``), it is a question by the rules, it is not about
+the viewer's own order, it names neither another product nor goods the room lacks, and the
+understanding model (when there is one) would not hand it to a person; a clause the model would not
+answer outright may get only what the product's own FAQ, attributes or sentences state, as the same
+line alone would (``FurtherAsk.stated_only``). The answerer joins only confident catalog or FAQ
+answers of the same product, never the LLM's, at most ``answering.MAX_ASKS`` in a reply
+(``answering.Answerer.answer``); anything else is left out, never guessed.
 """
 
 from __future__ import annotations
@@ -28,9 +30,9 @@ from knowledge.domain import Catalog, Product
 
 # Further clauses read at most (some repeat the first answer and are dropped by the answerer).
 MAX_FURTHER = 2 * MAX_ASKS
-# Intents answered from the words asked (the FAQ, attributes): two clauses of one such intent ask two
-# things ("防水吗 能接电话吗"); two of a template intent ask one unless they name two versions
-# ("多少钱 啥价" is one question, "钢带多少钱 皮表带多少钱" two).
+# Intents answered from the words asked (the product's FAQ, attributes or sentences; no price, stock
+# or order template): two clauses of one such intent ask two things ("防水吗 能接电话吗"); two of a
+# template intent ask one unless they name two versions ("多少钱 啥价" one, "钢带多少钱 皮表带多少钱" two).
 WORDED_INTENTS = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.OTHER})
 
 

@@ -38,7 +38,7 @@ from assistant.danmaku.followup import (
     continues_dialogue,
     version_named_alone,
 )
-from assistant.danmaku.further_asks import first_question, further_asks
+from assistant.danmaku.further_asks import WORDED_INTENTS, first_question, further_asks
 from assistant.danmaku.intent import (
     as_question,
     asks_whether_sold,
@@ -350,7 +350,7 @@ class DanmakuPipeline:
             and in_view is not None
             and reference is not None
             and not asks_whether_sold(understanding.normalized)
-            and understanding.intent in _STATED_INTENTS
+            and understanding.intent in WORDED_INTENTS
             and answers_the_words(in_view, understanding, reference.text)
         ):  # "左撇子能用吗", "淡妆能直接洗掉吗": words the catalog lacks, which the product on stage's
             # own FAQ or sentences answer
@@ -597,7 +597,5 @@ class DanmakuPipeline:
         self._cache.invalidate_catalog(catalog_id)
 
 
-# The kinds of question the product's own words may answer (no price, stock or order template).
-_STATED_INTENTS = frozenset({Intent.OTHER, Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL})
 # The words of a last question kept for "这个呢"; a longer line is not kept (it says more than one ask).
 ASKED_MAX_CHARS = 64

@@ -16,7 +16,7 @@ from assistant.danmaku.intent import about_own_order, mentions_a_fault, thing_as
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.size_chart import SIZE_KEYS, answer_usual_size, says_only_usual_size, usual_size
-from assistant.danmaku.slot_rules import extract_slots, says_only_details
+from assistant.danmaku.slot_rules import age_words, extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Understanding
 from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, GOODS_HEADS, in_catalog_words
 from knowledge.domain import Catalog, Product
@@ -149,7 +149,9 @@ def names_goods_sold(
 
 
 # Someone named as the owner of something else ("宝宝的衣服", "孩子的房间").
-_WHOSE_RE = re.compile(r"(?:宝宝|孩子|小孩|儿童|小朋友|婴儿|老人|孕妇)的")
+_WHOSE_RE = re.compile(
+    "(?:" + "|".join(w for group in ("儿童", "婴儿", "老人", "孕妇") for w in age_words(group)) + ")的"
+)
 # Whether it suits them, as asked ("能吃吗", "能用这个吗", "适合吗", "会不会太油", "会刺痛吗").
 _SUITS_RE = re.compile(
     r"(?:能|可以|可不可以|能不能)(?:用|吃|喝|穿|戴|涂|擦|盖|敷|洗)|适合|合适|会不会|会[\u4e00-\u9fff]{1,3}吗"
