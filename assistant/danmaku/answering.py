@@ -154,10 +154,10 @@ class Answerer:
             if more is None or not _joins(more, composed) or _says_again(more.body, bodies, product):
                 continue
             bodies.append(more.body)
-            if len(bodies) == MAX_ASKS:
-                break
             if more.expires_at is not None:
                 expires = more.expires_at if expires is None else min(expires, more.expires_at)
+            if len(bodies) == MAX_ASKS:
+                break
         if len(bodies) == 1:
             return composed
         return replace(composed, body=join_answers(bodies), expires_at=expires)

@@ -46,7 +46,7 @@ def first_question(line: Understanding, matcher: ProductMatcher) -> Understandin
         return line
     read = [understand(c) for c in clauses]
     products = {p for r in read for p in matcher.match(r.normalized).exact}
-    versions = {v for r in read if (v := (r.slots.color, r.slots.size, r.slots.variant_hint)) != (None,) * 3}
+    versions = {v for r in read if (v := _version(r.slots)) != (None,) * 3}
     if len(products) < 2 and len(versions) < 2:
         return line
     return read[0] if read[0].triage is Triage.QUESTION else line
@@ -151,8 +151,12 @@ def _version_named(asked: Understanding, product: Product) -> str:
 def _asks(understanding: Understanding) -> tuple[Intent, tuple[str | None, ...]]:
     """A question's kind and the version it names: "钢带多少钱 皮表带多少钱" asks two prices, "多少钱
     啥价" one."""
-    slots = understanding.slots
-    return understanding.intent, (slots.color, slots.size, slots.variant_hint)
+    return understanding.intent, _version(understanding.slots)
+
+
+def _version(slots: Slots) -> tuple[str | None, ...]:
+    """The version a question names: its colour, size and variant words."""
+    return slots.color, slots.size, slots.variant_hint
 
 
 def _filled(own: Slots, line: Slots) -> Slots:
