@@ -743,7 +743,7 @@ def faq_by_shared_word(product: Product, normalized: str) -> FaqPair | None:
     if not words:
         return None
     hits = [f for f in product.faq if words & set(_ASCII_WORD_RE.findall(f.question.lower()))]
-    return hits[0] if len(hits) == 1 else None
+    return hits[0] if len(hits) == 1 and not answers_product.speaks_of_another(hits[0], normalized) else None
 
 
 # A difference asked between versions ("两款有什么区别", "30ml和50ml差在哪"), and between two named

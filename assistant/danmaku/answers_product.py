@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
+from assistant.danmaku.answer_fit import states_another_amount, states_another_size
 from assistant.danmaku.answer_templates import finish, join
 from assistant.danmaku.attributes import key_value_lines, without_names
 from assistant.danmaku.catalog_words import product_names
@@ -363,6 +364,17 @@ def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPa
     return None
 
 
+def speaks_of_another(pair: FaqPair, asked: str) -> bool:
+    """Whether an FAQ pair asks the opposite of the question (``vocabulary.contradicts``), or was
+    written for other amounts or sizes than it names ("满足13寸和14寸" for "能充16寸吗")."""
+    stated = f"{pair.question} {pair.answer}"
+    return (
+        contradicts(pair.question, asked)
+        or states_another_amount(stated, asked)
+        or states_another_size(stated, asked)
+    )
+
+
 def _find_faq(product: Product, question: str, min_overlap: float) -> FaqPair | None:
     """The product's FAQ pair closest to ``question``: Jaccard overlap of the characters and
     bigrams left once shared function words (能 可以 吗 用 ...) are removed, with and without the
@@ -376,7 +388,7 @@ def _find_faq(product: Product, question: str, min_overlap: float) -> FaqPair | 
     readings = (_grams(question), _grams(whole))  # the FAQ may name the goods too ("给笔记本充电")
     best, best_score = None, 0.0
     for pair in product.faq:
-        if contradicts(pair.question, whole):  # "北方冬天盖几斤" is never "南方冬天盖几斤"
+        if speaks_of_another(pair, whole):  # "北方冬天盖几斤" is never "南方冬天盖几斤"
             continue
         grams = _grams(pair.question)
         for asked in readings:
@@ -389,7 +401,7 @@ def _find_faq(product: Product, question: str, min_overlap: float) -> FaqPair | 
     held = [
         pair
         for pair in product.faq
-        if not contradicts(pair.question, whole)
+        if not speaks_of_another(pair, whole)
         and (
             _holds(asked_core, core := _core(pair.question))
             or (len(asked_core) > 1 and _holds(core, asked_core))  # the FAQ's word more, never one character

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.danmaku.answer_fit import fits
 from assistant.danmaku.answer_templates import finish
 from assistant.danmaku.vocabulary import GOODS_HEADS, ONE_CHARACTER_GOODS
 from knowledge.domain import Product
@@ -241,6 +242,9 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
         if k not in keys
     )
     keys.extend(k for k in named_keys(product, normalized) if k not in keys)
+    # a value for another size, with no number for a measure, or naming none of the things asked
+    # ("鞋底多厚": 橡胶防滑底; "XL的充绒量": 约120g（M码）) is no answer
+    keys = [k for k in keys if fits(f"{k}{product.attributes[k]}", normalized)]
     if not keys:
         return None
     return attribute_lines(product, keys, lang)

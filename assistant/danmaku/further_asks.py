@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 
 from assistant.danmaku.answering import MAX_ASKS
+from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.intent import about_own_order, extract_product_reference, understand, version_asked
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.product_questions import VERSION_INTENTS, version_held
@@ -108,9 +109,12 @@ def _names_another(asked: Understanding, product: Product, matcher: ProductMatch
     catalog gives to other products only ("羽绒服多少钱 围巾什么面料"), unless the product's own
     words hold it ("要卸妆吗" of a sunscreen whose FAQ speaks of 卸妆, though a 卸妆油 is sold;
     ``resolve.stage_claims``), or goods the room does not sell ("防晒多少钱 卸妆膏有吗": the same
-    checks as the line's own name, ``resolve.names_other_goods``). Part of a name is no naming."""
+    checks as the line's own name, ``resolve.names_other_goods``), or another maker's goods
+    (``brands.asks_another_brand``). Part of a name is no naming."""
     if asked.slots.link_no is not None:
         return matcher.by_link.get(asked.slots.link_no) != product.product_id
+    if asks_another_brand(asked.normalized, catalog):  # "耳机多少钱 苹果耳机多少钱"
+        return True
     names = matcher.match(asked.normalized)
     reference = extract_product_reference(asked.normalized)
     span = reference.text if reference is not None and reference.kind == "name" else ""

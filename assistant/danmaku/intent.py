@@ -584,6 +584,25 @@ _SOLD_THING_END_RE = re.compile(r"(?:的)?(?:吗|么|嘛|呢|\?|$)")
 _HAS_FOR_SALE_RE = re.compile(
     rf"^(?:请问|亲)?\s?{_WHERE_SOLD}?有(?!没)(.{{2,11}}?)(?:在)?卖(?:吗|么|嘛|没有?|不)(?:呀|啊)?\??$"
 )
+# A price the viewer was told set against the one they see ("主播说359怎么我这还是459", "不是199吗 我看是
+# 299"): what it costs now, and when a sale price starts, answers it. Never a refund, a claim or an
+# order's amount ("说好退20 怎么只退了10": ``_MONEY_OWED_RE``).
+_PRICE_DISPUTED_RE = re.compile(
+    r"(?:不是|说|讲|报)(?:好的|的|了)?\s?¥?(\d+(?:\.\d+)?)(?:元|块)?(?:吗|嘛|么)?[^\d]{0,8}?"
+    r"(?:怎么|咋|我这|我看|显示|还是|变成|却|是)[^\d]{0,4}?¥?(\d+(?:\.\d+)?)"
+)
+_MONEY_OWED_RE = re.compile(r"退|返|赔|补|订单|付了|付款|实付|扣|到账|运费|邮费|差价")
+
+
+def disputes_the_price(normalized: str) -> bool:
+    """Whether the line sets a price the viewer was told against another they see
+    (``_PRICE_DISPUTED_RE``): a price question, whatever its tone."""
+    match = _PRICE_DISPUTED_RE.search(normalized)
+    return (
+        match is not None and match.group(1) != match.group(2) and _MONEY_OWED_RE.search(normalized) is None
+    )
+
+
 # What "有X卖吗" names that is no goods: the stock, a pack or version of the goods in view
 _NO_GOODS_RE = re.compile(r"现?货|库存|存货|.*(?:装|款|版|套|码|号)")
 _HAS_IT_RE = re.compile(r"有没有|(?:还)?有(?:吗|么|嘛|没有?)\??$")
@@ -802,7 +821,7 @@ _PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
 # Before the first intent keyword or question word, what is left once slot words and these fillers
 # are blanked (2+ Chinese characters) is a product-name candidate: "羽绒服多少钱" -> "羽绒服".
 _QUESTION_WORD_RE = re.compile(
-    rf"多少|多久|多长|多大|多重|什么|怎么|如何|{ASKING_JI}|哪|能不能|可不可以|有没有|是不是|吗|呢|\?"
+    rf"多少|多久|多长|多大|多重|为什么|为啥|什么|怎么|如何|{ASKING_JI}|哪|能不能|可不可以|有没有|是不是|吗|呢|\?"
 )
 _NAME_FILLER_RE = re.compile(
     rf"请问|问一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"

@@ -220,15 +220,21 @@ _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _EN_WORD_RE = re.compile(r"(?<![a-z])(?!(?:x{0,3}[sml]|\d?xl|kg|cm|ml|qq|vx|wx|nb)(?![a-z]))[a-z]{2,}")
 
 
+# A Chinese question frame: a particle or question word ("apple watch有吗", "airpods pro多少钱" ask in
+# Chinese about goods with English names).
+_ZH_QUESTION_FRAME_RE = re.compile(r"吗|呢|嘛|么|多少|什么|怎么|有没有|哪|几")
+
+
 def detect_language(text: str) -> str:
     """ "en" when the danmaku is mostly English words, else "zh" (replies follow this language).
 
     A message is English when it has English words (two or more letters, size letters and units
-    excluded) and no more Chinese characters than English words: "how much 这个" is English,
-    "这个有xl吗" and "这个有black吗" are Chinese.
+    excluded), no more Chinese characters than English words, and no Chinese question frame
+    (``_ZH_QUESTION_FRAME_RE``): "how much 这个" is English; "这个有xl吗", "这个有black吗" and
+    "apple watch有吗" are Chinese.
     """
     lowered = text.lower()
     words = len(_EN_WORD_RE.findall(lowered))
-    if words == 0:
+    if words == 0 or _ZH_QUESTION_FRAME_RE.search(lowered):
         return "zh"
     return "en" if len(_CJK_RE.findall(lowered)) <= words else "zh"

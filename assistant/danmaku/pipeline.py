@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
+from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
@@ -44,6 +45,7 @@ from assistant.danmaku.intent import (
     asks_whether_sold,
     asks_which_link,
     compared_elsewhere,
+    disputes_the_price,
     extract_product_reference,
     goods_head,
     mentions_a_fault,
@@ -62,10 +64,12 @@ from assistant.danmaku.product_questions import (
     gives_a_body_to_size,
     gives_a_usual_size,
     names_goods_sold,
+    version_cannot_be_bought,
     version_held,
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
+from assistant.danmaku.slot_rules import extract_slots
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
@@ -275,6 +279,10 @@ class DanmakuPipeline:
         # "50ml呢" with no question of the viewer's before: what that version of the product costs
         version_alone = "" if followup else version_named_alone(understanding.normalized, in_view)
         followup = followup or bool(version_alone)
+        # "主播说359怎么我这还是459", "墨黑怎么没了": a price or a version's stock, in a complaint's tone
+        complains_of_a_sale = disputes_the_price(understanding.normalized) or bool(
+            version_cannot_be_bought(understanding.normalized, in_view)
+        )
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
             chatter = understanding.triage is Triage.CHATTER
@@ -292,6 +300,7 @@ class DanmakuPipeline:
                 bool(sold_named)
                 or (chatter and bool(version_held(understanding.normalized, in_view)))
                 or followup
+                or complains_of_a_sale
             )
             if (
                 not reported
@@ -351,6 +360,7 @@ class DanmakuPipeline:
             and reference is not None
             and not asks_whether_sold(understanding.normalized)
             and understanding.intent in WORDED_INTENTS
+            and not asks_another_brand(understanding.normalized, catalog)
             and answers_the_words(in_view, understanding, reference.text)
         ):  # "左撇子能用吗", "淡妆能直接洗掉吗": words the catalog lacks, which the product on stage's
             # own FAQ or sentences answer
@@ -366,7 +376,20 @@ class DanmakuPipeline:
             if understanding.intent is Intent.OTHER:
                 understanding = replace(understanding, intent=Intent.SUITABILITY)
         version = version_held(understanding.normalized, resolved)
-        if version and understanding.intent in VERSION_INTENTS:
+        cannot_buy = version_cannot_be_bought(understanding.normalized, resolved)
+        if cannot_buy and resolved is not None:
+            # "75ml怎么买不了了", "05号怎么拍不了啊": whether that version is sold out, read from the
+            # version alone ("灰了", "白的不想要" name no colour asked); versions all in stock that
+            # cannot be bought are a problem for a person
+            named = extract_slots(cannot_buy)
+            slots = replace(understanding.slots, color=named.color, size=named.size, variant_hint=cannot_buy)
+            understanding = replace(understanding, intent=Intent.STOCK, slots=slots)
+            in_stock = all(sku.stock > 0 for sku in skus_holding(resolved, cannot_buy))
+            route = "handoff" if in_stock else "answer"
+        elif resolved is not None and disputes_the_price(understanding.normalized):
+            understanding = replace(understanding, intent=Intent.PRICE)  # "不是199吗 我看是299"
+            route = "answer"
+        elif version and understanding.intent in VERSION_INTENTS:
             # "60包的有吗", "有钢带的吗": whether that version is there, not its FAQ, link or colours
             slots = understanding.slots
             if slots.variant_hint is None:

@@ -105,6 +105,34 @@ def counted_by_versions(normalized: str, product: Product | None) -> bool:
     return any(held.search(sku.spec) for sku in product.skus)
 
 
+# Words of a version the viewer cannot buy or finds gone ("拍不了", "买不了", "下单不了", "显示无货",
+# "怎么没了", "灰了"), and the fillers that may stand between the version and them.
+_CANNOT_BUY_RE = re.compile(
+    r"(?:拍|买|下单|加购|付款|抢|选|点)(?:不了|不到|不上|不进去|不动)|下不了单|"
+    r"无货|没货|缺货|断货|售罄|卖完|抢光|没库存|没了|灰了|下架"
+)
+_CANNOT_BUY_FILLER_RE = re.compile(
+    rf"怎么|咋|为什么|为啥|一直|显示|已经|又|都|还是|就|是|的|了|啊|呀|呢|吗|请问|主播|{ADDRESSED_VIEWERS}|[\s,.!?~]"
+)
+
+
+def version_cannot_be_bought(normalized: str, product: Product | None) -> str:
+    """The version of ``product`` a line says cannot be bought or is gone ("墨黑怎么没了", "75ml怎么
+    买不了了", "黑色xl一直显示无货", "05号怎么拍不了啊" -> "#05"): whether it is sold out is what the
+    viewer needs; "" when the line names no version its specs hold before those words, or is about
+    the viewer's own order ("我买的75ml怎么没了": a parcel, not the stock)."""
+    match = _CANNOT_BUY_RE.search(normalized) if product is not None else None
+    if match is None or product is None or about_own_order(normalized):
+        return ""
+    detail = _CANNOT_BUY_FILLER_RE.sub("", without_names(product, normalized[: match.start()]))
+    if len(detail) < 2:
+        return ""
+    if skus_holding(product, detail):
+        return detail
+    hint = extract_slots(detail).variant_hint  # "05号": the shade #05
+    return hint if hint and skus_holding(product, hint) else ""
+
+
 BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body
 
 

@@ -2,6 +2,8 @@
 
 Order of evidence, strongest first:
 1. a link number ("3号链接"; a bare "20号" only when the cart has a link 20: else it is a date);
+   then another maker's brand asked the goods of ("苹果耳机多少钱": ``brands.asks_another_brand``):
+   ``not_sold``, never the product on stage of that kind;
 2. a full product name or alias, unless the word belongs to the stage product's own specs (or, for
    usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;
 3a. a one-character noun of goods ("这个锅", "鞋子多少钱": ``intent.goods_head``): the product in view
@@ -35,6 +37,7 @@ from datetime import datetime
 from typing import Literal
 
 from assistant.danmaku.attributes import PARTS
+from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.intent import sold_thing
@@ -101,6 +104,8 @@ def resolve_product(
         if _EXPLICIT_LINK_RE.search(text):
             return Resolution(None, "unknown_link")
         # a bare "20号" that names no link of the cart is a date or a size, not a missing link
+    if asks_another_brand(text, catalog):
+        return Resolution(None, "not_sold")  # "苹果耳机多少钱": another maker's, not the Air3 on stage
     names = matcher.match(text)
     on_stage = room.stage_at(at)
     previous = dialogue.product_id if dialogue else None

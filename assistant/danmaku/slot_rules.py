@@ -300,10 +300,11 @@ def says_only_details(normalized: str, slots: Slots | None = None) -> bool:
     return detailed and not _DETAIL_FILLER_RE.sub("", strip_slot_words(normalized))
 
 
-# Units to buy: a count and a counter ("10个", "三瓶", "2盒"), not an ordinal, a promotion's terms or a
-# pack size (第2件, 满2件, 2支装), in a line that buys or totals ("买", "一起", "多少钱").
+# Units to buy: a count and a counter ("10个", "三瓶", "2盒"), not an ordinal, a promotion's terms, a
+# pack size (第2件, 满2件, 2支装) or the end of an amount ("¥9.9只要1元": no 9 只), in a line that buys
+# or totals ("买", "一起", "多少钱").
 _QUANTITY_RE = re.compile(
-    rf"(?<![第满前后每这那哪0-9])(\d{{1,3}}|[二两三四五六七八九十]{{1,3}})({UNIT_COUNTERS})(?![装号码月天人次])"
+    rf"(?<![第满前后每这那哪0-9.¥$])(\d{{1,3}}|[二两三四五六七八九十]{{1,3}})({UNIT_COUNTERS})(?![装号码月天人次])"
 )
 _BUYS_OR_TOTALS_RE = re.compile(r"买|拍|要|来|囤|订|一起|一共|总共|多少钱|什么价|怎么算|几块|几元")
 MAX_QUANTITY = 999

@@ -560,6 +560,19 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         ("SP07", "我家孩子三岁能吃吗", "catalog", "1岁以上可以吃"),  # 孩子 is the FAQ's 宝宝
         ("MZ07", "我女儿9岁 可以用这个洗面奶吗", "catalog", "9岁不在适用范围"),  # 适用年龄 12岁以上
         ("SP04", "我怀孕了 可以喝绿茶吗", "catalog", "孕期建议少喝"),  # pregnancy before anything else
+        # a version the viewer cannot buy or finds gone: that it is sold out, whatever the tone
+        ("MZ01", "75ml的为啥拍不了", "catalog", "75ml已售罄"),  # not how to order
+        ("MZ05", "05号咋买不了", "catalog", "#05 奶茶棕已售罄"),  # the shade #05, not link 5
+        ("FS01", "黑色XL一直显示没货", "catalog", "黑色 XL已售罄"),
+        ("HJ01", "墨黑的怎么没了啊", "catalog", "墨黑 500ml已售罄"),
+        ("HJ02", "8斤的下单不了 东北的要", "catalog", "8斤已售罄"),  # not the winter FAQ
+        ("MZ01", "75ml的拍不了 按钮灰的", "catalog", "75ml已售罄"),  # 灰的 is the button, no colour
+        ("HJ05", "遥控款怎么没货了", "catalog", "白色 遥控款已售罄，灰色 遥控款有货"),  # some sold out
+        # a price told set against the one seen: the price now, and when the sale price starts
+        ("SM01", "不是说199吗 怎么还是299", "catalog", "21:00开抢秒杀价¥199"),
+        ("HJ01", "主播刚才说89 我这显示129", "catalog", "20:00开抢秒杀价¥89"),
+        ("MZ06", "小麦色断货了吗", "catalog", "小麦色 30ml已售罄"),  # 断货 asks the stock
+        ("SM01", "iphone能用吗", "catalog", "支持iOS"),  # an iPhone runs iOS
     ],
 )
 def test_the_question_names_what_answers_it(
@@ -585,6 +598,20 @@ def test_the_question_names_what_answers_it(
         ("MZ07", "卸妆膏多少钱", "¥139"),  # nor the price of the cleansing oil (alias 卸妆)
         ("HJ02", "北方冬天盖几斤的", "南方冬天"),  # the FAQ on southern winters says the opposite
         ("SM02", "有苹果原装数据线卖吗", "20号链接"),  # 原装 is no version: goods the room lacks
+        # another maker's goods of the kind on stage: never the room's product's price or stock
+        ("SM01", "苹果耳机多少钱啊", "¥299"),
+        ("SM04", "华为手表还有货吗", "有货"),
+        ("HJ01", "有膳魔师的保温杯吗", "有货"),
+        ("FS08", "ugg雪地靴多少钱", "¥259"),
+        # a version in stock that cannot be bought is no stock question; a refund is no price
+        ("SM01", "白色拍不了", "有货"),
+        ("MZ07", "说好退20 怎么只退了10", "¥"),
+        ("MZ07", "我买的120g怎么没了", "已售罄"),  # the viewer's own parcel
+        # a statement of another amount, another thing or no number for a measure is no answer
+        ("SM03", "16寸的macbook能充吗", "13寸"),  # the FAQ was written for 13 and 14 inches
+        ("SM02", "能给switch游戏机充电吗", "22.5W"),
+        ("SM05", "键盘有rgb灯效吗", "背光"),
+        ("FS08", "鞋底有多厚", "橡胶"),
     ],
 )
 def test_no_answer_about_something_else(

@@ -14,6 +14,7 @@ from assistant.danmaku.intent import (
     asks_warranty,
     classify_intent,
     compared_elsewhere,
+    disputes_the_price,
     extract_product_reference,
     is_followup_reference,
     reports_a_problem,
@@ -73,6 +74,7 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     ("三瓶一起多少钱", I.PRICE, {"quantity": 3}),
     ("2支装多少钱", I.PRICE, {}),
     ("第2件半价吗", I.OTHER, {}),
+    ("9.9只要多少钱", I.PRICE, {"quantity": None}),  # the end of an amount, no 9 只
     # a comparison with another product is no variant question of one; a future drop is protection
     ("这个和1号有什么区别", I.OTHER, {"link_no": 1}),
     ("120g和60g有什么区别", I.VARIANT, {"variant_hint": None}),  # both versions, not the first
@@ -690,3 +692,19 @@ def test_numbers_with_a_leading_zero_are_shades_not_links() -> None:
 )
 def test_a_line_of_nothing_but_details(text: str, only: bool) -> None:
     assert says_only_details(normalize(text)) is only
+
+
+@pytest.mark.parametrize(
+    ("text", "disputed"),
+    [
+        ("主播说359怎么我这还是459", True),
+        ("不是99吗 我看是129", True),
+        ("刚才讲的1199 我这显示1299", True),
+        ("说好退20 怎么只退了10", False),  # a refund owed, not the price on sale
+        ("不是说199吗", False),  # one amount: nothing set against it
+        ("说299 怎么是299", False),  # the same amount twice
+        ("订单不是99吗 怎么扣了129", False),  # an order's amount
+    ],
+)
+def test_a_price_told_against_the_one_seen_is_a_price_question(text: str, disputed: bool) -> None:
+    assert disputes_the_price(normalize(text)) is disputed

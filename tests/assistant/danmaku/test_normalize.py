@@ -120,6 +120,8 @@ def test_chinese_to_int(numeral: str, value: int | None) -> None:
         ("666", "zh"),
         ("", "zh"),
         ("do you ship to 新疆", "en"),
+        ("apple watch有吗", "zh"),  # a Chinese question about goods with an English name
+        ("airpods pro多少钱", "zh"),
     ],
 )
 def test_detect_language(text: str, lang: str) -> None:

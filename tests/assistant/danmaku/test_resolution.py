@@ -249,3 +249,50 @@ def test_a_bare_number_that_names_no_link_is_not_a_missing_link(
     text: str, expected: tuple[str | None, str]
 ) -> None:
     assert resolve(text, stage="MZ07") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "stage", "expected"),
+    [
+        ("苹果耳机多少钱", "SM01", (None, "not_sold")),  # another maker's earphones, not the Air3
+        ("airpods pro多少钱", "SM01", (None, "not_sold")),
+        ("膳魔师的保温杯有没有", "HJ01", (None, "not_sold")),
+        ("华为手表有没有", "SM04", (None, "not_sold")),
+        ("蒙牛的牛奶多少钱", "SP08", (None, "not_sold")),
+        # the brand as what the product works with, is compared with, or is: the product asked
+        ("苹果手机能用吗", "SM03", ("SM03", "stage")),
+        ("能连华为手机吗", "SM04", ("SM04", "stage")),
+        ("和兰蔻的比呢", "MZ07", ("MZ07", "stage")),
+        ("这个是苹果的吗", "SM01", ("SM01", "stage")),
+        ("我平时用兰蔻的水 洗面奶多少钱", "MZ07", ("MZ07", "name")),  # the viewer's own things
+        ("华为充电宝多少钱", "SM02", (None, "not_sold")),  # 充电宝 is goods, not charging something
+    ],
+)
+def test_another_makers_brand_names_goods_the_room_does_not_sell(
+    text: str, stage: str, expected: tuple[str | None, str]
+) -> None:
+    assert resolve(text, stage=stage) == expected
+
+
+def test_a_brand_the_catalog_carries_is_the_rooms_own() -> None:
+    earphones = CATALOG.product("SM01")
+    assert earphones is not None
+    catalog = replace(
+        CATALOG,
+        version=CATALOG.version + 1,
+        products=tuple(replace(p, brand="华为") if p.product_id == "SM01" else p for p in CATALOG.products),
+    )
+    room = Room("r", "demo", "", T - timedelta(hours=1)).with_stage("SM01", T - timedelta(minutes=1))
+    u = understand("华为耳机多少钱")
+    resolution = resolve_product(
+        text=u.normalized,
+        reference=None,
+        slots=u.slots,
+        catalog=catalog,
+        matcher=ProductMatcher(catalog),
+        room=room,
+        at=T,
+        dialogue=None,
+        intent=u.intent,
+    )
+    assert resolution.product_id == "SM01"

@@ -1,0 +1,125 @@
+"""Whether a statement of the catalog (an FAQ pair, an attribute, a sentence) can be the answer to
+the question asked, beyond sharing its words: it must not speak of another quantity, size or thing.
+
+- **Another quantity** (FAQ pairs): "能充16寸的笔记本吗" against the FAQ "65W单口满足13寸和14寸轻薄本":
+  the pair was written for 13 and 14 inches, and its "可以" is no answer for 16. Only exact amounts
+  in a unit of measure count; a bound or a range ("12岁以上", "13-16寸") speaks to any amount.
+- **Another size** (every statement): "XL的充绒量多少" against "充绒量：约120g（M码）".
+- **A measure with no number**: "鞋底多厚" against "鞋底：橡胶防滑底" (the sole, not its thickness).
+- **A named thing it never names**: a Chinese question naming a device or feature in Latin letters
+  ("能给switch充电吗", "有rgb灯吗") against a sentence without it ("22.5W双向快充"). A maker's name
+  ("能连ipad吗") and a comparison ("跟airpods pro比降噪咋样") are answered by the product's own words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.danmaku.brands import LATIN_BRANDS
+
+# Exact amounts in a unit of measure ("16寸", "500ml", "3岁"), unless a bound or a range follows or
+# precedes ("12岁以上", "13-16寸", "3到6岁").
+_MEASURE_UNITS = r"英寸|寸|毫升|ml|升|千克|kg|公斤|克|g|斤|mah|毫安|w|瓦|cm|厘米|毫米|mm|岁"
+_AMOUNT_RE = re.compile(rf"(?<![\d.\-~～到至])(\d+(?:\.\d+)?)\s*({_MEASURE_UNITS})(?![a-z])")
+_BOUND_AFTER_RE = re.compile(r"\s*(?:以上|以下|以内|之内|内|及以上|起|左右|\+|[\-~～到至]\s*\d)")
+_SIZE_RE = re.compile(r"(?<![a-z0-9])(xxxl|xxl|xl|xs|\dxl|[sml])(?![a-z])")
+_MEASURE_ASKED_RE = re.compile(r"多(?:厚|高|长|宽|重|粗|深)|几(?:厘米|公分|毫米|cm|mm|斤|克|寸)")
+_NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十半]")
+# Latin words of a Chinese question that are no names: units, sizes, tech words every catalog spells
+# its own way (type-c, usb, pd), and chat.
+_LATIN_WORD_RE = re.compile(r"(?<![a-z])[a-z]{2,}(?![a-z])")
+_COMPARED_RE = re.compile(r"比|那么|那样|不如")
+_NOT_A_NAME = frozenset(
+    [
+        "ml",
+        "kg",
+        "cm",
+        "mm",
+        "mah",
+        "xl",
+        "xs",
+        "xxl",
+        "xxxl",
+        "pd",
+        "qc",
+        "usb",
+        "type",
+        "typec",
+        "led",
+        "app",
+        "ok",
+        "ps",
+        "pk",
+        "vip",
+        "diy",
+        "ai",
+    ]
+)
+
+
+def _exact_amounts(text: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for match in _AMOUNT_RE.finditer(text.lower()):
+        if _BOUND_AFTER_RE.match(text.lower(), match.end()) is None:
+            out.setdefault(match.group(2), set()).add(match.group(1))
+    return out
+
+
+def states_another_amount(stated: str, asked: str) -> bool:
+    """Whether ``stated`` gives exact amounts in a unit ``asked`` names an amount in, none of them
+    the one asked ("满足13寸和14寸" against "能充16寸吗")."""
+    wanted = _exact_amounts(asked)
+    if not wanted:
+        return False
+    given = _exact_amounts(stated)
+    return any(unit in given and not (amounts & given[unit]) for unit, amounts in wanted.items())
+
+
+def states_another_size(stated: str, asked: str) -> bool:
+    """Whether ``stated`` names sizes (S M L XL ...) and ``asked`` names one of none of them."""
+    wanted = set(_SIZE_RE.findall(asked.lower()))
+    given = set(_SIZE_RE.findall(stated.lower()))
+    return bool(wanted) and bool(given) and not (wanted & given)
+
+
+def misses_the_measure(stated: str, asked: str) -> bool:
+    """Whether ``asked`` asks how thick, tall, long, wide or heavy ("鞋底多厚") and ``stated`` holds
+    no number to say it."""
+    return _MEASURE_ASKED_RE.search(asked) is not None and _NUMBER_RE.search(stated) is None
+
+
+# How a catalog may name what a Latin word names: an iPhone runs iOS, a MacBook is a Mac notebook.
+_ALSO_NAMED: dict[str, tuple[str, ...]] = {
+    "iphone": ("ios", "苹果"),
+    "ipad": ("ios", "苹果", "平板"),
+    "apple": ("ios", "苹果"),
+    "mac": ("macos", "苹果"),
+    "macbook": ("mac", "笔记本", "苹果"),
+    "android": ("安卓",),
+}
+
+
+def misses_a_named_thing(stated: str, asked: str) -> bool:
+    """Whether a Chinese question names things in Latin letters ("switch", "rgb") of which ``stated``
+    names none (units, sizes and common tech words aside). ``asked`` is the question without the
+    product's own names ("air3续航多久" names nothing else)."""
+    if _COMPARED_RE.search(asked):  # "跟airpods pro比降噪咋样": the product's own figure answers
+        return False
+    names = {
+        w for w in _LATIN_WORD_RE.findall(asked.lower()) if w not in _NOT_A_NAME and w not in LATIN_BRANDS
+    }
+    if not names or not re.search(r"[\u4e00-\u9fff]", asked):
+        return False
+    said = stated.lower().replace(" ", "")
+    return not any(word in said for name in names for word in (name, *_ALSO_NAMED.get(name, ())))
+
+
+def fits(stated: str, asked: str) -> bool:
+    """Whether a catalog statement may answer the question: no other size, no missing measure, no
+    missing named thing (``states_another_amount`` is the FAQ's own check: an attribute's amount
+    answers a question of another, "续航约8小时" to "能用10小时吗")."""
+    return not (
+        states_another_size(stated, asked)
+        or misses_the_measure(stated, asked)
+        or misses_a_named_thing(stated, asked)
+    )
