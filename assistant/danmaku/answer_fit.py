@@ -16,45 +16,30 @@ from __future__ import annotations
 import re
 
 from assistant.danmaku.brands import LATIN_BRANDS
+from assistant.danmaku.slot_rules import sizes_named
 
 # Exact amounts in a unit of measure ("16寸", "500ml", "3岁"), unless a bound or a range follows or
 # precedes ("12岁以上", "13-16寸", "3到6岁").
 _MEASURE_UNITS = r"英寸|寸|毫升|ml|升|千克|kg|公斤|克|g|斤|mah|毫安|w|瓦|cm|厘米|毫米|mm|岁"
 _AMOUNT_RE = re.compile(rf"(?<![\d.\-~～到至])(\d+(?:\.\d+)?)\s*({_MEASURE_UNITS})(?![a-z])")
-_BOUND_AFTER_RE = re.compile(r"\s*(?:以上|以下|以内|之内|内|及以上|起|左右|\+|[\-~～到至]\s*\d)")
-_SIZE_RE = re.compile(r"(?<![a-z0-9])(xxxl|xxl|xl|xs|\dxl|[sml])(?![a-z])")
-_MEASURE_ASKED_RE = re.compile(r"多(?:厚|高|长|宽|重|粗|深)|几(?:厘米|公分|毫米|cm|mm|斤|克|寸)")
+_BOUND_AFTER_RE = re.compile(r"\s*(?:以上|以下|以内|之内|及以上|起|左右|\+|[\-~～到至]\s*\d)")
+_MEASURE_ASKED_RE = re.compile(r"多(?:厚|高|长|宽(?!松)|重|粗|深)|几(?:厘米|公分|毫米|cm|mm|斤|克|寸)")
 _NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十半]")
 # Latin words of a Chinese question that are no names: units, sizes, tech words every catalog spells
-# its own way (type-c, usb, pd), and chat.
+# its own way (type-c, usb, pd), chat ("hhh", "yyds"); a maker's name ("能连ipad吗") and a comparison
+# ("跟airpods pro比降噪咋样") are answered by the product's own words.
 _LATIN_WORD_RE = re.compile(r"(?<![a-z])[a-z]{2,}(?![a-z])")
-_COMPARED_RE = re.compile(r"比|那么|那样|不如")
+_REPEATED_LETTER_RE = re.compile(r"^([a-z])\1+$")
 _NOT_A_NAME = frozenset(
-    [
-        "ml",
-        "kg",
-        "cm",
-        "mm",
-        "mah",
-        "xl",
-        "xs",
-        "xxl",
-        "xxxl",
-        "pd",
-        "qc",
-        "usb",
-        "type",
-        "typec",
-        "led",
-        "app",
-        "ok",
-        "ps",
-        "pk",
-        "vip",
-        "diy",
-        "ai",
-    ]
+    (
+        *("ml", "kg", "cm", "mm", "mah", "xl", "xs", "xxl", "xxxl"),  # units and sizes
+        *("pd", "qc", "usb", "type", "typec", "led", "app", "ai", "vip", "diy"),  # tech words
+        *("ok", "ps", "pk", "emm", "yyds", "jms", "xswl", "awsl", "nb", "hello", "hi"),  # chat
+    )
 )
+_COMPARED_RE = re.compile(r"比|那么|那样|不如")
+# How a catalog may name what a Latin word names: a Mac runs macOS, an Android phone is 安卓.
+_ALSO_NAMED: dict[str, tuple[str, ...]] = {"mac": ("macos", "苹果"), "android": ("安卓",)}
 
 
 def _exact_amounts(text: str) -> dict[str, set[str]]:
@@ -76,9 +61,8 @@ def states_another_amount(stated: str, asked: str) -> bool:
 
 
 def states_another_size(stated: str, asked: str) -> bool:
-    """Whether ``stated`` names sizes (S M L XL ...) and ``asked`` names one of none of them."""
-    wanted = set(_SIZE_RE.findall(asked.lower()))
-    given = set(_SIZE_RE.findall(stated.lower()))
+    """Whether ``stated`` names sizes (S M L XL, 38码 ...) and ``asked`` names one of none of them."""
+    wanted, given = sizes_named(asked), sizes_named(stated)
     return bool(wanted) and bool(given) and not (wanted & given)
 
 
@@ -88,25 +72,16 @@ def misses_the_measure(stated: str, asked: str) -> bool:
     return _MEASURE_ASKED_RE.search(asked) is not None and _NUMBER_RE.search(stated) is None
 
 
-# How a catalog may name what a Latin word names: an iPhone runs iOS, a MacBook is a Mac notebook.
-_ALSO_NAMED: dict[str, tuple[str, ...]] = {
-    "iphone": ("ios", "苹果"),
-    "ipad": ("ios", "苹果", "平板"),
-    "apple": ("ios", "苹果"),
-    "mac": ("macos", "苹果"),
-    "macbook": ("mac", "笔记本", "苹果"),
-    "android": ("安卓",),
-}
-
-
 def misses_a_named_thing(stated: str, asked: str) -> bool:
     """Whether a Chinese question names things in Latin letters ("switch", "rgb") of which ``stated``
-    names none (units, sizes and common tech words aside). ``asked`` is the question without the
-    product's own names ("air3续航多久" names nothing else)."""
+    names none (units, sizes, tech words, chat and makers' names aside). ``asked`` is the question
+    without the product's own names ("air3续航多久" names nothing else)."""
     if _COMPARED_RE.search(asked):  # "跟airpods pro比降噪咋样": the product's own figure answers
         return False
     names = {
-        w for w in _LATIN_WORD_RE.findall(asked.lower()) if w not in _NOT_A_NAME and w not in LATIN_BRANDS
+        w
+        for w in _LATIN_WORD_RE.findall(asked.lower())
+        if w not in _NOT_A_NAME and w not in LATIN_BRANDS and not _REPEATED_LETTER_RE.match(w)
     }
     if not names or not re.search(r"[\u4e00-\u9fff]", asked):
         return False

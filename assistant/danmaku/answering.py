@@ -431,7 +431,7 @@ class Answerer:
             body = (
                 attribute_lines(product, named, lang)
                 if named
-                else answers_product.answer_material(product, lang)
+                else answers_product.answer_material(product, lang, asked=u.normalized)
             )
         elif intent is Intent.SUITABILITY:
             variants = skin_variants(product)

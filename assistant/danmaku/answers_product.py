@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from assistant.danmaku.answer_fit import states_another_amount, states_another_size
+from assistant.danmaku.answer_fit import fits, states_another_amount, states_another_size
 from assistant.danmaku.answer_templates import finish, join
 from assistant.danmaku.attributes import key_value_lines, without_names
 from assistant.danmaku.catalog_words import product_names
@@ -227,9 +227,13 @@ def asks_a_property(normalized: str) -> bool:
     return _PROPERTY_RE.search(normalized) is not None
 
 
-def answer_material(product: Product, lang: str = "zh", nickname: str = "") -> str | None:
-    """Material / ingredients attributes (面料, 材质, 成分, 配料, 填充物 ...)."""
-    lines = key_value_lines(product, MATERIAL_KEYS, lang)
+def answer_material(product: Product, lang: str = "zh", nickname: str = "", asked: str = "") -> str | None:
+    """Material / ingredients attributes (面料, 材质, 成分, 配料, 填充物 ...); None with ``asked`` (the
+    question) when one does not fit it (``answer_fit.fits``: "XL的充绒量" against "约120g（M码）")."""
+    keys = [k for k in MATERIAL_KEYS if k in product.attributes]
+    if not all(fits(product.attributes[k], asked) for k in keys):
+        return None  # one of them said of another size: the question is that one's, not the list's
+    lines = key_value_lines(product, keys, lang)
     if not lines:
         return None
     return finish(f"{product.name} " + ("; " if lang == "en" else "；").join(lines), nickname, lang)
@@ -351,10 +355,22 @@ def _holds(longer: str, shorter: str) -> bool:
     return _EXTRA_QUESTION_RE.search(extra) is None
 
 
+# Goods got into someone's mouth or eyes ("小孩把凝珠咬破了", "狗狗舔了一口"): where the product's own
+# FAQ speaks of 误食 (the operator's word for it), that pair answers first, whatever else is asked.
+_SWALLOWED_RE = re.compile(r"咬破|咬开|咬了|吞了|吞下|咽下|误吞|误食|舔了|吃进去|喝进去|进嘴|进眼睛|溅到眼")
+
+
+def swallowed_faq(product: Product, normalized: str) -> FaqPair | None:
+    """The product's FAQ pair on 误食 for a line telling the goods got into someone's mouth or eyes
+    (``_SWALLOWED_RE``), told with or without a question; None otherwise."""
+    return _faq_mentioning(product, ("误食",)) if _SWALLOWED_RE.search(normalized) else None
+
+
 def find_faq(product: Product, question: str, min_overlap: float = 0.5) -> FaqPair | None:
     """The FAQ pair that answers the line (``_find_faq``), read whole, else clause by clause
-    (``triage.asked_clauses``: "能卸妆吗 我只涂了防晒" asks "能卸妆吗"; "防晒要卸妆吗姐妹们")."""
-    found = _find_faq(product, question, min_overlap)
+    (``triage.asked_clauses``: "能卸妆吗 我只涂了防晒" asks "能卸妆吗"; "防晒要卸妆吗姐妹们"); an
+    accident of swallowing the goods gets the FAQ on 误食 first (``_SWALLOWED_RE``)."""
+    found = swallowed_faq(product, question) or _find_faq(product, question, min_overlap)
     if found is not None:
         return found
     for clause in asked_clauses(normalize(question)):

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from assistant.danmaku.answer_fit import fits
 from assistant.danmaku.answer_templates import finish
+from assistant.danmaku.brands import asks_whether_of_brand
 from assistant.danmaku.vocabulary import GOODS_HEADS, ONE_CHARACTER_GOODS
 from knowledge.domain import Product
 
@@ -114,6 +115,16 @@ def without_names(product: Product, normalized: str) -> str:
     attribute 保温."""
     for name in sorted((product.name.lower(), *(a.lower() for a in product.aliases)), key=len, reverse=True):
         normalized = normalized.replace(name, " ")
+    return normalized
+
+
+def without_name_words(product: Product, normalized: str) -> str:
+    """The question with every word it may name the product by blanked: its name, the name's parts
+    ("Air3", "K87"), aliases and brand. What a statement must answer beside the product itself
+    (``answer_fit.fits``: "air3续航多久" names no other thing)."""
+    words = {product.name, *product.aliases, *product.name.split(), product.brand or ""}
+    for word in sorted((w.lower() for w in words if len(w) >= 2), key=len, reverse=True):
+        normalized = normalized.replace(word, " ")
     return normalized
 
 
@@ -220,10 +231,10 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
         return None
     normalized = without_names(product, normalized)
     if (
-        any(w in normalized for w in BRAND_WORDS)
+        (any(w in normalized for w in BRAND_WORDS) or asks_whether_of_brand(normalized))
         and product.brand
         and not _brand_of_another(product, normalized)
-    ):
+    ):  # "什么牌子", and whether it is a maker's ("这大衣是海澜之家的吗"): its own brand
         body = f"Brand: {product.brand}" if lang == "en" else f"{product.name}是{product.brand}家的"
         return finish(body, "", lang)
     measure = dimension_keys(product, normalized)
@@ -244,7 +255,8 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
     keys.extend(k for k in named_keys(product, normalized) if k not in keys)
     # a value for another size, with no number for a measure, or naming none of the things asked
     # ("鞋底多厚": 橡胶防滑底; "XL的充绒量": 约120g（M码）) is no answer
-    keys = [k for k in keys if fits(f"{k}{product.attributes[k]}", normalized)]
+    unnamed = without_name_words(product, normalized)
+    keys = [k for k in keys if fits(f"{k}{product.attributes[k]}", unnamed)]
     if not keys:
         return None
     return attribute_lines(product, keys, lang)

@@ -153,7 +153,6 @@ _CJK_BRANDS: tuple[str, ...] = (
     "公牛",
     "品胜",
     "罗马仕",
-    "紫米",
     "飞利浦",
     "松下",
     "大疆",
@@ -326,38 +325,74 @@ _BRAND_RE = re.compile(
 )
 # The brand is what the room's product works with, is compared with or is like ("苹果手机能用吗",
 # "能连华为吗", "和兰蔻比呢", "有没有雅诗兰黛那么持妆", "是迪奥的平替吗"): the question is about the
-# product, not other goods.
+# product, not other goods ("苹果耳机能用多久" asks how long another maker's earphones last).
 _WITH_OR_LIKE_RE = re.compile(
-    r"比|区别|差别|差不多|一样|那么|那样|不如|同款|平替|替代|代替|像|兼容|适配|适用|支持|能用|可以用|能不能用|用得了|"
-    r"装得下|放得下|连(?!衣|帽|裤)|配(?!送|件|料|方|色|置|套)|充(?!电宝|电器|电头|电线|绒)|吸(?!管|汗|水)"
+    r"比|区别|差别|差不多|一样|那么|那样|不如|同款|平替|替代|代替|像|兼容|适配|适用|支持|通用|"
+    r"能用吗|能用不|可以用吗|可以用不|能不能用|用得了|可以吗|行吗|行不行|能接|装得下|放得下|"
+    r"连(?!衣|帽|裤)|配(?!送|件|料|方|色|置|套)|充(?!电宝|电器|电头|电线|绒)|吸(?!管|汗|水)"
 )
-# The viewer's own things or habits ("我用的雅诗兰黛", "之前买过兰蔻的", "平时穿耐克"), or whether the
-# product is the brand ("是苹果的吗", "是不是华为的"): no goods asked for.
-_OWN_OR_IS_RE = re.compile(r"(?:用|用的|用过|在用|买过|穿|穿的|喝|吃|是|是不是)(?:的是)?$")
+# The viewer's own things or habits ("我用的雅诗兰黛", "之前买过兰蔻的", "我耐克穿42的"), whether the
+# product is the brand ("是苹果的吗", "是不是华为的"), or the product on stage called by a brand word
+# ("这个ugg有37码吗"): no goods asked for.
+_OWN_OR_IS_BEFORE_RE = re.compile(
+    r"(?:用|用的|用过|在用|买过|穿|穿的|喝|吃|是|是不是|这个|这款|这双|这件)(?:的是)?$"
+)
+_OWN_AFTER_RE = re.compile(r"^的?(?:平时|平常|一般|一直|都)?(?:穿|用|喝|吃)")
+# A word of its own after the brand word: a flavour, a colour, a body word ("苹果味", "苹果肌", "小米粥").
+_NOT_A_MAKER_AFTER_RE = re.compile(r"^(?:味|口味|肌|型|色|醋|汁|派|干|片|粥|级|好评)")
+# The viewer's device ("苹果手机能接电话吗", "iphone15", "苹果13"): what the product works with, unless
+# its price or stock is asked ("华为手机多少钱").
+_DEVICE_AFTER_RE = re.compile(r"^的?(?:手机|电脑|笔记本|平板|\d)")
+_DEVICE_BRANDS = frozenset({"iphone", "ipad", "macbook", "imac"})
+_PRICE_OR_STOCK_RE = re.compile(r"多少钱|价|有没有|有吗|有货|还有|怎么卖|卖吗|卖不卖")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=64)
-def _brands_of(catalog_id: str, version: str, names: tuple[str, ...]) -> frozenset[str]:
+def _brands_of(names: tuple[str, ...]) -> frozenset[str]:
     """The known brands the catalog itself carries (a product's brand, name or alias holds them)."""
-    del catalog_id, version  # the cache key only
     text = " ".join(names).lower()
     return frozenset(b for b in KNOWN_BRANDS if b in text)
 
 
 def _catalog_brands(catalog: Catalog) -> frozenset[str]:
-    names = tuple(n for p in catalog.products for n in (p.name, p.brand or "", *p.aliases))
-    return _brands_of(catalog.catalog_id, str(catalog.version), names)
+    return _brands_of(tuple(n for p in catalog.products for n in (p.name, p.brand or "", *p.aliases)))
 
 
 def asks_another_brand(normalized: str, catalog: Catalog) -> str:
-    """The brand of another maker a (normalised, lower-case) line asks the goods of ("苹果耳机多少钱"
-    -> "苹果", "膳魔师的保温杯有没有" -> "膳魔师"), "" when it names none, names one the catalog
-    carries, or names it as what the product works with, is compared with or is like, as the
-    viewer's own things, or as what the product is (``_WITH_OR_LIKE_RE``, ``_OWN_OR_IS_RE``)."""
+    """The brand of another maker a (normalised, lower-case) Chinese line asks the goods of
+    ("苹果耳机多少钱" -> "苹果", "膳魔师的保温杯有没有" -> "膳魔师"), "" when it names none, names
+    one the catalog carries, or names it as what the product works with, is compared with or is
+    like, as the viewer's own things or device, as what the product is, or as a word of its own
+    ("苹果味")."""
     match = _BRAND_RE.search(normalized)
-    if match is None or _WITH_OR_LIKE_RE.search(normalized) is not None:
+    if match is None or _WITH_OR_LIKE_RE.search(normalized) or not _CJK_RE.search(normalized):
         return ""
-    brand = match.group(0)
-    if brand in _catalog_brands(catalog) or _OWN_OR_IS_RE.search(normalized[: match.start()]):
+    brand, before, after = match.group(0), normalized[: match.start()], normalized[match.end() :]
+    if brand in _catalog_brands(catalog) or _OWN_OR_IS_BEFORE_RE.search(before):
+        return ""
+    if _OWN_AFTER_RE.match(after) or _NOT_A_MAKER_AFTER_RE.match(after):
+        return ""
+    device = brand in _DEVICE_BRANDS or _DEVICE_AFTER_RE.match(after) is not None
+    if device and not _PRICE_OR_STOCK_RE.search(normalized):
         return ""
     return brand
+
+
+# Whether the product is a maker's ("这大衣是海澜之家的吗", "是不是小米的", "是象印的还是膳魔师的"):
+# the brand after 是 with a question cue.
+_IS_BRAND_ASKED_RE = re.compile(rf"(?:是|是不是)(?:{_BRAND_RE.pattern})(?:的|家的|牌子的?|那个)?")
+_QUESTION_CUE_RE = re.compile(r"吗|嘛|么|呢|还是|是不是|\?|[\u4e00-\u9fff]不$")
+# A likeness, or who makes it for whom ("是兰蔻平替吗", "是不是植村秀代工的", "是漫步者的子品牌吗"):
+# the catalog's brand does not say.
+_LIKENESS_RE = re.compile(r"平替|同款|一样|像|比|代替|替代|仿|代工|子品牌|旗下|工厂|厂家")
+
+
+def asks_whether_of_brand(normalized: str) -> bool:
+    """Whether a line asks if the product is a named maker's (``_IS_BRAND_ASKED_RE``): the product's
+    own brand answers it, whichever brand is named."""
+    return (
+        _IS_BRAND_ASKED_RE.search(normalized) is not None
+        and _QUESTION_CUE_RE.search(normalized) is not None
+        and _LIKENESS_RE.search(normalized) is None
+    )

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from assistant.danmaku.answer_fit import fits
 from assistant.danmaku.answer_templates import finish
-from assistant.danmaku.attributes import ABOUT_THE_HOST
+from assistant.danmaku.attributes import ABOUT_THE_HOST, without_name_words
 from assistant.danmaku.vocabulary import SKIN_TYPES
 from knowledge.domain import Product
 from knowledge.retrieval.chunks import sentences
@@ -227,9 +227,7 @@ def quote_answer(product: Product, normalized: str, lang: str = "zh") -> str | N
         return None
     scored = []
     of_the_finish = "水洗" in normalized  # "是水洗的吗" asks the finish; "能机洗吗" how to wash
-    unnamed = normalized
-    for name in sorted(product_names(product), key=len, reverse=True):
-        unnamed = unnamed.replace(name.lower(), " ")
+    unnamed = without_name_words(product, normalized)
     for i, sentence in enumerate(catalog_sentences(product)):
         if not fits(sentence, unnamed):  # another size, no number for a measure, no thing asked
             continue

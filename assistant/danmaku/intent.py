@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
@@ -587,11 +588,30 @@ _HAS_FOR_SALE_RE = re.compile(
 # A price the viewer was told set against the one they see ("主播说359怎么我这还是459", "不是199吗 我看是
 # 299"): what it costs now, and when a sale price starts, answers it. Never a refund, a claim or an
 # order's amount ("说好退20 怎么只退了10": ``_MONEY_OWED_RE``).
-_PRICE_DISPUTED_RE = re.compile(
-    r"(?:不是|说|讲|报)(?:好的|的|了)?\s?¥?(\d+(?:\.\d+)?)(?:元|块)?(?:吗|嘛|么)?[^\d]{0,8}?"
-    r"(?:怎么|咋|我这|我看|显示|还是|变成|却|是)[^\d]{0,4}?¥?(\d+(?:\.\d+)?)"
+_SALE_PRICE_WORD = r"(?:秒杀|活动|到手|券后|直播间?)价?"
+# An amount of money, bare or in 元 / 块: never a count, a size, a link, an age or a time ("27码",
+# "1号", "3条", "24小时", "3岁").
+_MONEY = (
+    r"¥?(\d+(?:\.\d+)?)(?![\d.]|\s*(?:码|号|条|片|斤|克|g|ml|毫升|小时|天|岁|个|盒|包|袋|瓶|支|件|寸|cm|kg|"
+    r"w|mah|%|折|人|年|月|分|秒|点|层|颗|粒|双|套|抽|次|周))"
 )
-_MONEY_OWED_RE = re.compile(r"退|返|赔|补|订单|付了|付款|实付|扣|到账|运费|邮费|差价")
+_PRICE_DISPUTED_RE = re.compile(
+    rf"(?:(?:不是|说|讲|报)(?:好的|的|了)?(?:{_SALE_PRICE_WORD})?|{_SALE_PRICE_WORD})\s?{_MONEY}"
+    rf"(?:元|块)?(?:吗|嘛|么)?[^\d]{{0,8}}?(?:怎么|咋|我这|我看|显示|还是|变成|却|是|付款|结算)[^\d]{{0,4}}?{_MONEY}"
+)
+# A coupon the viewer cannot claim or use ("店铺券领不了啊", "零食券用不了"): which coupons there are,
+# and from when, answers it.
+_COUPON_BLOCKED_RE = re.compile(
+    r"(?:券|红包).{0,4}?(?:领不了|领不到|领不上|用不了|用不上|不能用|没法用|领不出)"
+)
+# Money of an order placed or owed: a claim, never the price on sale ("付款怎么是459" at checkout asks
+# the price; "付了款" tells of an order).
+_MONEY_OWED_RE = re.compile(r"退|返|赔|补|订单|付了|已付|付过|实付|扣|到账|运费|邮费|差价")
+
+
+def coupon_blocked(normalized: str) -> bool:
+    """Whether the line says a coupon cannot be claimed or used (``_COUPON_BLOCKED_RE``)."""
+    return _COUPON_BLOCKED_RE.search(normalized) is not None and _MONEY_OWED_RE.search(normalized) is None
 
 
 def disputes_the_price(normalized: str) -> bool:
@@ -599,7 +619,9 @@ def disputes_the_price(normalized: str) -> bool:
     (``_PRICE_DISPUTED_RE``): a price question, whatever its tone."""
     match = _PRICE_DISPUTED_RE.search(normalized)
     return (
-        match is not None and match.group(1) != match.group(2) and _MONEY_OWED_RE.search(normalized) is None
+        match is not None
+        and Decimal(match.group(1)) != Decimal(match.group(2))
+        and _MONEY_OWED_RE.search(normalized) is None
     )
 
 

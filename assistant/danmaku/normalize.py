@@ -229,12 +229,14 @@ def detect_language(text: str) -> str:
     """ "en" when the danmaku is mostly English words, else "zh" (replies follow this language).
 
     A message is English when it has English words (two or more letters, size letters and units
-    excluded), no more Chinese characters than English words, and no Chinese question frame
-    (``_ZH_QUESTION_FRAME_RE``): "how much 这个" is English; "这个有xl吗", "这个有black吗" and
-    "apple watch有吗" are Chinese.
+    excluded) and no more Chinese characters than English words, or fewer where a Chinese question
+    frame asks (``_ZH_QUESTION_FRAME_RE``): "how much 这个" and "how much is the 50ml 呢" are English;
+    "这个有xl吗", "这个有black吗" and "apple watch有吗" are Chinese.
     """
     lowered = text.lower()
     words = len(_EN_WORD_RE.findall(lowered))
-    if words == 0 or _ZH_QUESTION_FRAME_RE.search(lowered):
+    if words == 0:
         return "zh"
-    return "en" if len(_CJK_RE.findall(lowered)) <= words else "zh"
+    chinese = len(_CJK_RE.findall(lowered))
+    framed = _ZH_QUESTION_FRAME_RE.search(lowered) is not None
+    return "zh" if chinese > words or (framed and chinese >= words) else "en"

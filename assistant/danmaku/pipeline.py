@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
+from assistant.danmaku.answers_product import swallowed_faq
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
@@ -45,6 +46,7 @@ from assistant.danmaku.intent import (
     asks_whether_sold,
     asks_which_link,
     compared_elsewhere,
+    coupon_blocked,
     disputes_the_price,
     extract_product_reference,
     goods_head,
@@ -280,8 +282,10 @@ class DanmakuPipeline:
         version_alone = "" if followup else version_named_alone(understanding.normalized, in_view)
         followup = followup or bool(version_alone)
         # "主播说359怎么我这还是459", "墨黑怎么没了": a price or a version's stock, in a complaint's tone
-        complains_of_a_sale = disputes_the_price(understanding.normalized) or bool(
-            version_cannot_be_bought(understanding.normalized, in_view)
+        complains_of_a_sale = (
+            disputes_the_price(understanding.normalized)
+            or coupon_blocked(understanding.normalized)
+            or bool(version_cannot_be_bought(understanding.normalized, in_view))
         )
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
@@ -301,6 +305,8 @@ class DanmakuPipeline:
                 or (chatter and bool(version_held(understanding.normalized, in_view)))
                 or followup
                 or complains_of_a_sale
+                # "小孩把凝珠咬破了", told without a question: the product's own FAQ on 误食
+                or (in_view is not None and swallowed_faq(in_view, understanding.normalized) is not None)
             )
             if (
                 not reported
@@ -388,6 +394,9 @@ class DanmakuPipeline:
             route = "handoff" if in_stock else "answer"
         elif resolved is not None and disputes_the_price(understanding.normalized):
             understanding = replace(understanding, intent=Intent.PRICE)  # "不是199吗 我看是299"
+            route = "answer"
+        elif resolved is not None and coupon_blocked(understanding.normalized):
+            understanding = replace(understanding, intent=Intent.DISCOUNT)  # "店铺券领不了啊"
             route = "answer"
         elif version and understanding.intent in VERSION_INTENTS:
             # "60包的有吗", "有钢带的吗": whether that version is there, not its FAQ, link or colours

@@ -111,6 +111,9 @@ _CANNOT_BUY_RE = re.compile(
     r"(?:拍|买|下单|加购|付款|抢|选|点)(?:不了|不到|不上|不进去|不动)|下不了单|"
     r"无货|没货|缺货|断货|售罄|卖完|抢光|没库存|没了|灰了|下架"
 )
+# What else may be gone ("75ml的优惠怎么没了", "赠品没了", "色号图没了", "一瓶多久就没了"): no stock.
+_NOT_THE_STOCK_RE = re.compile(r"优惠|券|赠品|小样|送的|图|链接|秒杀|活动|价|多久|几天")
+_SHADE_NUMBER_RE = re.compile(r"#?\d{1,3}号?")
 _CANNOT_BUY_FILLER_RE = re.compile(
     rf"怎么|咋|为什么|为啥|一直|显示|已经|又|都|还是|就|是|的|了|啊|呀|呢|吗|请问|主播|{ADDRESSED_VIEWERS}|[\s,.!?~]"
 )
@@ -119,18 +122,24 @@ _CANNOT_BUY_FILLER_RE = re.compile(
 def version_cannot_be_bought(normalized: str, product: Product | None) -> str:
     """The version of ``product`` a line says cannot be bought or is gone ("墨黑怎么没了", "75ml怎么
     买不了了", "黑色xl一直显示无货", "05号怎么拍不了啊" -> "#05"): whether it is sold out is what the
-    viewer needs; "" when the line names no version its specs hold before those words, or is about
-    the viewer's own order ("我买的75ml怎么没了": a parcel, not the stock)."""
+    viewer needs; "" when the line names no version its specs hold before those words (and nothing
+    else), tells of something else gone ("75ml的优惠怎么没了": ``_NOT_THE_STOCK_RE``), or is about the
+    viewer's own order ("我买的75ml怎么没了": a parcel, not the stock)."""
     match = _CANNOT_BUY_RE.search(normalized) if product is not None else None
-    if match is None or product is None or about_own_order(normalized):
+    if (
+        match is None
+        or product is None
+        or about_own_order(normalized)
+        or _NOT_THE_STOCK_RE.search(normalized)
+    ):
         return ""
     detail = _CANNOT_BUY_FILLER_RE.sub("", without_names(product, normalized[: match.start()]))
     if len(detail) < 2:
         return ""
     if skus_holding(product, detail):
-        return detail
-    hint = extract_slots(detail).variant_hint  # "05号": the shade #05
-    return hint if hint and skus_holding(product, hint) else ""
+        return detail  # all that stands before the words is the version
+    hint = extract_slots(detail).variant_hint  # "05号": the shade #05, a number and nothing else
+    return hint if hint and _SHADE_NUMBER_RE.fullmatch(detail) and skus_holding(product, hint) else ""
 
 
 BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body

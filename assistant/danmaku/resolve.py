@@ -2,7 +2,7 @@
 
 Order of evidence, strongest first:
 1. a link number ("3号链接"; a bare "20号" only when the cart has a link 20: else it is a date);
-   then another maker's brand asked the goods of ("苹果耳机多少钱": ``brands.asks_another_brand``):
+1b. another maker's brand asked the goods of ("苹果耳机多少钱": ``brands.asks_another_brand``):
    ``not_sold``, never the product on stage of that kind;
 2. a full product name or alias, unless the word belongs to the stage product's own specs (or, for
    usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;

@@ -38,7 +38,7 @@ _WEIGHT_BARE_RE = re.compile(
     r"体重[:是]?\s*(\d{2,3}(?:\.\d)?)|(?<=\d)\s*[/ ,]\s*(\d{2,3})(?![\d.]|\s*(?:元|块|cm|号))"
 )
 _SIZE_RE = re.compile(
-    r"(?<![a-z'])(xxxl|xxl|xl|xs|[2-6]xl|[sml])(?![a-z])|(\d{2})码|(均码)|(1[4-9]0/\d{2}[ab])(?![a-z])"
+    r"(?<![a-z'0-9.])(xxxl|xxl|xl|xs|[2-6]xl|[sml])(?![a-z])|(\d{2})码|(均码)|(1[4-9]0/\d{2}[ab])(?![a-z])"
 )
 _COLORS = (
     "黑白红蓝绿黄紫粉灰棕橙银金米杏驼青褐",  # one character: only with 色 or 的 (黑色, 黑的)
@@ -199,6 +199,12 @@ def _weight(text: str, height_cm: int | None) -> float | None:
             return None  # "3 99" is not a body: only read a second bare number after a height
         return _bare_weight_kg(float(raw), height_cm)
     return None
+
+
+def sizes_named(text: str) -> frozenset[str]:
+    """Every size a text names ("XL", "38" of "38码", "均码"), upper-case: what a catalog statement
+    is said of ("充绒量：约120g（M码）") or a question asks."""
+    return frozenset(next(g for g in m.groups() if g).upper() for m in _SIZE_RE.finditer(text.lower()))
 
 
 def _size(text: str) -> str | None:

@@ -79,9 +79,10 @@ _REQUEST_TOPIC_RE = re.compile(
 _SOFT_TOPIC_RE = re.compile(
     r"颜色|色号|颜值|质量|面料|料子|材质|款式|版型|效果|味道|牌子|品牌|成分|适合|尺寸"
 )
+# Praise, greetings and cheering (牛 is praise; 牛奶, 牛仔裤, 牛轧糖 are goods and 蒙牛 a maker).
 _CHATTER_RE = re.compile(
     r"好美|好漂亮|漂亮|好看|好帅|帅|可爱|爱了|爱你|喜欢|美女|仙女|女神|绝了|yyds|(?<![a-z])nb(?![a-z])|"
-    rf"牛|厉害|^6+$|666|{LAUGH}|来了|来啦|打卡|报到|支持|加油|冲|晚上好|早上好|下午好|你好|大家好|"
+    rf"(?<!蒙)牛(?![奶仔肉排轧油皮角])|厉害|^6+$|666|{LAUGH}|来了|来啦|打卡|报到|支持|加油|冲|晚上好|早上好|下午好|你好|大家好|"
     r"主播好|哈喽|在吗|在不在|谢谢|感谢|点赞|关注了|晚安|很好|真好|不错|好好|挺好|超好|好棒|舒服|"
     r"(?<![a-z])(love|beautiful|pretty|nice|cool|wow|lol|haha|hello|hi|hey|awesome|amazing|thanks)(?![a-z])"
 )

@@ -572,7 +572,21 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         ("SM01", "不是说199吗 怎么还是299", "catalog", "21:00开抢秒杀价¥199"),
         ("HJ01", "主播刚才说89 我这显示129", "catalog", "20:00开抢秒杀价¥89"),
         ("MZ06", "小麦色断货了吗", "catalog", "小麦色 30ml已售罄"),  # 断货 asks the stock
+        ("MZ04", "店铺券怎么领不了", "catalog", "20:00起可领"),  # a coupon not claimed: the coupons
+        # the goods swallowed, asked or told: the product's own FAQ on 误食, never silence
+        ("HJ04", "孩子把洗衣凝珠咬破了咋办", "faq", "误食请立即就医"),
+        ("HJ04", "家里小狗咬开了一颗凝珠", "faq", "误食请立即就医"),
         ("SM01", "iphone能用吗", "catalog", "支持iOS"),  # an iPhone runs iOS
+        # whether the product is another maker's: its own brand
+        ("FS09", "这件大衣是波司登的吗", "catalog", "是北纬线家的"),
+        ("SP08", "这牛奶是蒙牛的还是伊利的", "catalog", "是青禾牧场家的"),
+        ("SM05", "是不是罗技的键盘啊", "catalog", "是云鹿家的"),
+        # a maker's name for the viewer's own device: whether the product works with it
+        ("SM01", "苹果手机可以吗", "faq", "支持iOS"),
+        ("SM04", "苹果手机能接电话吗", "faq", "iOS 13及以上"),
+        ("FS08", "我耐克平时穿37的 这个拍几码", "catalog", "建议选36码"),
+        ("SM01", "hhh续航多久", "catalog", "单次约8小时"),  # chat letters name nothing
+        ("FS02", "版型有多宽松", "catalog", "宽松落肩"),  # 多宽松 is no width
     ],
 )
 def test_the_question_names_what_answers_it(
@@ -612,6 +626,16 @@ def test_the_question_names_what_answers_it(
         ("SM02", "能给switch游戏机充电吗", "22.5W"),
         ("SM05", "键盘有rgb灯效吗", "背光"),
         ("FS08", "鞋底有多厚", "橡胶"),
+        ("FS01", "XL的充绒量是多少", "M码"),  # the figure is said of another size
+        # two numbers that are no prices, and something else gone than a version: no price or stock
+        ("SP09", "不是2号链接吗 怎么是9号", "¥"),
+        ("FS03", "不是说27码吗 怎么发了28码", "¥"),
+        ("FS05", "不是3条装吗 收到怎么2条", "¥"),
+        ("HJ01", "不是说24小时发吗 怎么要72小时", "¥"),
+        ("MZ01", "75ml的优惠怎么没了", "已售罄"),
+        ("MZ01", "75ml送的小样怎么没了", "已售罄"),
+        # the viewer's own device or habit named by a maker: the product is still asked about
+        ("FS08", "我耐克平时穿37的 这个拍几码", "本直播间"),
     ],
 )
 def test_no_answer_about_something_else(

@@ -704,6 +704,9 @@ def test_a_line_of_nothing_but_details(text: str, only: bool) -> None:
         ("不是说199吗", False),  # one amount: nothing set against it
         ("说299 怎么是299", False),  # the same amount twice
         ("订单不是99吗 怎么扣了129", False),  # an order's amount
+        ("八点秒杀89 我这显示129", True),  # a sale price told
+        ("秒杀价89 付款怎么是129", True),  # the price at checkout
+        ("我付了款怎么是459 不是说359吗", False),  # an order paid: a claim
     ],
 )
 def test_a_price_told_against_the_one_seen_is_a_price_question(text: str, disputed: bool) -> None:

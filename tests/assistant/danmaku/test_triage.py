@@ -109,6 +109,10 @@ LABELLED: list[tuple[str, Triage]] = [
     # a return asked beside a praise-looking word (支持, 舒服) or after something bought
     ("围巾支持七天无理由吗 买了不合适能退不", Q),
     ("被子盖着不舒服能退吗", Q),
+    # 牛 is praise, 牛奶 and 牛仔裤 are goods
+    ("主播牛啊", C),
+    ("牛奶是哪个牌子还是杂牌", Q),
+    ("牛仔裤是正品还是杂牌", Q),
     # abuse (never echoed)
     ("傻逼主播", A),
     ("sb", A),
