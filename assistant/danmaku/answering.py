@@ -378,7 +378,9 @@ class Answerer:
         elif intent is Intent.PRICE:
             body = answers.answer_price(product, facts, lang)
         elif intent is Intent.DISCOUNT:
-            body = answers.answer_discount(product, facts, lang)
+            body = answers.answer_discount(
+                product, facts, lang, asked=answers.coupon_terms_asked(u.normalized)
+            )
         elif intent is Intent.FLASH_SALE:
             every = (
                 facts
@@ -690,15 +692,16 @@ _POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
 
 def stated_in_catalog(product: Product, normalized: str, lang: str) -> str | None:
     """The attribute (``attribute_answer``), else the sentence (``quote_answer``), that answers the
-    line, read whole, else clause by clause (``asked_clauses``: "防水不 下周去海边" asks "防水不")."""
+    line, read whole, else clause by clause (``asked_clauses``: "防水不 下周去海边" asks "防水不"),
+    with the versions it names that are sold out said so ("偏黑肤色选小麦色（小麦色 30ml已售罄）")."""
 
     def stated(text: str) -> str | None:
         return attribute_answer(product, text, lang) or quote_answer(product, text, lang)
 
-    whole = stated(normalized)
-    if whole is not None:
-        return whole
-    return next((found for c in asked_clauses(normalized) if (found := stated(c)) is not None), None)
+    found = stated(normalized) or next(
+        (found for c in asked_clauses(normalized) if (found := stated(c)) is not None), None
+    )
+    return None if found is None else found + answers_product.sold_out_named(product, found, lang)
 
 
 def _asks_steps(understanding: Understanding) -> bool:
@@ -728,8 +731,10 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     if u.intent in _WHOLE_ANSWER_INTENTS:
         return ()
     variant = asked_variant(u.normalized) if u.intent is Intent.VARIANT else None
+    coupon_terms = answers.coupon_terms_asked(u.normalized) if u.intent is Intent.DISCOUNT else frozenset()
     return (
         variant or "",
+        *sorted(coupon_terms),  # "能领几张" never shares "有券吗"'s reply
         bool(GIFT_RE.search(u.normalized)),
         bool(INTRODUCE_RE.search(u.normalized)),
         *question_terms(u.normalized),

@@ -11,6 +11,7 @@ facts to answer (the caller then uses the FAQ, retrieval or a handoff).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -57,6 +58,7 @@ __all__ = [
     "answer_usage",
     "answer_variant",
     "clarify_variant",
+    "coupon_terms_asked",
     "find_faq",
     "handoff",
     "parse_size_chart",
@@ -255,12 +257,51 @@ def answer_quantity_price(
     return finish(body, nickname, lang)
 
 
+# What a coupon question asks beside which coupons there are: how many one viewer may claim, whether
+# they go together, until when ("一个人能领几张", "店铺券和满减能一起用吗", "零食券几点过期").
+_COUPON_TERMS_ASKED: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("limit", re.compile(r"几张|限领|领几|能领多少|限几|(?:每人|每个人|一个人).{0,4}(?:几|多少)")),
+    ("stacking", re.compile(r"叠加|叠用|一起用|同时用|同享|一块用|一起使用|共用|能一起|可以一起")),
+    (
+        "until",
+        re.compile(r"过期|到期|截止|有效期|到几点|几点结束|什么时候结束|啥时候结束|几点前|能用到|用到几点"),
+    ),
+)
+
+
+def coupon_terms_asked(normalized: str) -> frozenset[str]:
+    """The terms of its coupons a discount question asks (``_COUPON_TERMS_ASKED``): "limit",
+    "stacking", "until"; empty for a question of which coupons there are."""
+    return frozenset(term for term, pattern in _COUPON_TERMS_ASKED if pattern.search(normalized))
+
+
+def _coupon_rules(coupon: Coupon, asked: frozenset[str], lang: str) -> list[str]:
+    """The asked terms of one coupon: how many a viewer may claim, whether it goes with others."""
+    en = lang == "en"
+    out = []
+    if "limit" in asked:
+        n = coupon.per_viewer_limit
+        out.append(f"{n} per viewer" if en else f"每人限领{n}张")
+    if "stacking" in asked:
+        if coupon.stackable:
+            out.append("stacks with other deals" if en else "可与其他优惠叠加")
+        else:
+            out.append("does not stack with other coupons" if en else "不与其他券叠加")
+    return out
+
+
 def answer_discount(
-    product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
+    product: Product,
+    facts: SkuFacts | Sequence[SkuFacts],
+    lang: str = "zh",
+    nickname: str = "",
+    asked: frozenset[str] = frozenset(),
 ) -> str:
     """Coupons (terms, validity), 满减, a running or upcoming flash sale, or honestly none. With no
     coupon and no 满减 running, the coupons and 满减 that start later today are named with their start
-    (while one runs, the later ones are left out: what applies now is the answer)."""
+    (while one runs, the later ones are left out: what applies now is the answer). ``asked``
+    (``coupon_terms_asked``): the coupons' terms the question asks, said with each (per-viewer limit,
+    stacking; an upcoming coupon's end when "until" is asked)."""
     items = _facts_list(facts)
     en = lang == "en"
     at = items[0].at
@@ -269,7 +310,8 @@ def answer_discount(
     for coupon in coupons:
         until = format_clock(coupon.valid_to, at, lang)
         terms = _coupon_terms(coupon, lang)
-        parts.append(f"coupon {terms}, valid until {until}" if en else f"{terms}券（{until}前有效）")
+        rules = ["valid until " + until if en else f"{until}前有效", *_coupon_rules(coupon, asked, lang)]
+        parts.append(f"coupon {terms}, " + ", ".join(rules) if en else f"{terms}券（{'，'.join(rules)}）")
     best = _best_coupon_text(items, lang)
     if best:
         parts.append(best)
@@ -280,9 +322,11 @@ def answer_discount(
             if en
             else f"满{format_amount(spend.threshold)}减{format_amount(spend.amount)}"
         )
+        if "stacking" in asked and spend.stackable:
+            deal += ", stacks with coupons" if en else "（可与优惠券同享）"
         parts.append(deal)
     if not coupons and not spends:  # none now: the coupons and 满减 that start later today say when
-        parts.extend(_upcoming_deals(items, lang))
+        parts.extend(_upcoming_deals(items, lang, asked))
     sale = next((f.flash_sale for f in items if f.flash_sale), None)
     if sale is not None:
         end = format_clock(sale.end, at, lang)
@@ -309,9 +353,10 @@ def answer_discount(
     return finish(f"{product.name} " + ("; " if en else "；").join(parts), nickname, lang)
 
 
-def _upcoming_deals(items: list[SkuFacts], lang: str) -> list[str]:
+def _upcoming_deals(items: list[SkuFacts], lang: str, asked: frozenset[str] = frozenset()) -> list[str]:
     """The coupons and 满减 of ``items`` that have not started yet (``SkuFacts.upcoming``), soonest
-    first, each with its start: "20:00起可领满99减10券", "20:00起满300减50"."""
+    first, each with its start: "20:00起可领满99减10券", "20:00起满300减50"; with the terms asked
+    (``coupon_terms_asked``): "20:00起可领满59减5券（21:00前有效，每人限领1张）"."""
     at, en = items[0].at, lang == "en"
     deals = {p.promo_id: p for f in items for p in f.upcoming if isinstance(p, Coupon | SpendDiscount)}
     out = []
@@ -319,11 +364,21 @@ def _upcoming_deals(items: list[SkuFacts], lang: str) -> list[str]:
         start = format_clock(deal.start, at, lang)
         if isinstance(deal, Coupon):
             terms = _coupon_terms(deal, lang)
-            out.append(f"coupon {terms} from {start}" if en else f"{start}起可领{terms}券")
+            until = format_clock(deal.valid_to, at, lang)
+            rules = [
+                *(["valid until " + until if en else f"{until}前有效"] if "until" in asked else []),
+                *_coupon_rules(deal, asked, lang),
+            ]
+            said = (", " if en else "，").join(rules)
+            tail = (f" ({said})" if en else f"（{said}）") if rules else ""
+            out.append(f"coupon {terms} from {start}{tail}" if en else f"{start}起可领{terms}券{tail}")
         else:
             threshold, amount = format_amount(deal.threshold), format_amount(deal.amount)
+            shared = "stacking" in asked and deal.stackable
             out.append(
-                f"{amount} off over {threshold} from {start}" if en else f"{start}起满{threshold}减{amount}"
+                f"{amount} off over {threshold} from {start}" + (", stacks with coupons" if shared else "")
+                if en
+                else f"{start}起满{threshold}减{amount}" + ("（可与优惠券同享）" if shared else "")
             )
     return out
 

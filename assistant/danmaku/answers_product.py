@@ -227,6 +227,22 @@ def asks_a_property(normalized: str) -> bool:
     return _PROPERTY_RE.search(normalized) is not None
 
 
+def sold_out_named(product: Product, text: str, lang: str = "zh") -> str:
+    """A note of the versions a catalog statement names that are sold out ("偏黑肤色选小麦色" of a
+    foundation whose 小麦色 is gone: "（小麦色 30ml已售罄）"), "" when it names none or all are in stock.
+    A version is named by a word of its spec that no other version's spec holds (30ml of every shade
+    names none)."""
+    words = {s.sku_id: [w for w in s.spec.split() if len(w) >= 2] for s in product.skus}
+    gone = []
+    for sku in product.skus:
+        own = [w for w in words[sku.sku_id] if all(w not in o for k, o in words.items() if k != sku.sku_id)]
+        if sku.stock <= 0 and any(w in text for w in own):
+            gone.append(sku.spec)
+    if not gone:
+        return ""
+    return f" ({', '.join(gone)} sold out)" if lang == "en" else f"（{'、'.join(gone)}已售罄）"
+
+
 def answer_material(product: Product, lang: str = "zh", nickname: str = "", asked: str = "") -> str | None:
     """Material / ingredients attributes (面料, 材质, 成分, 配料, 填充物 ...); None with ``asked`` (the
     question) when one does not fit it (``answer_fit.fits``: "XL的充绒量" against "约120g（M码）")."""

@@ -177,6 +177,29 @@ def test_discount_before_the_coupons_start_says_when_they_do() -> None:
     assert "coupon ¥10 off over ¥100 from 19:00" in english
 
 
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("一个人能领几张", {"limit"}),
+        ("店铺券和满减能一起用吗", {"stacking"}),
+        ("这个券几点过期", {"until"}),
+        ("有优惠券吗", set()),
+    ],
+)
+def test_the_terms_a_coupon_question_asks(question: str, asked: set[str]) -> None:
+    assert A.coupon_terms_asked(question) == asked
+
+
+def test_a_coupons_terms_asked_are_said_with_each_coupon() -> None:
+    during = clean(A.answer_discount(CUP, facts(FLASH_START)[0], asked=frozenset({"limit", "stacking"})))
+    assert "满¥100减¥10券（23:00前有效，每人限领1张，不与其他券叠加）" in during
+    assert "满¥300减¥50（可与优惠券同享）" in during
+    before = clean(A.answer_discount(CUP, facts(DAY.replace(hour=18))[0], asked=frozenset({"until"})))
+    assert "19:00起可领满¥100减¥10券（23:00前有效）" in before  # an upcoming coupon says its end
+    plain = clean(A.answer_discount(CUP, facts(DAY.replace(hour=18))[0]))
+    assert "每人限领" not in plain and "叠加" not in plain  # terms nobody asked stay out
+
+
 def test_price_protection_days_exclusions_and_case() -> None:
     rules = PriceProtectionRules()
     text = clean(A.answer_price_protection(CUP, rules))

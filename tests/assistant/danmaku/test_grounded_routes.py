@@ -573,6 +573,11 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         ("HJ01", "主播刚才说89 我这显示129", "catalog", "20:00开抢秒杀价¥89"),
         ("MZ06", "小麦色断货了吗", "catalog", "小麦色 30ml已售罄"),  # 断货 asks the stock
         ("MZ04", "店铺券怎么领不了", "catalog", "20:00起可领"),  # a coupon not claimed: the coupons
+        # the coupons' terms asked: each coupon says them
+        ("FS06", "满200减30的券每人能领几张", "catalog", "每人限领1张"),
+        ("SP07", "零食券到几点过期", "catalog", "满¥59减¥5券（21:00前有效）"),
+        # a statement recommending a version that is sold out says so
+        ("MZ06", "偏黑肤色选哪个", "catalog", "偏黑肤色选小麦色（小麦色 30ml已售罄）"),
         # the goods swallowed, asked or told: the product's own FAQ on 误食, never silence
         ("HJ04", "孩子把洗衣凝珠咬破了咋办", "faq", "误食请立即就医"),
         ("HJ04", "家里小狗咬开了一颗凝珠", "faq", "误食请立即就医"),
