@@ -14,6 +14,7 @@ the question asked, beyond sharing its words: it must not speak of another quant
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.danmaku.brands import LATIN_BRANDS
 from assistant.danmaku.slot_rules import sizes_named
@@ -42,12 +43,15 @@ _COMPARED_RE = re.compile(r"比|那么|那样|不如")
 _ALSO_NAMED: dict[str, tuple[str, ...]] = {"mac": ("macos", "苹果"), "android": ("安卓",)}
 
 
-def _exact_amounts(text: str) -> dict[str, set[str]]:
+@lru_cache(maxsize=4096)
+def _exact_amounts(text: str) -> dict[str, frozenset[str]]:
+    """Unit -> the exact amounts a text gives in it (cached: catalog texts are read for every line)."""
+    lowered = text.lower()
     out: dict[str, set[str]] = {}
-    for match in _AMOUNT_RE.finditer(text.lower()):
-        if _BOUND_AFTER_RE.match(text.lower(), match.end()) is None:
+    for match in _AMOUNT_RE.finditer(lowered):
+        if _BOUND_AFTER_RE.match(lowered, match.end()) is None:
             out.setdefault(match.group(2), set()).add(match.group(1))
-    return out
+    return {unit: frozenset(amounts) for unit, amounts in out.items()}
 
 
 def states_another_amount(stated: str, asked: str) -> bool:
@@ -62,8 +66,11 @@ def states_another_amount(stated: str, asked: str) -> bool:
 
 def states_another_size(stated: str, asked: str) -> bool:
     """Whether ``stated`` names sizes (S M L XL, 38码 ...) and ``asked`` names one of none of them."""
-    wanted, given = sizes_named(asked), sizes_named(stated)
-    return bool(wanted) and bool(given) and not (wanted & given)
+    wanted = sizes_named(asked)
+    if not wanted:
+        return False
+    given = sizes_named(stated)
+    return bool(given) and not (wanted & given)
 
 
 def misses_the_measure(stated: str, asked: str) -> bool:
@@ -72,12 +79,18 @@ def misses_the_measure(stated: str, asked: str) -> bool:
     return _MEASURE_ASKED_RE.search(asked) is not None and _NUMBER_RE.search(stated) is None
 
 
+# A question of working with or having a thing ("能给switch充电吗", "有rgb灯吗"), not of a quality said
+# in English ("落肩是不是很oversize").
+_WITH_OR_HAS_RE = re.compile(r"能|可以|给|连|充|配|支持|兼容|适用|适配|有没有|有.{0,8}(?:吗|嘛|么|不)")
+
+
 def misses_a_named_thing(stated: str, asked: str) -> bool:
-    """Whether a Chinese question names things in Latin letters ("switch", "rgb") of which ``stated``
-    names none (units, sizes, tech words, chat and makers' names aside). ``asked`` is the question
-    without the product's own names ("air3续航多久" names nothing else)."""
-    if _COMPARED_RE.search(asked):  # "跟airpods pro比降噪咋样": the product's own figure answers
-        return False
+    """Whether a Chinese question of working with or having things named in Latin letters
+    ("能给switch充电吗", "有rgb灯吗") is answered by a statement that names none of them (units,
+    sizes, tech words, chat and makers' names aside). ``asked`` is the question without the
+    product's own names ("air3续航多久" names nothing else)."""
+    if _COMPARED_RE.search(asked) or not _WITH_OR_HAS_RE.search(asked):
+        return False  # "跟airpods pro比降噪咋样": the product's own figure answers
     names = {
         w
         for w in _LATIN_WORD_RE.findall(asked.lower())

@@ -328,7 +328,7 @@ _BRAND_RE = re.compile(
 # product, not other goods ("苹果耳机能用多久" asks how long another maker's earphones last).
 _WITH_OR_LIKE_RE = re.compile(
     r"比|区别|差别|差不多|一样|那么|那样|不如|同款|平替|替代|代替|像|兼容|适配|适用|支持|通用|"
-    r"能用吗|能用不|可以用吗|可以用不|能不能用|用得了|可以吗|行吗|行不行|能接|装得下|放得下|"
+    r"能用吗|能用不|可以用吗|可以用不|能不能用|用得了|可以吗|行吗|行不行|能接|装得下|放得下|组(?!合|装)|"
     r"连(?!衣|帽|裤)|配(?!送|件|料|方|色|置|套)|充(?!电宝|电器|电头|电线|绒)|吸(?!管|汗|水)"
 )
 # The viewer's own things or habits ("我用的雅诗兰黛", "之前买过兰蔻的", "我耐克穿42的"), whether the

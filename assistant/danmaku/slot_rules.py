@@ -21,6 +21,7 @@ Conventions:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.types import Slots
@@ -201,9 +202,10 @@ def _weight(text: str, height_cm: int | None) -> float | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def sizes_named(text: str) -> frozenset[str]:
     """Every size a text names ("XL", "38" of "38码", "均码"), upper-case: what a catalog statement
-    is said of ("充绒量：约120g（M码）") or a question asks."""
+    is said of ("充绒量：约120g（M码）") or a question asks. Cached: catalog texts are read for every line."""
     return frozenset(next(g for g in m.groups() if g).upper() for m in _SIZE_RE.finditer(text.lower()))
 
 

@@ -62,6 +62,8 @@ def test_a_measure_asked_needs_a_number() -> None:
             False,
         ),  # a maker's name: the product's words answer
         ("降噪：主动降噪，深度约45dB", "跟airpods pro比降噪咋样", False),  # compared: its own figure
+        ("落肩宽松版型", "落肩是不是很oversize", False),  # a quality said in English, no thing had
+        ("续航：单次约8小时", "hhh续航多久", False),  # chat letters
     ],
 )
 def test_a_thing_named_in_latin_letters_must_be_named_by_the_answer(
