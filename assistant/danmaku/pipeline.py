@@ -46,8 +46,6 @@ from assistant.danmaku.intent import (
     asks_whether_sold,
     asks_which_link,
     compared_elsewhere,
-    coupon_blocked,
-    disputes_the_price,
     extract_product_reference,
     goods_head,
     mentions_a_fault,
@@ -62,16 +60,16 @@ from assistant.danmaku.product_questions import (
     VERSION_INTENTS,
     answers_the_words,
     asks_with_own_situation,
+    complains_of_the_sale,
     counted_by_versions,
     gives_a_body_to_size,
     gives_a_usual_size,
     names_goods_sold,
-    version_cannot_be_bought,
+    read_complaint,
     version_held,
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
-from assistant.danmaku.slot_rules import extract_slots
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
@@ -282,11 +280,7 @@ class DanmakuPipeline:
         version_alone = "" if followup else version_named_alone(understanding.normalized, in_view)
         followup = followup or bool(version_alone)
         # "主播说359怎么我这还是459", "墨黑怎么没了": a price or a version's stock, in a complaint's tone
-        complains_of_a_sale = (
-            disputes_the_price(understanding.normalized)
-            or coupon_blocked(understanding.normalized)
-            or bool(version_cannot_be_bought(understanding.normalized, in_view))
-        )
+        complains_of_a_sale = complains_of_the_sale(understanding.normalized, in_view)
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
             chatter = understanding.triage is Triage.CHATTER
@@ -382,22 +376,11 @@ class DanmakuPipeline:
             if understanding.intent is Intent.OTHER:
                 understanding = replace(understanding, intent=Intent.SUITABILITY)
         version = version_held(understanding.normalized, resolved)
-        cannot_buy = version_cannot_be_bought(understanding.normalized, resolved)
-        if cannot_buy and resolved is not None:
-            # "75ml怎么买不了了", "05号怎么拍不了啊": whether that version is sold out, read from the
-            # version alone ("灰了", "白的不想要" name no colour asked); versions all in stock that
-            # cannot be bought are a problem for a person
-            named = extract_slots(cannot_buy)
-            slots = replace(understanding.slots, color=named.color, size=named.size, variant_hint=cannot_buy)
-            understanding = replace(understanding, intent=Intent.STOCK, slots=slots)
-            in_stock = all(sku.stock > 0 for sku in skus_holding(resolved, cannot_buy))
-            route = "handoff" if in_stock else "answer"
-        elif resolved is not None and disputes_the_price(understanding.normalized):
-            understanding = replace(understanding, intent=Intent.PRICE)  # "不是199吗 我看是299"
-            route = "answer"
-        elif resolved is not None and coupon_blocked(understanding.normalized):
-            understanding = replace(understanding, intent=Intent.DISCOUNT)  # "店铺券领不了啊"
-            route = "answer"
+        complaint = read_complaint(understanding, resolved) if resolved is not None else None
+        if complaint is not None:
+            # "75ml怎么买不了了": its stock; "不是199吗 我看是299": the price; "店铺券领不了啊": the coupons
+            understanding, the_catalog_answers = complaint
+            route = "answer" if the_catalog_answers else "handoff"
         elif version and understanding.intent in VERSION_INTENTS:
             # "60包的有吗", "有钢带的吗": whether that version is there, not its FAQ, link or colours
             slots = understanding.slots

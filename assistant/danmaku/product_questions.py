@@ -6,13 +6,21 @@ whether the stage product's own text answers words the catalog lacks ("左撇子
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from assistant.danmaku.answering import stated_in_catalog
 from assistant.danmaku.answers_product import find_faq
 from assistant.danmaku.attributes import ABOUT_THE_HOST, without_names
 from assistant.danmaku.catalog_words import product_names
-from assistant.danmaku.intent import about_own_order, mentions_a_fault, thing_asked_for, version_asked
+from assistant.danmaku.intent import (
+    about_own_order,
+    coupon_blocked,
+    disputes_the_price,
+    mentions_a_fault,
+    thing_asked_for,
+    version_asked,
+)
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.size_chart import SIZE_KEYS, answer_usual_size, says_only_usual_size, usual_size
@@ -140,6 +148,37 @@ def version_cannot_be_bought(normalized: str, product: Product | None) -> str:
         return detail  # all that stands before the words is the version
     hint = extract_slots(detail).variant_hint  # "05号": the shade #05, a number and nothing else
     return hint if hint and _SHADE_NUMBER_RE.fullmatch(detail) and skus_holding(product, hint) else ""
+
+
+def complains_of_the_sale(normalized: str, product: Product | None) -> bool:
+    """Whether a line, whatever its tone, complains of the sale in a way the catalog answers: a price
+    told against the one seen ("主播说359怎么我这还是459"), a coupon not claimed ("店铺券领不了啊"), or a
+    version of ``product`` that cannot be bought ("墨黑怎么没了")."""
+    return (
+        disputes_the_price(normalized)
+        or coupon_blocked(normalized)
+        or bool(version_cannot_be_bought(normalized, product))
+    )
+
+
+def read_complaint(understanding: Understanding, product: Product) -> tuple[Understanding, bool] | None:
+    """A complaint of the sale about ``product`` read as the question it asks, and whether the
+    catalog answers it (False: a person must): a version that cannot be bought asks its stock, read
+    from the version alone ("灰的" is the button, no colour), and versions all in stock that cannot be
+    bought are a person's problem; a price disputed asks the price; a coupon not claimed, the coupons.
+    None for no such complaint."""
+    normalized = understanding.normalized
+    version = version_cannot_be_bought(normalized, product)
+    if version:
+        named = extract_slots(version)
+        slots = replace(understanding.slots, color=named.color, size=named.size, variant_hint=version)
+        in_stock = all(sku.stock > 0 for sku in skus_holding(product, version))
+        return replace(understanding, intent=Intent.STOCK, slots=slots), not in_stock
+    if disputes_the_price(normalized):
+        return replace(understanding, intent=Intent.PRICE), True
+    if coupon_blocked(normalized):
+        return replace(understanding, intent=Intent.DISCOUNT), True
+    return None
 
 
 BODY_LINE_MAX_CHARS = 24  # "身高165cm 体重52.5kg 腰围2尺2" fits; a longer line says more than the body
