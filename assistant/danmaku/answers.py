@@ -402,11 +402,11 @@ def answer_flash_sale(
     nickname: str = "",
     every: Sequence[SkuFacts] = (),
 ) -> str:
-    """Flash-sale timing: time left and end ("还剩3分20秒，20:10结束"), or when it starts
-    ("21:00开抢"), the price and the quantity cap; or that none runs, with the price now. ``facts``
-    are the SKUs asked about; ``every`` all the product's, when given: a sale on only some of them
-    names those ("仅限黑色 M、黑色 L"), and versions asked that no sale covers are told so beside the
-    sale that runs for others ("米白也秒杀吗")."""
+    """Flash-sale timing: time left and end ("还剩3分20秒，20:10结束"), or when it starts and ends
+    ("21:00开抢（还有1小时，21:15结束）"), the price and the quantity cap; or that none runs, with the
+    price now. ``facts`` are the SKUs asked about; ``every`` all the product's, when given: a sale on
+    only some of them names those ("仅限黑色 M、黑色 L"), and versions asked that no sale covers are
+    told so beside the sale that runs for others ("米白也秒杀吗")."""
     items = _facts_list(facts)
     en = lang == "en"
     at = now or items[0].at
@@ -449,10 +449,11 @@ def answer_flash_sale(
         )
     else:
         start, wait = format_clock(sale.start, at, lang), format_duration(sale.start - at, lang)
+        end = format_clock(sale.end, at, lang)  # "秒杀几点结束" asked before it starts
         body = (
-            f"flash sale starts at {start} (in {wait}), price {price}"
+            f"flash sale starts at {start} (in {wait}, ends {end}), price {price}"
             if en
-            else f"{start}开抢（还有{wait}），秒杀价{price}"
+            else f"{start}开抢（还有{wait}，{end}结束），秒杀价{price}"
         )
     if sale.quantity_cap:
         body += f", limited to {sale.quantity_cap}" if en else f"，限量{sale.quantity_cap}件"

@@ -131,7 +131,7 @@ def test_price_in_english() -> None:
 @pytest.mark.parametrize(
     ("at", "expected"),
     [
-        (FLASH_START - timedelta(minutes=25), "20:00开抢（还有25分钟），秒杀价¥89，限量100件"),
+        (FLASH_START - timedelta(minutes=25), "20:00开抢（还有25分钟，20:10结束），秒杀价¥89，限量100件"),
         (FLASH_END - timedelta(minutes=3, seconds=20), "秒杀价¥89，还剩3分20秒（20:10结束），限量100件"),
         (FLASH_END - timedelta(seconds=1), "秒杀价¥89，还剩1秒（20:10结束）"),
         (FLASH_END, "现在没有秒杀活动，现价¥129（划线价¥199）"),
