@@ -279,8 +279,6 @@ class DanmakuPipeline:
         # "50ml呢" with no question of the viewer's before: what that version of the product costs
         version_alone = "" if followup else version_named_alone(understanding.normalized, in_view)
         followup = followup or bool(version_alone)
-        # "主播说359怎么我这还是459", "墨黑怎么没了": a price or a version's stock, in a complaint's tone
-        complains_of_a_sale = complains_of_the_sale(understanding.normalized, in_view)
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
             chatter = understanding.triage is Triage.CHATTER
@@ -298,7 +296,9 @@ class DanmakuPipeline:
                 bool(sold_named)
                 or (chatter and bool(version_held(understanding.normalized, in_view)))
                 or followup
-                or complains_of_a_sale
+                # "主播说359怎么我这还是459", "墨黑怎么没了": a price or a version's stock, in a
+                # complaint's tone
+                or complains_of_the_sale(understanding.normalized, in_view)
                 # "小孩把凝珠咬破了", told without a question: the product's own FAQ on 误食
                 or (in_view is not None and swallowed_faq(in_view, understanding.normalized) is not None)
             )
