@@ -25,6 +25,10 @@ _MEASURE_UNITS = r"英寸|寸|毫升|ml|升|千克|kg|公斤|克|g|斤|mah|毫�
 _AMOUNT_RE = re.compile(rf"(?<![\d.\-~～到至])(\d+(?:\.\d+)?)\s*({_MEASURE_UNITS})(?![a-z])")
 _BOUND_AFTER_RE = re.compile(r"\s*(?:以上|以下|以内|之内|及以上|起|左右|\+|[\-~～到至]\s*\d)")
 _MEASURE_ASKED_RE = re.compile(r"多(?:厚|高|长|宽(?!松)|重|粗|深)|几(?:厘米|公分|毫米|cm|mm|斤|克|寸)")
+# A content or share asked ("玻色因含量多少", "浓度百分之几"): said in digits ("含量93%", "3.6g/100ml");
+# the numerals of a chemical name ("羟丙基四氢吡喃三醇") say none.
+_SHARE_ASKED_RE = re.compile(r"(?:含量|浓度)(?:是|有)?多少|百分之几|(?:多少|几)(?:%|个点)")
+_DIGIT_RE = re.compile(r"\d")
 _NUMBER_RE = re.compile(r"\d|[一二两三四五六七八九十半]")
 # Latin words of a Chinese question that are no names: units, sizes, tech words every catalog spells
 # its own way (type-c, usb, pd), chat ("hhh", "yyds"); a maker's name ("能连ipad吗") and a comparison
@@ -75,7 +79,9 @@ def states_another_size(stated: str, asked: str) -> bool:
 
 def misses_the_measure(stated: str, asked: str) -> bool:
     """Whether ``asked`` asks how thick, tall, long, wide or heavy ("鞋底多厚") and ``stated`` holds
-    no number to say it."""
+    no number to say it, or a content or share ("含量多少") and ``stated`` no digit."""
+    if _SHARE_ASKED_RE.search(asked) is not None and _DIGIT_RE.search(stated) is None:
+        return True
     return _MEASURE_ASKED_RE.search(asked) is not None and _NUMBER_RE.search(stated) is None
 
 

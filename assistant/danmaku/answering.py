@@ -297,6 +297,8 @@ class Answerer:
         if product is None:
             return None
         u = question.understanding
+        if u.intent is Intent.SHIPPING and u.slots.region is not None:
+            return None  # "内蒙古能发吗": where the goods are made (产地) says nothing of shipping there
         quoted = stated_in_catalog(product, u.normalized, u.language)
         return None if quoted is None else self._done(quoted, ReplySource.CATALOG, product, at, None)
 
@@ -405,7 +407,7 @@ class Answerer:
                 return None  # "主播穿的什么码": the host's own size, not the chart
             usual = usual_size(u.normalized) if not slots.measured else None
             body = (answer_usual_size(product, usual, lang) if usual is not None else None) or answer_size(
-                product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth
+                product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth, color=slots.color
             )
         elif intent is Intent.VARIANT:
             gender = answers_product.gender_asked(u.normalized)

@@ -9,12 +9,18 @@ from assistant.danmaku.answer_templates import finish, format_amount, join
 from assistant.danmaku.vocabulary import GOODS_STATES
 from knowledge.domain import AfterSalesPolicy, ShippingPolicy
 
+# Regions a shop's shipping terms do not cover unless they name them: Hong Kong, Macau, Taiwan, abroad
+# (``slot_rules.REGIONS`` spells them so).
+OUTSIDE_MAINLAND = frozenset({"香港", "澳门", "台湾", "港澳台", "海外", "国外"})
+
 
 def answer_shipping(
     policy: ShippingPolicy | None, region: str | None = None, lang: str = "zh", nickname: str = ""
 ) -> str | None:
-    """Carrier, dispatch promise (or pre-sale date), free-shipping threshold and excluded regions."""
-    if policy is None:
+    """Carrier, dispatch promise (or pre-sale date), free-shipping threshold and excluded regions;
+    None for a region outside the mainland the policy does not list (``OUTSIDE_MAINLAND``: a
+    policy's terms are the mainland's, so "发香港吗" is a person's to answer)."""
+    if policy is None or (region in OUTSIDE_MAINLAND and region not in policy.excluded_regions):
         return None
     en = lang == "en"
     parts = [

@@ -489,6 +489,8 @@ def answer_suitability(
         faq = _faq_mentioning(product, SKIN_IN_CATALOG_TEXT.get(skin_type, (skin_type,)))
     else:
         faq = _faq_mentioning(product, age_words(age), asked) if age else None
+        if faq is None and age is not None:
+            faq = _faq_for_a_child(product, age, asked)
     if faq is not None:
         return finish(f"{product.name}：{faq.answer}", nickname, lang)
     if skin_type is not None:
@@ -497,6 +499,27 @@ def answer_suitability(
         return _age_answer(product, age, lang, nickname)
     lines = key_value_lines(product, ("适用肤质", "适用年龄", "适用人群"), lang)
     return finish(f"{product.name} " + "；".join(lines), nickname, lang) if lines else None
+
+
+# A child's age in years or months ("2岁", "8个月"), and an age bound an FAQ answer states ("3岁以下
+# 不建议", "6个月以上").
+_CHILD_AGE_RE = re.compile(r"(\d{1,2})\s*(岁|个月)")
+_CHILD_YEARS_MAX = 12
+_AGE_STATED_RE = re.compile(r"\d+\s*(?:岁|个月|周岁)")
+
+
+def _faq_for_a_child(product: Product, age: str, asked: str) -> FaqPair | None:
+    """For a child's age the FAQ does not name ("2岁能吃吗"), the FAQ pair about children or babies
+    that asks what the viewer asks ("小孩能吃吗"), only where its answer states an age bound the
+    viewer can hold their child's age against ("3岁以下不建议"); None otherwise: "可以吃" said of
+    children is no answer for a given age."""
+    m = _CHILD_AGE_RE.fullmatch(age)
+    if m is None or (m.group(2) == "岁" and int(m.group(1)) > _CHILD_YEARS_MAX):
+        return None
+    groups = ("婴儿", "儿童") if m.group(2) == "个月" else ("儿童",)
+    words = tuple(w for group in groups for w in age_words(group))
+    faq = _faq_mentioning(product, words, asked)
+    return faq if faq is not None and _AGE_STATED_RE.search(faq.answer) else None
 
 
 def _skin_answer(product: Product, skin_type: str, lang: str, nickname: str) -> str | None:

@@ -111,7 +111,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             Intent.SHIPPING,
             r"包邮|邮费|(?<!运)运费(?!险)|快递|物流|发货|(?<!头)发什么|送达|(几天|多久|什么时候|几号|哪天|今天|明天|后天)(能|可以|就能|会)?收?到(?!期|账)|今天发|明天发|"
             r"发吗|能发|发不发|寄|配送|送到|偏远|顺丰|中通|圆通|韵达|申通|京东|预售|到货|什么时候发|现货|"
-            rf"发(?:到|往)?(?:{REGIONS})"  # "橙子发西藏吗"
+            # "橙子发西藏吗", "能到青海吗"
+            rf"发(?:到|往)?(?:{REGIONS})|(?:能|可以)(?:寄|送|发)?到(?:{REGIONS})"
+            rf"|(?:{REGIONS}).{{0,2}}(?:能|可以)(?:收)?到(?:吗|不|么|嘛)"  # "青海能到不"
             r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
         ),
         # "还有多久" is a countdown only when no other topic is named ("保修还有多久" is a warranty)
@@ -287,6 +289,10 @@ def about_own_order(normalized: str) -> bool:
 
 
 # Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
+# Goods swallowed or in the eyes, a child's or by mistake ("孩子把杯盖上的硅胶圈咬下来吞了", "误食了"):
+# told of goods in hand whatever else the line names.
+_ACCIDENT = r"误吞|误食|进眼睛|溅到眼|(?:孩子|宝宝|小孩|娃|儿子|女儿).{0,12}(?:吞|咽|咬破|咬开)"
+_ACCIDENT_RE = re.compile(_ACCIDENT)
 _PROBLEM_RE = re.compile(
     rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声音|没反应|打不开|开不了|不亮|充不进|充不上|(?:少|缺)了|过期了|变质|"
     r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液|漏气|裂开|裂缝|是空的|坏的|"
@@ -295,11 +301,16 @@ _PROBLEM_RE = re.compile(
     r"开线|开胶|脱线|起球|掉色|褪色|缩水|变形|鼓包|生锈|划痕|夹生|跳闸|不保温|不制热|一闪一闪|钻毛|掉毛|"
     r"(?:异|焦|怪|臭|霉|哈喇)味|有股味|味道?(?:太|很|好|特别)(?:大|重|冲|难闻)|甲醛|虫子|"
     r"过敏|发炎|拉肚子|肚子疼|(?:就|都)吐了|闷痘|爆痘|一脸痘|(?:都|全)(?:死|化)了|"
+    # goods that burn, smoke or shock, and skin that swells or itches after use ("充电宝冒烟了",
+    # "用了脸上红肿", "外壳烫手"): a safety matter a person must see
+    r"冒烟|冒火|着火|起火|烧焦|自燃|漏电|触电|烫手|烫伤|烫得|红肿|起疹|疹子|刺痛|(?:好|很|特别|巨|发)痒|痒死|烂脸|割手|"
+    r"又红又|睁不开|噎(?:着|住)|鼓(?:起来|包)了|胀气|起皮|压扁|碎成|结块|发酸|"
+    r"(?:染|串)(?:色|[蓝红黑黄绿紫])了|掉.{0,2}(?:纸屑|渣|毛)|湿透|不响了|没断电|"
     r"只(?:发|到|给)了|缺页|不一样大|(?:跟|和|与).{0,8}(?:说|图|描述|介绍|宣传).{0,2}不一样|"
     r"(?<!真的)是假的|假货|不是正品|是(?:碎|烂|破|裂|坏)的|买(?:大|小|错)了|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹痕|凹了|瘪了|胀袋|"
     r"一股(?:怪|臭|霉|异|焦)?味|漏绒|跑绒|(?:涂层|漆|皮|扣子|拉链|轮子|把手|带子)(?:都|也)?掉了|"
     # late or lost ("到现在还没到", "订单不见了"), and what the viewer demands ("给我换一个新的")
-    rf"{_NOT_ARRIVED}|没动|不动了|没更新|卡住|不见了|找不到了|{_DEMAND}|退钱|赔钱|{_COMPLAINT}"
+    rf"{_NOT_ARRIVED}|没动|不动了|没更新|卡住|不见了|找不到了|{_DEMAND}|退钱|赔钱|{_COMPLAINT}|{_ACCIDENT}"
 )
 # A fault denied ("穿了一年都不起球", "零甲醛", "不会是假货吧"): praise or a question, nothing wrong.
 _DENIED_RE = re.compile(r"(?:不|没|没有|无|零|防|不怕|抗|(?:不会|不可能|应该不)是?)$")
@@ -334,7 +345,11 @@ def reports_a_problem(normalized: str, goods_named: bool = False) -> bool:
         return False
     if about_own_order(normalized):
         return True
-    in_hand = goods_named or _HAS_GOODS_RE.search(normalized) is not None
+    in_hand = (
+        goods_named
+        or _HAS_GOODS_RE.search(normalized) is not None
+        or _ACCIDENT_RE.search(normalized) is not None
+    )
     return in_hand and not (
         is_question(normalized)
         or _CONDITION_RE.search(normalized)
@@ -431,10 +446,12 @@ def _asks_the_shop(piece: str) -> bool:
     return _STAGE_RE.search(piece) is not None or any(pattern.search(piece) for _, pattern in _RULES)
 
 
-# A measure of the product asked with 多少 ("传输速度多少", "电池容量是多少"): a spec the catalog's
+# A measure of the product asked with 多少 ("传输速度多少", "电池容量是多少", "防晒倍数多少",
+# "长宽多少"): a spec the catalog's
 # attributes may state, not its price.
 _MEASURE_ASKED_RE = re.compile(
     r"(速度|容量|重量|功率|电量|续航|尺寸|长度|宽度|高度|厚度|度数|像素|内存|温度|时长|寿命|毫安|分辨率|"
+    r"倍数|指数|spf|长宽高?|宽高|面积|体积|"
     r"ph值?|酸碱度|含量|浓度|保湿度|等级|级别|档位|瓦数|克重|蛋白质|脂肪|热量|卡路里|糖分|"
     r"dpi|ppi|hz|mah|刷新率|帧率|转速|"
     # a part's length, height or girth, not the viewer's ("身高多少穿几码") nor a bound ("最高多少")
@@ -845,6 +862,8 @@ _PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
 _QUESTION_WORD_RE = re.compile(
     rf"多少|多久|多长|多大|多重|为什么|为啥|什么|怎么|如何|{ASKING_JI}|哪|能不能|可不可以|有没有|是不是|吗|呢|\?"
 )
+# A count of units ("坚果一包多少g", "面膜一片多少ml"): no part of a name (a version may be one: "60包").
+_COUNT_OF_UNITS_RE = re.compile(rf"(?:[一两二三四五六七八九十几半]|\d+)(?:{UNIT_COUNTERS})")
 _NAME_FILLER_RE = re.compile(
     rf"请问|问一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
     r"这个|这款|那个|那款|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
@@ -913,6 +932,8 @@ def _question_start(normalized: str) -> int:
 
 def _name_span(normalized: str) -> str:
     cut = _question_start(normalized)
-    head = _NAME_FILLER_RE.sub(" ", strip_slot_words(_STAGE_RE.sub(" ", normalized[:cut])))
+    head = _NAME_FILLER_RE.sub(
+        " ", _COUNT_OF_UNITS_RE.sub(" ", strip_slot_words(_STAGE_RE.sub(" ", normalized[:cut])))
+    )
     spans = _CJK_SPAN_RE.findall(head)
     return max(spans, key=len) if spans else ""

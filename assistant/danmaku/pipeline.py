@@ -365,6 +365,14 @@ class DanmakuPipeline:
         ):  # "左撇子能用吗", "淡妆能直接洗掉吗": words the catalog lacks, which the product on stage's
             # own FAQ or sentences answer
             resolution = Resolution(in_view.product_id, "stage")
+        if (
+            resolution.how == "not_sold"
+            and route == "silent"
+            and (asks_whether_sold(understanding.normalized) or version_asked(understanding.normalized))
+            and asks_another_brand(understanding.normalized, catalog)
+        ):  # "有没有特仑苏", "有戴森的暖风机吗": whether the room has another maker's goods is a
+            # question for the shop, however much the line looks like chat to the model
+            route = "handoff"
         resolved = catalog.product(resolution.product_id) if resolution.product_id is not None else None
         situated = resolved is not None and asks_with_own_situation(understanding)
         # a line the model takes for chat gets no page when the product's words say nothing of it

@@ -462,7 +462,23 @@ def _spec_has(spec: str, wanted: str) -> bool:
         return False
     if core.isascii():
         return core in spec_l.replace("码", " ").split() or f" {core} " in f" {spec_l} "
-    return core in spec_l
+    if core in spec_l:
+        return True
+    # a version named by its words run together, each short of the spec's ("保湿400" of "保湿款 400ml",
+    # "黑色xl" of "黑色 XL"): every word and number of it in the spec, numbers whole
+    parts = _VERSION_PARTS_RE.findall(core)
+    return len(parts) >= 2 and all(_part_in_spec(part, spec_l) for part in parts)
+
+
+_VERSION_PARTS_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[\u4e00-\u9fff]+")
+
+
+def _part_in_spec(part: str, spec_l: str) -> bool:
+    if part[0].isdigit():
+        return re.search(rf"(?<![\d.]){re.escape(part)}(?![\d.])", spec_l) is not None
+    if part.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])", spec_l) is not None
+    return part.removesuffix("色").removesuffix("款") in spec_l
 
 
 def skin_variants(product: Product) -> dict[str, list[Sku]]:

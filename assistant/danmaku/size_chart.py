@@ -44,6 +44,11 @@ _GIRTH_RE = re.compile(
 )
 
 
+def chart_of(product: Product) -> str | None:
+    """The product's size chart (the first of ``SIZE_KEYS`` among its attributes), or None."""
+    return next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
+
+
 def parse_size_chart(text: str) -> list[SizeRow]:
     """Rows of a size chart such as "M：身高155-163cm 体重45-55kg；L：…" (tolerant: ``:`` or ``：``,
     ``;`` ``；`` ``|`` or new lines between entries, ranges with - ~ 到, 斤 converted to kg, labels
@@ -156,7 +161,7 @@ def answer_usual_size(product: Product, usual: int, lang: str = "zh", nickname: 
     """The size to take for one usually worn, by the step the chart's own example takes ("平时穿37码
     建议选36码": one smaller, so 38 -> 37), quoting the advice; None when the advice gives no such
     example (a person reads it)."""
-    chart = next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
+    chart = chart_of(product)
     match = _CHART_STEP_RE.search(chart or "")
     if chart is None or match is None:
         return None
@@ -169,6 +174,8 @@ def answer_usual_size(product: Product, usual: int, lang: str = "zh", nickname: 
     sold = {int(n) for sku in product.skus for n in re.findall(r"(?<!\d)([3-4]\d)(?!\d)", sku.spec)}
     if sold and pick not in sold:  # the size it comes to is not made
         body += f"; this one comes in no size {pick}" if lang == "en" else f"，这款没有{pick}码"
+    else:
+        body += size_stock_note(product, str(pick), None, lang)
     return finish(body, nickname, lang)
 
 
@@ -179,13 +186,15 @@ def answer_size(
     lang: str = "zh",
     nickname: str = "",
     girth: tuple[str, float] | None = None,
+    color: str | None = None,
 ) -> str | None:
     """A size from the product's 尺码建议 for the viewer's height / weight or a body girth (腰围,
-    臀围: jeans and underwear fit by the chart's own column), quoting the chart row; a girth and a
-    weight that point at different sizes go by the weight, as height and weight do. None when the
-    chart has a column for no measure given (nothing it can judge)."""
+    臀围: jeans and underwear fit by the chart's own column), quoting the chart row and saying which
+    versions of that size are sold out (of the ``color`` asked, where one is: ``size_stock_note``); a
+    girth and a weight that point at different sizes go by the weight, as height and weight do. None
+    when the chart has a column for no measure given (nothing it can judge)."""
     en = lang == "en"
-    chart = next((product.attributes[k] for k in SIZE_KEYS if k in product.attributes), None)
+    chart = chart_of(product)
     if chart is None:
         return None
     rows = parse_size_chart(chart)
@@ -194,7 +203,7 @@ def answer_size(
         by_girth = pick_by_girth(rows, *girth)
         girth = girth if by_girth is not None and _fits(weight_kg, by_girth.weight_kg) else None
     if girth is not None and any(r.girth(girth[0]) for r in rows):
-        return _girth_answer(chart, rows, girth, lang, nickname)
+        return _girth_answer(product, chart, rows, girth, lang, nickname, color)
     if girth is not None and height_cm is None and weight_kg is None:
         return None  # a girth the chart has no column for
     if not rows or (height_cm is None and weight_kg is None):
@@ -224,11 +233,44 @@ def answer_size(
     body = (
         f"for {you} we suggest {row.label} ({row.text})" if en else f"{you}建议选{row.label}码（{row.text}）"
     )
-    return finish(body, nickname, lang)
+    return finish(body + size_stock_note(product, row.label, color, lang), nickname, lang)
+
+
+def size_stock_note(product: Product, size: str, color: str | None = None, lang: str = "zh") -> str:
+    """Which versions of the size recommended are sold out ("，米白 L已售罄"; "，XL码已售罄" when every
+    one is; "，这款没有XXL码" when the specs name sizes but none this one), "" when all are in stock or
+    the specs name no size. With ``color`` (the viewer's), only that colour's version counts, and
+    the colours that still have the size are named ("，米白 L已售罄，黑色 L有货")."""
+    en = lang == "en"
+    words = {sku.sku_id: {w.upper() for w in sku.spec.split()} for sku in product.skus}
+    sized = [sku for sku in product.skus if size.upper() in words[sku.sku_id]]
+    if not sized:
+        charted = {row.label for row in parse_size_chart(chart_of(product) or "")}
+        if not any(charted & spec_words for spec_words in words.values()):
+            return ""  # the specs name no size of the chart: nothing to say of this one
+        return f"; this one comes in no size {size}" if en else f"，这款没有{size}码"
+    shade = color.removesuffix("色") if color else ""
+    asked = [s for s in sized if shade and shade in s.spec] or sized
+    gone = [s.spec for s in asked if s.stock <= 0]
+    if not gone:
+        return ""
+    if len(gone) == len(sized):
+        return f"; size {size} is sold out" if en else f"，{size}码已售罄"
+    left = [s.spec for s in sized if s.stock > 0] if shade else []
+    note = f"; {', '.join(gone)} sold out" if en else f"，{'、'.join(gone)}已售罄"
+    if left:
+        note += f", {', '.join(left)} in stock" if en else f"，{'、'.join(left)}有货"
+    return note
 
 
 def _girth_answer(
-    chart: str, rows: Sequence[SizeRow], girth: tuple[str, float], lang: str, nickname: str
+    product: Product,
+    chart: str,
+    rows: Sequence[SizeRow],
+    girth: tuple[str, float],
+    lang: str,
+    nickname: str,
+    color: str | None = None,
 ) -> str:
     kind, cm = girth
     you = f"{kind} {cm:g}cm" if lang == "en" else f"{kind}{cm:g}cm"
@@ -244,5 +286,5 @@ def _girth_answer(
             f"for {you} we suggest {row.label} ({row.text})"
             if lang == "en"
             else f"{you}建议选{row.label}码（{row.text}）"
-        )
+        ) + size_stock_note(product, row.label, color, lang)
     return finish(body, nickname, lang)

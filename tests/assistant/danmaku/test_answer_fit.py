@@ -45,6 +45,10 @@ def test_a_measure_asked_needs_a_number() -> None:
     assert misses_the_measure("鞋底：橡胶防滑底", "鞋底多厚")
     assert not misses_the_measure("厚度：3cm", "有多厚")
     assert not misses_the_measure("鞋底：橡胶防滑底", "鞋底防滑吗")  # no measure asked
+    # a content or share is said in digits; a chemical name's numerals say none
+    assert misses_the_measure("核心成分：玻色因（羟丙基四氢吡喃三醇）、胜肽", "玻色因含量多少")
+    assert not misses_the_measure("材质：天然乳胶（乳胶含量93%）", "乳胶含量多少")
+    assert not misses_the_measure("蛋白质含量：3.6g/100ml", "浓度百分之几")
 
 
 @pytest.mark.parametrize(

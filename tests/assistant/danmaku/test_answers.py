@@ -14,6 +14,7 @@ import pytest
 from assistant.danmaku import answers as A
 from assistant.danmaku.answer_templates import format_amount, format_clock, format_duration, format_rate
 from assistant.danmaku.compliance import find_banned
+from assistant.danmaku.size_chart import answer_usual_size
 from knowledge.demo import load_demo_catalog
 from knowledge.domain import (
     AfterSalesPolicy,
@@ -359,6 +360,45 @@ def test_suitability_clarify_and_skin_variant() -> None:
     assert A.answer_suitability(DOWN, age="老人") is None
 
 
+def test_the_size_advised_says_which_of_its_versions_are_sold_out() -> None:
+    price = Decimal("459")
+    coat = Product(
+        "FS01",
+        "羽绒服",
+        (
+            Sku("a", "黑色 M", price, stock=5),
+            Sku("b", "黑色 L", price, stock=3),
+            Sku("c", "米白 L", price),
+            Sku("d", "黑色 XL", price),
+        ),
+        attributes=DOWN.attributes,
+    )
+    assert "售罄" not in clean(A.answer_size(coat, 160, 50.0))  # every M in stock
+    assert "，米白 L已售罄" in clean(A.answer_size(coat, 165, 56.0))
+    assert "米白 L已售罄，黑色 L有货" in clean(A.answer_size(coat, 165, 56.0, color="米白色"))
+    assert "XL码已售罄" in clean(A.answer_size(coat, 172, 66.0))  # the one XL there is
+    no_xl = Product("FS01", "羽绒服", coat.skus[:3], attributes=DOWN.attributes)
+    assert "这款没有XL码" in clean(A.answer_size(no_xl, 172, 66.0))
+    boots = Product(
+        "B",
+        "雪地靴",
+        (Sku("a", "栗色 37", price, stock=5), Sku("b", "栗色 38", price)),
+        attributes={"尺码建议": "偏大半码，平时穿37码建议选36码"},
+    )
+    advised = clean(answer_usual_size(boots, 39))
+    assert "建议选38码" in advised and "38码已售罄" in advised
+    assert "售罄" not in clean(answer_usual_size(boots, 38))
+
+
+def test_a_childs_age_the_faq_does_not_name_gets_its_answer_about_children_where_it_states_an_age() -> None:
+    snack = Product("S", "鸭脖", CUP.skus, faq=(FaqPair("小孩能吃吗", "甜辣味微辣，3岁以下不建议。"),))
+    assert "3岁以下不建议" in clean(A.answer_suitability(snack, age="2岁", asked="2岁娃能吃吗"))
+    assert "3岁以下不建议" in clean(A.answer_suitability(snack, age="8个月", asked="8个月宝宝能吃吗"))
+    assert A.answer_suitability(snack, age="30岁", asked="30岁能吃吗") is None  # no child
+    no_age = Product("S", "鸭脖", CUP.skus, faq=(FaqPair("小孩能吃吗", "可以吃。"),))
+    assert A.answer_suitability(no_age, age="2岁", asked="2岁能吃吗") is None  # said of no age
+
+
 def test_an_age_group_faq_answers_only_what_the_viewer_asks() -> None:
     demo = load_demo_catalog()
     snack = demo.product("SP07")  # FAQ "宝宝能吃吗": 孩子 and 宝宝 are one age group
@@ -387,6 +427,10 @@ def test_shipping_after_sales_how_to_order_handoff() -> None:
     text = clean(A.answer_shipping(zto, "新疆"))
     assert text == "中通快递，付款后48小时内发货，满¥99包邮，不满收运费¥8，新疆属于不发货或不包邮地区"
     assert "新疆、西藏除外" in clean(A.answer_shipping(zto))
+    # a shop's terms are the mainland's: Hong Kong or abroad, unlisted, is a person's to answer
+    assert A.answer_shipping(zto, "香港") is None and A.answer_shipping(zto, "国外") is None
+    listed = ShippingPolicy("z", "中通", 48, Decimal("99.00"), Decimal("8.00"), ("香港",))
+    assert "香港属于不发货或不包邮地区" in clean(A.answer_shipping(listed, "香港"))
     presale = ShippingPolicy("p", "顺丰", 24, presale_dispatch="12月5日前发货")
     assert (
         clean(A.answer_shipping(presale, lang="en"))

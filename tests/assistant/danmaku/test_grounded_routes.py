@@ -822,3 +822,83 @@ def test_what_the_stage_products_words_do_not_answer_gets_none_of_them(
 ) -> None:
     result = ask(system, text, stage=stage)
     assert not_in_reply not in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("MZ03", "防晒倍数多少", "SPF50+ PA++++"),  # a measure, not the price
+        ("MZ03", "spf多少", "SPF50+ PA++++"),
+        ("HJ03", "砧板长宽多少", "尺寸：小号30×20cm"),
+        ("MZ08", "卸妆油多大一瓶", "净含量：200ml"),  # how big a bottle: its content
+        ("SM04", "手表多久充1次电", "续航：典型使用约14天"),  # how often it is charged: the battery
+        ("SP01", "坚果一包多少g", "25g"),  # a count of units is no part of a name
+    ],
+)
+def test_a_measure_asked_with_a_bare_duoshao_is_the_attribute(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    assert_replied(system, stage, text, "catalog", expected)
+
+
+def test_a_measure_no_attribute_states_is_never_the_price(system: PipelineSystem) -> None:
+    result = ask(system, "枕头长宽多少", "HJ06")  # a height is stated, not the length and width
+    assert "¥" not in result.text and "高度" not in result.text and result.intent != "price"
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"), [("SM02", "充电宝冒烟了"), ("MZ07", "用了脸上红肿痒"), ("HJ05", "暖风机外壳烫手")]
+)
+def test_goods_that_burn_or_hurt_told_without_a_question_reach_a_person(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    assert ask(system, text, stage).source == "handoff"
+
+
+def test_a_version_named_by_its_words_run_together_is_that_version(system: PipelineSystem) -> None:
+    result = ask(system, "保湿400有吗", "MZ04")
+    assert result.source == "catalog" and "保湿款 400ml有货" in result.text and "200ml" not in result.text
+    both = ask(system, "控油400的没了？那保湿400有吗", "MZ04")
+    assert "控油款 400ml已售罄" in both.text and "保湿款 400ml有货" in both.text
+    assert "200ml" not in both.text  # the further question's version, not every one's stock again
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("SP08", "有没有特仑苏"),
+        ("HJ05", "有戴森的暖风机吗"),
+        ("SM01", "airpods pro有卖吗"),
+        ("HJ01", "有没有膳魔师的"),
+    ],
+)
+def test_whether_the_room_has_another_makers_goods_reaches_a_person(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage)  # the model reads these as chat; they ask the shop
+    assert result.source == "handoff" and result.product_id is None
+
+
+def test_chat_naming_no_maker_stays_silent(system: PipelineSystem) -> None:
+    assert not ask(system, "有没有姐妹一起的", "MZ01").replied
+
+
+@pytest.mark.parametrize(("stage", "text"), [("FS01", "发香港吗"), ("SM09", "澳门能寄吗")])
+def test_a_region_outside_the_mainland_the_terms_do_not_list_reaches_a_person(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    assert ask(system, text, stage).source == "handoff"
+
+
+def test_a_region_asked_of_shipping_is_never_answered_by_where_the_goods_are_made(
+    system: PipelineSystem,
+) -> None:
+    result = ask(system, "内蒙古能发吗 我就在呼伦贝尔", "SP08")  # 产地：内蒙古呼伦贝尔
+    assert "产地" not in result.text
+    reached = ask(system, "充电宝青海能到不", "SM02")
+    assert reached.source == "catalog" and reached.intent == "shipping" and "京东快递" in reached.text
+
+
+def test_a_share_the_product_states_in_no_digits_is_not_answered(system: PipelineSystem) -> None:
+    assert ask(system, "玻色因含量多少 百分之几的", "MZ02").source == "handoff"
+    assert_replied(system, "HJ06", "乳胶含量多少", "catalog", "乳胶含量93%")

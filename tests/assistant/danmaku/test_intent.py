@@ -67,6 +67,11 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     ("一次用多少", I.USAGE, {}),
     ("传输速度多少", I.OTHER, {}),
     ("电池容量是多少", I.OTHER, {}),
+    ("防晒倍数多少", I.OTHER, {}),
+    ("spf多少", I.OTHER, {}),
+    ("长宽多少", I.OTHER, {}),
+    ("青海能到不", I.SHIPPING, {"region": "青海"}),  # whether it reaches a region is shipping
+    ("能到西藏吗", I.SHIPPING, {"region": "西藏"}),
     ("这个多少", I.PRICE, {}),
     ("这个和2号链接哪个好", I.OTHER, {"link_no": 2}),
     # a quantity to buy is a slot of the price question; pack sizes and promotion terms are not
@@ -511,6 +516,17 @@ def test_have_opens_no_variant_word() -> None:
         ("主播杯子碎了", False),  # the host's things
         ("如果收到坏了", False),  # a condition
         ("会不会起球", False),  # a question before buying
+        # goods that smoke or burn, skin that swells after use: a safety matter, told
+        ("这个充电宝冒烟了", True),
+        ("用了脸上红肿痒", True),
+        ("这个外壳烫手", True),
+        ("这个用完脸好痒", True),
+        ("杯子外面烫手吗", False),  # asked before buying
+        ("这个充电宝充着充着鼓起来了", True),
+        ("这个牛奶打开是结块的", True),
+        ("孩子把杯盖上的硅胶圈咬下来吞了", True),  # a child's accident: goods in hand, whatever named
+        ("咬了一口真香", False),
+        ("痒不痒啊", False),
     ],
 )
 def test_a_problem_with_the_viewers_own_goods(text: str, problem: bool) -> None:
