@@ -469,9 +469,9 @@ _PARAPHRASE_MIN_CHARS = 4  # shorter texts are left to the exact-piece rule of _
 def echoes_prompt(text: str, prompt: str) -> bool:
     """Whether ``text`` is an echo of ``prompt``: made only of pieces of it (:func:`_only_prompt`),
     or it or each of its clauses a paraphrase of the whole prompt or of one of its sentences
-    (:func:`paraphrases_prompt`: Whisper repeats its echo at times, and a prompt joined from
-    several, such as the neutral sentence and a room's product names, is echoed a sentence at a
-    time)."""
+    (:func:`paraphrases_prompt`: Whisper repeats its echo at times, a first time cut short, and a
+    prompt joined from several, such as the neutral sentence and a room's product names, is echoed
+    a sentence at a time)."""
     if _only_prompt(text, prompt):
         return True
     clauses = [c for c in _CLAUSE.split(text) if _bare(c)]
@@ -479,8 +479,17 @@ def echoes_prompt(text: str, prompt: str) -> bool:
         return False
     sentences = [s for s in _SENTENCE_END.split(prompt) if _bare(s)]
     return any(
-        paraphrases_prompt(text, whole) or all(paraphrases_prompt(c, whole) for c in clauses)
+        paraphrases_prompt(text, whole) or _each_clause_echoes(clauses, whole)
         for whole in dict.fromkeys([prompt, *sentences])
+    )
+
+
+def _each_clause_echoes(clauses: list[str], prompt: str) -> bool:
+    """Whether every clause paraphrases ``prompt`` or is a start of the echo that another clause
+    completes (这就是普通话。这就是普通话的句子。: the first is part of the second)."""
+    echoes = [_bare(c) for c in clauses if paraphrases_prompt(c, prompt)]
+    return bool(echoes) and all(
+        paraphrases_prompt(c, prompt) or any(_bare(c) in echo for echo in echoes) for c in clauses
     )
 
 

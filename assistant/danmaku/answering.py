@@ -45,6 +45,7 @@ from assistant.danmaku.intent import (
     pairs_with_something,
 )
 from assistant.danmaku.operator_faq import OperatorFaq
+from assistant.danmaku.purchase_told import purchase_told, tells_a_purchase
 from assistant.danmaku.resolve import (
     Resolution,
     matching_skus,
@@ -185,7 +186,8 @@ class Answerer:
                 return self._operator_or_handoff(catalog, question, at)
         if question.route == "silent":  # chat to the model: the product's own words, else nothing
             return self._stated(catalog, question, at) or replace(self._handoff(None, lang), chat=True)
-        if question.route == "handoff" or about_own_order(understanding.normalized):
+        told = understanding.intent is Intent.PRICE_PROTECTION and tells_a_purchase(understanding.normalized)
+        if question.route == "handoff" or (about_own_order(understanding.normalized) and not told):
             # an order, a claim, a product not sold here, a request: never a catalog template
             return self._operator_or_handoff(catalog, question, at)
         if question.route == "open" and (
@@ -392,7 +394,14 @@ class Answerer:
             body = answers.answer_flash_sale(product, facts, now=at, lang=lang, every=every)
             max_age = COUNTDOWN_MAX_AGE_S
         elif intent is Intent.PRICE_PROTECTION:
-            body = answers.answer_price_protection(product, catalog.price_protection, lang)
+            told = purchase_told(u.normalized, at)
+            body = (
+                answers.answer_price_protection(product, catalog.price_protection, lang)
+                if told is None
+                else answers.answer_protection_told(
+                    product, catalog.price_protection, promotions, told, skus, at, lang
+                )
+            )
         elif intent is Intent.STOCK:
             carried = slots.variant_hint != extract_slots(u.normalized).variant_hint  # a fragment's
             if carried and slots.variant_hint and not skus_holding(product, slots.variant_hint):
@@ -722,6 +731,8 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     the answer-cache and grouping key, so two questions of one intent that ask different things never
     share a reply; "多少钱" and "这个什么价" still do."""
     u = understanding
+    if u.intent is Intent.PRICE_PROTECTION and tells_a_purchase(u.normalized):
+        return ("purchase", u.normalized)  # the case of the purchase told: its own words
     if about_own_order(u.normalized):  # "保价还有几天" (a purchase) never shares "保价多久"'s reply
         return ("own_order",)
     if names_another_day(u.normalized):  # "明天多少钱" never shares today's "多少钱" reply

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from assistant.danmaku.answer_templates import (
@@ -37,10 +37,11 @@ from assistant.danmaku.answers_product import (
     find_faq,
     skus_for_skin,
 )
+from assistant.danmaku.purchase_told import PurchaseTold
 from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_by_girth, pick_size
-from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product, SpendDiscount
-from knowledge.facts import SkuFacts
-from knowledge.price_protection import ProtectionOutcome, ProtectionResult
+from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product, Promotion, Sku, SpendDiscount
+from knowledge.facts import SkuFacts, sku_facts
+from knowledge.price_protection import ProtectionOutcome, ProtectionResult, protection_for
 
 __all__ = [
     "answer_after_sales",
@@ -480,8 +481,10 @@ def answer_price_protection(
     lang: str = "zh",
     nickname: str = "",
     result: ProtectionResult | None = None,
+    told_case: str = "",
 ) -> str:
-    """N天保价 and its exclusions; with a ``ProtectionResult`` also the viewer's own case."""
+    """N天保价 and its exclusions; with a ``ProtectionResult`` (or the words of one, ``told_case``)
+    also the viewer's own case."""
     en = lang == "en"
     days = product.price_protection_days
     if days <= 0:
@@ -493,7 +496,79 @@ def answer_price_protection(
         parts.append(note)
     if result is not None:
         parts.append(_protection_case(result, lang))
+    parts.append(told_case)
     return finish(("; " if en else "，").join(p for p in parts if p), nickname, lang)
+
+
+def answer_protection_told(
+    product: Product,
+    rules: PriceProtectionRules,
+    promotions: Sequence[Promotion],
+    told: PurchaseTold,
+    versions: Sequence[Sku],
+    now: datetime,
+    lang: str = "zh",
+    nickname: str = "",
+) -> str:
+    """The protection terms and the viewer's own case from the purchase they told
+    (``purchase_told``): what the catalog's price history gives for the version bought (of
+    ``versions``, those whose price then was the price told, when told), where every such version
+    gives one case; else whether the purchase is still inside the window. A purchase exactly as many
+    days ago as the window is long is left to the order's own time."""
+    days = product.price_protection_days
+    if days <= 0:
+        return answer_price_protection(product, rules, lang, nickname)
+    en = lang == "en"
+    ago = (
+        ("bought today" if told.days_ago == 0 else f"bought {told.days_ago} days ago")
+        if en
+        else ("今天买的" if told.days_ago == 0 else f"{told.days_ago}天前买的")
+    )
+    if told.days_ago > days:
+        case = f"{ago}: past the {days}-day window" if en else f"{ago}已过{days}天保价期"
+    elif told.days_ago == days:
+        case = (
+            f"{ago}: the window ends {days} days after the order time"
+            if en
+            else f"{ago}正好满{days}天，以下单时间为准"
+        )
+    else:
+        bought_at = now - timedelta(days=told.days_ago)
+        if told.paid is not None:  # the versions whose price then was the price told
+            versions = [
+                s for s in versions if sku_facts(product, s, promotions, bought_at).price == told.paid
+            ]
+        outcomes = {protection_for(product, s, promotions, rules, bought_at, now) for s in versions}
+        # one case whichever of the versions it was ("299买的耳机" of two colours at one price)
+        result = next(iter(outcomes)) if len(outcomes) == 1 else None
+        spec = versions[0].spec if len(versions) == 1 else ""
+        case = _told_case(ago, spec, result, lang)
+    return answer_price_protection(product, rules, lang, nickname, told_case=case)
+
+
+def _told_case(ago: str, spec: str, result: ProtectionResult | None, lang: str) -> str:
+    en = lang == "en"
+    if result is None:
+        return (
+            f"{ago}: within the window; a lower price now can be claimed back"
+            if en
+            else f"{ago}在保价期内，现价低于买时价格可申请退差价"
+        )
+    paid, now_price = format_amount(result.paid_price), format_amount(result.comparable_price)
+    back = format_amount(result.refund)
+    if result.outcome is ProtectionOutcome.REFUND:
+        return (
+            f"{ago} {spec} at {paid}, now {now_price}: you can claim {back} back"
+            if en
+            else f"{ago}{spec}当时{paid}，现价{now_price}，可申请退差价{back}"
+        )
+    if result.outcome is ProtectionOutcome.NO_PRICE_DROP:
+        return (
+            f"{ago} {spec} at {paid}; the price that counts now is {now_price}, no lower"
+            if en
+            else f"{ago}{spec}当时{paid}，按保价规则现价{now_price}，没有降价"
+        )
+    return _protection_case(result, lang)
 
 
 def _protection_case(result: ProtectionResult, lang: str) -> str:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from assistant.danmaku.answer_fit import fits
 from assistant.danmaku.answer_templates import finish
 from assistant.danmaku.attributes import ABOUT_THE_HOST, without_name_words
-from assistant.danmaku.vocabulary import SKIN_TYPES
+from assistant.danmaku.vocabulary import SKIN_TYPES, in_catalog_words
 from knowledge.domain import Product
 from knowledge.retrieval.chunks import sentences
 
@@ -222,6 +222,7 @@ def quote_answer(product: Product, normalized: str, lang: str = "zh") -> str | N
     or None when no sentence answers it confidently (see the module docstring)."""
     if any(w in normalized for w in ABOUT_THE_HOST):
         return None
+    normalized = in_catalog_words(normalized)  # "北方冬天" is the attribute's "北方冬季"
     asked = read(normalized, product_names(product))
     if not asked.topical:
         return None

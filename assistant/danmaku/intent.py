@@ -33,6 +33,7 @@ from assistant.danmaku.vocabulary import (
     ADDRESSED_VIEWERS,
     ASKING_JI,
     FABRIC_PROPERTIES,
+    GOODS_HEADS,
     LAUGH,
     ONE_CHARACTER_GOODS,
     UNIT_COUNTERS,
@@ -204,7 +205,10 @@ _BOUGHT_BEFORE_RE = re.compile(
 _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
 # What the viewer demands for goods they have ("给我换一个", "想退 还没拆", "要退货"), never leaving
 # the room, the internet or a colour to be shown ("想退出", "要退网了", "想换个颜色看看").
-_DEMAND = r"给我(?:退|换|补|赔)|(?:想|要|申请)(?:退|换)(?!出|休|网|圈|群|个颜色|个色|一下颜色|个角度)"
+_DEMAND = (
+    r"给我(?:退|换|补|赔)|(?:退|赔|补)我|"
+    r"(?:想|要|申请)(?:退|换)(?!出|休|网|圈|群|个颜色|个色|一下颜色|个角度)"
+)
 _NOT_ARRIVED = (
     r"还没(?:到|发|收到|送)(?!家|公司|学校|单位|地方|时间|点|岁|年龄|下班|放假)"  # "还没到家": life
 )
@@ -305,7 +309,8 @@ _PROBLEM_RE = re.compile(
     # "用了脸上红肿", "外壳烫手"): a safety matter a person must see
     r"冒烟|冒火|着火|起火|烧焦|自燃|漏电|触电|烫手|烫伤|烫得|红肿|起疹|疹子|刺痛|(?:好|很|特别|巨|发)痒|痒死|烂脸|割手|"
     r"又红又|睁不开|噎(?:着|住)|鼓(?:起来|包)了|胀气|起皮|压扁|碎成|结块|发酸|"
-    r"(?:染|串)(?:色|[蓝红黑黄绿紫])了|掉.{0,2}(?:纸屑|渣|毛)|湿透|不响了|没断电|"
+    r"(?:染|串)(?:色|[蓝红黑黄绿紫])了|掉.{0,2}(?:纸屑|渣|毛)|湿透|不响了|没断电|疙瘩|没声|"
+    r"竖线|横线|花屏|黑屏|闪屏|死机|不出(?:热)?(?:风|水|气|声)|不(?:制)?热了|"
     r"只(?:发|到|给)了|缺页|不一样大|(?:跟|和|与).{0,8}(?:说|图|描述|介绍|宣传).{0,2}不一样|"
     r"(?<!真的)是假的|假货|不是正品|是(?:碎|烂|破|裂|坏)的|买(?:大|小|错)了|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹痕|凹了|瘪了|胀袋|"
     r"一股(?:怪|臭|霉|异|焦)?味|漏绒|跑绒|(?:涂层|漆|皮|扣子|拉链|轮子|把手|带子)(?:都|也)?掉了|"
@@ -321,7 +326,7 @@ _NOT_GOODS_RE = re.compile(r"(?:我家|家里|这边|我这)的?(?:wifi|网|网�
 # What shows the viewer has the goods ("收到", "刚买", "用了", "才穿一周", "你们家的"), or names them by a
 # stage word ("这个杯子碎了"): a fault told plainly without it ("腿都断了", "心都化了") is about life.
 _HAS_GOODS_RE = re.compile(
-    rf"{_ARRIVED}|打开|刚买|才买|买了|买(?:大|小|错)了|发来|用了|用完|用着|用一次|吃了|喝了|戴了|穿了|才穿|洗了|洗一次|一开|"
+    rf"{_ARRIVED}|(?<!没)到了|打开|刚买|才买|买了|买(?:大|小|错)了|发来|用了|用完|用着|用一次|吃了|喝了|戴了|穿了|才穿|洗了|洗一次|一开|"
     r"你家|你们家|这个|这款|这件|这条|这双|这瓶|这盒|这包|这箱"
 )
 # An A-not-A question ("起球不起球", "掉色不掉色") or one closed by 没 ("有甲醛没"): asked before buying.
@@ -409,6 +414,8 @@ _HOSTS_OWN_RE = re.compile(
     r"(?:主播|小助理|助播)(?:的)?(?:头发|发色|发型|皮肤|肤质|肤色|脸|眼睛|身高|体重|年龄|"
     # the size the host wears ("主播穿的什么码", "主播穿几码"), not advice for the viewer
     r"穿的?(?:是)?(?:什么|几|多大)码?|"
+    # what the host uses or drinks themselves ("主播用的粉底啥色号", "主播喝的啥"), not this product
+    r"(?:自己)?(?:用|涂|擦|戴|喝|吃)的(?!这|那)[\u4e00-\u9fff]{0,5}?(?:是)?(?:什么|啥|哪个|哪款|几号)|"
     r"是(?:油皮|干皮|敏感肌|混油|混干|痘痘肌|中性|什么肤质|哪种肤质|什么皮))"
 )
 
@@ -601,6 +608,8 @@ _SELLS_RE = re.compile(
 _SOLD_THING_END_RE = re.compile(r"(?:的)?(?:吗|么|嘛|呢|\?|$)")
 _HAS_FOR_SALE_RE = re.compile(
     rf"^(?:请问|亲)?\s?{_WHERE_SOLD}?有(?!没)(.{{2,11}}?)(?:在)?卖(?:吗|么|嘛|没有?|不)(?:呀|啊)?\??$"
+    # "有没有润唇膏卖啊": the question is 有没有 itself
+    rf"|^(?:请问|亲)?\s?{_WHERE_SOLD}?有没有(.{{2,11}}?)(?:在)?卖(?:的)?(?:呀|啊|呢)?\??$"
 )
 # A price the viewer was told set against the one they see ("主播说359怎么我这还是459", "不是199吗 我看是
 # 299"): what it costs now, and when a sale price starts, answers it. Never a refund, a claim or an
@@ -660,7 +669,7 @@ def sold_thing(normalized: str) -> str:
         thing = (rest[: end.start()] if end else rest).strip(" ,.!?")
     else:
         held = _HAS_FOR_SALE_RE.match(normalized.strip())
-        thing = held.group(1).strip() if held else ""
+        thing = (held.group(1) or held.group(2)).strip() if held else ""
         slots = extract_slots(thing)
         if slots.color or slots.size or _NO_GOODS_RE.fullmatch(thing):
             return ""
@@ -757,6 +766,14 @@ def thing_asked_for(normalized: str) -> str:
             if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None:
                 return thing
     return ""
+
+
+def goods_of_a_kind_asked(normalized: str) -> str:
+    """The thing the whole line asks whether the room has when it is named as goods of a kind, its
+    last character a head noun of goods (``vocabulary.GOODS_HEADS``: "有没有蚕丝被" -> "蚕丝被"), ""
+    for a person, an event or nothing ("有没有人", "有没有抽奖")."""
+    thing = thing_asked_for(normalized) or sold_thing(normalized)
+    return thing if len(thing) >= 2 and thing[-1] in GOODS_HEADS else ""
 
 
 def asks_whether_sold(normalized: str) -> bool:
@@ -865,7 +882,7 @@ _QUESTION_WORD_RE = re.compile(
 # A count of units ("坚果一包多少g", "面膜一片多少ml"): no part of a name (a version may be one: "60包").
 _COUNT_OF_UNITS_RE = re.compile(rf"(?:[一两二三四五六七八九十几半]|\d+)(?:{UNIT_COUNTERS})")
 _NAME_FILLER_RE = re.compile(
-    rf"请问|问一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
+    rf"请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
     r"这个|这款|那个|那款|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")
@@ -930,10 +947,22 @@ def _question_start(normalized: str) -> int:
     return cut
 
 
+# A modifier before 的 and a noun ("不含税的笔记本", "主播推荐的面霜"): the noun is the goods named;
+# not before what goods have ("杨枝甘露的牌子", "面霜的成分"): there the goods come first.
+_MODIFIER_RE = re.compile(
+    r"[\u4e00-\u9fff]{2,8}的(?=[\u4e00-\u9fff]{2,})"
+    r"(?!牌子|品牌|颜色|价格|价钱|单价|材质|面料|成分|配料|尺寸|尺码|码数|质量|味道|保质期|型号|规格|款式|"
+    r"包装|链接|效果|功能|容量|重量|大小|产地|口味|香味|色号)"
+)
+
+
 def _name_span(normalized: str) -> str:
     cut = _question_start(normalized)
     head = _NAME_FILLER_RE.sub(
-        " ", _COUNT_OF_UNITS_RE.sub(" ", strip_slot_words(_STAGE_RE.sub(" ", normalized[:cut])))
+        " ",
+        _MODIFIER_RE.sub(
+            " ", _COUNT_OF_UNITS_RE.sub(" ", strip_slot_words(_STAGE_RE.sub(" ", normalized[:cut])))
+        ),
     )
     spans = _CJK_SPAN_RE.findall(head)
     return max(spans, key=len) if spans else ""

@@ -59,6 +59,7 @@ from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.product_questions import (
     VERSION_INTENTS,
     answers_the_words,
+    asks_for_unlisted_goods,
     asks_with_own_situation,
     complains_of_the_sale,
     counted_by_versions,
@@ -68,8 +69,10 @@ from assistant.danmaku.product_questions import (
     read_complaint,
     version_held,
 )
+from assistant.danmaku.purchase_told import tells_a_purchase
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
+from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
@@ -333,6 +336,11 @@ class DanmakuPipeline:
             # whether a thing is there ("有香味吗") is a stock question only where a version is that
             # thing, which the specs tell once the product is known (``version_held`` below)
             and not (decision.intent is Intent.STOCK and version_asked(understanding.normalized))
+            # the model reads a line whole: of a line of several questions ("有黑色吗 多少钱") the
+            # first keeps the intent its words give, and the others are asked further
+            and not (
+                understanding.intent is not Intent.OTHER and len(asked_clauses(understanding.normalized)) > 1
+            )
         ):
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue, products_in_view)
@@ -365,18 +373,20 @@ class DanmakuPipeline:
         ):  # "左撇子能用吗", "淡妆能直接洗掉吗": words the catalog lacks, which the product on stage's
             # own FAQ or sentences answer
             resolution = Resolution(in_view.product_id, "stage")
-        if (
-            resolution.how == "not_sold"
-            and route == "silent"
-            and (asks_whether_sold(understanding.normalized) or version_asked(understanding.normalized))
-            and asks_another_brand(understanding.normalized, catalog)
-        ):  # "有没有特仑苏", "有戴森的暖风机吗": whether the room has another maker's goods is a
-            # question for the shop, however much the line looks like chat to the model
-            route = "handoff"
+        if route == "silent" and asks_for_unlisted_goods(understanding.normalized, resolution, catalog):
+            route = "handoff"  # a question for the shop, however much the line looks like chat
         resolved = catalog.product(resolution.product_id) if resolution.product_id is not None else None
         situated = resolved is not None and asks_with_own_situation(understanding)
         # a line the model takes for chat gets no page when the product's words say nothing of it
         situated_chat = situated and route == "silent"
+        if (
+            resolved is not None
+            and understanding.intent is Intent.PRICE_PROTECTION
+            and tells_a_purchase(understanding.normalized)
+            and not mentions_a_fault(understanding.normalized)
+        ):  # "我5天前买的 现在降价了能保吗": the case worked out from the catalog's price history and
+            # the window (``answers.answer_protection_told``); a demand or complaint stays a person's
+            route = "answer"
         if situated:
             # "我油皮 这个会不会太油", "我儿子10岁 能用吗": whom it suits, from the product's own FAQ
             # and attributes on that skin or age, before any person

@@ -12,17 +12,20 @@ from functools import lru_cache
 from assistant.danmaku.answering import stated_in_catalog
 from assistant.danmaku.answers_product import find_faq
 from assistant.danmaku.attributes import ABOUT_THE_HOST, without_names
+from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.intent import (
     about_own_order,
+    asks_whether_sold,
     coupon_blocked,
     disputes_the_price,
+    goods_of_a_kind_asked,
     mentions_a_fault,
     thing_asked_for,
     version_asked,
 )
 from assistant.danmaku.matcher import ProductMatcher
-from assistant.danmaku.resolve import skus_holding
+from assistant.danmaku.resolve import Resolution, skus_holding
 from assistant.danmaku.size_chart import SIZE_KEYS, answer_usual_size, says_only_usual_size, usual_size
 from assistant.danmaku.slot_rules import age_words, extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Understanding
@@ -261,3 +264,20 @@ def asks_with_own_situation(understanding: Understanding) -> bool:
         and not mentions_a_fault(normalized)
         and _USED_RE.search(normalized) is None
     )
+
+
+def asks_for_unlisted_goods(normalized: str, resolution: Resolution, catalog: Catalog) -> bool:
+    """Whether the line asks if the room has goods its catalog does not list: another maker's
+    ("有没有特仑苏", "有戴森的暖风机吗"), or goods of a kind no product is called ("有没有蚕丝被" with a
+    down quilt on stage, "有没有欧包"; ``intent.goods_of_a_kind_asked``)."""
+    if (
+        resolution.how == "not_sold"
+        and (asks_whether_sold(normalized) or version_asked(normalized))
+        and asks_another_brand(normalized, catalog)
+    ):
+        return True
+    kind = goods_of_a_kind_asked(normalized)
+    if not kind or resolution.how not in ("not_sold", "stage"):
+        return False
+    product = catalog.product(resolution.product_id) if resolution.product_id is not None else None
+    return product is None or not any(kind in name.lower() for name in (product.name, *product.aliases))

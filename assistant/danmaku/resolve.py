@@ -40,7 +40,7 @@ from assistant.danmaku.attributes import PARTS
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
-from assistant.danmaku.intent import sold_thing
+from assistant.danmaku.intent import asks_whether_sold, sold_thing, version_asked
 from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
@@ -113,7 +113,8 @@ def resolve_product(
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:
         stage_product = catalog.product(on_stage) if on_stage and on_stage != names.exact[0] else None
-        if stage_product is not None and stage_claims(stage_product, names.key, intent):
+        there = bool(version_asked(text)) or asks_whether_sold(text)
+        if stage_product is not None and stage_claims(stage_product, names.key, intent, asks_there=there):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
     before = (
@@ -177,7 +178,7 @@ def resolve_product(
 # Words a name span holds that name an aspect, a person or the shop, never a product on sale.
 _NOT_A_PRODUCT_RE = re.compile(
     r"效果|质量|品质|味道|气味|颜色|颜值|款式|样式|包装|做工|手感|口感|大小|尺寸|重量|价格|价钱|价位|原价|划线价|单价|售价|现价|到手价|东西|产品|宝贝|"
-    r"商品|货|店|直播|链接|快递|物流|活动|优惠|规格|型号|日期|时间|区别|差别|功能|用法|成分|材质|面料|"
+    r"商品|货|店|直播|链接|快递|物流|活动|优惠|规格|型号|日期|时间|时候|区别|差别|功能|用法|成分|材质|面料|"
     r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
     r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|请|谢谢|好的|"
     r"订单|单子|发票|地址|电话|"
@@ -209,7 +210,9 @@ _GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|电脑|平板")
 # ("月饼多少钱", "你好 月饼多少钱").
 _NAME_SLOT_RE = (
     "(?:^|\\s|[,.!?~]|你好|您好|请问|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有|"
-    "你们的|你们家的?|你家的?|店里的|主播(?:戴|穿|用|背)?的)"
+    "你们的|你们家的?|你家的?|店里的|主播(?:戴|穿|用|背)?的|"
+    # after a modifier and 的 ("不含税的笔记本", ``intent._MODIFIER_RE``)
+    "[\u4e00-\u9fff]{2,8}的)"
 )
 _CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
@@ -400,13 +403,18 @@ def _catalog_texts(catalog: Catalog) -> tuple[str, ...]:
 _CLAIMABLE_INTENTS = frozenset({Intent.USAGE, Intent.SUITABILITY, Intent.MATERIAL, Intent.OTHER})
 
 
-def stage_claims(stage: Product, key: str, intent: Intent) -> bool:
+def stage_claims(stage: Product, key: str, intent: Intent, asks_there: bool = False) -> bool:
     """Whether a word that names another product belongs to the stage product's own text instead:
-    one of its SKU specs ("面包款" of a pillow), or, for usage-like questions, its FAQ and attributes."""
+    one of its SKU specs ("面包款" of a pillow), or, for usage-like questions, its FAQ and attributes.
+    Whether the thing is there (``asks_there``: "牛奶有吗", "有防晒吗") is claimed by a spec or an
+    attribute of that name (a foundation's 防晒) alone, never by the FAQ or the description speaking
+    of it ("早餐配牛奶刚刚好")."""
     if not key:
         return False
     if any(key in sku.spec.lower() for sku in stage.skus):
         return True
+    if asks_there:
+        return any(key == name.lower() for name in stage.attributes)
     if intent not in _CLAIMABLE_INTENTS:
         return False
     own = " ".join(

@@ -76,6 +76,12 @@ _REQUEST_TOPIC_RE = re.compile(
     r"(?<![a-z])(price|cost|ship|shipping|delivery|deliver|size|stock|coupon|discount|sale|return|refund|link|"
     r"buy|order|colou?rs?|material|fabric|warranty)(?![a-z])"
 )
+# The price judged, said as a statement ("这个价格可以的", "价格美丽", "这价格不错"): praise, no price asked
+# ("价格可以便宜点" asks a discount; "价格可以吗" is a question by its cue).
+_PRICE_JUDGED_RE = re.compile(
+    r"(?:价格|价钱|价位|这价)(?:真|很|挺|也|还|太|好|超|巨|蛮)?"
+    r"(?:可以|美丽|不错|还行|划算|实惠|香|感人|合适|良心|ok|好)(?:的|了|啊|呀|哦|呢|!|~)*(?=$|\s|,|\.)"
+)
 _SOFT_TOPIC_RE = re.compile(
     r"颜色|色号|颜值|质量|面料|料子|材质|款式|版型|效果|味道|牌子|品牌|成分|适合|尺寸"
 )
@@ -136,7 +142,7 @@ def is_question(normalized: str) -> bool:
     """Question vs chatter for a danmaku that is neither abuse, steering nor spam (rules above)."""
     wh = _WH_RE.search(normalized) is not None
     cue = wh or _YESNO_RE.search(normalized) is not None
-    if not cue and _DONE_RE.search(normalized):
+    if not cue and (_DONE_RE.search(normalized) or _PRICE_JUDGED_RE.search(normalized)):
         return False
     if _REQUEST_TOPIC_RE.search(normalized):
         return True

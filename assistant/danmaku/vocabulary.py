@@ -122,6 +122,10 @@ SAME_THING: Mapping[str, str] = {
     "扔洗衣机": "机洗",
     "洗衣机洗": "机洗",
     "洗衣机": "机洗",
+    "冬天": "冬季",  # the seasons, as attributes name them ("8斤适合北方冬季")
+    "夏天": "夏季",
+    "春天": "春季",
+    "秋天": "秋季",
 }
 
 

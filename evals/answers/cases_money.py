@@ -433,6 +433,27 @@ def protection_cases() -> list[Case]:
             "学习机上个月1399买的，降价了能保价吗",
             expect("SM08", "price_protection", [str(days("SM08"))]),
         ),
+        # a day of purchase told: the case worked out from the price history and the window
+        ask(
+            "pp-told-MZ07",
+            ["price_protection", "purchase_date"],
+            "我两天前买的降价了能退差价吗",
+            expect("MZ07", "price_protection", [str(days("MZ07")), "2天前买的在保价期内"]),
+            stage="MZ07",
+        ),
+        ask(
+            "pp-told-SM08",
+            ["price_protection", "purchase_date"],
+            "学习机我11天前1399买的 现在1299了 能保价吗",
+            expect("SM08", "price_protection", ["可申请退差价", "100"]),
+        ),
+        ask(
+            "pp-told-MZ01-past",
+            ["price_protection", "purchase_date"],
+            "50ml的买了快40天了还能补差价吗",
+            expect("MZ01", "price_protection", ["已过30天保价期"], ["可申请退差价"]),
+            stage="MZ01",
+        ),
     ]
     return out
 

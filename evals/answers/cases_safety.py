@@ -315,7 +315,7 @@ def wrong_kind_cases() -> list[Case]:
         ("主播是油皮还是干皮", ("适用肤质",)),
         ("这把伞多少钱", ("¥",)),  # one character names goods the cleanser is not (nor anything sold)
         ("这款保修多久", ("7天", "运费险")),  # a warranty the cleanser's policy never states
-        ("我两天前买的降价了能退差价吗", ("7天",)),  # the viewer's own purchase
+        ("我两天前买的降价了 给我退差价", ("7天",)),  # the viewer's own purchase, a demand
         ("有套装款吗", ("暂时没有",)),  # 有 opens no variant word
         ("15号的活动还有吗", ("有货",)),  # a date's sale, neither today's sale nor stock
         ("能不能换首歌", ("7天",)),  # chat, no exchange

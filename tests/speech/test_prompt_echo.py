@@ -32,6 +32,8 @@ LONG_CATALOG = build_prompt(["兰蔻小黑瓶精华肌底液", "雅诗兰黛特�
         ("下面是普通话的句子。", NEUTRAL_PROMPT_ZH),
         ("這就是普通話的句子。", NEUTRAL_PROMPT_ZH),  # Traditional, read as Simplified
         ("这就是普通话的句子。这就是普通话的句子。", NEUTRAL_PROMPT_ZH),  # the echo repeated
+        # its first time cut short (Whisper base on silence, on an AMD EPYC machine)
+        ("这就是普通话。这就是普通话的句子。", NEUTRAL_PROMPT_ZH),
         ("直播间里，主播正在介绍产品。", DEFAULT_PROMPT_ZH),
         ("在直播间里主播正在介绍商品", DEFAULT_PROMPT_ZH),
         ("直播间的商品：兰蔻小黑瓶精华肌底液", CATALOG),
@@ -66,6 +68,8 @@ def test_the_prompt_word_for_word_is_still_an_echo(text: str, prompt: str) -> No
         ("主播正在介绍这款新的商品", DEFAULT_PROMPT_ZH),
         ("这是普通话吗？", NEUTRAL_PROMPT_ZH),
         ("这就是普通话的句子。还有黑色的吗？", NEUTRAL_PROMPT_ZH),  # an echo and a question: kept
+        ("我说的是普通话。这就是普通话的句子。", NEUTRAL_PROMPT_ZH),  # a clause no part of the echo
+        ("这就是普通话。", NEUTRAL_PROMPT_ZH),  # a start alone, with no echo it begins
         ("句子", NEUTRAL_PROMPT_ZH),  # too short to call
         ("", NEUTRAL_PROMPT_ZH),
     ],

@@ -902,3 +902,58 @@ def test_a_region_asked_of_shipping_is_never_answered_by_where_the_goods_are_mad
 def test_a_share_the_product_states_in_no_digits_is_not_answered(system: PipelineSystem) -> None:
     assert ask(system, "玻色因含量多少 百分之几的", "MZ02").source == "handoff"
     assert_replied(system, "HJ06", "乳胶含量多少", "catalog", "乳胶含量93%")
+
+
+def test_a_price_protection_case_told_is_worked_out_from_the_price_history(system: PipelineSystem) -> None:
+    # 4+64G: 1399 from 10-20, 1299 from 11-18; bought 11 days before 11-21 at 1399
+    assert_replied(
+        system, "SM08", "学习机我11天前1399买的 现在1299了 能保价吗", "catalog", "可申请退差价¥100"
+    )
+    assert_replied(
+        system, "MZ01", "50ml的我买的时候549 买了快40天了还能补差价吗", "catalog", "已过30天保价期"
+    )
+    # a demand is a person's to process, whatever the window says
+    assert ask(system, "5天前买的 降价了 退我差价", "MZ03").source == "handoff"
+
+
+def test_two_purchases_told_never_share_a_reply(system: PipelineSystem) -> None:
+    inside, past = ask_one_after_another(system, "3天前买的能保价吗", "10天前买的能保价吗")
+    assert "3天前买的在保价期内" in inside.text and "10天前买的已过7天保价期" in past.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "product", "expected"),
+    [
+        # whether the goods are there is claimed by the stage product's specs or attributes alone,
+        # never by its own words speaking of them ("早餐配牛奶刚刚好" of toast)
+        ("SP02", "牛奶24盒的有吗", "SP08", "250ml×24盒已售罄"),
+        ("SP02", "牛奶有吗", "SP08", "35号链接"),
+        ("SM08", "磁吸充电宝蓝色还有吗", "SM09", "远峰蓝已售罄"),
+    ],
+)
+def test_goods_asked_for_by_name_are_those_goods(
+    system: PipelineSystem, stage: str, text: str, product: str, expected: str
+) -> None:
+    result = ask(system, text, stage)
+    assert result.product_id == product and expected in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"), [("MZ05", "有没有润唇膏卖啊"), ("HJ02", "有没有蚕丝被"), ("SP02", "有没有欧包 碱水的")]
+)
+def test_goods_of_a_kind_the_room_does_not_list_reach_a_person(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage)  # never the stage product's sentence that names them
+    assert result.source == "handoff" and result.product_id is None
+
+
+@pytest.mark.parametrize(("stage", "text"), [("MZ03", "主播用的粉底啥色号 好白"), ("HJ05", "这个价格可以的")])
+def test_the_hosts_own_things_and_the_price_praised_are_chat(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    assert not ask(system, text, stage).replied
+
+
+def test_a_rooms_size_asked_gets_the_area_the_product_suits(system: PipelineSystem) -> None:
+    assert_replied(system, "HJ05", "30平的客厅够不够", "catalog", "适用面积：15-20平方米")

@@ -526,6 +526,12 @@ def test_have_opens_no_variant_word() -> None:
         ("这个牛奶打开是结块的", True),
         ("孩子把杯盖上的硅胶圈咬下来吞了", True),  # a child's accident: goods in hand, whatever named
         ("咬了一口真香", False),
+        ("上次买的精华用了三天 脸上起了好多小红疙瘩", True),
+        ("精华到了瓶子是碎的", True),  # arrived: goods in hand
+        ("我买的耳机左耳没声了", True),
+        ("买的学习机屏幕有一条竖线", True),
+        ("暖风机用了半个月不出热风了", True),
+        ("会不会死机", False),
         ("痒不痒啊", False),
     ],
 )
@@ -548,6 +554,7 @@ def test_a_problem_with_the_viewers_own_goods(text: str, problem: bool) -> None:
         ("有iphone卖吗", "iphone"),  # the thing between 有 and 卖
         ("你们有手机卖没", "手机"),
         ("有货卖吗", ""),
+        ("有没有润唇膏卖啊", "润唇膏"),  # 有没有 … 卖
     ],
 )
 def test_the_thing_asked_whether_the_room_sells(text: str, thing: str) -> None:
@@ -564,6 +571,8 @@ def test_the_thing_asked_whether_the_room_sells(text: str, thing: str) -> None:
         ("黑的有吗", "黑色"),
         ("要白的", "白色"),
         ("米白的", "米白色"),
+        ("磁吸充电宝蓝色还有吗", "蓝色"),  # 宝 ends 充电宝: no 宝蓝
+        ("宝蓝色有吗", "宝蓝色"),
     ],
 )
 def test_a_colour_is_never_the_end_of_another_word(text: str, colour: str | None) -> None:

@@ -113,6 +113,11 @@ LABELLED: list[tuple[str, Triage]] = [
     ("主播牛啊", C),
     ("牛奶是哪个牌子还是杂牌", Q),
     ("牛仔裤是正品还是杂牌", Q),
+    # the price judged, said as a statement: praise; asked, or a discount wanted: a question
+    ("这个价格可以的", C),
+    ("价格美丽", C),
+    ("价格可以吗", Q),
+    ("价格可以便宜点", Q),
     # abuse (never echoed)
     ("傻逼主播", A),
     ("sb", A),

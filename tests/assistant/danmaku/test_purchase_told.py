@@ -1,0 +1,97 @@
+"""What a viewer tells of their own purchase in a price-protection question, and the case worked out
+from it against the catalog's price history (``purchase_told``, ``answers.answer_protection_told``)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant.danmaku import answers as A
+from assistant.danmaku.normalize import normalize
+from assistant.danmaku.purchase_told import PurchaseTold, purchase_told, tells_a_purchase
+from knowledge.domain import PricePoint, PriceProtectionRules, Product, Sku
+
+NOW = datetime(2026, 11, 21, 18, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.mark.parametrize(
+    ("text", "days", "paid"),
+    [
+        ("我5天前买的防晒现在降价了能保吗", 5, None),
+        ("买了十天了还能保价吗", 10, None),  # 十 reads as 10
+        ("买了快40天了还能补差价吗", 40, None),
+        ("我一周前买的黑色M", 7, None),
+        ("2周前下的单", 14, None),
+        ("前天买的降价了能保价吗", 2, None),
+        ("我前天原价299买的耳机", 2, Decimal("299")),
+        ("学习机我11天前1399买的", 11, Decimal("1399")),
+        ("我买的时候549 买了快40天了", 40, Decimal("549")),
+        ("我11月1号买的1399", 20, Decimal("1399")),
+        ("12月25号买的", 331, None),  # a date still to come this year is last year's
+        ("5天前买的50ml", 5, None),  # a size, no price paid
+        ("3天前买的2盒", 3, None),
+    ],
+)
+def test_the_day_and_price_of_a_purchase_told(text: str, days: int, paid: Decimal | None) -> None:
+    assert purchase_told(normalize(text), NOW) == PurchaseTold(days, paid)
+    assert tells_a_purchase(normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["上周买的 能保价吗", "前几天买的", "保价多少天", "7天内买的能保价吗", "买了东西能保价吗", "2月30号买的"],
+)
+def test_no_day_to_the_day_is_no_purchase_told(text: str) -> None:
+    assert purchase_told(normalize(text), NOW) is None
+
+
+TABLET = Product(
+    "T",
+    "学习平板",
+    (
+        Sku(
+            "T-1",
+            "4+64G",
+            Decimal("1299.00"),
+            stock=5,
+            price_history=(
+                PricePoint(NOW - timedelta(days=60), Decimal("1399.00")),
+                PricePoint(NOW - timedelta(days=3), Decimal("1299.00")),
+            ),
+        ),
+        Sku("T-2", "6+128G", Decimal("1599.00"), stock=5),
+    ),
+    price_protection_days=30,
+)
+RULES = PriceProtectionRules()
+
+
+def told(text: str, product: Product = TABLET, versions: tuple[Sku, ...] | None = None) -> str:
+    purchase = purchase_told(normalize(text), NOW)
+    assert purchase is not None
+    chosen = product.skus if versions is None else versions
+    return A.answer_protection_told(product, RULES, (), purchase, chosen, NOW)
+
+
+def test_the_refund_the_price_history_gives_for_the_version_bought() -> None:
+    # the price told picks the version: 1399 eleven days ago is the 4+64G, now 1299
+    reply = told("11天前1399买的 现在降价了能保价吗")
+    assert "支持30天保价" in reply and "11天前买的4+64G当时¥1399，现价¥1299，可申请退差价¥100" in reply
+    # bought after the drop: nothing to claim
+    assert "按保价规则现价¥1299，没有降价" in told("2天前买的能保价吗", versions=TABLET.skus[:1])
+
+
+def test_a_version_not_settled_gets_the_window_only() -> None:
+    assert "5天前买的在保价期内，现价低于买时价格可申请退差价" in told("5天前买的能保价吗")
+    assert "¥" not in told("5天前买的能保价吗")  # no amount for a version not known
+    assert "5天前买的在保价期内" in told("5天前888买的能保价吗")  # no version was 888 then
+
+
+def test_a_purchase_past_or_at_the_end_of_the_window() -> None:
+    assert "40天前买的已过30天保价期" in told("买了快40天了还能保吗")
+    assert "30天前买的正好满30天，以下单时间为准" in told("30天前买的能保价吗")
+    none = Product("N", "砧板", TABLET.skus)  # no protection at all
+    assert "不支持保价" in told("2天前买的能保价吗", product=none)
