@@ -37,6 +37,7 @@ from assistant.danmaku.intent import (
     about_own_order,
     asks_a_procedure,
     asks_list_price,
+    asks_the_protection_case,
     asks_to_send_back,
     asks_warranty,
     compared_elsewhere,
@@ -45,7 +46,7 @@ from assistant.danmaku.intent import (
     pairs_with_something,
 )
 from assistant.danmaku.operator_faq import OperatorFaq
-from assistant.danmaku.purchase_told import purchase_told, tells_a_purchase
+from assistant.danmaku.purchase_told import purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
     matching_skus,
@@ -186,8 +187,9 @@ class Answerer:
                 return self._operator_or_handoff(catalog, question, at)
         if question.route == "silent":  # chat to the model: the product's own words, else nothing
             return self._stated(catalog, question, at) or replace(self._handoff(None, lang), chat=True)
-        told = understanding.intent is Intent.PRICE_PROTECTION and tells_a_purchase(understanding.normalized)
-        if question.route == "handoff" or (about_own_order(understanding.normalized) and not told):
+        if question.route == "handoff" or (
+            about_own_order(understanding.normalized) and not asks_the_protection_case(understanding)
+        ):
             # an order, a claim, a product not sold here, a request: never a catalog template
             return self._operator_or_handoff(catalog, question, at)
         if question.route == "open" and (
@@ -410,12 +412,15 @@ class Answerer:
             body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
         elif intent is Intent.SHIPPING:
             policy = catalog.shipping_policy(product.shipping_id)
-            body = answers_policy.answer_shipping(policy, slots.region, lang)
+            region = answers_policy.region_outside_mainland(u.normalized) or slots.region
+            body = answers_policy.answer_shipping(policy, region, lang)
         elif intent is Intent.SIZE:
             if not slots.measured and any(w in u.normalized for w in ABOUT_THE_HOST):
                 return None  # "主播穿的什么码": the host's own size, not the chart
             usual = usual_size(u.normalized) if not slots.measured else None
-            body = (answer_usual_size(product, usual, lang) if usual is not None else None) or answer_size(
+            body = (
+                answer_usual_size(product, usual, lang, color=slots.color) if usual is not None else None
+            ) or answer_size(
                 product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth, color=slots.color
             )
         elif intent is Intent.VARIANT:
@@ -731,7 +736,7 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     the answer-cache and grouping key, so two questions of one intent that ask different things never
     share a reply; "多少钱" and "这个什么价" still do."""
     u = understanding
-    if u.intent is Intent.PRICE_PROTECTION and tells_a_purchase(u.normalized):
+    if asks_the_protection_case(u):
         return ("purchase", u.normalized)  # the case of the purchase told: its own words
     if about_own_order(u.normalized):  # "保价还有几天" (a purchase) never shares "保价多久"'s reply
         return ("own_order",)

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from assistant.danmaku.answer_templates import (
+    SHANGHAI,
     finish,
     format_amount,
     format_clock,
@@ -511,19 +513,16 @@ def answer_protection_told(
     nickname: str = "",
 ) -> str:
     """The protection terms and the viewer's own case from the purchase they told
-    (``purchase_told``): what the catalog's price history gives for the version bought (of
-    ``versions``, those whose price then was the price told, when told), where every such version
-    gives one case; else whether the purchase is still inside the window. A purchase exactly as many
-    days ago as the window is long is left to the order's own time."""
+    (``purchase_told``), worked out from the catalog's price history for every version it may have
+    been (of ``versions``, those priced as told at the time, when a price was told) at every moment
+    of the day told (the hour is not said: a flash sale that evening is a different case), said
+    where they all agree; else whether the day is still inside the window. A purchase exactly as
+    many days ago as the window is long is left to the order's own time."""
     days = product.price_protection_days
     if days <= 0:
         return answer_price_protection(product, rules, lang, nickname)
     en = lang == "en"
-    ago = (
-        ("bought today" if told.days_ago == 0 else f"bought {told.days_ago} days ago")
-        if en
-        else ("今天买的" if told.days_ago == 0 else f"{told.days_ago}天前买的")
-    )
+    ago = _bought_when(told, lang)
     if told.days_ago > days:
         case = f"{ago}: past the {days}-day window" if en else f"{ago}已过{days}天保价期"
     elif told.days_ago == days:
@@ -533,40 +532,82 @@ def answer_protection_told(
             else f"{ago}正好满{days}天，以下单时间为准"
         )
     else:
-        bought_at = now - timedelta(days=told.days_ago)
-        if told.paid is not None:  # the versions whose price then was the price told
+        moments = _moments_of_day(now, told.days_ago, promotions, versions)
+        if told.paid is not None:  # the versions priced as told at some moment of that day
             versions = [
-                s for s in versions if sku_facts(product, s, promotions, bought_at).price == told.paid
+                s
+                for s in versions
+                if any(sku_facts(product, s, promotions, m).price == told.paid for m in moments)
             ]
-        outcomes = {protection_for(product, s, promotions, rules, bought_at, now) for s in versions}
-        # one case whichever of the versions it was ("299买的耳机" of two colours at one price)
-        result = next(iter(outcomes)) if len(outcomes) == 1 else None
+        # one reading per case: the moment's own deadline is no part of it
+        outcomes = {
+            replace(protection_for(product, s, promotions, rules, m, now), deadline=None)
+            for s in versions
+            for m in moments
+            if told.paid is None or sku_facts(product, s, promotions, m).price == told.paid
+        }
         spec = versions[0].spec if len(versions) == 1 else ""
-        case = _told_case(ago, spec, result, lang)
+        case = _told_case(ago, spec, outcomes, lang)
     return answer_price_protection(product, rules, lang, nickname, told_case=case)
 
 
-def _told_case(ago: str, spec: str, result: ProtectionResult | None, lang: str) -> str:
+def _bought_when(told: PurchaseTold, lang: str) -> str:
+    """When the viewer bought, in their own measure ("前天买的", "5天前买的", "买了快40天")."""
+    days = told.days_ago
+    if lang == "en":
+        if told.almost is not None:
+            return f"bought almost {told.almost} days ago"
+        return {0: "bought today", 1: "bought yesterday"}.get(days, f"bought {days} days ago")
+    if told.almost is not None:
+        return f"买了快{told.almost}天"
+    return {0: "今天买的", 1: "昨天买的", 2: "前天买的"}.get(days, f"{days}天前买的")
+
+
+def _moments_of_day(
+    now: datetime, days_ago: int, promotions: Sequence[Promotion], versions: Sequence[Sku]
+) -> list[datetime]:
+    """The moments of the day told (Beijing time; today up to ``now``) at which a price may change:
+    its start and end, and every promotion's or price point's start or end inside it."""
+    local = now.astimezone(SHANGHAI)
+    start = datetime.combine((local - timedelta(days=days_ago)).date(), datetime.min.time(), SHANGHAI)
+    end = min(start + timedelta(days=1) - timedelta(seconds=1), now)
+    edges = [p.start for p in promotions] + [p.end - timedelta(seconds=1) for p in promotions]
+    edges += [point.effective_from for s in versions for point in s.price_history]
+    return sorted({start, end, *(e for e in edges if start <= e <= end)})
+
+
+def _told_case(ago: str, spec: str, outcomes: set[ProtectionResult], lang: str) -> str:
+    """The case said where every reading of the purchase agrees: one refund, no drop, a flash-sale
+    purchase; else (or with no version priced as told) whether it is inside the window."""
     en = lang == "en"
-    if result is None:
-        return (
-            f"{ago}: within the window; a lower price now can be claimed back"
-            if en
-            else f"{ago}在保价期内，现价低于买时价格可申请退差价"
-        )
-    paid, now_price = format_amount(result.paid_price), format_amount(result.comparable_price)
-    back = format_amount(result.refund)
-    if result.outcome is ProtectionOutcome.REFUND:
-        return (
-            f"{ago} {spec} at {paid}, now {now_price}: you can claim {back} back"
-            if en
-            else f"{ago}{spec}当时{paid}，现价{now_price}，可申请退差价{back}"
-        )
+    kinds = {r.outcome for r in outcomes}
+    within = (
+        f"{ago}: within the window; a lower price now can be claimed back"
+        if en
+        else f"{ago}在保价期内，现价低于买时价格可申请退差价"
+    )
+    if len(kinds) != 1:
+        return within
+    result = next(iter(outcomes))
+    what = f"{ago} {spec}".rstrip() if en else f"{ago}{spec}"
     if result.outcome is ProtectionOutcome.NO_PRICE_DROP:
+        if len(outcomes) > 1:  # no drop for any of them, at different prices
+            return f"{ago}: the price that counts has not dropped" if en else f"{ago}按保价规则现价没有降价"
+        now_price, paid = format_amount(result.comparable_price), format_amount(result.paid_price)
         return (
-            f"{ago} {spec} at {paid}; the price that counts now is {now_price}, no lower"
+            f"{what} at {paid}; the price that counts now is {now_price}, no lower"
             if en
-            else f"{ago}{spec}当时{paid}，按保价规则现价{now_price}，没有降价"
+            else f"{what}当时{paid}，按保价规则现价{now_price}，没有降价"
+        )
+    if result.outcome is ProtectionOutcome.REFUND:
+        if len(outcomes) > 1:
+            return within
+        paid, now_price = format_amount(result.paid_price), format_amount(result.comparable_price)
+        back = format_amount(result.refund)
+        return (
+            f"{what} at {paid}, now {now_price}: you can claim {back} back"
+            if en
+            else f"{what}当时{paid}，现价{now_price}，可申请退差价{back}"
         )
     return _protection_case(result, lang)
 

@@ -14,6 +14,12 @@ from knowledge.domain import AfterSalesPolicy, ShippingPolicy
 OUTSIDE_MAINLAND = frozenset({"香港", "澳门", "台湾", "港澳台", "海外", "国外"})
 
 
+def region_outside_mainland(text: str) -> str | None:
+    """A region outside the mainland the line names anywhere (``OUTSIDE_MAINLAND``), or None: a
+    line's region slot is its first region, which a product's name may hold ("云南冰糖橙发香港吗")."""
+    return next((r for r in sorted(OUTSIDE_MAINLAND, key=len, reverse=True) if r in text), None)
+
+
 def answer_shipping(
     policy: ShippingPolicy | None, region: str | None = None, lang: str = "zh", nickname: str = ""
 ) -> str | None:

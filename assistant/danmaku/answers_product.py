@@ -88,7 +88,23 @@ def answer_stock(
     parts = [_stock_line(s, lang) for s in wanted]
     if not (size or color or version) and all(s.stock > LOW_STOCK for s in wanted):
         parts = ["all options in stock" if en else "各规格都有货"]
+    elif all(s.stock <= 0 for s in wanted):  # "控油400的还有吗": gone; its siblings that are not
+        parts.extend(_stock_line(s, lang) for s in _siblings_in_stock(product, wanted))
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
+
+
+MAX_SIBLINGS = 3  # versions in stock named beside one sold out
+
+
+def _siblings_in_stock(product: Product, gone: Sequence[Sku]) -> list[Sku]:
+    """The versions in stock that share a word of spec with one of the ``gone`` versions (控油款 200ml
+    beside 控油款 400ml; 米白 M and 黑色 L beside 米白 L), at most ``MAX_SIBLINGS``."""
+    words = {w for s in gone for w in s.spec.split()}
+    return [
+        s
+        for s in product.skus
+        if s not in gone and s.stock > 0 and len(s.spec.split()) > 1 and words & set(s.spec.split())
+    ][:MAX_SIBLINGS]
 
 
 def _stock_line(sku: Sku, lang: str) -> str:

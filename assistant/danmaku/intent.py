@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.danmaku.normalize import detect_language, normalize
+from assistant.danmaku.purchase_told import tells_a_purchase
 from assistant.danmaku.slot_rules import DATED_SALE, REGIONS, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
@@ -206,7 +207,7 @@ _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
 # What the viewer demands for goods they have ("给我换一个", "想退 还没拆", "要退货"), never leaving
 # the room, the internet or a colour to be shown ("想退出", "要退网了", "想换个颜色看看").
 _DEMAND = (
-    r"给我(?:退|换|补|赔)|(?:退|赔|补)我|"
+    r"给我(?:退|换|补|赔)|(?:退|赔)我|补我(?!.{0,3}(?:券|红包|福袋))|"
     r"(?:想|要|申请)(?:退|换)(?!出|休|网|圈|群|个颜色|个色|一下颜色|个角度)"
 )
 _NOT_ARRIVED = (
@@ -218,7 +219,7 @@ _OWN_ORDER_RE = re.compile(
     r"订单(?:编?号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
     r"我的(?:订单|单|货|快递|包裹|东西|退款|商品|宝贝|件|钱|款)|"
     rf"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{{1,2}}号)(?:就|才|都)?{_BOUGHT}|"
-    rf"退我|{_DEMAND}|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
+    rf"{_DEMAND}|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
     # a complaint, a parcel stuck or lost ("要投诉", "物流三天没动了")
     rf"{_COMPLAINT}|(?:物流|快递|包裹|订单).{{0,6}}(?:没动|不动|没更新|不更新|不见了|找不到|卡住|被取消)|"
     rf"没收到|{_NOT_ARRIVED}|收到(?:的|了|货)|"
@@ -295,10 +296,14 @@ def about_own_order(normalized: str) -> bool:
 # Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
 # Goods swallowed or in the eyes, a child's or by mistake ("孩子把杯盖上的硅胶圈咬下来吞了", "误食了"):
 # told of goods in hand whatever else the line names.
-_ACCIDENT = r"误吞|误食|进眼睛|溅到眼|(?:孩子|宝宝|小孩|娃|儿子|女儿).{0,12}(?:吞|咽|咬破|咬开)"
+_CHILD = r"(?:孩子|宝宝(?!们)|小孩|(?<!洋)娃(?!娃)|儿子|女儿)"
+_ACCIDENT = (
+    rf"误吞|误食|进眼睛|溅到眼|{_CHILD}(?:把|将).{{0,10}}(?:吞|咽)(?:了|下去|进去)|"
+    rf"{_CHILD}.{{0,10}}(?:咬破|咬开)了"
+)
 _ACCIDENT_RE = re.compile(_ACCIDENT)
 _PROBLEM_RE = re.compile(
-    rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声音|没反应|打不开|开不了|不亮|充不进|充不上|(?:少|缺)了|过期了|变质|"
+    rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声(?:音)?|没反应|打不开|开不了|不亮|充不进|充不上|(?:少|缺)了|过期了|变质|"
     r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液|漏气|裂开|裂缝|是空的|坏的|"
     # faults of make, fit, use and smell ("开线了", "鼓包了", "一股哈喇味"), the body's reaction to
     # them ("用了过敏", "吃了拉肚子"), and goods short or fake ("只发了一件", "不是正品")
@@ -307,10 +312,13 @@ _PROBLEM_RE = re.compile(
     r"过敏|发炎|拉肚子|肚子疼|(?:就|都)吐了|闷痘|爆痘|一脸痘|(?:都|全)(?:死|化)了|"
     # goods that burn, smoke or shock, and skin that swells or itches after use ("充电宝冒烟了",
     # "用了脸上红肿", "外壳烫手"): a safety matter a person must see
-    r"冒烟|冒火|着火|起火|烧焦|自燃|漏电|触电|烫手|烫伤|烫得|红肿|起疹|疹子|刺痛|(?:好|很|特别|巨|发)痒|痒死|烂脸|割手|"
-    r"又红又|睁不开|噎(?:着|住)|鼓(?:起来|包)了|胀气|起皮|压扁|碎成|结块|发酸|"
-    r"(?:染|串)(?:色|[蓝红黑黄绿紫])了|掉.{0,2}(?:纸屑|渣|毛)|湿透|不响了|没断电|疙瘩|没声|"
-    r"竖线|横线|花屏|黑屏|闪屏|死机|不出(?:热)?(?:风|水|气|声)|不(?:制)?热了|"
+    # (not praise: "烫得刚好", "竖线条纹", "酥到掉渣", "又红又甜", "鸡皮疙瘩", "唇釉染色了 好持久")
+    r"冒烟|冒火|着火|起火|烧焦|自燃|漏电|触电|烫伤|烫得(?:疼|起泡|吓人|拿不住|受不了)|"
+    r"(?:外壳|外面|表面|机身|插头|充电口|摸着?)(?:很|好|特别|都|也)?烫|红肿|起疹|疹子|刺痛|"
+    r"(?:好|很|特别|巨)痒|痒死|烂脸|割手|又红又(?:肿|痒|疼|烫)|睁不开|噎(?:着|住)|鼓起来了|胀气|起皮|"
+    r"压扁|碎成|结块|发酸|把.{0,8}染(?:色|[蓝红黑黄绿紫])了|串色|掉.{0,2}(?:纸屑|毛)|"
+    r"(?:脚|鞋|里面|里头|内里).{0,4}湿透|不响了|没断电|(?<!鸡皮)疙瘩|(?:屏幕?|显示).{0,6}(?:竖线|横线)|"
+    r"花屏|黑屏|闪屏|死机|不出(?:热)?(?:风|水|气)|不(?:制)?热了|"
     r"只(?:发|到|给)了|缺页|不一样大|(?:跟|和|与).{0,8}(?:说|图|描述|介绍|宣传).{0,2}不一样|"
     r"(?<!真的)是假的|假货|不是正品|是(?:碎|烂|破|裂|坏)的|买(?:大|小|错)了|(?:便宜|降价|降)了\s?[\d一二两三四五六七八九十几]|断了|是断的|凹痕|凹了|瘪了|胀袋|"
     r"一股(?:怪|臭|霉|异|焦)?味|漏绒|跑绒|(?:涂层|漆|皮|扣子|拉链|轮子|把手|带子)(?:都|也)?掉了|"
@@ -326,7 +334,7 @@ _NOT_GOODS_RE = re.compile(r"(?:我家|家里|这边|我这)的?(?:wifi|网|网�
 # What shows the viewer has the goods ("收到", "刚买", "用了", "才穿一周", "你们家的"), or names them by a
 # stage word ("这个杯子碎了"): a fault told plainly without it ("腿都断了", "心都化了") is about life.
 _HAS_GOODS_RE = re.compile(
-    rf"{_ARRIVED}|(?<!没)到了|打开|刚买|才买|买了|买(?:大|小|错)了|发来|用了|用完|用着|用一次|吃了|喝了|戴了|穿了|才穿|洗了|洗一次|一开|"
+    rf"{_ARRIVED}|(?<![没点号天抢拿等轮])到了|打开|刚买|才买|买了|买(?:大|小|错)了|发来|用了|用完|用着|用一次|吃了|喝了|戴了|穿了|才穿|洗了|洗一次|一开|"
     r"你家|你们家|这个|这款|这件|这条|这双|这瓶|这盒|这包|这箱"
 )
 # An A-not-A question ("起球不起球", "掉色不掉色") or one closed by 没 ("有甲醛没"): asked before buying.
@@ -415,7 +423,7 @@ _HOSTS_OWN_RE = re.compile(
     # the size the host wears ("主播穿的什么码", "主播穿几码"), not advice for the viewer
     r"穿的?(?:是)?(?:什么|几|多大)码?|"
     # what the host uses or drinks themselves ("主播用的粉底啥色号", "主播喝的啥"), not this product
-    r"(?:自己)?(?:用|涂|擦|戴|喝|吃)的(?!这|那)[\u4e00-\u9fff]{0,5}?(?:是)?(?:什么|啥|哪个|哪款|几号)|"
+    r"(?:自己)?(?:用|涂|擦|戴|喝|吃)的(?!这|那)[\u4e00-\u9fff]{0,5}?(?:是)?(?:什么|啥|哪个|哪款)(?!链接|.链接)|"
     r"是(?:油皮|干皮|敏感肌|混油|混干|痘痘肌|中性|什么肤质|哪种肤质|什么皮))"
 )
 
@@ -609,7 +617,7 @@ _SOLD_THING_END_RE = re.compile(r"(?:的)?(?:吗|么|嘛|呢|\?|$)")
 _HAS_FOR_SALE_RE = re.compile(
     rf"^(?:请问|亲)?\s?{_WHERE_SOLD}?有(?!没)(.{{2,11}}?)(?:在)?卖(?:吗|么|嘛|没有?|不)(?:呀|啊)?\??$"
     # "有没有润唇膏卖啊": the question is 有没有 itself
-    rf"|^(?:请问|亲)?\s?{_WHERE_SOLD}?有没有(.{{2,11}}?)(?:在)?卖(?:的)?(?:呀|啊|呢)?\??$"
+    rf"|^(?:请问|亲)?\s?{_WHERE_SOLD}?有没有(?!人|谁)(.{{2,11}}?)(?:在)?卖(?:的)?(?:呀|啊|呢)?\??$"
 )
 # A price the viewer was told set against the one they see ("主播说359怎么我这还是459", "不是199吗 我看是
 # 299"): what it costs now, and when a sale price starts, answers it. Never a refund, a claim or an
@@ -766,6 +774,25 @@ def thing_asked_for(normalized: str) -> str:
             if len(thing) >= 2 and _NAME_FILLER_RE.fullmatch(thing) is None:
                 return thing
     return ""
+
+
+# A person asked to do something with the viewer's order or money ("帮我查下", "差价能打到我卡里吗").
+_PERSON_ASKED_RE = re.compile(
+    r"帮我(?:查|看|申请|退|弄|处理|算)|打到我|退到我|到我(?:的)?(?:卡|账|支付宝|微信)"
+)
+
+
+def asks_the_protection_case(understanding: Understanding) -> bool:
+    """Whether a price-protection question tells the day of the viewer's purchase
+    (``purchase_told``), so that the catalog works the case out, and neither demands nor complains
+    ("退我差价", "要投诉") nor asks a person to act ("帮我查下"): those stay a person's."""
+    normalized = understanding.normalized
+    return (
+        understanding.intent is Intent.PRICE_PROTECTION
+        and tells_a_purchase(normalized)
+        and not mentions_a_fault(normalized)
+        and _PERSON_ASKED_RE.search(normalized) is None
+    )
 
 
 def goods_of_a_kind_asked(normalized: str) -> str:
@@ -947,13 +974,10 @@ def _question_start(normalized: str) -> int:
     return cut
 
 
-# A modifier before 的 and a noun ("不含税的笔记本", "主播推荐的面霜"): the noun is the goods named;
-# not before what goods have ("杨枝甘露的牌子", "面霜的成分"): there the goods come first.
-_MODIFIER_RE = re.compile(
-    r"[\u4e00-\u9fff]{2,8}的(?=[\u4e00-\u9fff]{2,})"
-    r"(?!牌子|品牌|颜色|价格|价钱|单价|材质|面料|成分|配料|尺寸|尺码|码数|质量|味道|保质期|型号|规格|款式|"
-    r"包装|链接|效果|功能|容量|重量|大小|产地|口味|香味|色号)"
-)
+# A negated modifier before 的 and a noun ("不含税的笔记本", "没拆封的面霜"): the noun is the goods
+# named ("耳机的续航", "杨枝甘露的牌子": the goods come first there).
+MODIFIER = r"(?:不|没|无|非)[\u4e00-\u9fff]{1,6}的"
+_MODIFIER_RE = re.compile(rf"{MODIFIER}(?=[\u4e00-\u9fff]{{2,}})")
 
 
 def _name_span(normalized: str) -> str:

@@ -43,6 +43,7 @@ from assistant.danmaku.followup import (
 from assistant.danmaku.further_asks import WORDED_INTENTS, first_question, further_asks
 from assistant.danmaku.intent import (
     as_question,
+    asks_the_protection_case,
     asks_whether_sold,
     asks_which_link,
     compared_elsewhere,
@@ -69,7 +70,6 @@ from assistant.danmaku.product_questions import (
     read_complaint,
     version_held,
 )
-from assistant.danmaku.purchase_told import tells_a_purchase
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
 from assistant.danmaku.triage import asked_clauses
@@ -336,8 +336,8 @@ class DanmakuPipeline:
             # whether a thing is there ("有香味吗") is a stock question only where a version is that
             # thing, which the specs tell once the product is known (``version_held`` below)
             and not (decision.intent is Intent.STOCK and version_asked(understanding.normalized))
-            # the model reads a line whole: of a line of several questions ("有黑色吗 多少钱") the
-            # first keeps the intent its words give, and the others are asked further
+            # the model reads a line whole: a line of several questions ("有黑色吗 多少钱") keeps the
+            # intent the rules read of it, and its other questions are asked further
             and not (
                 understanding.intent is not Intent.OTHER and len(asked_clauses(understanding.normalized)) > 1
             )
@@ -379,13 +379,9 @@ class DanmakuPipeline:
         situated = resolved is not None and asks_with_own_situation(understanding)
         # a line the model takes for chat gets no page when the product's words say nothing of it
         situated_chat = situated and route == "silent"
-        if (
-            resolved is not None
-            and understanding.intent is Intent.PRICE_PROTECTION
-            and tells_a_purchase(understanding.normalized)
-            and not mentions_a_fault(understanding.normalized)
-        ):  # "我5天前买的 现在降价了能保吗": the case worked out from the catalog's price history and
-            # the window (``answers.answer_protection_told``); a demand or complaint stays a person's
+        if resolved is not None and asks_the_protection_case(understanding):
+            # "我5天前买的 现在降价了能保吗": the case worked out from the catalog's price history and
+            # the window (``answers.answer_protection_told``)
             route = "answer"
         if situated:
             # "我油皮 这个会不会太油", "我儿子10岁 能用吗": whom it suits, from the product's own FAQ
@@ -393,7 +389,11 @@ class DanmakuPipeline:
             route = "answer"
             if understanding.intent is Intent.OTHER:
                 understanding = replace(understanding, intent=Intent.SUITABILITY)
-        version = version_held(understanding.normalized, resolved)
+        clauses = asked_clauses(understanding.normalized)
+        # "07还有吗 多少钱": the version the line's first question asks for, the others asked further
+        version = version_held(understanding.normalized, resolved) or (
+            version_held(clauses[0], resolved) if len(clauses) > 1 else ""
+        )
         complaint = read_complaint(understanding, resolved) if resolved is not None else None
         if complaint is not None:
             # "75ml怎么买不了了": its stock; "不是199吗 我看是299": the price; "店铺券领不了啊": the coupons

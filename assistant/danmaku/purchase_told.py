@@ -1,11 +1,12 @@
-"""What a viewer tells of their own purchase when asking for price protection: when they bought it
+"""What a viewer tells of their own purchase when asking for price protection: the day they bought
 ("5天前买的", "买了快40天", "11月1号买的", "前天拍的") and, where said, the price they paid ("549买的",
 "买的时候1399"). With it the catalog's price history and the protection rules work the case out
-(``knowledge.price_protection``) instead of a person.
+(``answers.answer_protection_told``) instead of a person.
 
 Pure functions over the normalised text (``normalize.normalize``: Chinese numerals are digits,
-"十天" is "10天"); the caller passes the clock. A purchase told vaguely ("上周", "前几天", "一个月前":
-a window of days cannot be held against it to the day) is no purchase told.
+"十天" is "10天"); the caller passes the clock, read in Beijing time (the room's days). A purchase
+told vaguely ("上周", "前几天", "一个月前": a window of days cannot be held against it to the day),
+and a date written only with a dot ("10.15买的": a price as often as a date), is no purchase told.
 """
 
 from __future__ import annotations
@@ -15,67 +16,88 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-_BOUGHT = r"(?:买|拍|下单|下的单|付款|付的款|入手|购买|花了)"
-# N days or weeks before buying ("5天前买的", "2周前下的单", "一周前拍的")
-_AGO_RE = re.compile(rf"(\d{{1,3}}|一)\s*(天|周|个?星期|个?礼拜)前.{{0,4}}?{_BOUGHT}")
-# bought N days or weeks ago ("买了5天", "买了快40天了", "下单都10天了")
+from assistant.danmaku.answer_templates import SHANGHAI
+
+# The verb of buying (``intent._BOUGHT`` is the own-order phrase's: it also takes receiving, 收到).
+_PURCHASE_VERB = r"(?:买|拍|下单|下的单|付款|付的款|入手|购买|花了)"
+_DAY_WORDS = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0}
+_DAY_WORD = "大前天|前天|昨天|今天"
+_UNIT_DAYS = {"天": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7}
+_UNIT = r"天|周|个?星期|个?礼拜"
+# N days or weeks before buying ("5天前买的", "2周之前下的单", "一周前拍的")
+_AGO_RE = re.compile(rf"(?<![\d.])(\d{{1,3}}|一|两)\s*({_UNIT})(?:之)?前.{{0,4}}?{_PURCHASE_VERB}")
+# a day named, the one nearest before the verb ("今天降价了 我前天买的": 前天)
+_NAMED_DAY_RE = re.compile(rf"({_DAY_WORD})(?:(?!{_DAY_WORD}).){{0,8}}?{_PURCHASE_VERB}")
+# a date with 月, or with 号/日 after a dot ("11月1号买的", "11.1号下的单")
+_DATE_RE = re.compile(
+    rf"(?<![\d.])(\d{{1,2}})\s*(?:月\s*(\d{{1,2}})\s*[号日]?|\.\s*(\d{{1,2}})\s*[号日])"
+    rf"(?:(?!{_DAY_WORD}).){{0,4}}?{_PURCHASE_VERB}"
+)
+# bought N days or weeks ago ("买了5天", "下单都10天了", "买了快40天"): not a term ("30天保价"), nor a
+# quantity ("买了一周的量")
 _SINCE_RE = re.compile(
-    rf"{_BOUGHT}(?:了|的)?(?:快|都|已经|才|刚|刚好|差不多|有)?\s*(\d{{1,3}}|一)\s*(天|周|个?星期|个?礼拜)"
-    r"(?!内|以内|之内|后)"
+    rf"{_PURCHASE_VERB}(?:了|的)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"
+    r"(?!内|以内|之内|后|保价|价保|无理由|的量|量|的)"
 )
-# a day named ("前天拍的", "昨天买的")
-_NAMED_DAYS = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0}
-_NAMED_DAY_RE = re.compile(rf"(大前天|前天|昨天|今天).{{0,8}}?{_BOUGHT}")
-# a date ("11月1号买的", "11.1号下的单")
-_DATE_RE = re.compile(rf"(\d{{1,2}})\s*[月.]\s*(\d{{1,2}})\s*[号日]?.{{0,4}}?{_BOUGHT}")
-# the price paid ("549买的", "1399元拍的", "买的时候549", "买的1399", "花了1399"), never a quantity or
-# a size ("买的50ml", "买的2盒")
-_NOT_MONEY = r"毫升|克|码|号|厘米|斤|天|个|件|盒|瓶|包|袋|支|片|月|周"
-_AMOUNT = rf"(\d{{2,6}}(?:\.\d{{1,2}})?)(?![\d.]|\s*[a-z%]|\s*(?:{_NOT_MONEY}))"
+# the price paid ("549买的", "1399元拍的", "买的时候549", "买的1399", "花了1399"), never a clock time,
+# a link, a quantity or a size ("10:30买的", "链接12买的", "买的50ml", "买的12套")
+_NOT_MONEY = r"毫升|克|码|号|厘米|斤|天|个|件|盒|瓶|包|袋|支|片|月|周|套|双|罐|对|只|台|组|桶|箱|点|分"
+_AMOUNT = rf"(\d{{2,6}}(?:\.\d{{1,2}})?)(?![\d.:]|\s*[a-z%]|\s*(?:{_NOT_MONEY}))"
 _PAID_RE = re.compile(
-    rf"(?<![\d.])(\d{{2,6}}(?:\.\d{{1,2}})?)\s*(?:元|块)?(?:钱)?{_BOUGHT}"
-    rf"|{_BOUGHT}的?(?:时候)?(?:是|才)?\s*{_AMOUNT}|花了\s*{_AMOUNT}"
+    rf"(?<![\d.:点])(?<!链接)(\d{{2,6}}(?:\.\d{{1,2}})?)\s*(?:元|块)?(?:钱)?{_PURCHASE_VERB}"
+    rf"|{_PURCHASE_VERB}的?(?:时候)?(?:是|才)?\s*{_AMOUNT}|花了\s*{_AMOUNT}"
 )
-_DAYS_PER = {"天": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7}
 
 
 @dataclass(frozen=True, slots=True)
 class PurchaseTold:
-    """A purchase the viewer told of: how many whole days ago, and the unit price paid if said."""
+    """A purchase the viewer told of: how many whole days before today (Beijing time), and the unit
+    price paid where said."""
 
     days_ago: int
     paid: Decimal | None = None
+    almost: int | None = None  # "买了快40天": the days said, one more than the whole days gone
 
 
 def purchase_told(normalized: str, now: datetime) -> PurchaseTold | None:
     """The purchase the line tells of, or None when it names no day of buying to the day."""
-    days = _days_ago(normalized, now.date())
-    if days is None:
+    read = _days_ago(normalized, now.astimezone(SHANGHAI).date())
+    if read is None:
         return None
+    days, almost = read
     match = _PAID_RE.search(normalized)
     paid = Decimal(next(g for g in match.groups() if g)) if match else None
-    return PurchaseTold(days, paid)
+    return PurchaseTold(days, paid, almost)
 
 
 def tells_a_purchase(normalized: str) -> bool:
-    """Whether the line names the day of a purchase (``purchase_told`` reads which): what the answer
-    to a price-protection question turns on, so part of its cache key."""
-    return any(p.search(normalized) for p in (_AGO_RE, _SINCE_RE, _NAMED_DAY_RE, _DATE_RE))
+    """Whether the line names the day of a purchase (``purchase_told`` reads which)."""
+    return any(p.search(normalized) for p in (_AGO_RE, _NAMED_DAY_RE, _DATE_RE, _SINCE_RE))
 
 
-def _days_ago(normalized: str, today: date) -> int | None:
-    for pattern in (_AGO_RE, _SINCE_RE):
-        match = pattern.search(normalized)
-        if match:
-            count = 1 if match.group(1) == "一" else int(match.group(1))
-            return count * _DAYS_PER[match.group(2)]
+def _days_ago(normalized: str, today: date) -> tuple[int, int | None] | None:
+    """Whole days from the purchase to ``today``, and the days said where they were "almost" N
+    ("买了快40天": not yet 40, so 39 whole days): a count of days ago, a day named or dated, then a
+    count of days since."""
+    ago = _AGO_RE.search(normalized)
+    if ago:
+        return _count(ago.group(1)) * _UNIT_DAYS[ago.group(2)], None
     named = _NAMED_DAY_RE.search(normalized)
     if named:
-        return _NAMED_DAYS[named.group(1)]
+        return _DAY_WORDS[named.group(1)], None
     dated = _DATE_RE.search(normalized)
     if dated:
-        return _days_since(int(dated.group(1)), int(dated.group(2)), today)
+        days = _days_since(int(dated.group(1)), int(dated.group(2) or dated.group(3)), today)
+        return None if days is None else (days, None)
+    since = _SINCE_RE.search(normalized)
+    if since:
+        days = _count(since.group(2)) * _UNIT_DAYS[since.group(3)]
+        return (max(days - 1, 0), days) if since.group(1) else (days, None)
     return None
+
+
+def _count(digits: str) -> int:
+    return {"一": 1, "两": 2}.get(digits) or int(digits)
 
 
 def _days_since(month: int, day: int, today: date) -> int | None:

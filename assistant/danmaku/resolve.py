@@ -40,7 +40,7 @@ from assistant.danmaku.attributes import PARTS
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
-from assistant.danmaku.intent import asks_whether_sold, sold_thing, version_asked
+from assistant.danmaku.intent import MODIFIER, asks_whether_sold, sold_thing, version_asked
 from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
@@ -211,8 +211,8 @@ _GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|电脑|平板")
 _NAME_SLOT_RE = (
     "(?:^|\\s|[,.!?~]|你好|您好|请问|这个|这款|这种|这件|这瓶|这盒|这支|那个|那款|卖|有没有|有|"
     "你们的|你们家的?|你家的?|店里的|主播(?:戴|穿|用|背)?的|"
-    # after a modifier and 的 ("不含税的笔记本", ``intent._MODIFIER_RE``)
-    "[\u4e00-\u9fff]{2,8}的)"
+    # after a negated modifier and 的 ("不含税的笔记本", ``intent.MODIFIER``)
+    f"{MODIFIER})"
 )
 _CJK_ONLY_RE = re.compile(r"^[\u4e00-\u9fff]{2,6}$")
 
@@ -486,7 +486,8 @@ def _part_in_spec(part: str, spec_l: str) -> bool:
         return re.search(rf"(?<![\d.]){re.escape(part)}(?![\d.])", spec_l) is not None
     if part.isascii():
         return re.search(rf"(?<![a-z]){re.escape(part)}(?![a-z])", spec_l) is not None
-    return part.removesuffix("色").removesuffix("款") in spec_l
+    core = part.removesuffix("色").removesuffix("款")
+    return bool(core) and core in spec_l
 
 
 def skin_variants(product: Product) -> dict[str, list[Sku]]:

@@ -157,7 +157,9 @@ def says_only_usual_size(normalized: str) -> bool:
     return not _USUAL_FILLER_RE.sub("", rest)
 
 
-def answer_usual_size(product: Product, usual: int, lang: str = "zh", nickname: str = "") -> str | None:
+def answer_usual_size(
+    product: Product, usual: int, lang: str = "zh", nickname: str = "", color: str | None = None
+) -> str | None:
     """The size to take for one usually worn, by the step the chart's own example takes ("平时穿37码
     建议选36码": one smaller, so 38 -> 37), quoting the advice; None when the advice gives no such
     example (a person reads it)."""
@@ -175,7 +177,7 @@ def answer_usual_size(product: Product, usual: int, lang: str = "zh", nickname: 
     if sold and pick not in sold:  # the size it comes to is not made
         body += f"; this one comes in no size {pick}" if lang == "en" else f"，这款没有{pick}码"
     else:
-        body += size_stock_note(product, str(pick), None, lang)
+        body += size_stock_note(product, str(pick), color, lang)
     return finish(body, nickname, lang)
 
 
@@ -240,7 +242,8 @@ def size_stock_note(product: Product, size: str, color: str | None = None, lang:
     """Which versions of the size recommended are sold out ("，米白 L已售罄"; "，XL码已售罄" when every
     one is; "，这款没有XXL码" when the specs name sizes but none this one), "" when all are in stock or
     the specs name no size. With ``color`` (the viewer's), only that colour's version counts, and
-    the colours that still have the size are named ("，米白 L已售罄，黑色 L有货")."""
+    the colours that still have the size are named ("，米白 L已售罄，黑色 L有货"; "，灰色没有L码，白色 L有货"
+    when that colour is made in no such size)."""
     en = lang == "en"
     words = {sku.sku_id: {w.upper() for w in sku.spec.split()} for sku in product.skus}
     sized = [sku for sku in product.skus if size.upper() in words[sku.sku_id]]
@@ -250,7 +253,15 @@ def size_stock_note(product: Product, size: str, color: str | None = None, lang:
             return ""  # the specs name no size of the chart: nothing to say of this one
         return f"; this one comes in no size {size}" if en else f"，这款没有{size}码"
     shade = color.removesuffix("色") if color else ""
-    asked = [s for s in sized if shade and shade in s.spec] or sized
+    asked = [s for s in sized if shade and shade in s.spec]
+    if shade and not asked and any(shade in s.spec for s in product.skus):
+        # "灰色 175 70kg": grey is made, but in no L; the colours that are
+        made = "、".join(s.spec for s in sized if s.stock > 0)
+        note = f"; {color} comes in no {size}" if en else f"，{color}没有{size}码"
+        if not made:
+            return note + (f", size {size} sold out" if en else f"，{size}码已售罄")
+        return note + (f", {made} in stock" if en else f"，{made}有货")
+    asked = asked or sized
     gone = [s.spec for s in asked if s.stock <= 0]
     if not gone:
         return ""

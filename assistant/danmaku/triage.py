@@ -76,11 +76,11 @@ _REQUEST_TOPIC_RE = re.compile(
     r"(?<![a-z])(price|cost|ship|shipping|delivery|deliver|size|stock|coupon|discount|sale|return|refund|link|"
     r"buy|order|colou?rs?|material|fabric|warranty)(?![a-z])"
 )
-# The price judged, said as a statement ("这个价格可以的", "价格美丽", "这价格不错"): praise, no price asked
-# ("价格可以便宜点" asks a discount; "价格可以吗" is a question by its cue).
+# The price judged, said as the whole line ("这个价格可以的", "价格美丽", "这价格不错"): praise, no price
+# asked ("价格美丽 求链接" asks the link; "价格可以吗" is a question by its cue).
 _PRICE_JUDGED_RE = re.compile(
-    r"(?:价格|价钱|价位|这价)(?:真|很|挺|也|还|太|好|超|巨|蛮)?"
-    r"(?:可以|美丽|不错|还行|划算|实惠|香|感人|合适|良心|ok|好)(?:的|了|啊|呀|哦|呢|!|~)*(?=$|\s|,|\.)"
+    r"(?:这个|这)?(?:价格|价钱|价位|这价)(?:真|很|挺|也|还|太|好|超|巨|蛮)?"
+    r"(?:可以|美丽|不错|还行|划算|实惠|香|感人|合适|良心|ok|好)(?:的|了|啊|呀|哦|呢|!|~|\s|哈)*"
 )
 _SOFT_TOPIC_RE = re.compile(
     r"颜色|色号|颜值|质量|面料|料子|材质|款式|版型|效果|味道|牌子|品牌|成分|适合|尺寸"
@@ -142,7 +142,9 @@ def is_question(normalized: str) -> bool:
     """Question vs chatter for a danmaku that is neither abuse, steering nor spam (rules above)."""
     wh = _WH_RE.search(normalized) is not None
     cue = wh or _YESNO_RE.search(normalized) is not None
-    if not cue and (_DONE_RE.search(normalized) or _PRICE_JUDGED_RE.search(normalized)):
+    if not cue and (_DONE_RE.search(normalized) or _PRICE_JUDGED_RE.fullmatch(normalized.strip())):
+        return False
+    if _only_asks_who_is_there(normalized):  # "[链接] 在吗", "小黑瓶 在吗": an opener, no question yet
         return False
     if _REQUEST_TOPIC_RE.search(normalized):
         return True
@@ -155,6 +157,15 @@ def is_question(normalized: str) -> bool:
             _asks_beside_courtesies(normalized)
         )
     return cue
+
+
+def _only_asks_who_is_there(normalized: str) -> bool:
+    """Whether the line's last piece only asks whether someone is there and no other piece asks
+    anything (what it names, a pasted link or a product, is what the question to come is about)."""
+    parts = pieces(normalized)
+    if len(parts) < 2 or _STILL_THERE_RE.match(parts[-1]) is None:
+        return False
+    return not any(_WH_RE.search(p) or _YESNO_RE.search(p) for p in parts[:-1])
 
 
 def _only_greets(normalized: str) -> bool:

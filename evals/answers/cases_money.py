@@ -438,7 +438,8 @@ def protection_cases() -> list[Case]:
             "pp-told-MZ07",
             ["price_protection", "purchase_date"],
             "我两天前买的降价了能退差价吗",
-            expect("MZ07", "price_protection", [str(days("MZ07")), "2天前买的在保价期内"]),
+            # no price history: the price that counts has not dropped, whatever the viewer saw
+            expect("MZ07", "price_protection", [str(days("MZ07")), "前天买的按保价规则现价没有降价"]),
             stage="MZ07",
         ),
         ask(

@@ -64,7 +64,7 @@ def test_every_question_of_a_line_is_answered_in_one_reply(
 
 def test_the_version_of_the_line_is_the_one_the_further_question_asks_of(system: PipelineSystem) -> None:
     result = ask(system, "有黑色吗 多少钱", "FS01")
-    assert "有黑色" in result.text and "¥459" in result.text, result.text
+    assert "黑色 M有货" in result.text and "¥459" in result.text, result.text
     # the colours asked once: "有黑色吗" is the line's own question, not asked again as stock
     assert result.text.count("黑色 M") == 1, result.text
 

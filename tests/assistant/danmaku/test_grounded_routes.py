@@ -860,7 +860,8 @@ def test_a_version_named_by_its_words_run_together_is_that_version(system: Pipel
     assert result.source == "catalog" and "保湿款 400ml有货" in result.text and "200ml" not in result.text
     both = ask(system, "控油400的没了？那保湿400有吗", "MZ04")
     assert "控油款 400ml已售罄" in both.text and "保湿款 400ml有货" in both.text
-    assert "200ml" not in both.text  # the further question's version, not every one's stock again
+    # the further question's version, not every one's stock again; the sold-out one's sibling in stock
+    assert both.text.count("保湿款 400ml有货") == 1 and "保湿款 200ml" not in both.text
 
 
 @pytest.mark.parametrize(
@@ -918,7 +919,72 @@ def test_a_price_protection_case_told_is_worked_out_from_the_price_history(syste
 
 def test_two_purchases_told_never_share_a_reply(system: PipelineSystem) -> None:
     inside, past = ask_one_after_another(system, "3天前买的能保价吗", "10天前买的能保价吗")
-    assert "3天前买的在保价期内" in inside.text and "10天前买的已过7天保价期" in past.text
+    assert "3天前买的按保价规则现价没有降价" in inside.text and "10天前买的已过7天保价期" in past.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("MZ01", "5天前买的 要投诉 能保价吗"),
+        ("MZ01", "5天前买的 帮我查下能保价吗"),
+        ("SP03", "云南冰糖橙发香港吗"),
+    ],
+)
+def test_a_complaint_a_request_to_act_or_a_region_abroad_stays_a_persons(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    assert ask(system, text, stage).source == "handoff"
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("HJ01", "这个杯子倒的水还烫手 保温真好"),
+        ("FS02", "这件竖线条纹的显瘦"),
+        ("SP09", "这个曲奇酥到掉渣 好吃"),
+        ("SP07", "这个草莓脆又红又甜"),
+        ("SM06", "这个音箱音质好到起鸡皮疙瘩"),
+        ("MZ05", "这个唇釉染色了 好持久"),
+        ("MZ01", "8点到了 卡住了"),
+        ("SP07", "宝宝们 咬开就能吃 太方便了"),
+    ],
+)
+def test_praise_in_words_of_a_fault_pages_nobody(system: PipelineSystem, stage: str, text: str) -> None:
+    assert not ask(system, text, stage).replied
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("MZ07", "我敏感肌 一用洗面奶就发痒 这个能用吗", "敏感肌可以用"),
+        ("SP07", "我家孩子3岁 吃东西狼吞虎咽 这个能吃吗", "1岁以上可以吃"),
+        ("FS02", "价格美丽 求链接", "11号链接"),
+        ("MZ01", "主播用的是哪个链接", "1号链接"),
+    ],
+)
+def test_questions_beside_words_of_a_fault_or_praise_are_answered(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    result = ask(system, text, stage)
+    assert result.source in ("catalog", "faq") and expected in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("FS02", "我175 140斤 灰色穿什么码", "灰色没有L码，白色 L有货"),
+        ("FS01", "米白 172 65kg", "米白色没有XL码，XL码已售罄"),
+    ],
+)
+def test_a_size_advised_in_a_colour_made_in_no_such_size(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    assert_replied(system, stage, text, "catalog", expected)
+
+
+def test_a_sold_out_version_names_its_siblings_in_stock(system: PipelineSystem) -> None:
+    assert_replied(system, "MZ04", "控油400的还有吗", "catalog", "控油款 400ml已售罄，控油款 200ml有货")
+    assert_replied(system, "MZ05", "07还有吗 多少钱", "catalog", "#07 复古正红有货")
 
 
 @pytest.mark.parametrize(
