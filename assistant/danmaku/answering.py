@@ -385,7 +385,11 @@ class Answerer:
             body = answers.answer_price(product, facts, lang)
         elif intent is Intent.DISCOUNT:
             body = answers.answer_discount(
-                product, facts, lang, asked=answers.coupon_terms_asked(u.normalized)
+                product,
+                facts,
+                lang,
+                asked=answers.coupon_terms_asked(u.normalized),
+                not_for_it=answers.coupons_named_not_for(product, promotions, u.normalized),
             )
         elif intent is Intent.FLASH_SALE:
             every = (
@@ -753,6 +757,7 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     return (
         variant or "",
         *sorted(coupon_terms),  # "能领几张" never shares "有券吗"'s reply
+        *(answers.coupon_words_asked(u.normalized) if u.intent is Intent.DISCOUNT else ()),
         bool(GIFT_RE.search(u.normalized)),
         bool(INTRODUCE_RE.search(u.normalized)),
         *question_terms(u.normalized),

@@ -299,8 +299,11 @@ def answer_discount(
     lang: str = "zh",
     nickname: str = "",
     asked: frozenset[str] = frozenset(),
+    not_for_it: Sequence[Coupon] = (),
 ) -> str:
-    """Coupons (terms, validity), 满减, a running or upcoming flash sale, or honestly none. With no
+    """Coupons (terms, validity), 满减, a running or upcoming flash sale, or honestly none, after the
+    coupons the question names that do not cover the product (``not_for_it``: "数码券能用吗" of a
+    tablet the digital coupon leaves out: "数码9折券不适用于…"). With no
     coupon and no 满减 running, the coupons and 满减 that start later today are named with their start
     (while one runs, the later ones are left out: what applies now is the answer). ``asked``
     (``coupon_terms_asked``): the coupons' terms the question asks, said with each (per-viewer limit,
@@ -345,6 +348,12 @@ def answer_discount(
             if en
             else f"{start}开抢秒杀价{format_amount(upcoming.price)}"
         )
+    excluded = "".join(
+        f"{c.title.split()[0]} does not cover {product.name}; "
+        if en
+        else f"{c.title.split()[0]}不适用于本品；"
+        for c in not_for_it
+    )
     if not parts:
         now_price = _price_span(product, items, lang)
         body = (
@@ -352,8 +361,35 @@ def answer_discount(
             if en
             else f"{product.name}暂时没有优惠券，现价{now_price}"
         )
-        return finish(body, nickname, lang)
-    return finish(f"{product.name} " + ("; " if en else "；").join(parts), nickname, lang)
+        return finish(excluded + body, nickname, lang)
+    return finish(excluded + f"{product.name} " + ("; " if en else "；").join(parts), nickname, lang)
+
+
+_COUPON_STEM_RE = re.compile(r"^[\u4e00-\u9fff]{2}")
+_COUPON_NAMED_RE = re.compile(r"([\u4e00-\u9fff]{2})[^\s,.!?]{0,4}券")
+
+
+def coupon_words_asked(asked: str) -> tuple[str, ...]:
+    """The words a question names coupons by ("数码券能用吗" -> 数码): what ``coupons_named_not_for``
+    reads, so part of the answer-cache key of a coupon question."""
+    return tuple(sorted(set(_COUPON_NAMED_RE.findall(asked))))
+
+
+def coupons_named_not_for(product: Product, promotions: Sequence[Promotion], asked: str) -> list[Coupon]:
+    """The coupons the question names by the first word of their title ("数码券", "护肤券能用吗": 数码9折
+    券, 护肤专享券) that are limited to other products than ``product``."""
+    out = []
+    for coupon in promotions:
+        if (
+            not isinstance(coupon, Coupon)
+            or not coupon.product_ids
+            or product.product_id in coupon.product_ids
+        ):
+            continue
+        stem = _COUPON_STEM_RE.match(coupon.title)
+        if stem and stem.group(0) in coupon_words_asked(asked):
+            out.append(coupon)
+    return out
 
 
 def _upcoming_deals(items: list[SkuFacts], lang: str, asked: frozenset[str] = frozenset()) -> list[str]:

@@ -1023,3 +1023,29 @@ def test_the_hosts_own_things_and_the_price_praised_are_chat(
 
 def test_a_rooms_size_asked_gets_the_area_the_product_suits(system: PipelineSystem) -> None:
     assert_replied(system, "HJ05", "30平的客厅够不够", "catalog", "适用面积：15-20平方米")
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("SM08", "数码券能用吗", "数码9折券不适用于本品"),
+        ("MZ03", "护肤券能用在防晒上吗", "护肤专享券不适用于本品"),
+    ],
+)
+def test_a_coupon_named_that_leaves_the_product_out_is_said_so(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    result = ask(system, text, stage)
+    assert result.source == "catalog" and result.text.startswith(expected) and "满¥200减¥30" in result.text
+
+
+def test_a_coupon_named_that_covers_the_product_is_no_exception(system: PipelineSystem) -> None:
+    result = ask(system, "数码券能用吗", "SM02")  # the power bank is one the digital coupon covers
+    assert "不适用" not in result.text and "9折" in result.text
+    # the tablet: the coupon named is said not to cover it, and a plain coupon question that follows
+    # never shares that reply
+    system.reset()
+    system.set_stage("SM08", START)
+    named = system.ask("v1", "数码券能用吗", START + timedelta(seconds=60), "")
+    plain = system.ask("v2", "有券吗", START + timedelta(seconds=62), "")
+    assert "数码9折券不适用于本品" in named.text and "不适用" not in plain.text
