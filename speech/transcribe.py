@@ -487,9 +487,11 @@ def echoes_prompt(text: str, prompt: str) -> bool:
 def _each_clause_echoes(clauses: list[str], prompt: str) -> bool:
     """Whether every clause paraphrases ``prompt`` or is a start of the echo that another clause
     completes (这就是普通话。这就是普通话的句子。: the first is part of the second)."""
-    echoes = [_bare(c) for c in clauses if paraphrases_prompt(c, prompt)]
+    paraphrased = [paraphrases_prompt(c, prompt) for c in clauses]
+    echoes = [_bare(c) for c, echo in zip(clauses, paraphrased, strict=True) if echo]
     return bool(echoes) and all(
-        paraphrases_prompt(c, prompt) or any(_bare(c) in echo for echo in echoes) for c in clauses
+        echo or any(_bare(c) in whole for whole in echoes)
+        for c, echo in zip(clauses, paraphrased, strict=True)
     )
 
 

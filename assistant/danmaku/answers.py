@@ -378,6 +378,7 @@ def coupon_words_asked(asked: str) -> tuple[str, ...]:
 def coupons_named_not_for(product: Product, promotions: Sequence[Promotion], asked: str) -> list[Coupon]:
     """The coupons the question names by the first word of their title ("数码券", "护肤券能用吗": 数码9折
     券, 护肤专享券) that are limited to other products than ``product``."""
+    named = coupon_words_asked(asked)
     out = []
     for coupon in promotions:
         if (
@@ -387,7 +388,7 @@ def coupons_named_not_for(product: Product, promotions: Sequence[Promotion], ask
         ):
             continue
         stem = _COUPON_STEM_RE.match(coupon.title)
-        if stem and stem.group(0) in coupon_words_asked(asked):
+        if stem and stem.group(0) in named:
             out.append(coupon)
     return out
 
@@ -569,20 +570,19 @@ def answer_protection_told(
         )
     else:
         moments = _moments_of_day(now, told.days_ago, promotions, versions)
-        if told.paid is not None:  # the versions priced as told at some moment of that day
-            versions = [
-                s
-                for s in versions
-                if any(sku_facts(product, s, promotions, m).price == told.paid for m in moments)
-            ]
-        # one reading per case: the moment's own deadline is no part of it
-        outcomes = {
-            replace(protection_for(product, s, promotions, rules, m, now), deadline=None)
+        # each version at each moment of that day; with a price told, only where it was that price
+        readings = [
+            (s, m)
             for s in versions
             for m in moments
             if told.paid is None or sku_facts(product, s, promotions, m).price == told.paid
+        ]
+        # one reading per case: the moment's own deadline is no part of it
+        outcomes = {
+            replace(protection_for(product, s, promotions, rules, m, now), deadline=None) for s, m in readings
         }
-        spec = versions[0].spec if len(versions) == 1 else ""
+        bought = list(dict.fromkeys(s for s, _ in readings))
+        spec = bought[0].spec if len(bought) == 1 else ""
         case = _told_case(ago, spec, outcomes, lang)
     return answer_price_protection(product, rules, lang, nickname, told_case=case)
 
@@ -626,10 +626,10 @@ def _told_case(ago: str, spec: str, outcomes: set[ProtectionResult], lang: str) 
         return within
     result = next(iter(outcomes))
     what = f"{ago} {spec}".rstrip() if en else f"{ago}{spec}"
+    paid, now_price = format_amount(result.paid_price), format_amount(result.comparable_price)
     if result.outcome is ProtectionOutcome.NO_PRICE_DROP:
         if len(outcomes) > 1:  # no drop for any of them, at different prices
             return f"{ago}: the price that counts has not dropped" if en else f"{ago}按保价规则现价没有降价"
-        now_price, paid = format_amount(result.comparable_price), format_amount(result.paid_price)
         return (
             f"{what} at {paid}; the price that counts now is {now_price}, no lower"
             if en
@@ -638,7 +638,6 @@ def _told_case(ago: str, spec: str, outcomes: set[ProtectionResult], lang: str) 
     if result.outcome is ProtectionOutcome.REFUND:
         if len(outcomes) > 1:
             return within
-        paid, now_price = format_amount(result.paid_price), format_amount(result.comparable_price)
         back = format_amount(result.refund)
         return (
             f"{what} at {paid}, now {now_price}: you can claim {back} back"

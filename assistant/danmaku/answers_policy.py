@@ -12,12 +12,13 @@ from knowledge.domain import AfterSalesPolicy, ShippingPolicy
 # Regions a shop's shipping terms do not cover unless they name them: Hong Kong, Macau, Taiwan, abroad
 # (``slot_rules.REGIONS`` spells them so).
 OUTSIDE_MAINLAND = frozenset({"香港", "澳门", "台湾", "港澳台", "海外", "国外"})
+_OUTSIDE_LONGEST_FIRST = sorted(OUTSIDE_MAINLAND, key=len, reverse=True)  # 港澳台 before 台湾
 
 
 def region_outside_mainland(text: str) -> str | None:
     """A region outside the mainland the line names anywhere (``OUTSIDE_MAINLAND``), or None: a
     line's region slot is its first region, which a product's name may hold ("云南冰糖橙发香港吗")."""
-    return next((r for r in sorted(OUTSIDE_MAINLAND, key=len, reverse=True) if r in text), None)
+    return next((r for r in _OUTSIDE_LONGEST_FIRST if r in text), None)
 
 
 def answer_shipping(

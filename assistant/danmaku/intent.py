@@ -293,7 +293,6 @@ def about_own_order(normalized: str) -> bool:
     return arriving is not None and _ORDERING_RE.search(normalized[: arriving.start()]) is None
 
 
-# Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
 # Goods swallowed or in the eyes, a child's or by mistake ("孩子把杯盖上的硅胶圈咬下来吞了", "误食了"):
 # told of goods in hand whatever else the line names.
 _CHILD = r"(?:孩子|宝宝(?!们)|小孩|(?<!洋)娃(?!娃)|儿子|女儿)"
@@ -302,6 +301,7 @@ _ACCIDENT = (
     rf"{_CHILD}.{{0,10}}(?:咬破|咬开)了"
 )
 _ACCIDENT_RE = re.compile(_ACCIDENT)
+# Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
 _PROBLEM_RE = re.compile(
     rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声(?:音)?|没反应|打不开|开不了|不亮|充不进|充不上|(?:少|缺)了|过期了|变质|"
     r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液|漏气|裂开|裂缝|是空的|坏的|"

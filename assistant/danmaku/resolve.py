@@ -113,8 +113,9 @@ def resolve_product(
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:
         stage_product = catalog.product(on_stage) if on_stage and on_stage != names.exact[0] else None
-        there = bool(version_asked(text)) or asks_whether_sold(text)
-        if stage_product is not None and stage_claims(stage_product, names.key, intent, asks_there=there):
+        if stage_product is not None and stage_claims(
+            stage_product, names.key, intent, asks_there=bool(version_asked(text)) or asks_whether_sold(text)
+        ):
             return Resolution(on_stage, "stage")
         return Resolution(names.exact[0], "name")
     before = (
