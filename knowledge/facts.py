@@ -41,6 +41,11 @@ class SkuFacts:
     spend_discounts: tuple[SpendDiscount, ...]  # 满减 running at ``at`` for this product
     upcoming: tuple[Promotion, ...]  # starting within UPCOMING_HORIZON after ``at``, soonest first
     valid_until: datetime | None  # next instant at which any fact above changes; None: no change known
+    # the 满减 giving the lowest single-unit price on its own (one unit reaching its threshold), and
+    # that price (== price without one); never combined with a coupon (which one combines is the
+    # checkout's rule), so a price said from it is one the viewer can reach with this unit alone
+    best_spend_discount: SpendDiscount | None
+    price_after_spend_discount: Decimal
 
     @property
     def in_stock(self) -> bool:
@@ -89,6 +94,21 @@ def _best_coupon(
     return best, best_price
 
 
+def _best_spend_discount(
+    price: Decimal, discounts: Iterable[SpendDiscount]
+) -> tuple[SpendDiscount | None, Decimal]:
+    """The 满减 one unit at ``price`` reaches that takes the most off, and the price after it."""
+    best: SpendDiscount | None = None
+    best_price = price
+    for spend in discounts:
+        if (
+            price >= spend.threshold
+            and (candidate := max(Decimal("0"), to_cents(price - spend.amount))) < best_price
+        ):
+            best, best_price = spend, candidate
+    return best, best_price
+
+
 def _next_boundary(sku: Sku, promotions: Iterable[Promotion], at: datetime) -> datetime | None:
     times = [p.effective_from for p in sku.price_history if p.effective_from > at]
     for promo in promotions:
@@ -111,6 +131,7 @@ def sku_facts(product: Product, sku: Sku, promotions: Iterable[Promotion], at: d
     coupons = tuple(p for p in relevant if isinstance(p, Coupon) and p.active_at(at))
     best, after_coupon = _best_coupon(price, coupons, flash is not None)
     spend = tuple(p for p in relevant if isinstance(p, SpendDiscount) and p.active_at(at))
+    best_spend, after_spend = _best_spend_discount(price, spend)
     upcoming = tuple(
         sorted(
             (p for p in relevant if at < p.start <= at + UPCOMING_HORIZON),
@@ -132,6 +153,8 @@ def sku_facts(product: Product, sku: Sku, promotions: Iterable[Promotion], at: d
         spend_discounts=spend,
         upcoming=upcoming,
         valid_until=_next_boundary(sku, relevant, at),
+        best_spend_discount=best_spend,
+        price_after_spend_discount=after_spend,
     )
 
 

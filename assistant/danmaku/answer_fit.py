@@ -18,13 +18,15 @@ from functools import lru_cache
 
 from assistant.danmaku.brands import LATIN_BRANDS
 from assistant.danmaku.slot_rules import sizes_named
+from assistant.danmaku.vocabulary import CJK
 
 # Exact amounts in a unit of measure ("16寸", "500ml", "3岁"), unless a bound or a range follows or
 # precedes ("12岁以上", "13-16寸", "3到6岁").
 _MEASURE_UNITS = r"英寸|寸|毫升|ml|升|千克|kg|公斤|克|g|斤|mah|毫安|w|瓦|cm|厘米|毫米|mm|岁"
 _AMOUNT_RE = re.compile(rf"(?<![\d.\-~～到至])(\d+(?:\.\d+)?)\s*({_MEASURE_UNITS})(?![a-z])")
 _BOUND_AFTER_RE = re.compile(r"\s*(?:以上|以下|以内|之内|及以上|起|左右|\+|[\-~～到至]\s*\d)")
-_MEASURE_ASKED_RE = re.compile(r"多(?:厚|高|长|宽(?!松)|重|粗|深)|几(?:厘米|公分|毫米|cm|mm|斤|克|寸)")
+_CJK_RE = re.compile(CJK)
+_DIMENSION_ASKED_RE = re.compile(r"多(?:厚|高|长|宽(?!松)|重|粗|深)|几(?:厘米|公分|毫米|cm|mm|斤|克|寸)")
 # A content or share asked ("玻色因含量多少", "浓度百分之几"): said in digits ("含量93%", "3.6g/100ml");
 # the numerals of a chemical name ("羟丙基四氢吡喃三醇") say none.
 _SHARE_ASKED_RE = re.compile(r"(?:含量|浓度)(?:是|有)?多少|百分之几|(?:多少|几)(?:%|个点)")
@@ -82,7 +84,7 @@ def misses_the_measure(stated: str, asked: str) -> bool:
     no number to say it, or a content or share ("含量多少") and ``stated`` no digit."""
     if _SHARE_ASKED_RE.search(asked) is not None and _DIGIT_RE.search(stated) is None:
         return True
-    return _MEASURE_ASKED_RE.search(asked) is not None and _NUMBER_RE.search(stated) is None
+    return _DIMENSION_ASKED_RE.search(asked) is not None and _NUMBER_RE.search(stated) is None
 
 
 # A question of working with or having a thing ("能给switch充电吗", "有rgb灯吗"), not of a quality said
@@ -102,7 +104,7 @@ def misses_a_named_thing(stated: str, asked: str) -> bool:
         for w in _LATIN_WORD_RE.findall(asked.lower())
         if w not in _NOT_A_NAME and w not in LATIN_BRANDS and not _REPEATED_LETTER_RE.match(w)
     }
-    if not names or not re.search(r"[\u4e00-\u9fff]", asked):
+    if not names or not _CJK_RE.search(asked):
         return False
     said = stated.lower().replace(" ", "")
     return not any(word in said for name in names for word in (name, *_ALSO_NAMED.get(name, ())))

@@ -37,16 +37,17 @@ from assistant.danmaku.intent import (
     about_own_order,
     asks_a_procedure,
     asks_list_price,
-    asks_the_protection_case,
+    asks_the_return_case,
     asks_to_send_back,
     asks_warranty,
     compared_elsewhere,
     names_another_day,
     only_about_the_host_or_show,
     pairs_with_something,
+    works_out_a_case,
 )
 from assistant.danmaku.operator_faq import OperatorFaq
-from assistant.danmaku.purchase_told import purchase_told
+from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
     matching_skus,
@@ -188,7 +189,7 @@ class Answerer:
         if question.route == "silent":  # chat to the model: the product's own words, else nothing
             return self._stated(catalog, question, at) or replace(self._handoff(None, lang), chat=True)
         if question.route == "handoff" or (
-            about_own_order(understanding.normalized) and not asks_the_protection_case(understanding)
+            about_own_order(understanding.normalized) and not works_out_a_case(understanding)
         ):
             # an order, a claim, a product not sold here, a request: never a catalog template
             return self._operator_or_handoff(catalog, question, at)
@@ -397,7 +398,14 @@ class Answerer:
                 if len(skus) == len(product.skus)  # nothing narrowed: the facts of every SKU are these
                 else [sku_facts(product, sku, promotions, at) for sku in product.skus]
             )
-            body = answers.answer_flash_sale(product, facts, now=at, lang=lang, every=every)
+            body = answers.answer_flash_sale(
+                product,
+                facts,
+                now=at,
+                lang=lang,
+                every=every,
+                with_coupons=answers.asks_coupons_with_the_sale(u.normalized),
+            )
             max_age = COUNTDOWN_MAX_AGE_S
         elif intent is Intent.PRICE_PROTECTION:
             told = purchase_told(u.normalized, at)
@@ -436,8 +444,17 @@ class Answerer:
             stated = (
                 attribute_answer(product, u.normalized, lang) if _MEASURE_RE.search(u.normalized) else None
             )
+            chosen = (
+                stated_in_catalog(product, u.normalized, lang)
+                if stated is None and slots.color is None and not slots.variant_hint
+                else None
+            )
             if stated is not None:  # "容量多大" of a cup whose attribute 容量 says 500ml
                 body = stated
+            elif chosen is not None and answers_product.names_a_version(product, chosen):
+                # "北方冬天盖几斤": the catalog's own words choose a version for the case asked
+                # ("8斤适合北方冬季"), not the list of every version
+                body = chosen
             elif unvaried and slots.color is None:
                 if dimension is None:  # "什么味道" of a cleanser: its own words may answer, not the list
                     return None
@@ -473,7 +490,12 @@ class Answerer:
                 return None  # "保修多久": the return terms say nothing of repairs
             if not answers_policy.states_the_goods_state(terms, u.normalized):
                 return None  # "拆封了还能退吗": terms silent on opened goods are no answer
-            body = answers_policy.answer_after_sales(terms, lang)
+            case = None
+            if asks_the_return_case(u):  # "收到5天了还能退吗": the window worked out for the day told
+                bought = purchase_told(u.normalized, at)
+                received = days_since_receipt(u.normalized, at)
+                case = answers_policy.return_case(terms, received, bought.days_ago if bought else None, lang)
+            body = answers_policy.answer_after_sales(terms, lang, told=case, asked=u.normalized)
         elif intent is Intent.HOW_TO_ORDER:
             body = answers.answer_how_to_order(product, lang)
         else:
@@ -740,8 +762,8 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     the answer-cache and grouping key, so two questions of one intent that ask different things never
     share a reply; "多少钱" and "这个什么价" still do."""
     u = understanding
-    if asks_the_protection_case(u):
-        return ("purchase", u.normalized)  # the case of the purchase told: its own words
+    if works_out_a_case(u):
+        return ("case told", u.normalized)  # the case of the purchase or receipt told: its own words
     if about_own_order(u.normalized):  # "保价还有几天" (a purchase) never shares "保价多久"'s reply
         return ("own_order",)
     if names_another_day(u.normalized):  # "明天多少钱" never shares today's "多少钱" reply
@@ -750,12 +772,15 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
         return ("procedure",)  # "保价怎么申请" never shares "保价多久"'s reply
     if u.intent is Intent.PRICE and asks_list_price(u.normalized):
         return ("list_price",)  # "原价多少" never shares "多少钱"'s reply
+    if u.intent is Intent.FLASH_SALE and answers.asks_coupons_with_the_sale(u.normalized):
+        return ("stacking",)  # "秒杀价能叠券吗" never shares "秒杀几点"'s reply
     if u.intent in _WHOLE_ANSWER_INTENTS:
         return ()
     variant = asked_variant(u.normalized) if u.intent is Intent.VARIANT else None
     coupon_terms = answers.coupon_terms_asked(u.normalized) if u.intent is Intent.DISCOUNT else frozenset()
     return (
         variant or "",
+        usual_size(u.normalized) if u.intent is Intent.SIZE else None,  # "平时穿39" never shares 37's
         *sorted(coupon_terms),  # "能领几张" never shares "有券吗"'s reply
         *(answers.coupon_words_asked(u.normalized) if u.intent is Intent.DISCOUNT else ()),
         bool(GIFT_RE.search(u.normalized)),

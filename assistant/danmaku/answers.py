@@ -133,17 +133,53 @@ def _price_span(product: Product, items: list[SkuFacts], lang: str, name_version
 
 
 def _best_coupon_text(items: list[SkuFacts], lang: str) -> str:
+    """The lowest price a coupon gives ("用券后¥299（满¥200减¥30券）"), then a 满减 one unit reaches
+    where it gives less still ("满¥300减¥50后¥279"), with whether the two combine: a price in hand
+    is the lowest the viewer can reach, never one a rule of the catalog forbids."""
     with_coupon = [f for f in items if f.best_coupon is not None]
-    if not with_coupon:
+    parts = []
+    if with_coupon:
+        best = min(with_coupon, key=lambda f: f.price_after_coupon)
+        coupon = best.best_coupon
+        assert coupon is not None  # filtered above
+        prefix = "起" if len({f.price_after_coupon for f in with_coupon}) > 1 else ""
+        if lang == "en":
+            start = "from " if prefix else ""
+            parts.append(
+                f"with coupon {start}{format_amount(best.price_after_coupon)} ({_coupon_terms(coupon, lang)})"
+            )
+        else:
+            parts.append(
+                f"用券后{format_amount(best.price_after_coupon)}{prefix}（{_coupon_terms(coupon, lang)}券）"
+            )
+    spend = _spend_discount_text(items, with_coupon, lang)
+    if spend:
+        parts.append(spend)
+    return ("; " if lang == "en" else "，").join(parts)
+
+
+def _spend_discount_text(items: list[SkuFacts], with_coupon: list[SkuFacts], lang: str) -> str:
+    """The lowest price a 满减 gives one unit on its own, where it is below every coupon price
+    ("满¥300减¥50后¥279，与券不叠加"); "" otherwise. A coupon and a 满减 combine only when both say
+    so (``stackable``); their combined price is the checkout's to work out, so none is said."""
+    reaching = [f for f in items if f.best_spend_discount is not None]
+    if not reaching:
         return ""
-    best = min(with_coupon, key=lambda f: f.price_after_coupon)
-    coupon = best.best_coupon
-    assert coupon is not None  # filtered above
-    prefix = "起" if len({f.price_after_coupon for f in with_coupon}) > 1 else ""
+    best = min(reaching, key=lambda f: f.price_after_spend_discount)
+    if with_coupon and best.price_after_spend_discount >= min(f.price_after_coupon for f in with_coupon):
+        return ""
+    spend = best.best_spend_discount
+    assert spend is not None  # filtered above
+    varied = len({f.price_after_spend_discount for f in reaching}) > 1 or len(reaching) < len(items)
+    price = format_amount(best.price_after_spend_discount)
+    coupons = [f.best_coupon for f in with_coupon if f.best_coupon is not None]
+    apart = any(not (c.stackable and spend.stackable) for c in coupons)
+    threshold, amount = format_amount(spend.threshold), format_amount(spend.amount)
     if lang == "en":
-        start = "from " if prefix else ""
-        return f"with coupon {start}{format_amount(best.price_after_coupon)} ({_coupon_terms(coupon, lang)})"
-    return f"用券后{format_amount(best.price_after_coupon)}{prefix}（{_coupon_terms(coupon, lang)}券）"
+        said = f"{amount} off orders over {threshold}: {'from ' if varied else ''}{price}"
+        return said + (" (not combined with the coupon)" if apart else "")
+    said = f"满{threshold}减{amount}后{price}{'起' if varied else ''}"
+    return said + ("，与券不叠加" if apart else "")
 
 
 def answer_price(
@@ -233,14 +269,26 @@ def answer_quantity_price(
     and 满减 are named, not applied (which one applies is the checkout's rule), so no total is
     promised below the multiplied one."""
     every = _facts_list(facts)
-    items = every[:MAX_QUANTITY_LINES]
     en = lang == "en"
-    lines = [
-        f"{_spec(product, f)} {format_amount(f.price)}×{quantity}={format_amount(f.price * quantity)}"
-        for f in items
-    ]
-    if (more := len(every) - len(items)) > 0:
+    # a version with none to sell is no price to pay: said sold out, not multiplied
+    selling = [f for f in every if f.in_stock] or every
+    gone = [f for f in every if f not in selling]
+    items = selling[:MAX_QUANTITY_LINES]
+    if len(items) > 1 and len({f.price for f in items}) == 1 and len(items) == len(selling):
+        # one price for every version: said once ("各规格 ¥129×3=¥387")
+        one = items[0]
+        each = "every option" if en else "各规格"
+        lines = [f"{each} {format_amount(one.price)}×{quantity}={format_amount(one.price * quantity)}"]
+    else:
+        lines = [
+            f"{_spec(product, f)} {format_amount(f.price)}×{quantity}={format_amount(f.price * quantity)}"
+            for f in items
+        ]
+    if (more := len(selling) - len(items)) > 0:
         lines.append(f"and {more} more options" if en else f"另有{more}个规格")
+    if gone:
+        specs = join((_spec(product, f) for f in gone), lang)
+        lines.append(f"{specs} sold out" if en else f"{specs}已售罄")
     deals = [
         f"{format_amount(s.amount)} off over {format_amount(s.threshold)}"
         if en
@@ -264,12 +312,24 @@ def answer_quantity_price(
 # they go together, until when ("一个人能领几张", "店铺券和满减能一起用吗", "零食券几点过期").
 _COUPON_TERMS_ASKED: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("limit", re.compile(r"几张|限领|领几|能领多少|限几|(?:每人|每个人|一个人).{0,4}(?:几|多少)")),
-    ("stacking", re.compile(r"叠加|叠用|一起用|同时用|同享|一块用|一起使用|共用|能一起|可以一起")),
+    (
+        "stacking",
+        re.compile(r"叠加|叠用|叠券|叠满减|一起用|同时用|同享|一块用|一起使用|共用|能一起|可以一起|再用券"),
+    ),
     (
         "until",
         re.compile(r"过期|到期|截止|有效期|到几点|几点结束|什么时候结束|啥时候结束|几点前|能用到|用到几点"),
     ),
 )
+
+
+_COUPON_USED_RE = re.compile(r"用券|用优惠券|券能用|券可以用|能用.{0,3}券|可以用.{0,3}券")
+
+
+def asks_coupons_with_the_sale(normalized: str) -> bool:
+    """Whether a flash-sale question asks if coupons go with the sale price ("秒杀价还能叠券不",
+    "秒杀能用券吗")."""
+    return "stacking" in coupon_terms_asked(normalized) or _COUPON_USED_RE.search(normalized) is not None
 
 
 def coupon_terms_asked(normalized: str) -> frozenset[str]:
@@ -278,8 +338,11 @@ def coupon_terms_asked(normalized: str) -> frozenset[str]:
     return frozenset(term for term, pattern in _COUPON_TERMS_ASKED if pattern.search(normalized))
 
 
-def _coupon_rules(coupon: Coupon, asked: frozenset[str], lang: str) -> list[str]:
-    """The asked terms of one coupon: how many a viewer may claim, whether it goes with others."""
+def _coupon_rules(
+    coupon: Coupon, asked: frozenset[str], lang: str, with_spend_discount: bool = False
+) -> list[str]:
+    """The asked terms of one coupon: how many a viewer may claim, whether it goes with others (a
+    coupon that does not stack goes with no other coupon and, where one runs, no 满减)."""
     en = lang == "en"
     out = []
     if "limit" in asked:
@@ -288,6 +351,8 @@ def _coupon_rules(coupon: Coupon, asked: frozenset[str], lang: str) -> list[str]
     if "stacking" in asked:
         if coupon.stackable:
             out.append("stacks with other deals" if en else "可与其他优惠叠加")
+        elif with_spend_discount:
+            out.append("does not stack with other coupons or 满减" if en else "不与其他券或满减叠加")
         else:
             out.append("does not stack with other coupons" if en else "不与其他券叠加")
     return out
@@ -312,24 +377,35 @@ def answer_discount(
     en = lang == "en"
     at = items[0].at
     coupons = list({c.promo_id: c for f in items for c in f.coupons}.values())
+    spends = list({s.promo_id: s for f in items for s in f.spend_discounts}.values())
     parts = []
     for coupon in coupons:
         until = format_clock(coupon.valid_to, at, lang)
         terms = _coupon_terms(coupon, lang)
-        rules = ["valid until " + until if en else f"{until}前有效", *_coupon_rules(coupon, asked, lang)]
+        rules = [
+            "valid until " + until if en else f"{until}前有效",
+            *_coupon_rules(coupon, asked, lang, with_spend_discount=bool(spends)),
+        ]
+        if all(f.price < coupon.threshold for f in items):  # "套装能用满200减30吗" of a ¥199 set
+            threshold = format_amount(coupon.threshold)
+            rules.append(f"one unit is below {threshold}" if en else f"本品单件不满{threshold}，需凑单")
         parts.append(f"coupon {terms}, " + ", ".join(rules) if en else f"{terms}券（{'，'.join(rules)}）")
     best = _best_coupon_text(items, lang)
     if best:
         parts.append(best)
-    spends = list({s.promo_id: s for f in items for s in f.spend_discounts}.values())
     for spend in spends:
         deal = (
             f"{format_amount(spend.amount)} off over {format_amount(spend.threshold)}"
             if en
             else f"满{format_amount(spend.threshold)}减{format_amount(spend.amount)}"
         )
-        if "stacking" in asked and spend.stackable:
-            deal += ", stacks with coupons" if en else "（可与优惠券同享）"
+        if "stacking" in asked and coupons:  # both must say so: a coupon that does not stack never does
+            if spend.stackable and all(c.stackable for c in coupons):
+                deal += ", stacks with coupons" if en else "（可与优惠券同享）"
+            else:
+                deal += ", not with a coupon" if en else "（与券不叠加）"
+        elif best and deal in best:
+            continue  # said with the price it gives ("满¥300减¥50后¥279")
         parts.append(deal)
     if not coupons and not spends:  # none now: the coupons and 满减 that start later today say when
         parts.extend(_upcoming_deals(items, lang, asked))
@@ -441,12 +517,14 @@ def answer_flash_sale(
     lang: str = "zh",
     nickname: str = "",
     every: Sequence[SkuFacts] = (),
+    with_coupons: bool = False,
 ) -> str:
     """Flash-sale timing: time left and end ("还剩3分20秒，20:10结束"), or when it starts and ends
     ("21:00开抢（还有1小时，21:15结束）"), the price and the quantity cap; or that none runs, with the
     price now. ``facts`` are the SKUs asked about; ``every`` all the product's, when given: a sale on
     only some of them names those ("仅限黑色 M、黑色 L"), and versions asked that no sale covers are
-    told so beside the sale that runs for others ("米白也秒杀吗")."""
+    told so beside the sale that runs for others ("米白也秒杀吗"). ``with_coupons`` (asked,
+    ``asks_coupons_with_the_sale``: "秒杀价还能叠券不"): whether the product's coupons go with the sale."""
     items = _facts_list(facts)
     en = lang == "en"
     at = now or items[0].at
@@ -497,7 +575,25 @@ def answer_flash_sale(
         )
     if sale.quantity_cap:
         body += f", limited to {sale.quantity_cap}" if en else f"，限量{sale.quantity_cap}件"
+    if with_coupons:
+        body += _coupons_with_the_sale(items, lang)
     return finish(f"{product.name} {body}", nickname, lang)
+
+
+def _coupons_with_the_sale(items: list[SkuFacts], lang: str) -> str:
+    """Whether the product's coupons (running or to come) go with a flash-sale price: one that does
+    not stack never does (``facts``: a non-stackable coupon is left out at the flash price)."""
+    coupons = {
+        c.promo_id: c for f in items for c in (*f.coupons, *f.upcoming) if isinstance(c, Coupon)
+    }.values()
+    stacking = [c for c in coupons if c.stackable]
+    en = lang == "en"
+    if not coupons:
+        return ""
+    if not stacking:
+        return "; coupons do not apply to the flash-sale price" if en else "，秒杀价不能再叠加优惠券"
+    terms = join((_coupon_terms(c, lang) for c in stacking), lang)
+    return f"; the coupon {terms} applies on top" if en else f"，可叠加{terms}券"
 
 
 def _protection_rules_note(rules: PriceProtectionRules, lang: str) -> str:

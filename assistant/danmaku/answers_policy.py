@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from assistant.danmaku.answer_templates import finish, format_amount, join
 from assistant.danmaku.vocabulary import GOODS_STATES
@@ -87,32 +88,122 @@ def states_the_goods_state(policy: AfterSalesPolicy | None, normalized: str) -> 
     notes = policy.notes if policy is not None else ""
     for words in GOODS_STATES.values():
         # a state is stated by its word's first two characters ("使用过" is said "使用后")
-        if any(w in normalized for w in words) and not any(w[:2] in notes for w in words):
+        if _names_a_state(normalized, words) and not any(w[:2] in notes for w in words):
             return False
     return True
 
 
-def answer_after_sales(policy: AfterSalesPolicy | None, lang: str = "zh", nickname: str = "") -> str | None:
-    """Returns (N天无理由), return-shipping insurance, warranty, plus the operator's conditions."""
+_NOT_SO_RE = re.compile(r"(?:没|没有|未|不)$")
+
+
+def _names_a_state(normalized: str, words: tuple[str, ...]) -> bool:
+    """Whether the line says the goods are in a state, one of ``words`` not denied ("没用过" is no use)."""
+    return any(
+        not _NOT_SO_RE.search(normalized[: m.start()])
+        for w in words
+        for m in re.finditer(re.escape(w), normalized)
+    )
+
+
+def answer_after_sales(
+    policy: AfterSalesPolicy | None,
+    lang: str = "zh",
+    nickname: str = "",
+    told: ReturnCase | None = None,
+    asked: str = "",
+) -> str | None:
+    """Returns (N天无理由), return-shipping insurance, warranty, plus the operator's conditions;
+    the viewer's own case (``return_case``), where given, stands for the return terms (and, past the
+    window, for the insurance of a return too). The conditions on a state of the goods the question
+    ``asked`` names come first ("拆了能退吗": "激活或拆封后无质量问题不支持无理由退货，…")."""
     if policy is None:
         return None
     en = lang == "en"
     days, months = policy.no_reason_return_days, policy.warranty_months
+    insured = None if told is not None and told.past else policy.return_shipping_insurance
     if en:
-        parts = [f"{days}-day no-reason returns" if days > 0 else "no no-reason returns"]
-        parts.append(
-            "return shipping insurance included"
-            if policy.return_shipping_insurance
-            else "no return shipping insurance"
-        )
+        parts = [
+            told.text if told else (f"{days}-day no-reason returns" if days > 0 else "no no-reason returns")
+        ]
+        if insured is not None:
+            parts.append("return shipping insurance included" if insured else "no return shipping insurance")
         if months > 0:
             parts.append(f"{months}-month warranty")
     else:
-        parts = [f"支持{days}天无理由退货" if days > 0 else "不支持无理由退货"]
-        parts.append("有运费险" if policy.return_shipping_insurance else "没有运费险")
+        parts = [told.text if told else (f"支持{days}天无理由退货" if days > 0 else "不支持无理由退货")]
+        if insured is not None:
+            parts.append("有运费险" if insured else "没有运费险")
         if months > 0:
             parts.append(f"保修{months}个月")
     said = "".join(parts)
     notes = [n.strip() for n in _NOTE_SPLIT_RE.split(policy.notes) if n.strip()]
     extra = [n for n in notes if n not in said and _CONDITION_RE.search(n)]
-    return finish(("; " if en else "，").join(parts + extra), nickname, lang)
+    named = [w[:2] for words in GOODS_STATES.values() if _names_a_state(asked, words) for w in words]
+    first = [n for n in extra if any(w in n for w in named)]
+    rest = [n for n in extra if n not in first]
+    return finish(("; " if en else "，").join(first + parts + rest), nickname, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnCase:
+    """The viewer's own return case as said, and whether it is past the no-reason window."""
+
+    text: str
+    past: bool = False
+
+
+def return_case(
+    policy: AfterSalesPolicy | None, received: int | None, bought: int | None, lang: str = "zh"
+) -> ReturnCase | None:
+    """The viewer's own return case from the day they told, against the no-reason window, which
+    counts from receipt: received ``received`` whole days ago (inside when fewer days than the
+    window, past when more; the window's last day is left to the order page), or bought ``bought``
+    days ago (received later, so inside when fewer days than the window; more says nothing of the
+    receipt). None when nothing is worked out (no window, no day told): the terms are said as they
+    are. Inside the window the operator's conditions still follow ("食品拆封后不支持无理由退货")."""
+    days = policy.no_reason_return_days if policy is not None else 0
+    en = lang == "en"
+    if days <= 0:
+        return None
+    if received is not None:
+        when = _received_when(received, lang)
+        if received < days:
+            return ReturnCase(
+                f"{when}: within the {days}-day no-reason return window (from receipt)"
+                if en
+                else f"{when}，在签收后{days}天无理由退货期内"
+            )
+        if received > days:
+            return ReturnCase(
+                f"{when}: past the {days}-day no-reason return window (from receipt)"
+                if en
+                else f"{when}，已过签收后{days}天无理由退货期",
+                past=True,
+            )
+        return ReturnCase(
+            f"{when}: the {days}-day window from receipt ends about now; the order page says"
+            if en
+            else f"{when}，正好满签收后{days}天，以订单页能否申请为准"
+        )
+    if bought is not None:
+        return ReturnCase(
+            (
+                f"bought {bought} days ago: within the {days}-day no-reason return window (from receipt)"
+                if en
+                else f"{bought}天前买的，签收后{days}天内都在无理由退货期内"
+            )
+            if bought < days
+            else (
+                f"{days}-day no-reason returns, counted from receipt"
+                if en
+                else f"支持签收后{days}天无理由退货，按签收时间算"
+            )
+        )
+    return None
+
+
+def _received_when(days: int, lang: str) -> str:
+    """When the viewer received the goods, in their own measure ("昨天收到的", "收到5天")."""
+    if lang == "en":
+        return {0: "received today", 1: "received yesterday"}.get(days, f"received {days} days ago")
+    return {0: "今天收到的", 1: "昨天收到的", 2: "前天收到的"}.get(days, f"收到{days}天")

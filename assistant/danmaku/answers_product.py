@@ -23,6 +23,7 @@ from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.slot_rules import age_words, spec_names_colour
 from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.vocabulary import (
+    A_NOT_A,
     EVERY_SKIN,
     FABRIC_PROPERTIES,
     GENDER_WORDS,
@@ -243,17 +244,29 @@ def asks_a_property(normalized: str) -> bool:
     return _PROPERTY_RE.search(normalized) is not None
 
 
+def _own_spec_words(product: Product) -> dict[str, list[str]]:
+    """Each version's words that name it alone: a word of its spec (two characters or more) that no
+    other version's spec holds (30ml of every shade names none)."""
+    words = {s.sku_id: [w for w in s.spec.split() if len(w) >= 2] for s in product.skus}
+    return {
+        sku_id: [w for w in own if all(w not in o for k, o in words.items() if k != sku_id)]
+        for sku_id, own in words.items()
+    }
+
+
+def names_a_version(product: Product, text: str) -> bool:
+    """Whether a catalog statement (without the product's name) names one of the product's versions
+    by its own words ("8斤适合北方冬季" of a quilt made in 4, 6 and 8 斤)."""
+    text = without_names(product, text)
+    return any(w in text for own in _own_spec_words(product).values() for w in own)
+
+
 def sold_out_named(product: Product, text: str, lang: str = "zh") -> str:
     """A note of the versions a catalog statement names that are sold out ("偏黑肤色选小麦色" of a
     foundation whose 小麦色 is gone: "（小麦色 30ml已售罄）"), "" when it names none or all are in stock.
-    A version is named by a word of its spec that no other version's spec holds (30ml of every shade
-    names none)."""
-    words = {s.sku_id: [w for w in s.spec.split() if len(w) >= 2] for s in product.skus}
-    gone = []
-    for sku in product.skus:
-        own = [w for w in words[sku.sku_id] if all(w not in o for k, o in words.items() if k != sku.sku_id)]
-        if sku.stock <= 0 and any(w in text for w in own):
-            gone.append(sku.spec)
+    A version is named by its own words (``_own_spec_words``)."""
+    own = _own_spec_words(product)
+    gone = [s.spec for s in product.skus if s.stock <= 0 and any(w in text for w in own[s.sku_id])]
     if not gone:
         return ""
     return f" ({', '.join(gone)} sold out)" if lang == "en" else f"（{'、'.join(gone)}已售罄）"
@@ -335,7 +348,7 @@ _FAQ_STOP_RE = re.compile(
     r"请问|可以|能不能|会不会|是不是|这个|这款|那个|它|主播|[能会吗呢吧啊的了是不用吃喝么?!,.。\s]"
 )
 # An A-not-A question ("勒不勒", "费不费电", "起球不起球") asks what its first half names.
-_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
+_A_NOT_A_RE = re.compile(A_NOT_A)
 # A core this many characters longer than the other, which it opens or closes with, still asks the
 # same ("戴着游泳" and "游泳"): a short question carries a word more or less. The shorter one has at
 # least two characters, and the extra is no question of its own ("充电多久" is not "是充电的吗").

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.danmaku.vocabulary import CJK
 from knowledge.domain import Catalog
 
 _CJK_BRANDS: tuple[str, ...] = (
@@ -345,7 +346,7 @@ _NOT_A_MAKER_AFTER_RE = re.compile(r"^(?:味|口味|肌|型|色|醋|汁|派|干|
 _DEVICE_AFTER_RE = re.compile(r"^的?(?:手机|电脑|笔记本|平板|\d)")
 _DEVICE_BRANDS = frozenset({"iphone", "ipad", "macbook", "imac"})
 _PRICE_OR_STOCK_RE = re.compile(r"多少钱|价|有没有|有吗|有货|还有|怎么卖|卖吗|卖不卖")
-_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_CJK_RE = re.compile(CJK)
 
 
 @lru_cache(maxsize=64)
@@ -382,7 +383,7 @@ def asks_another_brand(normalized: str, catalog: Catalog) -> str:
 # Whether the product is a maker's ("这大衣是海澜之家的吗", "是不是小米的", "是象印的还是膳魔师的"):
 # the brand after 是 with a question cue.
 _IS_BRAND_ASKED_RE = re.compile(rf"(?:是|是不是)(?:{_BRAND_RE.pattern})(?:的|家的|牌子的?|那个)?")
-_QUESTION_CUE_RE = re.compile(r"吗|嘛|么|呢|还是|是不是|\?|[\u4e00-\u9fff]不$")
+_QUESTION_CUE_RE = re.compile(rf"吗|嘛|么|呢|还是|是不是|\?|{CJK}不$")
 # A likeness, or who makes it for whom ("是兰蔻平替吗", "是不是植村秀代工的", "是漫步者的子品牌吗"):
 # the catalog's brand does not say.
 _LIKENESS_RE = re.compile(r"平替|同款|一样|像|比|代替|替代|仿|代工|子品牌|旗下|工厂|厂家")

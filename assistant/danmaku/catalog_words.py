@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from assistant.danmaku.answer_fit import fits
 from assistant.danmaku.answer_templates import finish
 from assistant.danmaku.attributes import ABOUT_THE_HOST, without_name_words
-from assistant.danmaku.vocabulary import SKIN_TYPES, in_catalog_words
+from assistant.danmaku.vocabulary import A_NOT_A, SKIN_TYPES, in_catalog_words
 from knowledge.domain import Product
 from knowledge.retrieval.chunks import sentences
 
@@ -95,7 +95,7 @@ _FUNCTION_RE = re.compile(
 _WASHED_FINISH_RE = re.compile(r"水洗(?=做旧|工艺|牛仔|棉|丹宁|磨白)")
 # An A-not-A question ("粘不粘", "起球不起球"): what is asked about is A alone; read before the
 # function words, so "煎蛋粘不粘" asks about 煎蛋 and 粘, not about "粘不".
-_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1")
+_A_NOT_A_RE = re.compile(A_NOT_A)
 _CJK_RUN_RE = re.compile(r"[\u4e00-\u9fff]+")
 # The concept words, longest first, so "敏感肌" is read before "敏感" and "用多久" before "多久".
 _CONCEPT_WORDS: tuple[tuple[str, str], ...] = tuple(

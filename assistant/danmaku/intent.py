@@ -26,11 +26,12 @@ from functools import lru_cache
 from typing import Literal
 
 from assistant.danmaku.normalize import detect_language, normalize
-from assistant.danmaku.purchase_told import tells_a_purchase
+from assistant.danmaku.purchase_told import tells_a_purchase, tells_a_receipt
 from assistant.danmaku.slot_rules import DATED_SALE, REGIONS, extract_slots, strip_slot_words
 from assistant.danmaku.triage import is_question, pieces, triage
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
 from assistant.danmaku.vocabulary import (
+    A_NOT_A,
     ADDRESSED_VIEWERS,
     ASKING_JI,
     FABRIC_PROPERTIES,
@@ -125,6 +126,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             # time left (``_TIME_LEFT``: "还剩多久", "还剩几分钟") is a countdown, not stock
             r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|"
             rf"还剩(?!{_TIME_LEFT})|剩(多少|几)(?!{_TIME_LEFT}|天|个?小时|个?钟|分|秒)|还能买|"
+            # a count left, closing its clause ("6+128的还有几台", "还有多少"; not "还有几个订单")
+            r"还有(?:几|多少)(?:台|件|个|双|瓶|盒|套|支|包|袋|份|箱|条|只|罐|床)?(?=$|[?!,.\s]|了|呀|啊|呢|吗|哦)|"
             r"还有(xxxl|xxl|xl|xs|[sml]|\d?xl|\d{2,3}码|.{1,4}色)|\d{2,3}码?(还有|有吗|有没有)|色(还有|有吗|有没有)|(?<=..)有没有$|(xxxl|xxl|xl|xs|(?<![a-z])[sml]|\d?xl)码?(还有|有吗|有没有)"
             r"|有(xxxl|xxl|xl|xs|[sml]|\d?xl)码?(吗|的吗)"
             r"|in stock|out of stock|sold out|restock|available|left in",
@@ -338,7 +341,7 @@ _HAS_GOODS_RE = re.compile(
     r"你家|你们家|这个|这款|这件|这条|这双|这瓶|这盒|这包|这箱"
 )
 # An A-not-A question ("起球不起球", "掉色不掉色") or one closed by 没 ("有甲醛没"): asked before buying.
-_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})不\1|没\??$")
+_A_NOT_A_RE = re.compile(rf"{A_NOT_A}|没\??$")
 
 
 def mentions_a_fault(normalized: str) -> bool:
@@ -793,6 +796,29 @@ def asks_the_protection_case(understanding: Understanding) -> bool:
         and not mentions_a_fault(normalized)
         and _PERSON_ASKED_RE.search(normalized) is None
     )
+
+
+def asks_the_return_case(understanding: Understanding) -> bool:
+    """Whether a question about returns tells the day the goods were received or bought
+    (``purchase_told``: "收到5天了还能退吗", "3天前买的能退吗"), so that the no-reason window is worked
+    out for it; not a fault ("收到5天坏了"), a repair, the steps of a request or a person asked to
+    act ("帮我退"): those stay a person's."""
+    normalized = understanding.normalized
+    return (
+        understanding.intent is Intent.AFTER_SALES
+        and (tells_a_receipt(normalized) or tells_a_purchase(normalized))
+        and not mentions_a_fault(normalized)
+        and not asks_warranty(normalized)
+        and not asks_a_procedure(normalized)
+        and _PERSON_ASKED_RE.search(normalized) is None
+    )
+
+
+def works_out_a_case(understanding: Understanding) -> bool:
+    """Whether the line tells the viewer's own case of a policy that the catalog works out
+    (``asks_the_protection_case``, ``asks_the_return_case``): answered, not handed to a person for
+    being about the viewer's own order."""
+    return asks_the_protection_case(understanding) or asks_the_return_case(understanding)
 
 
 def goods_of_a_kind_asked(normalized: str) -> str:

@@ -80,6 +80,7 @@ _PUNCT_RUN_RE = re.compile(r"[?!]{2,}|([.,。、,;:\-_=*+])\1+")
 _SHORTHAND = {
     "多钱": "多少钱",
     "多少米": "多少钱",  # 米 is slang for money; a length question keeps 米 (see _SHORTHAND_RE)
+    "多少前": "多少钱",  # the same pinyin typed (qian); not 多少前面 / 多少天前 (see _SHORTHAND_RE)
     "啥时候": "什么时候",
     "啥": "什么",
     "咋": "怎么",
@@ -103,8 +104,10 @@ _SHORTHAND = {
     "六六六": "666",
 }
 _SHORTHAND_RE = re.compile(
-    "(?<![高长宽深远])多少米(?![长高宽深])|"
-    + "|".join(re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True) if k != "多少米")
+    "(?<![高长宽深远])多少米(?![长高宽深])|多少前(?![面后端天年])|"
+    + "|".join(
+        re.escape(k) for k in sorted(_SHORTHAND, key=len, reverse=True) if k not in ("多少米", "多少前")
+    )
 )
 # 有没黑色 -> 有没有黑色; sentence-final 么 / 嘛 / 咩 -> 吗 (不是 什么/怎么/这么/干嘛 ...).
 _PARTICLE_RE = re.compile(r"有没(?!有)|(?<![什怎这那多要为干])[么嘛咩](?=$|[?!,.。\s])")

@@ -43,7 +43,6 @@ from assistant.danmaku.followup import (
 from assistant.danmaku.further_asks import WORDED_INTENTS, first_question, further_asks
 from assistant.danmaku.intent import (
     as_question,
-    asks_the_protection_case,
     asks_whether_sold,
     asks_which_link,
     compared_elsewhere,
@@ -54,6 +53,7 @@ from assistant.danmaku.intent import (
     sold_thing,
     understand,
     version_asked,
+    works_out_a_case,
 )
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.pipeline_state import PipelineState
@@ -379,9 +379,10 @@ class DanmakuPipeline:
         situated = resolved is not None and asks_with_own_situation(understanding)
         # a line the model takes for chat gets no page when the product's words say nothing of it
         situated_chat = situated and route == "silent"
-        if resolved is not None and asks_the_protection_case(understanding):
+        if resolved is not None and works_out_a_case(understanding):
             # "我5天前买的 现在降价了能保吗": the case worked out from the catalog's price history and
-            # the window (``answers.answer_protection_told``)
+            # the window (``answers.answer_protection_told``); "收到5天了还能退吗" likewise from the
+            # no-reason window (``answers_policy.return_case``)
             route = "answer"
         if situated:
             # "我油皮 这个会不会太油", "我儿子10岁 能用吗": whom it suits, from the product's own FAQ

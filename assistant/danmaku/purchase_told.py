@@ -24,21 +24,43 @@ _DAY_WORDS = {"大前天": 3, "前天": 2, "昨天": 1, "今天": 0}
 _DAY_WORD = "大前天|前天|昨天|今天"
 _UNIT_DAYS = {"天": 1, "周": 7, "星期": 7, "个星期": 7, "礼拜": 7, "个礼拜": 7}
 _UNIT = r"天|周|个?星期|个?礼拜"
-# N days or weeks before buying ("5天前买的", "2周之前下的单", "一周前拍的")
-_AGO_RE = re.compile(rf"(?<![\d.])(\d{{1,3}}|一|两)\s*({_UNIT})(?:之)?前.{{0,4}}?{_PURCHASE_VERB}")
-# a day named, the one nearest before the verb ("今天降价了 我前天买的": 前天)
-_NAMED_DAY_RE = re.compile(rf"({_DAY_WORD})(?:(?!{_DAY_WORD}).){{0,8}}?{_PURCHASE_VERB}")
-# a date with 月, or with 号/日 after a dot ("11月1号买的", "11.1号下的单")
-_DATE_RE = re.compile(
-    rf"(?<![\d.])(\d{{1,2}})\s*(?:月\s*(\d{{1,2}})\s*[号日]?|\.\s*(\d{{1,2}})\s*[号日])"
-    rf"(?:(?!{_DAY_WORD}).){{0,4}}?{_PURCHASE_VERB}"
-)
-# bought N days or weeks ago ("买了5天", "下单都10天了", "买了快40天"): not a term ("30天保价"), nor a
-# quantity ("买了一周的量")
-_SINCE_RE = re.compile(
-    rf"{_PURCHASE_VERB}(?:了|的)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"
-    r"(?!内|以内|之内|后|保价|价保|无理由|的量|量|的)"
-)
+
+
+@dataclass(frozen=True, slots=True)
+class _DayPatterns:
+    """How a line names the day something happened, for one kind of verb (buying, receiving)."""
+
+    ago: re.Pattern[str]  # N days or weeks before it ("5天前买的", "2周之前下的单", "一周前拍的")
+    named: re.Pattern[str]  # a day named, the one nearest before the verb ("今天降价了 我前天买的")
+    dated: re.Pattern[str]  # a date with 月, or with 号/日 after a dot ("11月1号买的", "11.1号下的单")
+    # N days or weeks since it ("买了5天", "下单都10天了", "买了快40天"): not a term ("30天保价"),
+    # nor a quantity ("买了一周的量")
+    since: re.Pattern[str]
+
+    def search(self, normalized: str) -> bool:
+        return any(p.search(normalized) for p in (self.ago, self.named, self.dated, self.since))
+
+
+def _day_patterns(verb: str) -> _DayPatterns:
+    return _DayPatterns(
+        ago=re.compile(rf"(?<![\d.])(\d{{1,3}}|一|两)\s*({_UNIT})(?:之)?前.{{0,4}}?{verb}"),
+        named=re.compile(rf"({_DAY_WORD})(?:(?!{_DAY_WORD}).){{0,8}}?{verb}"),
+        dated=re.compile(
+            rf"(?<![\d.])(\d{{1,2}})\s*(?:月\s*(\d{{1,2}})\s*[号日]?|\.\s*(\d{{1,2}})\s*[号日])"
+            rf"(?:(?!{_DAY_WORD}).){{0,4}}?{verb}"
+        ),
+        since=re.compile(
+            rf"{verb}(?:了|的)?(?:货)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"
+            r"(?!内|以内|之内|后|保价|价保|无理由|的量|量|的)"
+        ),
+    )
+
+
+_PURCHASE_DAY = _day_patterns(_PURCHASE_VERB)
+# Receiving the goods ("收到5天了", "签收一周了", "前天到的货"): the day a return window counts from.
+_RECEIPT_VERB = r"(?:收到|收的货|签收|到货|到手|收货)"
+_RECEIPT_DAY = _day_patterns(_RECEIPT_VERB)
+
 # the price paid ("549买的", "1399元拍的", "买的时候549", "买的1399", "花了1399"), never a clock time,
 # a link, a quantity or a size ("10:30买的", "链接12买的", "买的50ml", "买的12套")
 _NOT_MONEY = r"毫升|克|码|号|厘米|斤|天|个|件|盒|瓶|包|袋|支|片|月|周|套|双|罐|对|只|台|组|桶|箱|点|分"
@@ -61,7 +83,7 @@ class PurchaseTold:
 
 def purchase_told(normalized: str, now: datetime) -> PurchaseTold | None:
     """The purchase the line tells of, or None when it names no day of buying to the day."""
-    read = _days_ago(normalized, now.astimezone(SHANGHAI).date())
+    read = _days_ago(_PURCHASE_DAY, normalized, now.astimezone(SHANGHAI).date())
     if read is None:
         return None
     days, almost = read
@@ -72,24 +94,36 @@ def purchase_told(normalized: str, now: datetime) -> PurchaseTold | None:
 
 def tells_a_purchase(normalized: str) -> bool:
     """Whether the line names the day of a purchase (``purchase_told`` reads which)."""
-    return any(p.search(normalized) for p in (_AGO_RE, _NAMED_DAY_RE, _DATE_RE, _SINCE_RE))
+    return _PURCHASE_DAY.search(normalized)
 
 
-def _days_ago(normalized: str, today: date) -> tuple[int, int | None] | None:
-    """Whole days from the purchase to ``today``, and the days said where they were "almost" N
+def tells_a_receipt(normalized: str) -> bool:
+    """Whether the line names the day the goods were received (``days_since_receipt`` reads which)."""
+    return _RECEIPT_DAY.search(normalized)
+
+
+def days_since_receipt(normalized: str, now: datetime) -> int | None:
+    """Whole days from receiving the goods to today (Beijing time) the line tells of ("收到5天了",
+    "前天签收的", "11月18号到的货"; "收到快7天了" is 6), or None when it names no such day."""
+    read = _days_ago(_RECEIPT_DAY, normalized, now.astimezone(SHANGHAI).date())
+    return None if read is None else read[0]
+
+
+def _days_ago(patterns: _DayPatterns, normalized: str, today: date) -> tuple[int, int | None] | None:
+    """Whole days from the day told to ``today``, and the days said where they were "almost" N
     ("买了快40天": not yet 40, so 39 whole days): a count of days ago, a day named or dated, then a
     count of days since."""
-    ago = _AGO_RE.search(normalized)
+    ago = patterns.ago.search(normalized)
     if ago:
         return _count(ago.group(1)) * _UNIT_DAYS[ago.group(2)], None
-    named = _NAMED_DAY_RE.search(normalized)
+    named = patterns.named.search(normalized)
     if named:
         return _DAY_WORDS[named.group(1)], None
-    dated = _DATE_RE.search(normalized)
+    dated = patterns.dated.search(normalized)
     if dated:
         days = _days_since(int(dated.group(1)), int(dated.group(2) or dated.group(3)), today)
         return None if days is None else (days, None)
-    since = _SINCE_RE.search(normalized)
+    since = patterns.since.search(normalized)
     if since:
         days = _count(since.group(2)) * _UNIT_DAYS[since.group(3)]
         return (max(days - 1, 0), days) if since.group(1) else (days, None)

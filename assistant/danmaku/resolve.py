@@ -47,6 +47,7 @@ from assistant.danmaku.vocabulary import (
     GOODS_HEADS,
     INTERCHANGEABLE_FORMS,
     ONE_CHARACTER_GOODS,
+    SKIN_TONES,
     SKIN_VARIANT_WORDS,
     UNIT_COUNTERS,
 )
@@ -79,6 +80,14 @@ _ONE_BEFORE_RE = re.compile(
 )
 
 
+# Clothes the viewer wears under the garment asked about ("里面穿卫衣要拍大一码吗", "内搭毛衣会紧吗",
+# "里面能穿羽绒服吗"): their own, never the product asked.
+_WORN_UNDER_RE = re.compile(
+    r"(?:里面|里边|里头|内搭|打底)(?:再|还|要|想|能|可以)?(?:穿|搭|套|加)?(?:个|件|一件|着|了)?"
+    r"[\u4e00-\u9fff]{1,4}?(?=的话|要|能|会|的|拍|选|买|需要|大|小|穿|吗|呢|[,.!?\s]|$)"
+)
+
+
 def resolve_product(
     *,
     text: str,
@@ -106,8 +115,14 @@ def resolve_product(
         # a bare "20号" that names no link of the cart is a date or a size, not a missing link
     if asks_another_brand(text, catalog):
         return Resolution(None, "not_sold")  # "苹果耳机多少钱": another maker's, not the Air3 on stage
-    names = matcher.match(text)
     on_stage = room.stage_at(at)
+    worn_under = " ".join(m.group(0) for m in _WORN_UNDER_RE.finditer(text)) if on_stage else ""
+    if worn_under:
+        # "里面穿卫衣要拍大一码吗" with a down jacket on stage: what is worn under it is the viewer's
+        text = _WORN_UNDER_RE.sub(" ", text)
+        name_span = "" if name_span in worn_under else name_span
+        goods_head = "" if goods_head in worn_under else goods_head
+    names = matcher.match(text)
     previous = dialogue.product_id if dialogue else None
     if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
@@ -183,8 +198,9 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
     r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|请|谢谢|好的|"
     r"订单|单子|发票|地址|电话|"
-    # the viewer's body ("臀围100穿什么码", "腰二尺一穿几码")
+    # the viewer's body ("臀围100穿什么码", "腰二尺一穿几码") and skin tone ("黄皮选什么色")
     r"身高|体重|腰围|臀围|胸围|三围|肩宽|^腰[\d一二两三四五六七八九]|"
+    rf"{SKIN_TONES}|"
     # buying and receiving ("下单几天发货", "拆封了能退吗"): acts, not goods
     r"下单|拆封|拆开|开封|签收|收货|购买|付款|到货|"
     r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"

@@ -266,12 +266,35 @@ def size_stock_note(product: Product, size: str, color: str | None = None, lang:
     if not gone:
         return ""
     if len(gone) == len(sized):
-        return f"; size {size} is sold out" if en else f"，{size}码已售罄"
-    left = [s.spec for s in sized if s.stock > 0] if shade else []
+        note = f"; size {size} is sold out" if en else f"，{size}码已售罄"
+        nearby = _neighbours_in_stock(product, size, words)
+        if nearby:
+            note += (
+                f"; next sizes in stock: {', '.join(nearby)}"
+                if en
+                else f"，相邻尺码有货：{'、'.join(nearby)}"
+            )
+        return note
+    left = [s.spec for s in sized if s.stock > 0]
     note = f"; {', '.join(gone)} sold out" if en else f"，{'、'.join(gone)}已售罄"
     if left:
         note += f", {', '.join(left)} in stock" if en else f"，{'、'.join(left)}有货"
     return note
+
+
+def _neighbours_in_stock(product: Product, size: str, words: dict[str, set[str]]) -> list[str]:
+    """The versions in stock of the sizes next to ``size`` in the chart's order (a size smaller and
+    one larger: "浅蓝 27、深蓝 29" for a sold-out 28; a numbered size one either side), for a viewer
+    to try instead; [] when neither says which sizes are next to it."""
+    labels = [row.label.upper() for row in parse_size_chart(chart_of(product) or "")]
+    if size.upper() in labels:
+        at = labels.index(size.upper())
+        nearby = {labels[i] for i in (at - 1, at + 1) if 0 <= i < len(labels)}
+    elif size.isdigit():  # shoe sizes, which a chart of free advice does not list: one either side
+        nearby = {str(int(size) - 1), str(int(size) + 1)}
+    else:
+        return []
+    return [s.spec for s in product.skus if s.stock > 0 and nearby & words[s.sku_id]]
 
 
 def _girth_answer(

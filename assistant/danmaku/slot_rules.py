@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.types import Slots
-from assistant.danmaku.vocabulary import GIRTHS, SKIN_TYPES, UNIT_COUNTERS
+from assistant.danmaku.vocabulary import GIRTHS, SKIN_TONES, SKIN_TYPES, UNIT_COUNTERS
 
 _HEIGHT_UNIT_RE = re.compile(
     r"(?:身高|高)?(1[3-9]\d|20\d|210)\s*(?:cm|厘米|公分)|身高[:是]?\s*(1[3-9]\d|20\d)"
@@ -50,6 +50,9 @@ _COLOR_RE = re.compile(rf"({_COLORS[1]})色?|({_COLORS[2]})色|([{_COLORS[0]}])(
 # A spec that is a colour: a colour word, a colour character or 色 ending a word (冰川蓝, 曜石黑,
 # 栗色 36) or a numbered shade (#01 豆沙玫瑰).
 _SPEC_COLOR_RE = re.compile(rf"{_COLOR_RE.pattern}|[{_COLORS[0]}色](?=$|\s)|#\d")
+
+
+_SKIN_TONE_RE = re.compile(SKIN_TONES)
 
 
 def spec_names_colour(spec: str) -> bool:
@@ -228,6 +231,8 @@ def _color(text: str) -> str | None:
     for m in _COLOR_RE.finditer(text):
         if m.group(3) and text[max(m.start() - 1, 0) : m.start() + 1] in _NOT_A_COLOUR:
             continue
+        if m.group(2) == "肤" and _SKIN_TONE_RE.search(text):
+            continue  # "偏黑肤色选哪个": the viewer's skin, not a 肤色 version
         return f"{m.group(1) or m.group(2) or m.group(3)}色"
     if en := _EN_COLOR_RE.search(text):
         return _EN_COLORS[en.group(1)]

@@ -19,6 +19,12 @@ SKIN_TYPES: Mapping[str, tuple[str, ...]] = {
     "痘痘肌": ("痘痘肌", "痘肌"),
     "中性皮": ("中性皮",),
 }
+# The viewer's skin tone, as a regex alternation ("黄皮选哪个色号", "偏黑肤色选哪个"): whom a shade
+# suits, never goods (黄皮 the fruit, 黑皮鞋 the shoes) nor a colour of the product (肤色 of tights).
+SKIN_TONES = (
+    r"冷白皮|黄黑皮|黄二白|黄一白|(?:黄|白|黑|暖|冷)皮(?!鞋|包|带|衣|夹|面|革|肤)|"
+    r"(?:肤色|皮肤)(?:偏|比较|有点)?(?:黑|黄|白|暗)|偏(?:黑|黄|白|暗)(?:的)?(?:肤色|皮肤)"
+)
 # Canonical skin type -> how a catalog's own text names it ("适用肤质：敏感肌适用", "油性皮肤"):
 # the shortest stem, since operators write the type in many ways.
 SKIN_IN_CATALOG_TEXT: Mapping[str, tuple[str, ...]] = {
@@ -81,7 +87,7 @@ WARRANTY = r"保修|质保|保固|维修|修理|返修|联保|(?:免费|能|可�
 # States of goods a return may hinge on, each with the words for it ("拆封了还能退吗", "穿过一次能退吗"):
 # an after-sales question naming one is answered only by a policy whose notes speak of it.
 GOODS_STATES: Mapping[str, tuple[str, ...]] = {
-    "opened": ("拆封", "拆开", "开封", "打开", "激活", "开过"),
+    "opened": ("拆封", "拆开", "开封", "打开", "激活", "开过", "拆了", "拆过"),
     "used": ("用过", "穿过", "洗过", "吃过", "试过", "戴过", "使用过", "用了", "穿了", "洗了"),
     "tag": ("吊牌",),
 }
@@ -97,6 +103,9 @@ GENDER_WORDS: Mapping[str, tuple[str, ...]] = {
 }
 # Who a live room's viewers address ("宝宝们", "姐妹们", "家人们"): never what is asked about ("宝宝能吃吗"
 # asks for a baby: 宝宝 addresses only as 宝宝们). A regex alternation.
+# A Chinese character, and an A-not-A question ("起球不起球", "掉色不掉色"; group 1 is A), as regexes.
+CJK = r"[\u4e00-\u9fff]"
+A_NOT_A = rf"({CJK}{{1,2}})不\1"
 ADDRESSED_VIEWERS = r"宝宝们|姐妹们?|家人们?|集美们?|老铁们?|亲们|亲爱的"
 
 # 几 that asks how many or which ("几号", "几天到"), not the 几 of 前几天, 好几次, 十几块 or 几乎.

@@ -177,9 +177,17 @@ def variant_cases() -> list[Case]:
         ("SP06", "有抹茶味吗", ["抹茶"], "stock"),
         ("SP05", "有甜辣的吗", ["甜辣"], "stock"),
     )
+    # the catalog's own words choose a version for the case asked: that, not every version
+    chosen = (
+        ("HJ02", "北方冬天盖几斤", ["8斤适合北方冬季", SOLD_OUT], ["4斤、6斤"]),
+        ("MZ06", "偏黑肤色选哪个色号", ["小麦色"], ["没有肤色"]),  # the viewer's skin, no 肤色 version
+    )
     return [
         ask(f"variant-{pid}-{i}", ["variant"], text, expect(pid, intent, req), stage=pid)
         for i, (pid, text, req, intent) in enumerate(rows)
+    ] + [
+        ask(f"variant-chosen-{pid}-{i}", ["variant"], text, expect(pid, "variant", req, bad), stage=pid)
+        for i, (pid, text, req, bad) in enumerate(chosen)
     ]
 
 
@@ -324,6 +332,13 @@ def after_sales_cases() -> list[Case]:
         ),
         ("SP03", "坏果怎么办", ["48"]),
     )
+    # the day of receipt or purchase told: the no-reason window worked out from receipt
+    told: tuple[tuple[str, str, list[str], list[str]], ...] = (
+        ("MZ07", "收到5天了还能退吗", ["收到5天，在签收后7天无理由退货期内"], []),
+        ("MZ04", "收到8天了没拆 能退吗", ["已过签收后7天无理由退货期"], ["有运费险"]),
+        ("FS03", "3天前买的 不合适能退吗", ["签收后7天内都在无理由退货期内"], []),
+        ("SM05", "收到3天 拆了能退吗", ["^激活或拆封后无质量问题不支持无理由退货"], []),
+    )
     return [
         ask(
             f"after-{pid}-{i}",
@@ -333,6 +348,15 @@ def after_sales_cases() -> list[Case]:
             stage=pid,
         )
         for i, (pid, text, req) in enumerate(rows)
+    ] + [
+        ask(
+            f"after-told-{pid}-{i}",
+            ["after_sales", "receipt_date"],
+            text,
+            expect(pid, "after_sales", req, bad),
+            stage=pid,
+        )
+        for i, (pid, text, req, bad) in enumerate(told)
     ]
 
 

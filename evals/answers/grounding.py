@@ -74,7 +74,7 @@ class Grounding:
 
 
 def _money_of_facts(f: SkuFacts) -> set[Decimal]:
-    out = {f.base_price, f.price, f.price_after_coupon}
+    out = {f.base_price, f.price, f.price_after_coupon, f.price_after_spend_discount}
     if f.list_price is not None:
         out.add(f.list_price)
     if f.flash_sale is not None:

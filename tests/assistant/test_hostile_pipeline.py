@@ -62,7 +62,13 @@ def catalog_amounts(catalog: Catalog) -> set[Decimal]:
     for product in catalog.products:
         for sku in product.skus:
             facts = sku_facts(product, sku, catalog.promotions, T0)
-            allowed |= {v.normalize() for v in (facts.base_price, facts.price, facts.price_after_coupon)}
+            prices = (
+                facts.base_price,
+                facts.price,
+                facts.price_after_coupon,
+                facts.price_after_spend_discount,
+            )
+            allowed |= {v.normalize() for v in prices}
     return allowed
 
 

@@ -27,7 +27,7 @@ from tests.assistant.test_service_danmaku import T0, msg, post
 __all__ = ["llm_server"]  # the scripted server fixture, shared with test_llm
 
 UNSURE_RETURN = "买了不合适可以退不"  # an after-sales policy question, or a claim? the model cannot tell
-UNSURE_REFUND = "买了能退吗 退款要多久"  # the policy asked, or a refund awaited?
+UNSURE_REFUND = "拍了能退吗 多久退款"  # the policy asked, or a refund awaited?
 BY_LINK = {1: "P1", 3: "P3"}
 PQ: Final = "product_question"
 

@@ -19,7 +19,7 @@ from knowledge.domain import (
     SpendDiscount,
 )
 from knowledge.errors import UnknownSkuError
-from knowledge.facts import base_price_at, coupon_price, facts_at
+from knowledge.facts import base_price_at, coupon_price, facts_at, sku_facts
 from knowledge.price_protection import ProtectionOutcome, price_protection
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -172,3 +172,18 @@ def test_products_without_protection_and_bad_times() -> None:
     assert price_protection(CATALOG, "S3", at(10), at(11)).outcome is ProtectionOutcome.NOT_PROTECTED
     with pytest.raises(ValueError, match="before the purchase"):
         price_protection(CATALOG, "S1", at(11), at(10))
+
+
+def test_the_spend_discount_one_unit_reaches() -> None:
+    evening = (at(20), at(23))
+    product = Product("P", "精华", (Sku("P-1", "30ml", D("329.00")), Sku("P-2", "15ml", D("199.00"))))
+    deals = (
+        SpendDiscount("big", "满300减50", *evening, D("300"), D("50")),
+        SpendDiscount("small", "满150减20", *evening, D("150"), D("20")),
+    )
+    big = sku_facts(product, product.skus[0], deals, at(20, 30))
+    assert big.best_spend_discount == deals[0] and big.price_after_spend_discount == D("279.00")
+    small = sku_facts(product, product.skus[1], deals, at(20, 30))  # 199 reaches only 满150
+    assert small.best_spend_discount == deals[1] and small.price_after_spend_discount == D("179.00")
+    before = sku_facts(product, product.skus[0], deals, at(19, 59))  # none running yet
+    assert before.best_spend_discount is None and before.price_after_spend_discount == D("329.00")

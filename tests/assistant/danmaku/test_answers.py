@@ -121,6 +121,11 @@ def test_a_quantity_is_priced_per_sku_at_the_unit_price_now_with_deals_named_not
     after = clean(A.answer_quantity_price(CUP, facts(DAY.replace(hour=23, minute=30))[:1], 10))
     assert "¥129×10=¥1290" in after
     assert "未含" not in after  # no coupon or 满减 runs then
+    # 雾蓝 has none to sell: said sold out, never multiplied
+    assert "雾蓝 500ml已售罄" in text and "雾蓝 500ml ¥" not in text
+    same = Product("P4", "杯", (Sku("a", "白", Decimal("129")), Sku("b", "黑", Decimal("129"))), link_no=6)
+    alike = clean(A.answer_quantity_price(same, [sku_facts(same, k, (), during) for k in same.skus], 3))
+    assert "买3件：各规格 ¥129×3=¥387" in alike  # one price for every version: said once
 
 
 def test_price_in_english() -> None:
@@ -159,7 +164,8 @@ def test_flash_sale_english_countdown() -> None:
 
 def test_discount_lists_coupon_spend_discount_and_sale() -> None:
     during = clean(A.answer_discount(CUP, facts(FLASH_START)[0]))
-    assert "满¥100减¥10券（23:00前有效）" in during
+    # at the flash price (¥89) one unit is below the coupon's ¥100
+    assert "满¥100减¥10券（23:00前有效，本品单件不满¥100，需凑单）" in during
     assert "满¥300减¥50" in during
     assert "正在秒杀¥89，20:10结束" in during
     after = clean(A.answer_discount(CUP, facts(DAY.replace(hour=23, minute=30))[0]))
@@ -193,8 +199,11 @@ def test_the_terms_a_coupon_question_asks(question: str, asked: set[str]) -> Non
 
 def test_a_coupons_terms_asked_are_said_with_each_coupon() -> None:
     during = clean(A.answer_discount(CUP, facts(FLASH_START)[0], asked=frozenset({"limit", "stacking"})))
-    assert "满¥100减¥10券（23:00前有效，每人限领1张，不与其他券叠加）" in during
-    assert "满¥300减¥50（可与优惠券同享）" in during
+    # the coupon does not stack, so it goes with neither another coupon nor the 满减
+    assert (
+        "满¥100减¥10券（23:00前有效，每人限领1张，不与其他券或满减叠加，本品单件不满¥100，需凑单）" in during
+    )
+    assert "满¥300减¥50（与券不叠加）" in during
     before = clean(A.answer_discount(CUP, facts(DAY.replace(hour=18))[0], asked=frozenset({"until"})))
     assert "19:00起可领满¥100减¥10券（23:00前有效）" in before  # an upcoming coupon says its end
     plain = clean(A.answer_discount(CUP, facts(DAY.replace(hour=18))[0]))
@@ -374,9 +383,11 @@ def test_the_size_advised_says_which_of_its_versions_are_sold_out() -> None:
         attributes=DOWN.attributes,
     )
     assert "售罄" not in clean(A.answer_size(coat, 160, 50.0))  # every M in stock
-    assert "，米白 L已售罄" in clean(A.answer_size(coat, 165, 56.0))
+    # the versions of the size still in stock are named beside the one gone
+    assert "，米白 L已售罄，黑色 L有货" in clean(A.answer_size(coat, 165, 56.0))
     assert "米白 L已售罄，黑色 L有货" in clean(A.answer_size(coat, 165, 56.0, color="米白色"))
-    assert "XL码已售罄" in clean(A.answer_size(coat, 172, 66.0))  # the one XL there is
+    # the one XL there is gone: the sizes next to it in the chart that are in stock
+    assert "XL码已售罄，相邻尺码有货：黑色 L" in clean(A.answer_size(coat, 172, 66.0))
     no_xl = Product("FS01", "羽绒服", coat.skus[:3], attributes=DOWN.attributes)
     assert "这款没有XL码" in clean(A.answer_size(no_xl, 172, 66.0))
     boots = Product(
@@ -386,7 +397,7 @@ def test_the_size_advised_says_which_of_its_versions_are_sold_out() -> None:
         attributes={"尺码建议": "偏大半码，平时穿37码建议选36码"},
     )
     advised = clean(answer_usual_size(boots, 39))
-    assert "建议选38码" in advised and "38码已售罄" in advised
+    assert "建议选38码" in advised and "38码已售罄，相邻尺码有货：栗色 37" in advised
     assert "售罄" not in clean(answer_usual_size(boots, 38))
 
 
@@ -459,7 +470,7 @@ AMOUNT_RE = re.compile(r"¥(\d+(?:\.\d{2})?)")
 def _allowed_amounts(items: list[SkuFacts]) -> set[Decimal]:
     allowed: set[Decimal] = set()
     for f in items:
-        allowed |= {f.base_price, f.price, f.price_after_coupon}
+        allowed |= {f.base_price, f.price, f.price_after_coupon, f.price_after_spend_discount}
         allowed |= {f.list_price} if f.list_price is not None else set()
         promos = [*f.coupons, *f.spend_discounts, *f.upcoming]
         promos += [f.flash_sale] if f.flash_sale else []
@@ -505,3 +516,66 @@ def test_demo_catalog_answers_use_only_fact_amounts(hour_min: tuple[int, int]) -
         for text in others:
             if text is not None:
                 clean(text)
+
+
+SERUM = Product("P2", "修护精华液", (Sku("P2-30", "30ml", Decimal("329.00"), stock=10),), link_no=4)
+
+
+def _deals(coupon_stacks: bool) -> tuple[Coupon, SpendDiscount]:
+    evening = DAY.replace(hour=19), DAY.replace(hour=23)
+    return (
+        Coupon("c", "店铺券", *evening, Decimal("200"), Decimal("30.00"), stackable=coupon_stacks),
+        SpendDiscount("s", "全店满减", *evening, Decimal("300"), Decimal("50")),
+    )
+
+
+def test_a_spend_discount_one_unit_reaches_below_the_coupon_price_is_said() -> None:
+    at = DAY.replace(hour=20)
+    alone = [sku_facts(SERUM, s, _deals(False), at) for s in SERUM.skus]
+    said = clean(A.answer_price(SERUM, alone))
+    # 329 - 30 = 299 with the coupon; 329 reaches 满300: 279, lower still, and not with the coupon
+    assert "用券后¥299（满¥200减¥30券），满¥300减¥50后¥279，与券不叠加" in said
+    stacking = [sku_facts(SERUM, s, _deals(True), at) for s in SERUM.skus]
+    both = clean(A.answer_price(SERUM, stacking))
+    # both stack: the combined price is the checkout's to work out, so none is said
+    assert "满¥300减¥50后¥279" in both and "不叠加" not in both and "¥249" not in both
+    discount = clean(A.answer_discount(SERUM, stacking, asked=frozenset({"stacking"})))
+    assert "满¥300减¥50（可与优惠券同享）" in discount
+    # a unit below the 满减's threshold: the coupon alone ("¥129": 满300 is not reached)
+    cup = clean(A.answer_price(CUP, facts(DAY.replace(hour=20))))
+    assert "满¥300减¥50后" not in cup
+
+
+def test_a_coupon_no_unit_reaches_says_so() -> None:
+    at = DAY.replace(hour=20, minute=30)
+    balm = Product("P3", "唇釉", (Sku("P3-1", "#01", Decimal("79.00"), stock=5),), link_no=5)
+    said = clean(A.answer_discount(balm, [sku_facts(balm, s, PROMOS, at) for s in balm.skus]))
+    assert "满¥100减¥10券（23:00前有效，本品单件不满¥100，需凑单）" in said
+    cup = clean(A.answer_discount(CUP, facts(at)))  # ¥129 reaches 满100: nothing to add
+    assert "需凑单" not in cup
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [("秒杀价还能叠券不", True), ("秒杀能用券吗", True), ("秒杀价可以用满减吗", False), ("秒杀几点", False)],
+)
+def test_whether_a_flash_sale_question_asks_for_coupons(question: str, asked: bool) -> None:
+    assert A.asks_coupons_with_the_sale(question) is asked
+
+
+def test_coupons_with_a_flash_sale_price() -> None:
+    during = facts(FLASH_START)[:1]
+    # the coupon does not stack: it is left out at the flash price
+    assert "秒杀价不能再叠加优惠券" in clean(A.answer_flash_sale(CUP, during, with_coupons=True))
+    assert "优惠券" not in clean(A.answer_flash_sale(CUP, during))  # not asked: not said
+    stacking = Coupon(
+        "st",
+        "叠加券",
+        DAY.replace(hour=19),
+        DAY.replace(hour=23),
+        Decimal("50"),
+        Decimal("5"),
+        stackable=True,
+    )
+    with_stacking = [sku_facts(CUP, CUP.skus[0], (*PROMOS, stacking), FLASH_START)]
+    assert "可叠加满¥50减¥5券" in clean(A.answer_flash_sale(CUP, with_stacking, with_coupons=True))

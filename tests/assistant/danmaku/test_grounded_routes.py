@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 
 from assistant.danmaku.intent import extract_product_reference, understand
+from assistant.danmaku.slot_rules import extract_slots
 from assistant.danmaku.understanding import UnderstandingModel
 from assistant.service.settings import Settings
 from evals.answers.protocol import AskResult
@@ -922,6 +923,26 @@ def test_two_purchases_told_never_share_a_reply(system: PipelineSystem) -> None:
     assert "3天前买的按保价规则现价没有降价" in inside.text and "10天前买的已过7天保价期" in past.text
 
 
+def test_a_return_case_told_is_worked_out_from_the_window(system: PipelineSystem) -> None:
+    # the cleanser: 7 days without reason from receipt, with return-shipping insurance
+    assert_replied(system, "MZ07", "收到5天了还能退吗", "catalog", "收到5天，在签收后7天无理由退货期内")
+    assert_replied(system, "MZ07", "我收到10天了能退吗", "catalog", "收到10天，已过签收后7天无理由退货期")
+    assert_replied(system, "MZ07", "3天前买的能退吗", "catalog", "签收后7天内都在无理由退货期内")
+    # duck necks: opened food is not returned, said beside the case
+    food = ask(system, "收到3天了能退吗", "SP05")
+    assert "在签收后7天无理由退货期内" in food.text and "食品拆封后不支持无理由退货" in food.text
+    # a fault or a request to act beside the days is a person's
+    assert ask(system, "收到5天了 发现漏液了能退吗", "MZ07").source == "handoff"
+    assert ask(system, "收到3天 帮我退了吧", "MZ07").source == "handoff"
+    # goods opened, which the cleanser's terms never speak of, are no case to work out
+    assert ask(system, "昨天收到的 拆了还能退吗", "MZ07").source == "handoff"
+
+
+def test_two_receipts_told_never_share_a_reply(system: PipelineSystem) -> None:
+    inside, past = ask_one_after_another(system, "收到3天了能退吗", "收到10天了能退吗")
+    assert "收到3天" in inside.text and "收到10天，已过" in past.text
+
+
 @pytest.mark.parametrize(
     ("stage", "text"),
     [
@@ -1049,3 +1070,49 @@ def test_a_coupon_named_that_covers_the_product_is_no_exception(system: Pipeline
     named = system.ask("v1", "数码券能用吗", START + timedelta(seconds=60), "")
     plain = system.ask("v2", "有券吗", START + timedelta(seconds=62), "")
     assert "数码9折券不适用于本品" in named.text and "不适用" not in plain.text
+
+
+def test_a_version_the_catalog_chooses_for_the_case_asked(system: PipelineSystem) -> None:
+    # the quilt's 适用季节 says "8斤适合北方冬季": that, with its stock, not every version listed
+    reply = ask(system, "北方冬天盖几斤", "HJ02")
+    assert reply.source == "catalog" and "8斤适合北方冬季" in reply.text, reply.text
+    assert "220×240cm 8斤已售罄" in reply.text and "4斤、6斤" not in reply.text
+    # a plain question of the versions still lists them
+    assert_replied(system, "HJ02", "有几种规格", "catalog", "150×200cm、200×230cm、220×240cm")
+
+
+def test_the_viewers_skin_tone_is_no_colour_and_no_goods(system: PipelineSystem) -> None:
+    # "偏黑肤色": no made-up "暂时没有肤色"; the foundation's own words choose the shade
+    dark = ask(system, "偏黑肤色选哪个色号", "MZ06")
+    assert "偏黑肤色选小麦色" in dark.text and "没有肤色" not in dark.text, dark.text
+    # 黄皮 (also a fruit) is the viewer's skin, not goods the room does not sell
+    assert_replied(system, "MZ05", "黄皮选哪个色号", "faq", "黄皮推荐#01豆沙玫瑰")
+    assert ask(system, "黄皮选什么色", "MZ06").product_id == "MZ06"
+    # a 肤色 version asked for is still a colour
+    assert extract_slots("肤色的有吗").color == "肤色"
+
+
+def test_clothes_worn_underneath_are_not_the_product_asked(system: PipelineSystem) -> None:
+    # the down jacket on stage, a hoodie under it: never the hoodie of link 15
+    assert ask(system, "里面穿卫衣要拍大一码吗", "FS01").product_id == "FS01"
+    assert_replied(system, "FS09", "里面能穿羽绒服吗", "faq", "里面穿薄羽绒内胆或马甲没问题")
+    # the hoodie asked for by name is the hoodie
+    assert ask(system, "卫衣多少钱", "FS01").product_id == "FS06"
+
+
+def test_whether_coupons_go_with_the_flash_sale_is_its_own_answer(system: PipelineSystem) -> None:
+    system.reset()
+    system.set_stage("FS01", START)
+    at = START.replace(hour=20, minute=30)
+    when = system.ask("v1", "秒杀几点", at, "")
+    stacking = system.ask("v2", "秒杀价还能叠券不", at + timedelta(seconds=2), "")
+    assert "22:00开抢" in when.text and "叠加" not in when.text
+    assert "秒杀价不能再叠加优惠券" in stacking.text  # never the cached timing reply
+
+
+def test_two_usual_sizes_never_share_a_reply(system: PipelineSystem) -> None:
+    system.reset()
+    system.set_stage("FS08", START)
+    first = system.ask("v1", "平时穿37买几码", START + timedelta(seconds=60), "")
+    second = system.ask("v2", "平时穿39的选哪个", START + timedelta(seconds=62), "")
+    assert "平时穿37码建议选36码" in first.text and "平时穿39码建议选38码" in second.text, second.text

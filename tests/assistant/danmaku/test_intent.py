@@ -244,6 +244,10 @@ def test_classify_intent_none_without_rule() -> None:
         ("还剩几个小时", None),
         ("还剩几分钟", Intent.FLASH_SALE),
         ("还剩几件", Intent.STOCK),
+        ("6+128的还有几台", Intent.STOCK),  # a count left, not a countdown
+        ("甜辣的还有多少", Intent.STOCK),
+        ("还有多少钱", Intent.PRICE),
+        ("还有几分钟", Intent.FLASH_SALE),
     ],
 )
 def test_a_bare_how_much_the_list_price_and_time_left(text: str, intent: Intent | None) -> None:

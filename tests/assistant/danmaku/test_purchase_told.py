@@ -1,5 +1,6 @@
-"""What a viewer tells of their own purchase in a price-protection question, and the case worked out
-from it against the catalog's price history (``purchase_told``, ``answers.answer_protection_told``)."""
+"""What a viewer tells of their own purchase or receipt, and the case worked out from it: price
+protection against the catalog's price history (``purchase_told``, ``answers.answer_protection_told``),
+a return against the no-reason window from receipt (``answers_policy.return_case``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from assistant.danmaku import answers as A
+from assistant.danmaku.answers_policy import answer_after_sales, return_case, states_the_goods_state
 from assistant.danmaku.normalize import normalize
-from assistant.danmaku.purchase_told import purchase_told, tells_a_purchase
-from knowledge.domain import PricePoint, PriceProtectionRules, Product, Sku
+from assistant.danmaku.purchase_told import (
+    days_since_receipt,
+    purchase_told,
+    tells_a_purchase,
+    tells_a_receipt,
+)
+from knowledge.domain import AfterSalesPolicy, PricePoint, PriceProtectionRules, Product, Sku
 
 NOW = datetime(2026, 11, 21, 18, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -121,3 +128,84 @@ def test_a_purchase_past_or_at_the_end_of_the_window() -> None:
     assert "30天前买的正好满30天，以下单时间为准" in told("30天前买的能保价吗")
     none = Product("N", "砧板", TABLET.skus)  # no protection at all
     assert "不支持保价" in told("2天前买的能保价吗", product=none)
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("收到5天了还能退吗", 5),
+        ("收到货10天了能退吗", 10),
+        ("前天收到的能退吗", 2),
+        ("签收一周了还能退吗", 7),
+        ("11月18号收到的能退吗", 3),
+        ("收到快7天了能退吗", 6),  # not yet 7 whole days
+        ("到货3天能换吗", 3),
+    ],
+)
+def test_the_day_the_goods_were_received(text: str, days: int) -> None:
+    assert days_since_receipt(normalize(text), NOW) == days
+    assert tells_a_receipt(normalize(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["7天无理由是收到后算吗", "收到后7天内能退吗", "刚收到能退吗", "收到了能退吗", "5天前买的能退吗"],
+)
+def test_no_day_of_receipt_told(text: str) -> None:
+    # a term of the policy ("收到后7天内") and a receipt without its day are no day told; a purchase
+    # is told as one (``purchase_told``)
+    assert days_since_receipt(normalize(text), NOW) is None
+    assert not tells_a_receipt(normalize(text))
+
+
+STANDARD = AfterSalesPolicy("std", no_reason_return_days=7, return_shipping_insurance=True)
+
+
+@pytest.mark.parametrize(
+    ("received", "bought", "said", "past"),
+    [
+        (5, None, "收到5天，在签收后7天无理由退货期内", False),
+        (1, None, "昨天收到的，在签收后7天无理由退货期内", False),
+        (10, None, "收到10天，已过签收后7天无理由退货期", True),
+        (7, None, "收到7天，正好满签收后7天，以订单页能否申请为准", False),  # the last day: the order's time
+        (None, 3, "3天前买的，签收后7天内都在无理由退货期内", False),  # received later still
+        (None, 10, "支持签收后7天无理由退货，按签收时间算", False),  # received when is not known
+    ],
+)
+def test_the_return_case_told_against_the_window_from_receipt(
+    received: int | None, bought: int | None, said: str, past: bool
+) -> None:
+    case = return_case(STANDARD, received, bought)
+    assert case is not None and (case.text, case.past) == (said, past)
+
+
+def test_a_return_case_said_with_the_terms_it_keeps() -> None:
+    inside = answer_after_sales(STANDARD, told=return_case(STANDARD, 5, None))
+    assert inside is not None and inside.startswith("收到5天，在签收后7天无理由退货期内，有运费险")
+    # past the window the insurance of a return says nothing to this viewer
+    past = answer_after_sales(STANDARD, told=return_case(STANDARD, 10, None))
+    assert past is not None and "运费险" not in past
+    # the operator's conditions follow the case: opened food is not returned whatever the days
+    food = AfterSalesPolicy("food", 7, False, notes="食品拆封后不支持无理由退货，未拆封7天内可退")
+    said = answer_after_sales(food, told=return_case(food, 3, None))
+    assert (
+        said is not None
+        and "收到3天，在签收后7天无理由退货期内" in said
+        and "食品拆封后不支持无理由退货" in said
+    )
+    # no no-reason window at all: no case, the terms as they are
+    assert return_case(AfterSalesPolicy("underwear", 0, False), 2, None) is None
+
+
+def test_the_condition_on_the_state_asked_comes_first() -> None:
+    digital = AfterSalesPolicy("digital", 7, True, 12, "保修12个月；激活或拆封后无质量问题不支持无理由退货")
+    said = answer_after_sales(
+        digital, told=return_case(digital, 3, None), asked=normalize("拆了没用过能退吗 收到3天")
+    )
+    assert said is not None and said.startswith("激活或拆封后无质量问题不支持无理由退货，收到3天"), said
+    # a state denied is none named ("没用过"), so no condition is moved and nothing is left out
+    plain = answer_after_sales(digital, asked=normalize("没拆封能退吗"))
+    assert plain is not None and plain.startswith("支持7天无理由退货") and "激活或拆封后" in plain
+    assert states_the_goods_state(digital, normalize("拆了没用过能退吗"))
+    assert not states_the_goods_state(STANDARD, normalize("用过了还能退吗"))
+    assert states_the_goods_state(STANDARD, normalize("没用过能退吗"))
