@@ -43,7 +43,7 @@ class SkuFacts:
     valid_until: datetime | None  # next instant at which any fact above changes; None: no change known
     # the 满减 giving the lowest single-unit price on its own (one unit reaching its threshold), and
     # that price (== price without one); never combined with a coupon (which one combines is the
-    # checkout's rule), so a price said from it is one the viewer can reach with this unit alone
+    # checkout's rule) nor with a flash-sale price (None while one runs: no rule says they combine)
     best_spend_discount: SpendDiscount | None
     price_after_spend_discount: Decimal
 
@@ -131,7 +131,8 @@ def sku_facts(product: Product, sku: Sku, promotions: Iterable[Promotion], at: d
     coupons = tuple(p for p in relevant if isinstance(p, Coupon) and p.active_at(at))
     best, after_coupon = _best_coupon(price, coupons, flash is not None)
     spend = tuple(p for p in relevant if isinstance(p, SpendDiscount) and p.active_at(at))
-    best_spend, after_spend = _best_spend_discount(price, spend)
+    # at a flash-sale price no 满减 price is worked out: the catalog says nothing of the two together
+    best_spend, after_spend = _best_spend_discount(price, () if flash else spend)
     upcoming = tuple(
         sorted(
             (p for p in relevant if at < p.start <= at + UPCOMING_HORIZON),

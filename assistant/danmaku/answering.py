@@ -398,13 +398,11 @@ class Answerer:
                 if len(skus) == len(product.skus)  # nothing narrowed: the facts of every SKU are these
                 else [sku_facts(product, sku, promotions, at) for sku in product.skus]
             )
+            with_coupons = answers.asks_coupons_with_the_sale(u.normalized)
+            if with_coupons and "满减" in u.normalized:
+                return None  # "秒杀和满减能一起用吗": no rule of the catalog says; a person's
             body = answers.answer_flash_sale(
-                product,
-                facts,
-                now=at,
-                lang=lang,
-                every=every,
-                with_coupons=answers.asks_coupons_with_the_sale(u.normalized),
+                product, facts, now=at, lang=lang, every=every, with_coupons=with_coupons
             )
             max_age = COUNTDOWN_MAX_AGE_S
         elif intent is Intent.PRICE_PROTECTION:

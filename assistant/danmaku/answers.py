@@ -133,6 +133,11 @@ def _price_span(product: Product, items: list[SkuFacts], lang: str, name_version
 
 
 def _best_coupon_text(items: list[SkuFacts], lang: str) -> str:
+    """``_best_deals`` as said."""
+    return _best_deals(items, lang)[0]
+
+
+def _best_deals(items: list[SkuFacts], lang: str) -> tuple[str, str | None]:
     """The lowest price a coupon gives ("用券后¥299（满¥200减¥30券）"), then a 满减 one unit reaches
     where it gives less still ("满¥300减¥50后¥279"), with whether the two combine: a price in hand
     is the lowest the viewer can reach, never one a rule of the catalog forbids."""
@@ -152,22 +157,25 @@ def _best_coupon_text(items: list[SkuFacts], lang: str) -> str:
             parts.append(
                 f"用券后{format_amount(best.price_after_coupon)}{prefix}（{_coupon_terms(coupon, lang)}券）"
             )
-    spend = _spend_discount_text(items, with_coupon, lang)
+    spend, stated = _spend_discount_text(items, with_coupon, lang)
     if spend:
         parts.append(spend)
-    return ("; " if lang == "en" else "，").join(parts)
+    return ("; " if lang == "en" else "，").join(parts), stated
 
 
-def _spend_discount_text(items: list[SkuFacts], with_coupon: list[SkuFacts], lang: str) -> str:
+def _spend_discount_text(
+    items: list[SkuFacts], with_coupon: list[SkuFacts], lang: str
+) -> tuple[str, str | None]:
     """The lowest price a 满减 gives one unit on its own, where it is below every coupon price
-    ("满¥300减¥50后¥279，与券不叠加"); "" otherwise. A coupon and a 满减 combine only when both say
-    so (``stackable``); their combined price is the checkout's to work out, so none is said."""
+    ("满¥300减¥50后¥279，与券不叠加"), and that 满减's id; ("", None) otherwise. A coupon and a 满减
+    combine only when both say so (``stackable``); their combined price is the checkout's to work
+    out, so none is said."""
     reaching = [f for f in items if f.best_spend_discount is not None]
     if not reaching:
-        return ""
+        return "", None
     best = min(reaching, key=lambda f: f.price_after_spend_discount)
     if with_coupon and best.price_after_spend_discount >= min(f.price_after_coupon for f in with_coupon):
-        return ""
+        return "", None
     spend = best.best_spend_discount
     assert spend is not None  # filtered above
     varied = len({f.price_after_spend_discount for f in reaching}) > 1 or len(reaching) < len(items)
@@ -177,9 +185,9 @@ def _spend_discount_text(items: list[SkuFacts], with_coupon: list[SkuFacts], lan
     threshold, amount = format_amount(spend.threshold), format_amount(spend.amount)
     if lang == "en":
         said = f"{amount} off orders over {threshold}: {'from ' if varied else ''}{price}"
-        return said + (" (not combined with the coupon)" if apart else "")
+        return said + (" (not combined with the coupon)" if apart else ""), spend.promo_id
     said = f"满{threshold}减{amount}后{price}{'起' if varied else ''}"
-    return said + ("，与券不叠加" if apart else "")
+    return said + ("，与券不叠加" if apart else ""), spend.promo_id
 
 
 def answer_price(
@@ -271,10 +279,15 @@ def answer_quantity_price(
     every = _facts_list(facts)
     en = lang == "en"
     # a version with none to sell is no price to pay: said sold out, not multiplied
-    selling = [f for f in every if f.in_stock] or every
-    gone = [f for f in every if f not in selling]
+    selling = [f for f in every if f.in_stock]
+    gone = [f for f in every if not f.in_stock]
+    if not selling:  # "75ml的买两瓶多少钱" of a version gone: nothing to multiply
+        specs = join((_spec(product, f) for f in gone), lang)
+        return finish(
+            f"{product.name} {specs} sold out" if en else f"{product.name} {specs}已售罄", nickname, lang
+        )
     items = selling[:MAX_QUANTITY_LINES]
-    if len(items) > 1 and len({f.price for f in items}) == 1 and len(items) == len(selling):
+    if len(items) > 1 and len({f.price for f in selling}) == 1:
         # one price for every version: said once ("各规格 ¥129×3=¥387")
         one = items[0]
         each = "every option" if en else "各规格"
@@ -284,7 +297,7 @@ def answer_quantity_price(
             f"{_spec(product, f)} {format_amount(f.price)}×{quantity}={format_amount(f.price * quantity)}"
             for f in items
         ]
-    if (more := len(selling) - len(items)) > 0:
+    if (more := len(selling) - len(items)) > 0 and len(lines) > 1:
         lines.append(f"and {more} more options" if en else f"另有{more}个规格")
     if gone:
         specs = join((_spec(product, f) for f in gone), lang)
@@ -386,14 +399,22 @@ def answer_discount(
             "valid until " + until if en else f"{until}前有效",
             *_coupon_rules(coupon, asked, lang, with_spend_discount=bool(spends)),
         ]
-        if all(f.price < coupon.threshold for f in items):  # "套装能用满200减30吗" of a ¥199 set
+        # a coupon that does not stack is no use at a flash-sale price, whatever the order's total
+        usable = [f for f in items if f.flash_sale is None or coupon.stackable]
+        if not usable:
+            rules.append("not with the flash-sale price" if en else "秒杀价不可用此券")
+        elif all(f.price < coupon.threshold for f in usable):  # "套装能用满200减30吗" of a ¥199 set
             threshold = format_amount(coupon.threshold)
             rules.append(f"one unit is below {threshold}" if en else f"本品单件不满{threshold}，需凑单")
         parts.append(f"coupon {terms}, " + ", ".join(rules) if en else f"{terms}券（{'，'.join(rules)}）")
-    best = _best_coupon_text(items, lang)
+    best, stated = _best_deals(items, lang)
     if best:
         parts.append(best)
     for spend in spends:
+        if spend.promo_id == stated and (
+            "stacking" not in asked or "不叠加" in best or "not combined" in best
+        ):
+            continue  # said with the price it gives ("满¥300减¥50后¥279，与券不叠加")
         deal = (
             f"{format_amount(spend.amount)} off over {format_amount(spend.threshold)}"
             if en
@@ -404,8 +425,6 @@ def answer_discount(
                 deal += ", stacks with coupons" if en else "（可与优惠券同享）"
             else:
                 deal += ", not with a coupon" if en else "（与券不叠加）"
-        elif best and deal in best:
-            continue  # said with the price it gives ("满¥300减¥50后¥279")
         parts.append(deal)
     if not coupons and not spends:  # none now: the coupons and 满减 that start later today say when
         parts.extend(_upcoming_deals(items, lang, asked))

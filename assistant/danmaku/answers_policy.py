@@ -115,7 +115,8 @@ def answer_after_sales(
     """Returns (N天无理由), return-shipping insurance, warranty, plus the operator's conditions;
     the viewer's own case (``return_case``), where given, stands for the return terms (and, past the
     window, for the insurance of a return too). The conditions on a state of the goods the question
-    ``asked`` names come first ("拆了能退吗": "激活或拆封后无质量问题不支持无理由退货，…")."""
+    ``asked`` names come first, in place of the return terms or the viewer's case ("拆了能退吗":
+    "激活或拆封后无质量问题不支持无理由退货，…", never "…，在签收后7天无理由退货期内" after it)."""
     if policy is None:
         return None
     en = lang == "en"
@@ -141,6 +142,8 @@ def answer_after_sales(
     named = [w[:2] for words in GOODS_STATES.values() if _names_a_state(asked, words) for w in words]
     first = [n for n in extra if any(w in n for w in named)]
     rest = [n for n in extra if n not in first]
+    if first:  # the condition on the state named decides: the bare terms or the window would mislead
+        parts = parts[1:]
     return finish(("; " if en else "，").join(first + parts + rest), nickname, lang)
 
 
@@ -186,11 +189,16 @@ def return_case(
             else f"{when}，正好满签收后{days}天，以订单页能否申请为准"
         )
     if bought is not None:
+        when = (
+            {0: "bought today", 1: "bought yesterday"}.get(bought, f"bought {bought} days ago")
+            if en
+            else {0: "今天买的", 1: "昨天买的", 2: "前天买的"}.get(bought, f"{bought}天前买的")
+        )
         return ReturnCase(
             (
-                f"bought {bought} days ago: within the {days}-day no-reason return window (from receipt)"
+                f"{when}: within the {days}-day no-reason return window (from receipt)"
                 if en
-                else f"{bought}天前买的，签收后{days}天内都在无理由退货期内"
+                else f"{when}，签收后{days}天内都在无理由退货期内"
             )
             if bought < days
             else (

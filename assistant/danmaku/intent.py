@@ -38,6 +38,7 @@ from assistant.danmaku.vocabulary import (
     GOODS_HEADS,
     LAUGH,
     ONE_CHARACTER_GOODS,
+    SKIN_TONES,
     UNIT_COUNTERS,
     WARRANTY,
 )
@@ -102,7 +103,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (
             Intent.PRICE,
             r"用券.{0,4}(多少|几|什么价)|券后.{0,2}(多少|价)|到手价|到手多少|咋卖|怎么卖|"
-            r"只要\d+(\.\d+)?(元|块)|\d+(\.\d+)?(元|块钱?|块)(是)?真的|真的只要",
+            r"只要\d+(\.\d+)?(元|块)|\d+(\.\d+)?(元|块钱?|块)(是)?真的|真的只要|"
+            # a price asked by its amount ("还能89吗", "现在是129吗", "还是359不")
+            r"(?:还能|还是|现在是|现在还是|能买到|是不是)\s*\d+(?:\.\d+)?\s*(?:元|块钱?)?(?:吗|么|不|嘛|\?|$)",
         ),
         (
             # not 福袋 / 抽奖: the host's giveaways, no promotion of the catalog ("福袋几点开" is chat)
@@ -127,7 +130,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"还有吗|还有没有|还有货|有货|没货|缺货|库存|补货|售罄|卖完|抢完|断码|"
             rf"还剩(?!{_TIME_LEFT})|剩(多少|几)(?!{_TIME_LEFT}|天|个?小时|个?钟|分|秒)|还能买|"
             # a count left, closing its clause ("6+128的还有几台", "还有多少"; not "还有几个订单")
-            r"还有(?:几|多少)(?:台|件|个|双|瓶|盒|套|支|包|袋|份|箱|条|只|罐|床)?(?=$|[?!,.\s]|了|呀|啊|呢|吗|哦)|"
+            # ("后面还有几个" asks what the show has still to come)
+            r"(?<!后面|下面|前面|今晚|等下|一会)还有(?:几|多少)(?:台|件|个|双|瓶|盒|套|支|包|袋|份|箱|条|只|罐|床)?"
+            r"(?=$|[?!,.\s]|了|呀|啊|呢|吗|哦)|"
             r"还有(xxxl|xxl|xl|xs|[sml]|\d?xl|\d{2,3}码|.{1,4}色)|\d{2,3}码?(还有|有吗|有没有)|色(还有|有吗|有没有)|(?<=..)有没有$|(xxxl|xxl|xl|xs|(?<![a-z])[sml]|\d?xl)码?(还有|有吗|有没有)"
             r"|有(xxxl|xxl|xl|xs|[sml]|\d?xl)码?(吗|的吗)"
             r"|in stock|out of stock|sold out|restock|available|left in",
@@ -221,7 +226,7 @@ _NOT_ARRIVED = (
 _OWN_ORDER_RE = re.compile(
     r"订单(?:编?号|显示|状态|信息|里|上|已|还|一直|怎么)|单号|运单|服务单|售后单|返修|"
     r"我的(?:订单|单|货|快递|包裹|东西|退款|商品|宝贝|件|钱|款)|"
-    rf"(?:我|已经|刚|刚刚|昨天|前天|之前|上周|上个?月|那天|\d{{1,2}}号)(?:就|才|都)?{_BOUGHT}|"
+    rf"(?:我|已经|刚|刚刚|昨天|前天|之前|上次|上回|上周|上个?月|那天|\d{{1,2}}号)(?:就|才|都)?{_BOUGHT}|"
     rf"{_DEMAND}|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
     # a complaint, a parcel stuck or lost ("要投诉", "物流三天没动了")
     rf"{_COMPLAINT}|(?:物流|快递|包裹|订单).{{0,6}}(?:没动|不动|没更新|不更新|不见了|找不到|卡住|被取消)|"
@@ -310,7 +315,7 @@ _PROBLEM_RE = re.compile(
     r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液|漏气|裂开|裂缝|是空的|坏的|"
     # faults of make, fit, use and smell ("开线了", "鼓包了", "一股哈喇味"), the body's reaction to
     # them ("用了过敏", "吃了拉肚子"), and goods short or fake ("只发了一件", "不是正品")
-    r"开线|开胶|脱线|起球|掉色|褪色|缩水|变形|鼓包|生锈|划痕|夹生|跳闸|不保温|不制热|一闪一闪|钻毛|掉毛|"
+    r"开线|开胶|脱线|起球|掉色|褪色|缩水|变形|鼓包|[胀涨]袋|胀包|生锈|划痕|夹生|跳闸|不保温|不制热|一闪一闪|钻毛|掉毛|"
     r"(?:异|焦|怪|臭|霉|哈喇)味|有股味|味道?(?:太|很|好|特别)(?:大|重|冲|难闻)|甲醛|虫子|"
     r"过敏|发炎|拉肚子|肚子疼|(?:就|都)吐了|闷痘|爆痘|一脸痘|(?:都|全)(?:死|化)了|"
     # goods that burn, smoke or shock, and skin that swells or itches after use ("充电宝冒烟了",
@@ -798,18 +803,32 @@ def asks_the_protection_case(understanding: Understanding) -> bool:
     )
 
 
+# A demand or a complaint ("给我退", "我要退货", "要投诉"): the viewer's claim to process, whatever the days.
+_DEMAND_OR_COMPLAINT_RE = re.compile(rf"{_DEMAND}|我要(?:退|换|求|投诉)|我要求|{_COMPLAINT}")
+# What makes a day told no receipt of the viewer's goods to hold against the window: goods not
+# received ("没收到", "未签收"), received by someone else ("商家签收3天了"), something else received
+# ("收到红包"), or a return under way ("退货寄回了", "还没退款").
+_NOT_THE_GOODS_RECEIVED_RE = re.compile(
+    r"(?:没|未|没有|还没)(?:有)?(?:收到|签收|到货|收货)|(?:商家|卖家|仓库|你们|对方|快递员?)(?:已经?)?(?:签收|收到)|"
+    r"收到(?:了)?(?:红包|券|优惠券|短信|通知|退款|钱)|退货了|寄回|退回去|已经退|退款"
+)
+
+
 def asks_the_return_case(understanding: Understanding) -> bool:
-    """Whether a question about returns tells the day the goods were received or bought
+    """Whether a question about returns tells the day the viewer received or bought the goods
     (``purchase_told``: "收到5天了还能退吗", "3天前买的能退吗"), so that the no-reason window is worked
-    out for it; not a fault ("收到5天坏了"), a repair, the steps of a request or a person asked to
-    act ("帮我退"): those stay a person's."""
+    out for it; not goods never received, received by another or a return under way
+    (``_NOT_THE_GOODS_RECEIVED_RE``), a fault ("收到5天坏了"), a repair, the steps of a request, a
+    demand or complaint, or a person asked to act ("帮我退"): those stay a person's."""
     normalized = understanding.normalized
     return (
         understanding.intent is Intent.AFTER_SALES
         and (tells_a_receipt(normalized) or tells_a_purchase(normalized))
+        and _NOT_THE_GOODS_RECEIVED_RE.search(normalized) is None
         and not mentions_a_fault(normalized)
         and not asks_warranty(normalized)
         and not asks_a_procedure(normalized)
+        and _DEMAND_OR_COMPLAINT_RE.search(normalized) is None
         and _PERSON_ASKED_RE.search(normalized) is None
     )
 
@@ -914,9 +933,11 @@ class ProductRef:
     text: str = ""
 
 
-# A demonstrative with a counter: the product in view ("这个", "这双", "这块").
+# A demonstrative with a counter: the product in view ("这个", "这双", "这块"); 这 alone before a
+# noun of goods ("这裤子多少钱", "这衣服", "这鞋"), as typed in a hurry.
+_BARE_THIS = rf"这(?=[{''.join(ONE_CHARACTER_GOODS)}]|衣服|外套)"
 _STAGE_DEMONSTRATIVES = (
-    "这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|这把|这口|这台|这顶|这块"
+    "这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|这把|这口|这台|这顶|这块|" + _BARE_THIS
 )
 _STAGE_RE = re.compile(
     rf"{_STAGE_DEMONSTRATIVES}|它|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
@@ -936,7 +957,7 @@ _QUESTION_WORD_RE = re.compile(
 _COUNT_OF_UNITS_RE = re.compile(rf"(?:[一两二三四五六七八九十几半]|\d+)(?:{UNIT_COUNTERS})")
 _NAME_FILLER_RE = re.compile(
     rf"请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
-    r"这个|这款|那个|那款|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
+    rf"这个|这款|那个|那款|{_BARE_THIS}|这边|那边|这里|那里|这儿|那儿|{SKIN_TONES}|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")
 

@@ -42,6 +42,7 @@ from assistant.danmaku.followup import (
 )
 from assistant.danmaku.further_asks import WORDED_INTENTS, first_question, further_asks
 from assistant.danmaku.intent import (
+    about_own_order,
     as_question,
     asks_whether_sold,
     asks_which_link,
@@ -72,7 +73,7 @@ from assistant.danmaku.product_questions import (
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
-from assistant.danmaku.triage import asked_clauses
+from assistant.danmaku.triage import asked_clauses, without_leading_chatter
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
@@ -252,6 +253,9 @@ class DanmakuPipeline:
             return None
         line = understand(message.text)
         understanding = first_question(line, matcher)  # "吐司多少钱 曲奇保质期几个月": one at a time
+        asked = without_leading_chatter(understanding.normalized)
+        if asked != understanding.normalized:  # "来了来了 今天精华多少钱", "哈哈 有优惠吗": the question
+            understanding = understand(asked)
         reference = extract_product_reference(understanding.normalized)
         decision = (
             self._model.decide(understanding, reference.kind if reference else None)
@@ -323,7 +327,10 @@ class DanmakuPipeline:
         elif followup:
             route = "answer"
         elif decision is not None:
-            if silences(decision) and not self._operator_answers(room, catalog, message, understanding):
+            if mentions_a_fault(understanding.normalized) and about_own_order(understanding.normalized):
+                # "上次买的鸭脖胀袋了 咋整": goods of the viewer's gone wrong, however chatty it reads
+                route = "handoff"
+            elif silences(decision) and not self._operator_answers(room, catalog, message, understanding):
                 # chat to the model, but a rule question: only the catalog's own statement about the
                 # product may still answer it ("泡沫多吗" -> the foam attribute); else silence
                 route = "silent"

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from assistant.danmaku.answer_templates import SHANGHAI
 
@@ -105,14 +106,17 @@ def tells_a_receipt(normalized: str) -> bool:
 def days_since_receipt(normalized: str, now: datetime) -> int | None:
     """Whole days from receiving the goods to today (Beijing time) the line tells of ("收到5天了",
     "前天签收的", "11月18号到的货"; "收到快7天了" is 6), or None when it names no such day."""
-    read = _days_ago(_RECEIPT_DAY, normalized, now.astimezone(SHANGHAI).date())
+    read = _days_ago(_RECEIPT_DAY, normalized, now.astimezone(SHANGHAI).date(), to_come=None)
     return None if read is None else read[0]
 
 
-def _days_ago(patterns: _DayPatterns, normalized: str, today: date) -> tuple[int, int | None] | None:
+def _days_ago(
+    patterns: _DayPatterns, normalized: str, today: date, to_come: Literal["last year"] | None = "last year"
+) -> tuple[int, int | None] | None:
     """Whole days from the day told to ``today``, and the days said where they were "almost" N
     ("买了快40天": not yet 40, so 39 whole days): a count of days ago, a day named or dated, then a
-    count of days since."""
+    count of days since. A date still to come this year is last year's (a purchase told), or no day
+    at all with ``to_come`` None (a receipt: "11月25号到货的话" is a delivery awaited)."""
     ago = patterns.ago.search(normalized)
     if ago:
         return _count(ago.group(1)) * _UNIT_DAYS[ago.group(2)], None
@@ -121,7 +125,7 @@ def _days_ago(patterns: _DayPatterns, normalized: str, today: date) -> tuple[int
         return _DAY_WORDS[named.group(1)], None
     dated = patterns.dated.search(normalized)
     if dated:
-        days = _days_since(int(dated.group(1)), int(dated.group(2) or dated.group(3)), today)
+        days = _days_since(int(dated.group(1)), int(dated.group(2) or dated.group(3)), today, to_come)
         return None if days is None else (days, None)
     since = patterns.since.search(normalized)
     if since:
@@ -134,11 +138,16 @@ def _count(digits: str) -> int:
     return {"一": 1, "两": 2}.get(digits) or int(digits)
 
 
-def _days_since(month: int, day: int, today: date) -> int | None:
-    """Days from the date (this year, or last year's when it is still to come) to ``today``."""
+def _days_since(
+    month: int, day: int, today: date, to_come: Literal["last year"] | None = "last year"
+) -> int | None:
+    """Days from the date (this year; when it is still to come, last year's, or None with
+    ``to_come`` None) to ``today``."""
     try:
         bought = date(today.year, month, day)
         if bought > today:
+            if to_come is None:
+                return None
             bought = date(today.year - 1, month, day)
     except ValueError:  # "2月30号": no such day
         return None

@@ -47,7 +47,6 @@ from assistant.danmaku.vocabulary import (
     GOODS_HEADS,
     INTERCHANGEABLE_FORMS,
     ONE_CHARACTER_GOODS,
-    SKIN_TONES,
     SKIN_VARIANT_WORDS,
     UNIT_COUNTERS,
 )
@@ -81,10 +80,11 @@ _ONE_BEFORE_RE = re.compile(
 
 
 # Clothes the viewer wears under the garment asked about ("里面穿卫衣要拍大一码吗", "内搭毛衣会紧吗",
-# "里面能穿羽绒服吗"): their own, never the product asked.
+# "里面能穿羽绒服吗"): their own, never the product asked. Worn, not named as goods: "打底衫多少钱" and
+# "内搭多少钱" ask for goods.
 _WORN_UNDER_RE = re.compile(
-    r"(?:里面|里边|里头|内搭|打底)(?:再|还|要|想|能|可以)?(?:穿|搭|套|加)?(?:个|件|一件|着|了)?"
-    r"[\u4e00-\u9fff]{1,4}?(?=的话|要|能|会|的|拍|选|买|需要|大|小|穿|吗|呢|[,.!?\s]|$)"
+    r"(?:(?:里面|里边|里头)(?:再|还|要|想|能|可以)?(?:穿|搭|套|加)|内搭)(?:个|件|一件|着|了)?"
+    r"(?![多什怎哪几啥])[\u4e00-\u9fff]{1,4}?(?=的话|要|能|会|的|拍|选|买|需要|大|小|穿|吗|呢|[,.!?\s]|$)"
 )
 
 
@@ -198,11 +198,12 @@ _NOT_A_PRODUCT_RE = re.compile(
     r"上个|这个|那个|哪个|一个|两个|几个|多个|每个|第|个月|月份|月底|月初|号|周|星期|昨天|前天|今天|早上|晚上|主播|老板|客服|亲|"
     r"你们|我们|他们|大家|家人|姐妹|宝宝|朋友|老公|老婆|孩子|小孩|妈妈|爸爸|为啥|请|谢谢|好的|"
     r"订单|单子|发票|地址|电话|"
-    # the viewer's body ("臀围100穿什么码", "腰二尺一穿几码") and skin tone ("黄皮选什么色")
+    # the viewer's body ("臀围100穿什么码", "腰二尺一穿几码")
     r"身高|体重|腰围|臀围|胸围|三围|肩宽|^腰[\d一二两三四五六七八九]|"
-    rf"{SKIN_TONES}|"
     # buying and receiving ("下单几天发货", "拆封了能退吗"): acts, not goods
-    r"下单|拆封|拆开|开封|签收|收货|购买|付款|到货|"
+    r"下单|拆封|拆开|开封|签收|收货|购买|付款|到货|激活|不想要|"
+    # one unit of a version ("单支多少 包邮吗", "单只多少钱"): a count, not goods
+    rf"^单(?:{UNIT_COUNTERS})|"
     r"具体|超级|真的|到底|一般|大概|这样|那样|这么|那么|不|随便|已经|应该|需要|之前|以前|刚才|刚刚|一下|一点|一样|单件|"
     r"妹子|小姐姐|美女|帅哥|老师|哥|姐|"
     r"如果|假如|要是|但是|可是|因为|所以|然后|而且|或者|虽然|不过|"  # conjunctions

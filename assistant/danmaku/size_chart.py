@@ -282,11 +282,25 @@ def size_stock_note(product: Product, size: str, color: str | None = None, lang:
     return note
 
 
+_LETTER_SIZES = ("XXS", "XS", "S", "M", "L", "XL", "XXL", "XXXL", "XXXXL")
+_SIZE_ALIASES = {"2XL": "XXL", "3XL": "XXXL", "4XL": "XXXXL"}
+
+
+def _size_rank(label: str) -> tuple[int, float]:
+    """Where a chart's size stands from small to large: letters (XS < S < M … < XXXL, 2XL = XXL),
+    then numbers by value (26 < 27, 36 < 37); labels of neither kind keep the chart's order."""
+    letter = _SIZE_ALIASES.get(label, label)
+    if letter in _LETTER_SIZES:
+        return 0, float(_LETTER_SIZES.index(letter))
+    number = re.match(r"\d+(?:\.\d+)?", label)
+    return (1, float(number.group(0))) if number else (2, 0.0)
+
+
 def _neighbours_in_stock(product: Product, size: str, words: dict[str, set[str]]) -> list[str]:
     """The versions in stock of the sizes next to ``size`` in the chart's order (a size smaller and
     one larger: "浅蓝 27、深蓝 29" for a sold-out 28; a numbered size one either side), for a viewer
     to try instead; [] when neither says which sizes are next to it."""
-    labels = [row.label.upper() for row in parse_size_chart(chart_of(product) or "")]
+    labels = sorted((row.label.upper() for row in parse_size_chart(chart_of(product) or "")), key=_size_rank)
     if size.upper() in labels:
         at = labels.index(size.upper())
         nearby = {labels[i] for i in (at - 1, at + 1) if 0 <= i < len(labels)}

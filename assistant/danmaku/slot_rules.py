@@ -100,6 +100,7 @@ _AGE_WORDS = {
     "children": "儿童",
 }
 _AGE_RE = re.compile(r"(\d{1,2})\s*(岁|个月)|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)))
+_AGE_NUMBER_RE = re.compile(r"(\d{1,2})\s*(岁|个月)")
 
 
 def age_words(age: str) -> tuple[str, ...]:
@@ -120,7 +121,8 @@ _EN_REGION_RE = re.compile("|".join(_EN_REGIONS))
 # "15号的活动", "12号还是这个价吗"): never a link number, and another day than the message's.
 DATED_SALE = r"那天|当天|的(?:活动|时候)|还(?:有|是)?这个?价"
 _LINK_RE = re.compile(
-    r"(\d{1,3})\s*号\s*链接|链接\s*(\d{1,3})(?!\d)|第(\d{1,3})个?链接|#\s*(?!0)(\d{1,3})(?!\d)"
+    # after 链接, a number of units is no link ("面膜几号链接 一盒几片": 一盒 is a count)
+    rf"(\d{{1,3}})\s*号\s*链接|链接\s*(\d{{1,3}})(?!\d|\s*(?:{UNIT_COUNTERS}))|第(\d{{1,3}})个?链接|#\s*(?!0)(\d{{1,3}})(?!\d)"
     r"|(?<![a-z])(?:link|number|no\.?)\s*#?\s*(\d{1,3})(?!\d)"
     # a number written with a leading zero ("07号") is a shade or a model, never a bare link number
     r"|(?<![\d月.])(?!0)(\d{1,3})\s*号(?!\s*(?:发|到|前|之前|以前|后|之后|开|结束|左右|晚|早|上午|下午|晚上|码|\d"
@@ -231,7 +233,9 @@ def _color(text: str) -> str | None:
     for m in _COLOR_RE.finditer(text):
         if m.group(3) and text[max(m.start() - 1, 0) : m.start() + 1] in _NOT_A_COLOUR:
             continue
-        if m.group(2) == "肤" and _SKIN_TONE_RE.search(text):
+        if m.group(2) == "肤" and any(
+            t.start() < m.end() and m.start() < t.end() for t in _SKIN_TONE_RE.finditer(text)
+        ):
             continue  # "偏黑肤色选哪个": the viewer's skin, not a 肤色 version
         return f"{m.group(1) or m.group(2) or m.group(3)}色"
     if en := _EN_COLOR_RE.search(text):
@@ -240,7 +244,8 @@ def _color(text: str) -> str | None:
 
 
 def _age(text: str) -> str | None:
-    m = _AGE_RE.search(text)
+    # an age in years or months said anywhere wins over the word for the group ("我家孩子2岁半": 2岁)
+    m = _AGE_NUMBER_RE.search(text) or _AGE_RE.search(text)
     if m is None:
         return None
     if m.group(1):

@@ -87,7 +87,9 @@ _SOFT_TOPIC_RE = re.compile(
 )
 # Praise, greetings and cheering (牛 is praise; 牛奶, 牛仔裤, 牛轧糖 are goods and 蒙牛 a maker).
 _CHATTER_RE = re.compile(
-    r"好美|好漂亮|漂亮|好看|好帅|帅|可爱|爱了|爱你|喜欢|美女|仙女|女神|绝了|yyds|(?<![a-z])nb(?![a-z])|"
+    r"好美|好漂亮|漂亮|好看|好帅|帅|可爱|爱了|爱你|喜欢|美女|仙女|女神|绝了|绝绝子|好绝|绝美|(?:好|太|真)正(?!品|宗|常|装|码)|"
+    r"(?:好|太|超|很)适合(?!.{0,6}(?:吗|么|不|没))|"
+    r"yyds|(?<![a-z])nb(?![a-z])|"
     rf"(?<!蒙)牛(?![奶仔肉排轧油皮角])|厉害|^6+$|666|{LAUGH}|来了|来啦|打卡|报到|支持|加油|冲|晚上好|早上好|下午好|你好|大家好|"
     r"主播好|哈喽|在吗|在不在|谢谢|感谢|点赞|关注了|晚安|很好|真好|不错|好好|挺好|超好|好棒|舒服|"
     r"(?<![a-z])(love|beautiful|pretty|nice|cool|wow|lol|haha|hello|hi|hey|awesome|amazing|thanks)(?![a-z])"
@@ -138,6 +140,11 @@ def is_steering(normalized: str) -> bool:
     return looks_like_injection(normalized) or _STEERING_RE.search(normalized) is not None
 
 
+_LAUGH_RE = re.compile(LAUGH)
+# Asking for something without a question word ("求链接哈哈", "上一下那个", "给个券"): a request.
+_ASKS_FOR_RE = re.compile(r"求|想要|给个|发一?下|上一?下|来一?个|要")
+
+
 def is_question(normalized: str) -> bool:
     """Question vs chatter for a danmaku that is neither abuse, steering nor spam (rules above)."""
     wh = _WH_RE.search(normalized) is not None
@@ -146,6 +153,8 @@ def is_question(normalized: str) -> bool:
         return False
     if _only_asks_who_is_there(normalized):  # "[链接] 在吗", "小黑瓶 在吗": an opener, no question yet
         return False
+    if not cue and _LAUGH_RE.search(normalized) and _ASKS_FOR_RE.search(normalized) is None:
+        return False  # "弹幕好多人问尺码哈哈": a laugh at the room, no question and nothing asked for
     if _REQUEST_TOPIC_RE.search(normalized):
         return True
     chatter = _CHATTER_RE.search(normalized) is not None
@@ -201,6 +210,35 @@ def _asks_beside_courtesies(normalized: str) -> bool:
 
 # A piece asks by an A-not-A at its end ("买了不合适能退不") or a choice of yes or no ("七天无理由有没有").
 _PIECE_ASKS_RE = re.compile(r"[\u4e00-\u9fff]不$|有没有|能不能|可不可以")
+
+
+# The openers and thanks of a message to a service desk ("在吗 想问下开发票的事", "谢谢 明天能到吗"): the
+# model learned them as a person's matter, so they stay part of the line it reads.
+_SERVICE_OPENER_RE = re.compile(r"在吗|在不在|谢谢|感谢|你好|您好|请问|亲|麻烦")
+
+
+def _cheers(piece: str) -> bool:
+    """Whether a piece only cheers, greets the room or praises ("来了来了", "哈哈哈", "主播好美")."""
+    return bool(
+        _CHATTER_RE.search(piece)
+        and not _SOFT_TOPIC_RE.search(piece)
+        and not _SERVICE_OPENER_RE.search(piece)
+    )
+
+
+def without_leading_chatter(normalized: str) -> str:
+    """The line from its first piece that asks something, when the pieces before it only cheer,
+    greet the room or praise, with no shop word and no service opener (``_cheers``): "来了来了
+    今天精华多少钱" -> "今天精华多少钱", "哈哈哈 有黑色吗" -> "有黑色吗"; the line itself otherwise. What
+    the understanding model reads: it learned a spaced line of service talk as a person's, and a
+    cheer before a question is no such line."""
+    parts = pieces(normalized)
+    for i, piece in enumerate(parts):
+        if is_question(piece):
+            if i == 0 or not all(_cheers(p) for p in parts[:i]):
+                return normalized
+            return normalized[normalized.index(piece) :]
+    return normalized
 
 
 def triage(normalized: str) -> Triage:

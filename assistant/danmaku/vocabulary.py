@@ -22,7 +22,9 @@ SKIN_TYPES: Mapping[str, tuple[str, ...]] = {
 # The viewer's skin tone, as a regex alternation ("黄皮选哪个色号", "偏黑肤色选哪个"): whom a shade
 # suits, never goods (黄皮 the fruit, 黑皮鞋 the shoes) nor a colour of the product (肤色 of tights).
 SKIN_TONES = (
-    r"冷白皮|黄黑皮|黄二白|黄一白|(?:黄|白|黑|暖|冷)皮(?!鞋|包|带|衣|夹|面|革|肤)|"
+    r"冷白皮|黄黑皮|黄二白|黄一白|(?:黄|白|黑)皮肤|"
+    # 黄皮 alone only where it is whom a shade suits ("黄皮选哪个", "我是黄皮"), not the fruit's price
+    r"(?:黄|白|黑|暖|冷)皮(?=选|适合|用|的人|能|可以|色号|显|涂|擦|姐妹|女生)|"
     r"(?:肤色|皮肤)(?:偏|比较|有点)?(?:黑|黄|白|暗)|偏(?:黑|黄|白|暗)(?:的)?(?:肤色|皮肤)"
 )
 # Canonical skin type -> how a catalog's own text names it ("适用肤质：敏感肌适用", "油性皮肤"):

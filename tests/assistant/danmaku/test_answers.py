@@ -123,7 +123,12 @@ def test_a_quantity_is_priced_per_sku_at_the_unit_price_now_with_deals_named_not
     assert "未含" not in after  # no coupon or 满减 runs then
     # 雾蓝 has none to sell: said sold out, never multiplied
     assert "雾蓝 500ml已售罄" in text and "雾蓝 500ml ¥" not in text
-    same = Product("P4", "杯", (Sku("a", "白", Decimal("129")), Sku("b", "黑", Decimal("129"))), link_no=6)
+    same = Product(
+        "P4",
+        "杯",
+        (Sku("a", "白", Decimal("129"), stock=9), Sku("b", "黑", Decimal("129"), stock=9)),
+        link_no=6,
+    )
     alike = clean(A.answer_quantity_price(same, [sku_facts(same, k, (), during) for k in same.skus], 3))
     assert "买3件：各规格 ¥129×3=¥387" in alike  # one price for every version: said once
 
@@ -164,8 +169,8 @@ def test_flash_sale_english_countdown() -> None:
 
 def test_discount_lists_coupon_spend_discount_and_sale() -> None:
     during = clean(A.answer_discount(CUP, facts(FLASH_START)[0]))
-    # at the flash price (¥89) one unit is below the coupon's ¥100
-    assert "满¥100减¥10券（23:00前有效，本品单件不满¥100，需凑单）" in during
+    # at the flash price the coupon, which does not stack, is no use (not "需凑单")
+    assert "满¥100减¥10券（23:00前有效，秒杀价不可用此券）" in during
     assert "满¥300减¥50" in during
     assert "正在秒杀¥89，20:10结束" in during
     after = clean(A.answer_discount(CUP, facts(DAY.replace(hour=23, minute=30))[0]))
@@ -200,9 +205,7 @@ def test_the_terms_a_coupon_question_asks(question: str, asked: set[str]) -> Non
 def test_a_coupons_terms_asked_are_said_with_each_coupon() -> None:
     during = clean(A.answer_discount(CUP, facts(FLASH_START)[0], asked=frozenset({"limit", "stacking"})))
     # the coupon does not stack, so it goes with neither another coupon nor the 满减
-    assert (
-        "满¥100减¥10券（23:00前有效，每人限领1张，不与其他券或满减叠加，本品单件不满¥100，需凑单）" in during
-    )
+    assert "满¥100减¥10券（23:00前有效，每人限领1张，不与其他券或满减叠加，秒杀价不可用此券）" in during
     assert "满¥300减¥50（与券不叠加）" in during
     before = clean(A.answer_discount(CUP, facts(DAY.replace(hour=18))[0], asked=frozenset({"until"})))
     assert "19:00起可领满¥100减¥10券（23:00前有效）" in before  # an upcoming coupon says its end
@@ -579,3 +582,49 @@ def test_coupons_with_a_flash_sale_price() -> None:
     )
     with_stacking = [sku_facts(CUP, CUP.skus[0], (*PROMOS, stacking), FLASH_START)]
     assert "可叠加满¥50减¥5券" in clean(A.answer_flash_sale(CUP, with_stacking, with_coupons=True))
+
+
+def test_no_spend_discount_price_at_a_flash_sale_price() -> None:
+    # the catalog says nothing of a 满减 with a flash-sale price: no price is worked out from both
+    big = Product("P5", "羽绒服", (Sku("P5-1", "黑色 M", Decimal("459"), stock=5),), link_no=7)
+    flash = FlashSale("f", "秒杀", FLASH_START, FLASH_END, Decimal("359"), "P5")
+    during = [sku_facts(big, big.skus[0], (flash, *_deals(False)), FLASH_START)]
+    assert during[0].best_spend_discount is None
+    said = clean(A.answer_price(big, during))
+    assert "满¥300减¥50后" not in said and "秒杀价¥359" in said
+    # the coupon that does not stack is said to be no use at the flash price, not "需凑单"
+    coupons = clean(A.answer_discount(big, during))
+    assert "秒杀价不可用此券" in coupons and "需凑单" not in coupons
+
+
+def test_a_spend_discount_said_with_its_price_is_not_listed_again() -> None:
+    at = DAY.replace(hour=20)
+    alone = [sku_facts(SERUM, s, _deals(False), at) for s in SERUM.skus]
+    said = clean(A.answer_discount(SERUM, alone, asked=frozenset({"stacking"})))
+    assert said.count("满¥300减¥50") == 1 and "满¥300减¥50后¥279，与券不叠加" in said
+    english = A.answer_discount(SERUM, alone, lang="en")
+    assert english.count("¥50 off") == 1
+
+
+def test_a_quantity_of_versions_all_sold_out_is_not_multiplied() -> None:
+    gone = Product("P6", "精华", (Sku("P6-75", "75ml", Decimal("659")),), link_no=8)  # no stock
+    said = clean(A.answer_quantity_price(gone, [sku_facts(gone, gone.skus[0], (), DAY)], 2))
+    assert "75ml已售罄" in said and "×2" not in said
+    many = Product(
+        "P7", "T恤", tuple(Sku(f"t{i}", f"白色 {s}", Decimal("59"), stock=9) for i, s in enumerate("SMLX"))
+    )
+    alike = clean(A.answer_quantity_price(many, [sku_facts(many, k, (), DAY) for k in many.skus], 3))
+    assert "各规格 ¥59×3=¥177" in alike and "另有" not in alike  # more versions than lines, one price
+
+
+def test_the_sizes_next_to_one_sold_out_go_by_size_not_by_the_charts_order() -> None:
+    price = Decimal("59")
+    tee = Product(
+        "T",
+        "T恤",
+        (Sku("s", "白色 S", price, stock=5), Sku("m", "白色 M", price), Sku("l", "白色 L", price, stock=5),
+         Sku("xl", "灰色 XL", price, stock=5)),
+        attributes={"尺码建议": "S：身高150-160cm；XL：身高175-185cm；M：身高160-168cm；L：身高168-175cm"},
+    )  # fmt: skip
+    said = clean(A.answer_size(tee, 165, None))
+    assert "M码已售罄，相邻尺码有货：白色 S、白色 L" in said, said

@@ -1088,8 +1088,9 @@ def test_the_viewers_skin_tone_is_no_colour_and_no_goods(system: PipelineSystem)
     # 黄皮 (also a fruit) is the viewer's skin, not goods the room does not sell
     assert_replied(system, "MZ05", "黄皮选哪个色号", "faq", "黄皮推荐#01豆沙玫瑰")
     assert ask(system, "黄皮选什么色", "MZ06").product_id == "MZ06"
-    # a 肤色 version asked for is still a colour
+    # a 肤色 version asked for is still a colour, also beside the viewer's own skin
     assert extract_slots("肤色的有吗").color == "肤色"
+    assert extract_slots("我皮肤比较黑 肤色的l码还有吗").color == "肤色"
 
 
 def test_clothes_worn_underneath_are_not_the_product_asked(system: PipelineSystem) -> None:
@@ -1116,3 +1117,70 @@ def test_two_usual_sizes_never_share_a_reply(system: PipelineSystem) -> None:
     first = system.ask("v1", "平时穿37买几码", START + timedelta(seconds=60), "")
     second = system.ask("v2", "平时穿39的选哪个", START + timedelta(seconds=62), "")
     assert "平时穿37码建议选36码" in first.text and "平时穿39码建议选38码" in second.text, second.text
+
+
+def test_this_alone_before_goods_is_the_product_in_view(system: PipelineSystem) -> None:
+    # "这裤子" typed without a counter: the jeans presented, never goods the room does not sell
+    assert_replied(system, "FS03", "这裤子多少钱", "catalog", "¥169")
+    assert_replied(system, "FS02", "这衣服多少钱", "catalog", "¥59")
+    # "这边" is where the shop is, no name of goods
+    assert_replied(system, "MZ07", "这边发什么快递", "catalog", "中通快递")
+    assert_replied(system, "MZ07", "这边包邮吗", "catalog", "满¥99包邮")
+
+
+def test_a_greeting_before_the_question_is_not_read_with_it(system: PipelineSystem) -> None:
+    # the model learned spaced service talk as a person's; "来了来了" before a price question is none
+    assert_replied(system, "MZ01", "来了来了 今天精华多少钱", "catalog", "30ml ¥329")
+    reply = ask(system, "哈哈哈 有优惠吗", "MZ01")  # no product called 哈哈
+    assert reply.source == "catalog" and reply.product_id == "MZ01", reply.text
+
+
+def test_goods_of_the_viewers_gone_wrong_asked_how_reach_a_person(system: PipelineSystem) -> None:
+    assert ask(system, "上次买的鸭脖胀袋了 咋整", "SP05").source == "handoff"
+
+
+def test_a_count_of_units_after_a_link_word_is_no_link_number(system: PipelineSystem) -> None:
+    assert extract_slots("面膜几号链接 1盒几片").link_no is None
+    assert extract_slots("链接3多少钱").link_no == 3
+    assert ask(system, "面膜几号链接 一盒几片", "MZ04").product_id != "MZ01"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "前天显示签收了但我没收到货 能退吗",  # not received
+        "退回去的货商家签收3天了还没退款",  # received by the shop: a return under way
+        "收到两天 退货寄回了 商家什么时候收",
+        "前天收到红包 这个能退吗",  # something else received
+        "收到3天 我要退货",  # a demand
+    ],
+)
+def test_a_day_told_that_is_no_receipt_of_the_goods_stays_a_persons(
+    system: PipelineSystem, text: str
+) -> None:
+    assert ask(system, text, "MZ07").source == "handoff"
+
+
+def test_goods_named_with_a_wearing_word_are_goods(system: PipelineSystem) -> None:
+    # 打底衫 and 打底裤 are goods the room does not sell, not a jacket or jeans worn over them
+    assert ask(system, "打底衫多少钱", "FS01").source == "handoff"
+    assert ask(system, "打底裤多少钱", "FS03").source == "handoff"
+    # 黄皮 the fruit asked its price is no skin tone: not the oranges presented
+    assert ask(system, "黄皮多少钱一斤", "SP03").source == "handoff"
+    assert_replied(system, "MZ05", "黄皮肤选哪个色号", "faq", "黄皮推荐#01豆沙玫瑰")
+
+
+def test_the_show_still_to_come_is_no_stock_question(system: PipelineSystem) -> None:
+    assert not ask(system, "后面还有几个", "MZ07").replied
+
+
+def test_an_age_in_years_wins_over_the_word_for_a_child(system: PipelineSystem) -> None:
+    assert extract_slots("我家孩子2岁半能用吗").age == "2岁"
+    assert_replied(system, "SM08", "我家孩子2岁半能用吗", "catalog", "3-12岁，2岁不在适用范围")
+
+
+def test_a_unit_or_a_state_of_the_goods_is_no_name(system: PipelineSystem) -> None:
+    assert ask(system, "单支多少 包邮吗", "MZ05").product_id == "MZ05"  # 单支: one unit
+    assert_replied(
+        system, "SM08", "激活了不想要了能退吗", "catalog", "激活或拆封后无质量问题不支持无理由退货"
+    )

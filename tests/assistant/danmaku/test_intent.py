@@ -244,6 +244,8 @@ def test_classify_intent_none_without_rule() -> None:
         ("还剩几个小时", None),
         ("还剩几分钟", Intent.FLASH_SALE),
         ("还剩几件", Intent.STOCK),
+        ("37号链接那个杯子还能89吗", Intent.PRICE),  # a price asked by its amount
+        ("现在是129吗", Intent.PRICE),
         ("6+128的还有几台", Intent.STOCK),  # a count left, not a countdown
         ("甜辣的还有多少", Intent.STOCK),
         ("还有多少钱", Intent.PRICE),

@@ -149,13 +149,24 @@ def test_the_day_the_goods_were_received(text: str, days: int) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["7天无理由是收到后算吗", "收到后7天内能退吗", "刚收到能退吗", "收到了能退吗", "5天前买的能退吗"],
+    [
+        "7天无理由是收到后算吗",
+        "收到后7天内能退吗",
+        "刚收到能退吗",
+        "收到了能退吗",
+        "5天前买的能退吗",
+    ],
 )
 def test_no_day_of_receipt_told(text: str) -> None:
     # a term of the policy ("收到后7天内") and a receipt without its day are no day told; a purchase
     # is told as one (``purchase_told``)
     assert days_since_receipt(normalize(text), NOW) is None
     assert not tells_a_receipt(normalize(text))
+
+
+def test_a_day_of_receipt_still_to_come_is_none() -> None:
+    # a delivery awaited ("到货的话"), never a receipt of last year's
+    assert days_since_receipt(normalize("11月25号到货的话还能退吗"), NOW) is None
 
 
 STANDARD = AfterSalesPolicy("std", no_reason_return_days=7, return_shipping_insurance=True)
@@ -169,6 +180,7 @@ STANDARD = AfterSalesPolicy("std", no_reason_return_days=7, return_shipping_insu
         (10, None, "收到10天，已过签收后7天无理由退货期", True),
         (7, None, "收到7天，正好满签收后7天，以订单页能否申请为准", False),  # the last day: the order's time
         (None, 3, "3天前买的，签收后7天内都在无理由退货期内", False),  # received later still
+        (None, 0, "今天买的，签收后7天内都在无理由退货期内", False),
         (None, 10, "支持签收后7天无理由退货，按签收时间算", False),  # received when is not known
     ],
 )
@@ -202,7 +214,9 @@ def test_the_condition_on_the_state_asked_comes_first() -> None:
     said = answer_after_sales(
         digital, told=return_case(digital, 3, None), asked=normalize("拆了没用过能退吗 收到3天")
     )
-    assert said is not None and said.startswith("激活或拆封后无质量问题不支持无理由退货，收到3天"), said
+    # the condition decides: neither the window nor the bare terms follow it
+    assert said is not None and said.startswith("激活或拆封后无质量问题不支持无理由退货，有运费险"), said
+    assert "期内" not in said and "支持7天无理由退货" not in said
     # a state denied is none named ("没用过"), so no condition is moved and nothing is left out
     plain = answer_after_sales(digital, asked=normalize("没拆封能退吗"))
     assert plain is not None and plain.startswith("支持7天无理由退货") and "激活或拆封后" in plain

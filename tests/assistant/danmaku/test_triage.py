@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.danmaku.normalize import normalize
-from assistant.danmaku.triage import MAX_DANMAKU_CHARS, asked_clauses, triage
+from assistant.danmaku.triage import MAX_DANMAKU_CHARS, asked_clauses, triage, without_leading_chatter
 from assistant.danmaku.types import Triage
 
 Q, C, S, A, T = Triage.QUESTION, Triage.CHATTER, Triage.SPAM, Triage.ABUSE, Triage.STEERING
@@ -82,6 +82,14 @@ LABELLED: list[tuple[str, Triage]] = [
     ("有黑色吗 在吗", Q),
     ("晚上好", C),
     ("这个颜色好好看", C),
+    ("这个颜色绝绝子", C),  # slang praise
+    ("这裤子颜色好正", C),
+    ("是正品吗", Q),
+    ("弹幕好多人问尺码哈哈", C),  # a laugh at the room, nothing asked
+    ("求链接哈哈哈", Q),  # asked for
+    ("多少钱哈哈", Q),
+    ("这个颜色好适合秋冬啊啊啊", C),  # praise
+    ("这个颜色适合秋冬吗", Q),
     ("质量很好", C),
     ("怎么这么好看", C),
     ("爱了爱了😍", C),
@@ -162,3 +170,19 @@ def test_triage(text: str, label: Triage) -> None:
 )
 def test_the_clauses_of_a_line_that_ask(text: str, clauses: list[str]) -> None:
     assert list(asked_clauses(normalize(text))) == clauses
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("来了来了 今天精华多少钱", "今天精华多少钱"),
+        ("哈哈哈 有黑色吗", "有黑色吗"),
+        ("主播好美 多少钱", "多少钱"),
+        ("在吗 想问下开发票的事", "在吗 想问下开发票的事"),  # a service desk's opener stays
+        ("谢谢 明天能到吗", "谢谢 明天能到吗"),
+        ("颜色好看 有黑色吗", "颜色好看 有黑色吗"),  # praise of a shop topic is part of the question
+        ("多少钱", "多少钱"),
+    ],
+)
+def test_a_cheer_before_the_question_is_not_read_with_it(text: str, read: str) -> None:
+    assert without_leading_chatter(normalize(text)) == normalize(read)
