@@ -244,8 +244,11 @@ def _color(text: str) -> str | None:
 
 
 def _age(text: str) -> str | None:
-    # an age in years or months said anywhere wins over the word for the group ("我家孩子2岁半": 2岁)
-    m = _AGE_NUMBER_RE.search(text) or _AGE_RE.search(text)
+    # an age in years or months said anywhere wins over the word for the group ("我家孩子2岁半": 2岁),
+    # but months of a pregnancy are no baby's age ("怀孕四个月能用吗": 孕妇)
+    word = _AGE_RE.search(text)
+    pregnant = word is not None and not word.group(1) and _AGE_WORDS[word.group(0)] == "孕妇"
+    m = word if pregnant else (_AGE_NUMBER_RE.search(text) or word)
     if m is None:
         return None
     if m.group(1):

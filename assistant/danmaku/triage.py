@@ -80,7 +80,7 @@ _REQUEST_TOPIC_RE = re.compile(
 # asked ("价格美丽 求链接" asks the link; "价格可以吗" is a question by its cue).
 _PRICE_JUDGED_RE = re.compile(
     r"(?:这个|这)?(?:价格|价钱|价位|这价)(?:真|很|挺|也|还|太|好|超|巨|蛮)?"
-    r"(?:可以|美丽|不错|还行|划算|实惠|香|感人|合适|良心|ok|好)(?:的|了|啊|呀|哦|呢|!|~|\s|哈)*"
+    r"(?:可以|美丽|不错|还行|划算|实惠|香|感人|合适|良心|ok|好|不贵)(?:的|了|啊|呀|哦|呢|!|~|\s|哈)*"
 )
 _SOFT_TOPIC_RE = re.compile(
     r"颜色|色号|颜值|质量|面料|料子|材质|款式|版型|效果|味道|牌子|品牌|成分|适合|尺寸"
@@ -141,8 +141,18 @@ def is_steering(normalized: str) -> bool:
 
 
 _LAUGH_RE = re.compile(LAUGH)
-# Asking for something without a question word ("求链接哈哈", "上一下那个", "给个券"): a request.
-_ASKS_FOR_RE = re.compile(r"求|想要|给个|发一?下|上一?下|来一?个|要")
+# Asking for something without a question word ("求链接哈哈", "上一下那个", "给个券", "上链接"): a request.
+_ASKS_FOR_RE = re.compile(r"求|想要|给个|发一?下|上一?下|来一?个|要|[上发挂](?:个)?(?:链接|车)")
+
+
+def _testifies(normalized: str) -> bool:
+    """Whether a line of several pieces praises or cheers in one of them (a piece only judging the
+    price well: "价格也美丽"; praise or cheering: "姐妹们放心冲", "链接冲"), where no piece is a shop
+    word alone ("主播好美 链接" asks for the link): what a viewer testifies to the room."""
+    parts = pieces(normalized)
+    if len(parts) < 2 or any(_REQUEST_TOPIC_RE.fullmatch(p) for p in parts):
+        return False
+    return any(_PRICE_JUDGED_RE.fullmatch(p) or _CHATTER_RE.search(p) for p in parts)
 
 
 def is_question(normalized: str) -> bool:
@@ -151,6 +161,8 @@ def is_question(normalized: str) -> bool:
     cue = wh or _YESNO_RE.search(normalized) is not None
     if not cue and (_DONE_RE.search(normalized) or _PRICE_JUDGED_RE.fullmatch(normalized.strip())):
         return False
+    if not cue and _ASKS_FOR_RE.search(normalized) is None and _testifies(normalized):
+        return False  # "大白被真的软 我家三床了 价格也美丽", "…去年那箱巨甜 链接冲": nothing asked
     if _only_asks_who_is_there(normalized):  # "[链接] 在吗", "小黑瓶 在吗": an opener, no question yet
         return False
     if not cue and _LAUGH_RE.search(normalized) and _ASKS_FOR_RE.search(normalized) is None:

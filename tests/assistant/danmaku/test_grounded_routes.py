@@ -1176,6 +1176,8 @@ def test_the_show_still_to_come_is_no_stock_question(system: PipelineSystem) -> 
 
 def test_an_age_in_years_wins_over_the_word_for_a_child(system: PipelineSystem) -> None:
     assert extract_slots("我家孩子2岁半能用吗").age == "2岁"
+    assert extract_slots("怀孕4个月能用吗").age == "孕妇"  # months of a pregnancy are no baby's age
+    assert_replied(system, "MZ01", "怀孕四个月能用不", "catalog", "孕期可以使用")
     assert_replied(system, "SM08", "我家孩子2岁半能用吗", "catalog", "3-12岁，2岁不在适用范围")
 
 
@@ -1184,3 +1186,21 @@ def test_a_unit_or_a_state_of_the_goods_is_no_name(system: PipelineSystem) -> No
     assert_replied(
         system, "SM08", "激活了不想要了能退吗", "catalog", "激活或拆封后无质量问题不支持无理由退货"
     )
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("SM08", "我买的学习机登不上家长账号 一直转圈圈"),  # a device that will not log in; no "转一圈" asked
+        ("SM08", "我买的平板老是闪退"),
+        ("HJ05", "去年在你家买的暖风机不出热风了 还在保修期吧"),  # last year's purchase here
+    ],
+)
+def test_a_device_gone_wrong_of_the_viewers_reaches_a_person(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    assert ask(system, text, stage).source == "handoff"
+
+
+def test_another_shops_goods_told_beside_a_question_leave_the_question(system: PipelineSystem) -> None:
+    assert_replied(system, "FS01", "会钻绒吗 去年买的别家的钻一身毛", "faq", "正常穿着基本不钻绒")

@@ -90,6 +90,11 @@ LABELLED: list[tuple[str, Triage]] = [
     ("多少钱哈哈", Q),
     ("这个颜色好适合秋冬啊啊啊", C),  # praise
     ("这个颜色适合秋冬吗", Q),
+    ("大白被真的软 我家三床了 价格也美丽", C),  # a testimony with the price praised, nothing asked
+    ("价格不贵 链接在哪", Q),
+    ("尺码表截图了 26码刚好 姐妹们放心冲", C),  # a testimony to the room, nothing asked
+    ("主播好美 链接", Q),  # a shop word alone asks for it
+    ("加油 上链接", Q),
     ("质量很好", C),
     ("怎么这么好看", C),
     ("爱了爱了😍", C),
