@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -132,12 +132,21 @@ def _price_span(product: Product, items: list[SkuFacts], lang: str, name_version
     return span
 
 
+@dataclass(frozen=True, slots=True)
+class _SpendSaid:
+    """A 满减 said with the price it gives one unit: which one, and whether it was said not to
+    combine with the coupon."""
+
+    promo_id: str
+    apart: bool
+
+
 def _best_coupon_text(items: list[SkuFacts], lang: str) -> str:
     """``_best_deals`` as said."""
     return _best_deals(items, lang)[0]
 
 
-def _best_deals(items: list[SkuFacts], lang: str) -> tuple[str, str | None]:
+def _best_deals(items: list[SkuFacts], lang: str) -> tuple[str, _SpendSaid | None]:
     """The lowest price a coupon gives ("用券后¥299（满¥200减¥30券）"), then a 满减 one unit reaches
     where it gives less still ("满¥300减¥50后¥279"), with whether the two combine: a price in hand
     is the lowest the viewer can reach, never one a rule of the catalog forbids."""
@@ -165,11 +174,11 @@ def _best_deals(items: list[SkuFacts], lang: str) -> tuple[str, str | None]:
 
 def _spend_discount_text(
     items: list[SkuFacts], with_coupon: list[SkuFacts], lang: str
-) -> tuple[str, str | None]:
+) -> tuple[str, _SpendSaid | None]:
     """The lowest price a 满减 gives one unit on its own, where it is below every coupon price
-    ("满¥300减¥50后¥279，与券不叠加"), and that 满减's id; ("", None) otherwise. A coupon and a 满减
-    combine only when both say so (``stackable``); their combined price is the checkout's to work
-    out, so none is said."""
+    ("满¥300减¥50后¥279，与券不叠加"), and what was said of it; ("", None) otherwise. A coupon and a
+    满减 combine only when both say so (``stackable``); their combined price is the checkout's to
+    work out, so none is said."""
     reaching = [f for f in items if f.best_spend_discount is not None]
     if not reaching:
         return "", None
@@ -185,9 +194,9 @@ def _spend_discount_text(
     threshold, amount = format_amount(spend.threshold), format_amount(spend.amount)
     if lang == "en":
         said = f"{amount} off orders over {threshold}: {'from ' if varied else ''}{price}"
-        return said + (" (not combined with the coupon)" if apart else ""), spend.promo_id
+        return said + (" (not combined with the coupon)" if apart else ""), _SpendSaid(spend.promo_id, apart)
     said = f"满{threshold}减{amount}后{price}{'起' if varied else ''}"
-    return said + ("，与券不叠加" if apart else ""), spend.promo_id
+    return said + ("，与券不叠加" if apart else ""), _SpendSaid(spend.promo_id, apart)
 
 
 def answer_price(
@@ -411,8 +420,10 @@ def answer_discount(
     if best:
         parts.append(best)
     for spend in spends:
-        if spend.promo_id == stated and (
-            "stacking" not in asked or "不叠加" in best or "not combined" in best
+        if (
+            stated is not None
+            and spend.promo_id == stated.promo_id
+            and ("stacking" not in asked or stated.apart)
         ):
             continue  # said with the price it gives ("满¥300减¥50后¥279，与券不叠加")
         deal = (
