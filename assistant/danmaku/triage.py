@@ -30,7 +30,7 @@ from functools import lru_cache
 from assistant.danmaku.compliance import looks_like_injection
 from assistant.danmaku.types import Triage
 from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, ASKING_JI, LAUGH
-from knowledge.retrieval.chunks import sentences
+from knowledge.retrieval.chunks import CLAUSE_END_MARKS, SENTENCE_END_MARKS, sentences
 
 MAX_DANMAKU_CHARS = 200
 
@@ -103,10 +103,19 @@ _GREETING_QUESTION_RE = re.compile(r"^(主播|宝宝们?|大家)?(在吗|在不�
 _STILL_THERE_RE = re.compile(r"^(主播|宝宝们?|大家|亲|人)?还?(在吗|在么|在嘛|在不在|在没)\??$")
 
 
-def pieces(normalized: str) -> list[str]:
-    """A line cut at sentence and clause marks and at spaces, each piece without its commas."""
-    pieces = (p.strip(",，、") for s in sentences(normalized, clauses=True) for p in s.split())
-    return [p for p in pieces if p]
+@lru_cache(maxsize=4096)
+def pieces(normalized: str) -> tuple[str, ...]:
+    """A line cut at sentence and clause marks and at spaces, each piece without its commas.
+    Cached: the triage, the reading of a line's first question and the host check all cut it."""
+    if _PIECE_MARK_RE.search(normalized) is None:
+        return (normalized.strip(),) if normalized.strip() else ()
+    cut = (p.strip(",，、") for s in sentences(normalized, clauses=True) for p in s.split())
+    return tuple(p for p in cut if p)
+
+
+# What cuts a line into pieces (``pieces``: the sentence splitter's marks, spaces, 、): none of
+# them, and the line is one piece.
+_PIECE_MARK_RE = re.compile(f"[\\s、{re.escape(SENTENCE_END_MARKS + CLAUSE_END_MARKS)}]")
 
 
 _ADDRESS_EDGE_RE = re.compile(rf"^(?:{ADDRESSED_VIEWERS})[\s,]*|[\s,]*(?:{ADDRESSED_VIEWERS})[!?~]*$")
@@ -245,6 +254,8 @@ def without_leading_chatter(normalized: str) -> str:
     the understanding model reads: it learned a spaced line of service talk as a person's, and a
     cheer before a question is no such line."""
     parts = pieces(normalized)
+    if len(parts) < 2:
+        return normalized
     for i, piece in enumerate(parts):
         if is_question(piece):
             if i == 0 or not all(_cheers(p) for p in parts[:i]):
