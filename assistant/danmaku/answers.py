@@ -39,7 +39,7 @@ from assistant.danmaku.answers_product import (
     find_faq,
     skus_for_skin,
 )
-from assistant.danmaku.purchase_told import PurchaseTold
+from assistant.danmaku.purchase_told import PurchaseTold, bought_when
 from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_by_girth, pick_size
 from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product, Promotion, Sku, SpendDiscount
 from knowledge.facts import SkuFacts, sku_facts
@@ -685,7 +685,7 @@ def answer_protection_told(
     if days <= 0:
         return answer_price_protection(product, rules, lang, nickname)
     en = lang == "en"
-    ago = _bought_when(told, lang)
+    ago = bought_when(told.days_ago, lang, told.almost)
     if told.days_ago > days:
         case = f"{ago}: past the {days}-day window" if en else f"{ago}已过{days}天保价期"
     elif told.days_ago == days:
@@ -711,18 +711,6 @@ def answer_protection_told(
         spec = bought[0].spec if len(bought) == 1 else ""
         case = _told_case(ago, spec, outcomes, lang)
     return answer_price_protection(product, rules, lang, nickname, told_case=case)
-
-
-def _bought_when(told: PurchaseTold, lang: str) -> str:
-    """When the viewer bought, in their own measure ("前天买的", "5天前买的", "买了快40天")."""
-    days = told.days_ago
-    if lang == "en":
-        if told.almost is not None:
-            return f"bought almost {told.almost} days ago"
-        return {0: "bought today", 1: "bought yesterday"}.get(days, f"bought {days} days ago")
-    if told.almost is not None:
-        return f"买了快{told.almost}天"
-    return {0: "今天买的", 1: "昨天买的", 2: "前天买的"}.get(days, f"{days}天前买的")
 
 
 def _moments_of_day(

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.danmaku.answer_templates import finish, format_amount, join
+from assistant.danmaku.purchase_told import bought_when
 from assistant.danmaku.vocabulary import GOODS_STATES
 from knowledge.domain import AfterSalesPolicy, ShippingPolicy
 
@@ -189,11 +190,7 @@ def return_case(
             else f"{when}，正好满签收后{days}天，以订单页能否申请为准"
         )
     if bought is not None:
-        when = (
-            {0: "bought today", 1: "bought yesterday"}.get(bought, f"bought {bought} days ago")
-            if en
-            else {0: "今天买的", 1: "昨天买的", 2: "前天买的"}.get(bought, f"{bought}天前买的")
-        )
+        when = bought_when(bought, lang)
         return ReturnCase(
             (
                 f"{when}: within the {days}-day no-reason return window (from receipt)"

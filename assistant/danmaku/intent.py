@@ -209,6 +209,8 @@ _BOUGHT_BEFORE_RE = re.compile(
     r"我(?:刚|刚刚|不小心)?(?:拍|买|下单|选|填)错"
 )
 
+# The viewer demanding in the first person ("我要退货", "我要求退款").
+_I_DEMAND = r"我要(?:退|换|求|投诉)|我要求"
 # A complaint ("要投诉", "客服不理"), a demand ("给我换一个"), goods not arrived ("还没到"): the viewer's
 # own matter, and something wrong when told as a statement (``_PROBLEM_RE``).
 _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
@@ -229,7 +231,7 @@ _OWN_ORDER_RE = re.compile(
     rf"(?:我|已经|刚|刚刚|昨天|前天|之前|上次|上回|上周|上个?月|那天|\d{{1,2}}号)(?:就|才|都)?{_BOUGHT}|"
     # last year's purchase from this shop ("去年在你家买的"; not "去年买的别家的")
     rf"(?:去年|前年)(?:在(?:你家|你们家|这|这里|直播间))?(?:就|才|都)?{_BOUGHT}(?!别家|别人家|其他家)|"
-    rf"{_DEMAND}|退给我|帮我(?:查|退|改|取消|催|看看|看下)|我要(?:退|换|求|投诉)|我要求|催一?下|"
+    rf"{_DEMAND}|退给我|帮我(?:查|退|改|取消|催|看看|看下)|{_I_DEMAND}|催一?下|"
     # a complaint, a parcel stuck or lost ("要投诉", "物流三天没动了")
     rf"{_COMPLAINT}|(?:物流|快递|包裹|订单).{{0,6}}(?:没动|不动|没更新|不更新|不见了|找不到|卡住|被取消)|"
     rf"没收到|{_NOT_ARRIVED}|收到(?:的|了|货)|"
@@ -810,7 +812,7 @@ def asks_the_protection_case(understanding: Understanding) -> bool:
 
 
 # A demand or a complaint ("给我退", "我要退货", "要投诉"): the viewer's claim to process, whatever the days.
-_DEMAND_OR_COMPLAINT_RE = re.compile(rf"{_DEMAND}|我要(?:退|换|求|投诉)|我要求|{_COMPLAINT}")
+_DEMAND_OR_COMPLAINT_RE = re.compile(rf"{_DEMAND}|{_I_DEMAND}|{_COMPLAINT}")
 # What makes a day told no receipt of the viewer's goods to hold against the window: goods not
 # received ("没收到", "未签收"), received by someone else ("商家签收3天了"), something else received
 # ("收到红包"), or a return under way ("退货寄回了", "还没退款").

@@ -152,3 +152,14 @@ def _days_since(
     except ValueError:  # "2月30号": no such day
         return None
     return (today - bought).days
+
+
+def bought_when(days_ago: int, lang: str = "zh", almost: int | None = None) -> str:
+    """When the viewer bought, in their own measure ("前天买的", "5天前买的", "买了快40天")."""
+    if lang == "en":
+        if almost is not None:
+            return f"bought almost {almost} days ago"
+        return {0: "bought today", 1: "bought yesterday"}.get(days_ago, f"bought {days_ago} days ago")
+    if almost is not None:
+        return f"买了快{almost}天"
+    return {0: "今天买的", 1: "昨天买的", 2: "前天买的"}.get(days_ago, f"{days_ago}天前买的")

@@ -99,8 +99,9 @@ _AGE_WORDS = {
     "kids": "儿童",
     "children": "儿童",
 }
-_AGE_RE = re.compile(r"(\d{1,2})\s*(岁|个月)|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)))
-_AGE_NUMBER_RE = re.compile(r"(\d{1,2})\s*(岁|个月)")
+_AGE_NUMBER = r"(\d{1,2})\s*(岁|个月)"  # an age in years or months ("3岁", "8个月")
+_AGE_RE = re.compile(f"{_AGE_NUMBER}|" + "|".join(sorted(_AGE_WORDS, key=len, reverse=True)))
+_AGE_NUMBER_RE = re.compile(_AGE_NUMBER)
 
 
 def age_words(age: str) -> tuple[str, ...]:

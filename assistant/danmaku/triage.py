@@ -170,12 +170,16 @@ def is_question(normalized: str) -> bool:
     cue = wh or _YESNO_RE.search(normalized) is not None
     if not cue and (_DONE_RE.search(normalized) or _PRICE_JUDGED_RE.fullmatch(normalized.strip())):
         return False
-    if not cue and _ASKS_FOR_RE.search(normalized) is None and _testifies(normalized):
-        return False  # "大白被真的软 我家三床了 价格也美丽", "…去年那箱巨甜 链接冲": nothing asked
+    if (
+        not cue
+        and _ASKS_FOR_RE.search(normalized) is None
+        and (_testifies(normalized) or _LAUGH_RE.search(normalized) is not None)
+    ):
+        # nothing asked nor asked for: a testimony to the room ("大白被真的软 我家三床了 价格也美丽",
+        # "…去年那箱巨甜 链接冲") or a laugh at it ("弹幕好多人问尺码哈哈")
+        return False
     if _only_asks_who_is_there(normalized):  # "[链接] 在吗", "小黑瓶 在吗": an opener, no question yet
         return False
-    if not cue and _LAUGH_RE.search(normalized) and _ASKS_FOR_RE.search(normalized) is None:
-        return False  # "弹幕好多人问尺码哈哈": a laugh at the room, no question and nothing asked for
     if _REQUEST_TOPIC_RE.search(normalized):
         return True
     chatter = _CHATTER_RE.search(normalized) is not None
