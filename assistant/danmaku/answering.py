@@ -41,15 +41,18 @@ from assistant.danmaku.intent import (
     asks_to_send_back,
     asks_warranty,
     compared_elsewhere,
+    extract_product_reference,
     names_another_day,
     only_about_the_host_or_show,
     pairs_with_something,
     works_out_a_case,
 )
+from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
+    goods_asked_for,
     matching_skus,
     product_label,
     skin_variants,
@@ -64,7 +67,7 @@ from assistant.llm.client import LlmClient, LlmError
 from assistant.llm.guard import unsupported_numbers
 from assistant.llm.prompt import grounded_messages, leaks_prompt
 from assistant.rooms import Room
-from knowledge.domain import Catalog, FaqPair, Product, Sku
+from knowledge.domain import Catalog, FaqPair, Product, PromotionKind, Sku
 from knowledge.facts import SkuFacts, sku_facts
 
 log = logging.getLogger(__name__)
@@ -73,6 +76,10 @@ log = logging.getLogger(__name__)
 # is read on a phone over a moving feed.
 MAX_ASKS = 3
 ANSWER_MAX_AGE_S = 300.0  # a cached answer is recomputed at least this often
+# Questions asked of no product that the room's own promotions answer ("现在有啥券", "今晚几点秒杀").
+_ROOM_WIDE_KINDS = {Intent.DISCOUNT: PromotionKind.COUPON, Intent.FLASH_SALE: PromotionKind.FLASH_SALE}
+
+
 COUNTDOWN_MAX_AGE_S = 1.0  # answers that say "还剩3分20秒" go stale within a second
 MAX_PASSAGES = 4
 FALLBACK_CHARS = 60
@@ -205,7 +212,7 @@ class Answerer:
                 )
             return composed
         if resolution.product_id is None:
-            return self._without_product(catalog, question, at)
+            return self._without_product(room, catalog, question, at)
         product = catalog.product(resolution.product_id)
         if product is None:  # the catalog changed under the dialogue: ask again
             return self._ask_which(question, at, lang)
@@ -278,6 +285,9 @@ class Answerer:
             question.understanding.normalized
         ):
             return self._introduced(product, question, at)
+        thing = goods_asked_for(question.understanding.normalized)
+        if thing and not _holds(product, thing):
+            return None  # "有iPhone17吗": whether the room has one; no sentence of this product says
         return self._quoted(catalog, question, at)
 
     def _introduced(self, product: Product, question: Question, at: datetime) -> Composed | None:
@@ -374,12 +384,15 @@ class Answerer:
             return None  # "明天有优惠吗": today's facts do not answer for another day
         if _asks_steps(u):
             return None  # "保价怎么申请": the policy's terms are not the steps asked for
+        packs = _packs_of_the_unit(product, u.normalized) if slots.quantity is not None else {}
         if (
             intent is Intent.PRICE
             and slots.quantity is not None
-            and not _sold_in_packs_of(product, u.normalized)
+            # a single to multiply or a pack of a count that divides it ("三包" of packs of 15: none)
+            and any(slots.quantity % packs.get(sku.sku_id, 1) == 0 for sku in product.skus)
         ):
-            body = answers.answer_quantity_price(product, facts, slots.quantity, lang)
+            unit = quantity_unit(u.normalized) or "件"
+            body = answers.answer_quantity_price(product, facts, slots.quantity, lang, packs=packs, unit=unit)
         elif intent is Intent.PRICE and asks_list_price(u.normalized):
             body = answers.answer_list_price(product, facts, lang)
         elif intent is Intent.PRICE:
@@ -391,6 +404,7 @@ class Answerer:
                 lang,
                 asked=answers.coupon_terms_asked(u.normalized),
                 not_for_it=answers.coupons_named_not_for(product, promotions, u.normalized),
+                over=answers.coupons_named_over(promotions, u.normalized, at),
             )
         elif intent is Intent.FLASH_SALE:
             every = (
@@ -530,7 +544,7 @@ class Answerer:
         )
 
     # -- no product ----------------------------------------------------------------------------
-    def _without_product(self, catalog: Catalog, question: Question, at: datetime) -> Composed:
+    def _without_product(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         resolution, lang = question.resolution, question.understanding.language
         if resolution.how == "unknown_link":
             link = question.understanding.slots.link_no
@@ -560,7 +574,36 @@ class Answerer:
             return Composed(sanitize(body), ReplySource.CLARIFY, None, None, None, pending, cacheable=False)
         if question.understanding.intent is Intent.OTHER:
             return self._handoff(None, lang)  # not about a product (公司在哪, 分期): the host answers
+        if resolution.how == "none":  # "现在有啥券", "今晚有啥秒杀": the room's own, no product asked
+            room_wide = self._room_promotions(room, catalog, question, at)
+            if room_wide is not None:
+                return room_wide
         return self._ask_which(question, at, lang)
+
+    def _room_promotions(
+        self, room: Room, catalog: Catalog, question: Question, at: datetime
+    ) -> Composed | None:
+        """The room's coupons and 满减, or today's flash sales, for a question of them asked of no
+        product (``answers.answer_room_promotions``); None for any other question (gifts included)."""
+        u = question.understanding
+        kind = _ROOM_WIDE_KINDS.get(u.intent)
+        if kind is None or GIFT_RE.search(u.normalized) or names_another_day(u.normalized):
+            return None
+        reference = extract_product_reference(u.normalized)
+        if reference is not None and reference.kind in ("stage", "link"):
+            return None  # "这个能用数码券吗" with nothing on stage: a product is meant; ask which
+        promotions = (*catalog.promotions, *room.promotions)
+        products = {p.product_id: p for p in catalog.products}
+        asked = answers.coupon_terms_asked(u.normalized)
+        body = answers.answer_room_promotions(kind, promotions, products, at, u.language, asked)
+        if body is None:
+            return None
+        over = answers.coupons_named_over(promotions, u.normalized, at)  # "零食券还能用吗" after 21:00
+        if over and kind is PromotionKind.COUPON:
+            body = answers.coupons_over_said(over, u.language) + body
+        changes = [t for p in promotions for t in (p.start, p.end) if t > at]
+        expires = min([at + timedelta(seconds=ANSWER_MAX_AGE_S), *changes])
+        return Composed(sanitize(body), ReplySource.CATALOG, None, expires, None)
 
     def _ask_which(self, question: Question, at: datetime, lang: str) -> Composed:
         body = "Which link number are you asking about?" if lang == "en" else "您问的是几号链接的宝贝呀？"
@@ -667,7 +710,7 @@ _MEASURE_RE = re.compile(r"容量|多少ml|多少毫升|净含量|规格")
 
 # Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
 FAQ_FIRST = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.VARIANT, Intent.OTHER})
-GIFT_RE = re.compile(r"赠品|福袋|送什么|有赠|有送|送不送|gift")
+GIFT_RE = re.compile(r"赠品|小样|试用装|福袋|送什么|有赠|有送|送不送|gift")
 # "这个是什么呀" / "卖的什么" of the product in view, the whole line (not "这是什么意思"): a question about
 # the product even where the model takes the line for chat (``Answerer._stated``)
 _WHAT_IS_THIS = (
@@ -850,15 +893,33 @@ def introduction(product: Product, lang: str) -> str:
     return f"{product.name}: {cut}" if lang == "en" else f"{product.name}：{cut}"
 
 
-def _sold_in_packs_of(product: Product, normalized: str) -> bool:
-    """Whether the unit a quantity is counted in ("三袋") is one a product's pack holds several of
-    ("200g×3袋", "双支装"): "三袋一起多少钱" then asks for a pack, not for three of them. A unit that
-    is the pack itself ("5片/盒": "两盒") is a quantity of SKUs."""
+def _holds(product: Product, thing: str) -> bool:
+    """Whether the product's name, aliases, specs or attribute names hold the thing a line asks for."""
+    texts = (product.name, *product.aliases, *(sku.spec for sku in product.skus), *product.attributes)
+    return any(thing in text.lower() for text in texts)
+
+
+def _count(word: str) -> int | None:
+    """A count as a spec writes it: "2", "两", "双" (a pair)."""
+    return int(word) if word.isdigit() else 2 if word == "双" else chinese_to_int(word)
+
+
+def _packs_of_the_unit(product: Product, normalized: str) -> dict[str, int]:
+    """The SKUs that hold several of the unit a quantity is counted in, with how many ("两支" of
+    "120g×2 双支装": 2; "三袋" of "200g×3袋": 3), by SKU id. A unit that is the pack itself ("5片/盒":
+    "两盒") is none: two boxes are a quantity of SKUs. "三包" of packs of 15 and 30 asks for a pack,
+    not for three of them: no pack's count divides it (the caller then says the prices)."""
     unit = quantity_unit(normalized)
     if unit is None:
-        return False
-    inside = re.compile(rf"(\d|[×x*双两一二三四五六七八九十])\s*{re.escape(unit)}")
-    return any(inside.search(sku.spec) for sku in product.skus)
+        return {}
+    count_re = re.compile(rf"(\d+|[双两二三四五六七八九十]+)\s*{re.escape(unit)}")
+    packs = {}
+    for sku in product.skus:
+        m = count_re.search(sku.spec)
+        n = None if m is None else _count(m.group(1))
+        if n is not None and n >= 2:
+            packs[sku.sku_id] = n
+    return packs
 
 
 def _facts_expiry(facts: Sequence[SkuFacts]) -> datetime | None:

@@ -12,7 +12,7 @@ facts to answer (the caller then uses the FAQ, retrieval or a handoff).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -41,7 +41,16 @@ from assistant.danmaku.answers_product import (
 )
 from assistant.danmaku.purchase_told import PurchaseTold, bought_when
 from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_by_girth, pick_size
-from knowledge.domain import Coupon, FlashSale, PriceProtectionRules, Product, Promotion, Sku, SpendDiscount
+from knowledge.domain import (
+    Coupon,
+    FlashSale,
+    PriceProtectionRules,
+    Product,
+    Promotion,
+    PromotionKind,
+    Sku,
+    SpendDiscount,
+)
 from knowledge.facts import SkuFacts, sku_facts
 from knowledge.price_protection import ProtectionOutcome, ProtectionResult, protection_for
 
@@ -271,7 +280,136 @@ def answer_list_price(
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
 
 
+MAX_ROOM_PROMOTIONS = 6  # promotions listed in one reply to a question about the whole room
+
+
+def answer_room_promotions(
+    kind: PromotionKind,
+    promotions: Sequence[Promotion],
+    products: Mapping[str, Product],
+    at: datetime,
+    lang: str = "zh",
+    asked: frozenset[str] = frozenset(),
+) -> str | None:
+    """The room's promotions for a question asked of no product ("现在有啥券", "今晚有啥秒杀"): today's
+    flash sales not yet over (``kind`` FLASH_SALE: ``_room_flash_sales``), else the coupons and 满减
+    running (``_room_deals``, with the coupon terms ``asked``: ``coupon_terms_asked``). Terms, prices
+    and times are the catalog's; None when there is none to name."""
+    if kind is PromotionKind.FLASH_SALE:
+        return _room_flash_sales(promotions, products, at, lang)
+    return _room_deals(promotions, products, at, lang, asked)
+
+
+def _link_label(product: Product, lang: str) -> str:
+    """ "19号链接 " before a product's name, or nothing for a product with no link number."""
+    if product.link_no is None:
+        return ""
+    return f"link {product.link_no} " if lang == "en" else f"{product.link_no}号链接 "
+
+
+def _room_flash_sales(
+    promotions: Sequence[Promotion], products: Mapping[str, Product], at: datetime, lang: str
+) -> str | None:
+    """Today's flash sales not over yet, soonest first, each with its window, link, product, price
+    and cap ("21:00-21:15 19号链接 声屿 Air3 … ¥199，限量300件"); that they are over when every one
+    of today's is; None when today has none."""
+    en = lang == "en"
+    today = at.astimezone(SHANGHAI).date()
+    todays = [
+        p
+        for p in promotions
+        if isinstance(p, FlashSale)
+        and p.product_id in products
+        and p.start.astimezone(SHANGHAI).date() == today
+    ]
+    sales = sorted((p for p in todays if p.end > at), key=lambda p: p.start)[:MAX_ROOM_PROMOTIONS]
+    if not sales:
+        return ("Today's flash sales are over" if en else "今天的秒杀已经结束了") if todays else None
+    lines = []
+    for sale in sales:
+        product = products[sale.product_id]
+        when = f"{format_clock(sale.start, at, lang)}-{format_clock(sale.end, at, lang)}"
+        if sale.start <= at:
+            when += " (on now)" if en else "（进行中）"
+        cap = ""
+        if sale.quantity_cap:
+            cap = f", {sale.quantity_cap} units" if en else f"，限量{sale.quantity_cap}件"
+        lines.append(f"{when} {_link_label(product, lang)}{product.name} {format_amount(sale.price)}{cap}")
+    return ("Flash sales today: " if en else "今天的秒杀：") + ("; " if en else "；").join(lines)
+
+
+def _room_deals(
+    promotions: Sequence[Promotion],
+    products: Mapping[str, Product],
+    at: datetime,
+    lang: str,
+    asked: frozenset[str] = frozenset(),
+) -> str | None:
+    """The coupons and 满减 running, the whole shop's first (they apply whatever the viewer buys),
+    each with its terms, the links it is limited to and its end (and a coupon's terms ``asked``: how
+    many a viewer may claim, whether it stacks); with none running, those starting later today with
+    their start; None when there are neither."""
+    en = lang == "en"
+    today = at.astimezone(SHANGHAI).date()
+    deals = [p for p in promotions if isinstance(p, (Coupon, SpendDiscount))]
+    running = [p for p in deals if p.start <= at < p.end]
+    later = [p for p in deals if at < p.start and p.start.astimezone(SHANGHAI).date() == today]
+    chosen = sorted(running or later, key=lambda p: (bool(p.product_ids), p.start, p.end))
+    if not chosen:
+        return None
+    lines = []
+    for deal in chosen[:MAX_ROOM_PROMOTIONS]:
+        if isinstance(deal, Coupon):
+            terms = f"coupon {_coupon_terms(deal, lang)}" if en else f"{_coupon_terms(deal, lang)}券"
+        elif en:
+            terms = f"{format_amount(deal.amount)} off over {format_amount(deal.threshold)}"
+        else:
+            terms = f"满{format_amount(deal.threshold)}减{format_amount(deal.amount)}"
+        links = sorted(
+            n for i in deal.product_ids if i in products and (n := products[i].link_no) is not None
+        )
+        if not deal.product_ids:
+            scope = " (whole shop)" if en else "（全店）"
+        elif links:
+            scope = (
+                f" (links {', '.join(map(str, links))})"
+                if en
+                else f"（限{'、'.join(map(str, links))}号链接）"
+            )
+        else:
+            scope = " (some products)" if en else "（限部分商品）"
+        if running:
+            clock = _until(deal.end, at, lang)
+            when = f" until {clock}" if en else f"，{clock}前有效"
+        else:
+            clock = format_clock(deal.start, at, lang)
+            when = f" from {clock}" if en else f"，{clock}起"
+        if isinstance(deal, Coupon):
+            spends = any(isinstance(p, SpendDiscount) for p in chosen)
+            when += "".join((", " if en else "，") + r for r in _coupon_rules(deal, asked, lang, spends))
+        lines.append(f"{terms}{scope}{when}")
+    if (more := len(chosen) - MAX_ROOM_PROMOTIONS) > 0:
+        lines.append(f"and {more} more" if en else f"另有{more}项")
+    head = "" if running else ("Later today: " if en else "今天稍后：")
+    return head + ("; " if en else "；").join(lines)
+
+
+def _until(end: datetime, at: datetime, lang: str) -> str:
+    """An end's clock as a shop says it: midnight after ``at``'s day is "24:00" of that day."""
+    local, today = end.astimezone(SHANGHAI), at.astimezone(SHANGHAI).date()
+    if local.hour == local.minute == 0 and local.date() == today + timedelta(days=1):
+        return "24:00"
+    return format_clock(end, at, lang)
+
+
 MAX_QUANTITY_LINES = 4  # SKUs priced for a quantity in one reply
+
+
+def _times(spec: str, price: Decimal, times: int) -> str:
+    """One SKU's line of a quantity's price: "120g ¥59.90×2=¥119.80", or its price alone for one."""
+    if times == 1:
+        return f"{spec} {format_amount(price)}"
+    return f"{spec} {format_amount(price)}×{times}={format_amount(price * times)}"
 
 
 def answer_quantity_price(
@@ -280,32 +418,37 @@ def answer_quantity_price(
     quantity: int,
     lang: str = "zh",
     nickname: str = "",
+    packs: Mapping[str, int] | None = None,
+    unit: str = "件",
 ) -> str:
     """What ``quantity`` units cost at the unit price now (the flash-sale price while one runs),
     per SKU: "120g ¥59.90×10=¥599". Only the catalog's unit prices, multiplied exactly; coupons
     and 满减 are named, not applied (which one applies is the checkout's rule), so no total is
-    promised below the multiplied one."""
+    promised below the multiplied one.
+
+    ``packs``: the SKUs that hold several of the units asked for, by SKU id ("120g×2 双支装": 2). A
+    pack whose count divides the quantity is said first, as packs ("120g×2 双支装 ¥99" for two,
+    "¥99×2=¥198" for four); one that does not is left out (no half packs)."""
     every = _facts_list(facts)
     en = lang == "en"
+    packs = packs or {}
     # a version with none to sell is no price to pay: said sold out, not multiplied
-    selling = [f for f in every if f.in_stock]
+    selling = [f for f in every if f.in_stock and quantity % packs.get(f.sku_id, 1) == 0]
     gone = [f for f in every if not f.in_stock]
     if not selling:  # "75ml的买两瓶多少钱" of a version gone: nothing to multiply
         specs = join((_spec(product, f) for f in gone), lang)
         return finish(
             f"{product.name} {specs} sold out" if en else f"{product.name} {specs}已售罄", nickname, lang
         )
+    selling.sort(key=lambda f: f.sku_id not in packs)  # the packs of the quantity first
     items = selling[:MAX_QUANTITY_LINES]
-    if len(items) > 1 and len({f.price for f in selling}) == 1:
+    if len(items) > 1 and len({f.price for f in selling}) == 1 and not packs:
         # one price for every version: said once ("各规格 ¥129×3=¥387")
         one = items[0]
         each = "every option" if en else "各规格"
         lines = [f"{each} {format_amount(one.price)}×{quantity}={format_amount(one.price * quantity)}"]
     else:
-        lines = [
-            f"{_spec(product, f)} {format_amount(f.price)}×{quantity}={format_amount(f.price * quantity)}"
-            for f in items
-        ]
+        lines = [_times(_spec(product, f), f.price, quantity // packs.get(f.sku_id, 1)) for f in items]
     if (more := len(selling) - len(items)) > 0 and len(lines) > 1:
         lines.append(f"and {more} more options" if en else f"另有{more}个规格")
     if gone:
@@ -324,7 +467,7 @@ def answer_quantity_price(
             extra = ", ".join([*deals, *(["coupons"] if coupon else [])])
             body += f" (before {extra}, applied at checkout)"
     else:
-        body = f"{product.name} 买{quantity}件：" + "；".join(lines)
+        body = f"{product.name} 买{quantity}{unit}：" + "；".join(lines)
         if deals or coupon:
             body += "（未含" + "、".join([*deals, *(["优惠券"] if coupon else [])]) + "，结算时按规则扣减）"
     return finish(body, nickname, lang)
@@ -387,10 +530,12 @@ def answer_discount(
     nickname: str = "",
     asked: frozenset[str] = frozenset(),
     not_for_it: Sequence[Coupon] = (),
+    over: Sequence[Coupon] = (),
 ) -> str:
     """Coupons (terms, validity), 满减, a running or upcoming flash sale, or honestly none, after the
     coupons the question names that do not cover the product (``not_for_it``: "数码券能用吗" of a
-    tablet the digital coupon leaves out: "数码9折券不适用于…"). With no
+    tablet the digital coupon leaves out: "数码9折券不适用于…"), and those it names that are over
+    (``over``: "零食券还能用吗" after its end: "零食券已于21:00结束"). With no
     coupon and no 满减 running, the coupons and 满减 that start later today are named with their start
     (while one runs, the later ones are left out: what applies now is the answer). ``asked``
     (``coupon_terms_asked``): the coupons' terms the question asks, said with each (per-viewer limit,
@@ -459,7 +604,7 @@ def answer_discount(
         if en
         else f"{c.title.split()[0]}不适用于本品；"
         for c in not_for_it
-    )
+    ) + coupons_over_said([c for c in over if c not in not_for_it], lang)
     if not parts:
         now_price = _price_span(product, items, lang)
         body = (
@@ -472,31 +617,57 @@ def answer_discount(
 
 
 _COUPON_STEM_RE = re.compile(r"^[\u4e00-\u9fff]{2}")
-_COUPON_NAMED_RE = re.compile(r"([\u4e00-\u9fff]{2})[^\s,.!?]{0,4}券")
+_COUPON_NAMED_RE = re.compile(r"[^\s,.!?]{1,6}(?=券)")
 
 
 def coupon_words_asked(asked: str) -> tuple[str, ...]:
-    """The words a question names coupons by ("数码券能用吗" -> 数码): what ``coupons_named_not_for``
-    reads, so part of the answer-cache key of a coupon question."""
+    """What stands before each 券 of the question, up to 6 characters ("防晒能用护肤券吗" -> 晒能用护肤):
+    where a coupon is named by the first word of its title (``coupons_named``), so part of the
+    answer-cache key of a coupon question."""
     return tuple(sorted(set(_COUPON_NAMED_RE.findall(asked))))
 
 
-def coupons_named_not_for(product: Product, promotions: Sequence[Promotion], asked: str) -> list[Coupon]:
-    """The coupons the question names by the first word of their title ("数码券", "护肤券能用吗": 数码9折
-    券, 护肤专享券) that are limited to other products than ``product``."""
+def coupons_named(promotions: Sequence[Promotion], asked: str) -> list[Coupon]:
+    """The coupons the question names by the first word of their title right before 券 ("数码券",
+    "护肤券能用吗", "数码9折券": 数码9折券, 护肤专享券)."""
     named = coupon_words_asked(asked)
     out = []
     for coupon in promotions:
-        if (
-            not isinstance(coupon, Coupon)
-            or not coupon.product_ids
-            or product.product_id in coupon.product_ids
-        ):
-            continue
-        stem = _COUPON_STEM_RE.match(coupon.title)
-        if stem and stem.group(0) in named:
+        stem = _COUPON_STEM_RE.match(coupon.title) if isinstance(coupon, Coupon) else None
+        if isinstance(coupon, Coupon) and stem and any(stem.group(0) in words for words in named):
             out.append(coupon)
     return out
+
+
+def coupons_named_not_for(product: Product, promotions: Sequence[Promotion], asked: str) -> list[Coupon]:
+    """The coupons the question names (``coupons_named``) that are limited to other products than
+    ``product``."""
+    return [
+        c
+        for c in coupons_named(promotions, asked)
+        if c.product_ids and product.product_id not in c.product_ids
+    ]
+
+
+def coupons_over_said(over: Sequence[Coupon], lang: str) -> str:
+    """The coupons asked of that are over, said before the answer: "零食券已于21:00结束；"."""
+    return "".join(
+        f"{c.title.split()[0]} ended at {format_clock(c.valid_to, c.valid_to, lang)}; "
+        if lang == "en"
+        else f"{c.title.split()[0]}已于{format_clock(c.valid_to, c.valid_to, lang)}结束；"
+        for c in over
+    )
+
+
+def coupons_named_over(promotions: Sequence[Promotion], asked: str, at: datetime) -> list[Coupon]:
+    """The coupons the question names (``coupons_named``) that were valid earlier today and are over
+    at ``at`` ("零食券还能用吗" after its 21:00)."""
+    today = at.astimezone(SHANGHAI).date()
+    return [
+        c
+        for c in coupons_named(promotions, asked)
+        if c.valid_to <= at and c.valid_to.astimezone(SHANGHAI).date() == today
+    ]
 
 
 def _upcoming_deals(items: list[SkuFacts], lang: str, asked: frozenset[str] = frozenset()) -> list[str]:

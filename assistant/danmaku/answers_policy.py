@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from assistant.danmaku.answer_templates import finish, format_amount, join
 from assistant.danmaku.purchase_told import bought_when
-from assistant.danmaku.vocabulary import GOODS_STATES
+from assistant.danmaku.vocabulary import GOODS_STATES, province_of
 from knowledge.domain import AfterSalesPolicy, ShippingPolicy
 
 # Regions a shop's shipping terms do not cover unless they name them: Hong Kong, Macau, Taiwan, abroad
@@ -58,7 +58,11 @@ def answer_shipping(
             else f"满{format_amount(threshold)}包邮，不满收运费{format_amount(policy.fee)}"
         )
     excluded = policy.excluded_regions
-    if region is not None and region in excluded:
+    province = province_of(region) if region is not None else None
+    if region is not None and province in excluded:
+        # a city is said with its province ("拉萨（西藏）"): the viewer sees why it is left out
+        if province != region:
+            region = f"{region} ({province})" if en else f"{region}（{province}）"
         # the catalog's field lists regions with no shipping or no free shipping (its upload header
         # is 不发货地区 or 偏远地区) and does not say which: "不在包邮范围" alone would promise a parcel
         parts.append(

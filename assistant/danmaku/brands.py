@@ -381,8 +381,8 @@ def asks_another_brand(normalized: str, catalog: Catalog) -> str:
 
 
 # Whether the product is a maker's ("这大衣是海澜之家的吗", "是不是小米的", "是象印的还是膳魔师的"):
-# the brand after 是 with a question cue.
-_IS_BRAND_ASKED_RE = re.compile(rf"(?:是|是不是)(?:{_BRAND_RE.pattern})(?:的|家的|牌子的?|那个)?")
+# the brand after 是 with a question cue; not the viewer's own ("我是iphone11 能磁吸吗": their phone).
+_IS_BRAND_ASKED_RE = re.compile(rf"(?<!我)(?:是|是不是)(?:{_BRAND_RE.pattern})(?:的|家的|牌子的?|那个)?")
 _QUESTION_CUE_RE = re.compile(rf"吗|嘛|么|呢|还是|是不是|\?|{CJK}不$")
 # A likeness, or who makes it for whom ("是兰蔻平替吗", "是不是植村秀代工的", "是漫步者的子品牌吗"):
 # the catalog's brand does not say.

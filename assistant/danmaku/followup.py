@@ -137,8 +137,10 @@ def carry_over_intent(
         return understanding
     if understanding.slots == Slots() and not is_followup_reference(understanding.normalized):
         return understanding
-    if _OWN_QUESTION_RE.search(understanding.normalized):
-        return understanding  # "刚刚那个音箱续航多久": a question of its own, not the last one again
+    if _OWN_QUESTION_RE.search(understanding.normalized) or _asks_yes_or_no_of_its_own(
+        understanding.normalized
+    ):
+        return understanding  # "刚刚那个音箱续航多久", "它要卸妆吗": a question of its own, not the last one
     return _continued(understanding, dialogue, understanding.slots)
 
 
@@ -149,6 +151,23 @@ VERSIONED_INTENTS = frozenset(
 )
 # A question word of the line's own ("续航多久", "什么材质"): it asks something, not the last question again.
 _OWN_QUESTION_RE = re.compile(r"多少|多久|多长|多大|多重|多高|什么|怎么|如何|哪|为什么|几")
+
+
+# What a yes/no follow-up may hold besides the thing it asks ("它也有吗", "那个也是吗": the last question
+# again): pronouns, 那, adverbs of "also, still", 是 / 有 / 的, and the question's end.
+_FOLLOWUP_FILLER_RE = re.compile(
+    r"它们?|那个|那款|那|这个|这款|还|也|都|是|有|的|呢|吗|么|嘛|不|没|[\s?!,.~]"
+)
+
+
+def _asks_yes_or_no_of_its_own(normalized: str) -> bool:
+    """Whether a yes/no question holds a predicate of its own once the follow-up fillers are gone
+    ("它要卸妆吗" -> 要卸妆, "它防水吗" -> 防水): it asks that, not the viewer's last question again
+    ("它也有吗", "那个也是吗" hold nothing else)."""
+    text = normalized.strip()
+    if not re.search(r"[吗么嘛]\??$|(\w)不\1", text):
+        return False
+    return len(_FOLLOWUP_FILLER_RE.sub("", text)) >= 2
 
 
 def _continued(understanding: Understanding, dialogue: ViewerDialogue, slots: Slots) -> Understanding:

@@ -43,6 +43,14 @@ def first_question(line: Understanding, matcher: ProductMatcher) -> Understandin
     吗"), where a whole-line reading would take its intent from one and its product or version from
     the other: then its first question alone (the rest are ``further_asks``)."""
     clauses = asked_clauses(line.normalized) if line.triage is Triage.QUESTION else ()
+    if len(clauses) == 1 and line.intent is not Intent.OTHER:
+        # one piece asks of a version or of the product in view, the rest tell ("旅行装有吗
+        # 想带上飞机", "这个多少钱 包邮"): what is asked is that piece's
+        asked = understand(clauses[0])
+        reference = extract_product_reference(asked.normalized)
+        points = _version(asked.slots) != (None,) * 3 or (reference is not None and reference.kind == "stage")
+        if points and asked.intent is not Intent.OTHER and asked.intent is not line.intent:
+            return replace(line, intent=asked.intent)
     if len(clauses) < 2:
         return line
     read = [understand(c) for c in clauses]

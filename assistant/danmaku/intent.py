@@ -110,7 +110,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (
             # not 福袋 / 抽奖: the host's giveaways, no promotion of the catalog ("福袋几点开" is chat)
             Intent.DISCOUNT,
-            r"优惠|券|便宜点|便宜些|便宜一点|便宜吗|打折|折扣|几折|满减|满\d+减|减多少|红包|赠品|送什么|有赠|"
+            r"优惠|券|便宜点|便宜些|便宜一点|便宜吗|打折|折扣|几折|满减|满\d+减|减多少|红包|赠品|小样|试用装|送什么|有赠|"
             r"有送|送不送|活动|discount|coupon|promo|deal|on sale|(?<![a-z])off(?![a-z])|cheaper",
         ),
         (
@@ -240,6 +240,11 @@ _OWN_ORDER_RE = re.compile(
     # "用了脸红了"; not "用了会过敏吗", a question before buying)
     r"(?:订单|退款|售后|申请|退货|换货|保价|发货|资料).{0,4}审核|审核.{0,4}(?:订单|退款|申请)|多久审核|"
     rf"(?<!不)催|改(?:发|寄|地址|收货)|(?:{_SENT_WRONG})了?|"
+    # the viewer's orders counted or merged, the address typed wrong ("拍了两单能合并发吗", "地址填错了")
+    r"(?:拍|下|付)了?(?:两|2|三|3|几|好几|多)(?:单|个订单)|合并(?:发|付|下单)|合单|"
+    r"(?:地址|电话|手机号|收货人|名字).{0,3}(?:填|写|选)错|"
+    # what the viewer looked up of theirs ("我查了物流", "我这边查到还没发")
+    r"我(?:这边)?查(?:询|了|到|看)|"
     r"用了(?![^,.!?\s]{0,4}会)[^,.!?\s]{0,4}(?:红|痒|痘|过敏|刺痛|疹)|"
     # the time left on a purchase's warranty or return window ("保修还有多久")
     rf"(?:保修|质保|保价|退货|售后).{{0,4}}还(?:有|剩)(?:{_TIME_LEFT})|"
@@ -420,6 +425,16 @@ _LOOKS_FOR_ME_RE = re.compile(r"帮我|帮忙|替我|我的|订单|单号|地址
 
 # A request for a phone number or contact ("快递电话是多少呀"): no catalog template answers it.
 _CONTACT_RE = re.compile(r"电话|联系方式|手机号|微信号|客服号|联系人")
+# A business inquiry, not a shopper's question: selling through the shop ("想入驻你们平台", "能做代理
+# 吗", "批发价多少") or buying as a company ("公司采购50个有优惠吗", "团购能便宜吗", "对公转账有折扣
+# 吗"): the shop's people answer it, never a shipping, price or coupon template.
+_BUSINESS_RE = re.compile(
+    r"入驻|招商|加盟|代理商|做代理|当代理|商务合作|供货|批发|进货|"
+    r"团购|采购|集采|月结|对公|企业(?:用户|客户|账户|采购)|大客户"
+)
+# A code or number of a coupon asked for ("券码是多少", "兑换码在哪"): the shop's system
+# holds it, no fact of the catalog.
+_CODE_ASKED_RE = re.compile(r"批次号|券码|兑换码|激活码|优惠码|(?<![a-z])key(?![a-z])")
 
 
 # Where the goods ship from ("从哪里发货", "是保税仓发的吗"): the shipping policy states the carrier,
@@ -562,7 +577,8 @@ _LIKE_PHOTO_RE = re.compile(r"色差|(跟|和|与)(图片|图|照片|视频)一�
 # for now what was asked for then (scheduled flash sales are answered by their own intent). The
 # intent stays (a coupon question is one); the answerer leaves the template out.
 _OTHER_DAY_RE = re.compile(
-    r"明天|后天|下周|下个?月|下次|过几天|过两天|到时候|改天|618|双十一|双11|双十二|双12|年货节|大促|"
+    # "哪天买有优惠": which day of the coming ones, never today's facts alone
+    r"明天|后天|下周|下个?月|下次|过几天|过两天|到时候|改天|哪天|哪一天|618|双十一|双11|双十二|双12|年货节|大促|"
     rf"昨天|前天|上周|上个?月|上次|那天|当天|\d{{1,2}}号(?:{DATED_SALE})"
 )
 
@@ -874,6 +890,8 @@ def classify_intent(normalized: str) -> Intent | None:
         r.search(normalized)
         for r in (
             _CONTACT_RE,
+            _BUSINESS_RE,
+            _CODE_ASKED_RE,
             _SHIPS_FROM_RE,
             _MEASURE_ASKED_RE,
             _KEEPS_FOR_RE,
@@ -930,10 +948,10 @@ RefKind = Literal["stage", "link", "name", "previous"]
 class ProductRef:
     """How a danmaku points at a product.
 
-    ``stage``: 这个 / 这款 / 它 / 主播手上的 / this one (the product on stage at the message time);
+    ``stage``: 这个 / 这款 / 主播手上的 / this one (the product on stage at the message time);
     ``link``: 3号链接 (``link_no``); ``name``: a product name candidate (``text``, a span the
     resolver still has to match against catalog names and aliases); ``previous``: a follow-up
-    that leans on the viewer's last product (那黑色的呢, 还有L码吗).
+    that leans on the viewer's last product (那黑色的呢, 还有L码吗, 它保质期多久).
     """
 
     kind: RefKind
@@ -947,12 +965,17 @@ _BARE_THIS = rf"这(?=[{''.join(ONE_CHARACTER_GOODS)}]|衣服|外套)"
 _STAGE_DEMONSTRATIVES = (
     "这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|这把|这口|这台|这顶|这块|" + _BARE_THIS
 )
+# 它 is no stage word: "34号多少钱 … 它保质期多久" means link 34, the viewer's last product (a follow-up,
+# ``_PRONOUN_RE``); with none in the dialogue the resolver takes the product on stage.
 _STAGE_RE = re.compile(
-    rf"{_STAGE_DEMONSTRATIVES}|它|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
+    rf"{_STAGE_DEMONSTRATIVES}|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
     r"同款|现在(这|讲|卖)|正在(讲|卖)|(?<![a-z])(this|it)(?![a-z])"
 )
 # A stage word right before a noun that names goods alone (``vocabulary.ONE_CHARACTER_GOODS``).
-_STAGE_BEFORE_GOODS_RE = re.compile(rf"(?:{_STAGE_DEMONSTRATIVES})(?=[{''.join(ONE_CHARACTER_GOODS)}])")
+# 那个 / 那款 before one as well ("那个锅多少" with a chopping board on stage: a wok of the cart).
+_STAGE_BEFORE_GOODS_RE = re.compile(
+    rf"(?:{_STAGE_DEMONSTRATIVES}|那个|那款|那件|那条|那双|那只|那台|那把|那口)(?=[{''.join(ONE_CHARACTER_GOODS)}])"
+)
 _FOLLOWUP_START_RE = re.compile(r"^(那|那么|还有|另外|再问|然后|and |what about|how about)")
 _FOLLOWUP_FRAGMENT_RE = re.compile(r"^.{1,8}(的)?呢\??$")
 _PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
@@ -964,7 +987,7 @@ _QUESTION_WORD_RE = re.compile(
 # A count of units ("坚果一包多少g", "面膜一片多少ml"): no part of a name (a version may be one: "60包").
 _COUNT_OF_UNITS_RE = re.compile(rf"(?:[一两二三四五六七八九十几半]|\d+)(?:{UNIT_COUNTERS})")
 _NAME_FILLER_RE = re.compile(
-    rf"请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她]|今天|明天|后天|现在|一天|"
+    rf"请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她您]|今天|明天|后天|今晚|明晚|今夜|现在|一天|"
     rf"这个|这款|那个|那款|{_BARE_THIS}|这边|那边|这里|那里|这儿|那儿|{SKIN_TONES}|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")

@@ -73,7 +73,7 @@ from assistant.danmaku.product_questions import (
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
-from assistant.danmaku.triage import asked_clauses, without_leading_chatter
+from assistant.danmaku.triage import asked_clauses, without_chatter_around
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
 from assistant.rooms import Room
@@ -253,7 +253,7 @@ class DanmakuPipeline:
             return None
         line = understand(message.text)
         understanding = first_question(line, matcher)  # "吐司多少钱 曲奇保质期几个月": one at a time
-        asked = without_leading_chatter(understanding.normalized)
+        asked = without_chatter_around(understanding.normalized)
         if asked != understanding.normalized:  # "来了来了 今天精华多少钱", "哈哈 有优惠吗": the question
             understanding = understand(asked)
         reference = extract_product_reference(understanding.normalized)

@@ -34,8 +34,8 @@ class _DayPatterns:
     ago: re.Pattern[str]  # N days or weeks before it ("5天前买的", "2周之前下的单", "一周前拍的")
     named: re.Pattern[str]  # a day named, the one nearest before the verb ("今天降价了 我前天买的")
     dated: re.Pattern[str]  # a date with 月, or with 号/日 after a dot ("11月1号买的", "11.1号下的单")
-    # N days or weeks since it ("买了5天", "下单都10天了", "买了快40天"): not a term ("30天保价"),
-    # nor a quantity ("买了一周的量")
+    # N days or weeks since it ("买了5天", "下单都10天了", "买了快40天", "签收第9天"): not a term
+    # ("30天保价"), nor a quantity ("买了一周的量")
     since: re.Pattern[str]
 
     def search(self, normalized: str) -> bool:
@@ -51,7 +51,7 @@ def _day_patterns(verb: str) -> _DayPatterns:
             rf"(?:(?!{_DAY_WORD}).){{0,4}}?{verb}"
         ),
         since=re.compile(
-            rf"{verb}(?:了|的)?(?:货)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"
+            rf"{verb}(?:了|的)?(?:货)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(第)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"
             r"(?!内|以内|之内|后|保价|价保|无理由|的量|量|的)"
         ),
     )
@@ -129,8 +129,11 @@ def _days_ago(
         return None if days is None else (days, None)
     since = patterns.since.search(normalized)
     if since:
-        days = _count(since.group(2)) * _UNIT_DAYS[since.group(3)]
-        return (max(days - 1, 0), days) if since.group(1) else (days, None)
+        almost, nth, count, unit = since.groups()
+        if nth:  # "签收第9天": the day of receipt is the first, so 8 whole days; "第2周" says no day
+            return (_count(count) - 1, None) if _UNIT_DAYS[unit] == 1 and _count(count) >= 1 else None
+        days = _count(count) * _UNIT_DAYS[unit]
+        return (max(days - 1, 0), days) if almost else (days, None)
     return None
 
 

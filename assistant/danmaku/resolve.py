@@ -6,12 +6,16 @@ Order of evidence, strongest first:
    ``not_sold``, never the product on stage of that kind;
 2. a full product name or alias, unless the word belongs to the stage product's own specs (or, for
    usage-like questions, its FAQ and attributes): "面包款还有吗" while a 面包款 pillow is presented;
+   likewise the viewer's last product's, for a line that points back at it ("它要卸妆吗" of a
+   sunscreen just asked about, not the 卸妆油);
 3a. a one-character noun of goods ("这个锅", "鞋子多少钱": ``intent.goods_head``): the product in view
    when a word of its name ends in it (雪地靴 for 鞋), else the products called so, asked about ("您问
    的是…？"), or none sold here;
 3b. a thing asked for by name after 卖 ("有卖iPad吗": ``intent.sold_thing``) that no product is called:
     ``not_sold``;
-3c. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time;
+3c. an explicit stage reference ("这个", "这款", "主播手上的"): the product on stage at the message time,
+    unless the goods it names are nothing of that product's (``_other_goods_in_view``): "这个口红"
+    with a wok on stage asks about the products called so ("您问的是…？"), "这个手机" is ``not_sold``;
 4. distinctive name words ("口红"): one product wins; several are narrowed by the stage product and
    the viewer's last product, else the viewer is asked which one (at most ``MAX_CHOICES``); the
    name span of a buying question that sounds like a product's name and is no ordinary word
@@ -40,7 +44,7 @@ from assistant.danmaku.attributes import PARTS
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
-from assistant.danmaku.intent import MODIFIER, asks_whether_sold, sold_thing, version_asked
+from assistant.danmaku.intent import MODIFIER, asks_whether_sold, sold_thing, thing_asked_for, version_asked
 from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
@@ -122,11 +126,21 @@ def resolve_product(
         text = _WORN_UNDER_RE.sub(" ", text)
         name_span = "" if name_span in worn_under else name_span
         goods_head = "" if goods_head in worn_under else goods_head
+    if not name_span:  # "有没有保温饭盒", "有没有同款的毛衣裙": the goods asked for stand after 有没有
+        name_span = goods_asked_for(text)
     names = matcher.match(text)
     previous = dialogue.product_id if dialogue else None
     if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:
+        points_back = reference == "previous" or "它" in text  # "它要卸妆吗": 它 with a name word
+        asked_before = catalog.product(previous) if points_back and previous else None
+        if (
+            asked_before is not None
+            and previous != names.exact[0]
+            and stage_claims(asked_before, names.key, intent)
+        ):  # "3号链接多少 … 它要卸妆吗" of a sunscreen whose FAQ asks 需要卸妆吗: not the 卸妆油
+            return Resolution(previous, "previous")
         stage_product = catalog.product(on_stage) if on_stage and on_stage != names.exact[0] else None
         if stage_product is not None and stage_claims(
             stage_product, names.key, intent, asks_there=bool(version_asked(text)) or asks_whether_sold(text)
@@ -166,6 +180,13 @@ def resolve_product(
             return Resolution(None, "not_sold")
         sounded = _typed_by_sound(name_span, catalog, intent, matcher)
     if reference == "stage" and on_stage and not names.exact:
+        if _other_goods_in_view(name_span, catalog, on_stage, text):
+            # "这个口红显白吗" with a wok on stage: 口红 is the lip glaze's name, never the wok's;
+            # "这个手机多少钱": no product is called so, and the wok is not one
+            called = _called_elsewhere(name_span, catalog, on_stage)
+            return (
+                Resolution(None, "choice", called[:MAX_CHOICES]) if called else Resolution(None, "not_sold")
+            )
         return Resolution(on_stage, "stage")
     if sounded and on_stage not in sounded and (on_stage or previous):
         # a sound is weaker evidence than a typed name: with a product on stage or in the dialogue,
@@ -174,6 +195,8 @@ def resolve_product(
     candidates = names.exact or names.partial or sounded
     if not candidates and not on_stage and not previous:
         candidates = matcher.sound_alike(text)  # typed by sound: 保温悲 -> 保温杯
+    if len(candidates) > 1:
+        candidates = _of_the_kind_named(text, candidates, catalog)  # "简川的裤子": the jeans
     if candidates:
         if len(candidates) == 1:
             return Resolution(candidates[0], "name")
@@ -189,6 +212,69 @@ def resolve_product(
     if previous:
         return Resolution(previous, "previous")
     return Resolution(None, "none")
+
+
+def goods_asked_for(text: str) -> str:
+    """The goods a line asks whether the room has, when they end in a noun of goods ("有没有保温饭盒
+    上班带饭用的" -> 保温饭盒, "有没有同款的毛衣裙" -> 毛衣裙) or are a model typed in letters and digits
+    ("有iPhone17吗"; ``intent.thing_asked_for``), else "": a colour, a size, a sample or an ingredient
+    asked for ("有没有黑色", "有没有大码", "有没有酒精啊") is no goods."""
+    words = thing_asked_for(text).split()
+    thing = words[0].rpartition("的")[2] if words else ""
+    if _MODEL_NAME_RE.fullmatch(thing):
+        return thing
+    return thing if len(thing) >= 2 and _GOODS_HEAD_RE.search(thing) else ""
+
+
+_MODEL_NAME_RE = re.compile(r"[a-z]+\d+[a-z\d]*")  # "iphone17", "gt4", "s24ultra"
+
+
+def _other_goods_in_view(span: str, catalog: Catalog, on_stage: str, text: str) -> bool:
+    """Whether a name span said with a stage word names goods (it ends in a noun of goods:
+    ``_GOODS_HEAD_RE``) that nothing of the product on stage mentions ("这个手机", "这个口红" with a wok
+    on stage): another product's, or goods the room does not sell, never the one on stage. Goods
+    of the stage product's kind ("水杯" of a 保温杯: ``vocabulary.ONE_CHARACTER_GOODS``) are it."""
+    kind = span.removesuffix("子")[-1:]
+    if kind in ONE_CHARACTER_GOODS and _called(kind, catalog.product(on_stage)):
+        return False  # "这个水杯" of a 保温杯 on stage: goods of its kind
+    return (
+        len(span) >= 2
+        and (_GOODS_HEAD_RE.search(span) is not None or bool(_called_elsewhere(span, catalog, on_stage)))
+        and names_unknown_product(span, catalog, text, within=on_stage)
+    )
+
+
+_AFTER_OF_RE = re.compile(r"的([\u4e00-\u9fff]{1,6})")
+
+
+def _of_the_kind_named(text: str, candidates: tuple[str, ...], catalog: Catalog) -> tuple[str, ...]:
+    """The candidates the words after 的 narrow a maker's or a line's products to ("澜序的面霜": the
+    cream of 澜序's serum and cream; "简川的裤子": of the jeans and the cardigan, the one called by a
+    noun of 裤, ``vocabulary.ONE_CHARACTER_GOODS``), or all of them when those words name none."""
+    after = _AFTER_OF_RE.search(text)
+    if after is None:
+        return candidates
+    thing = after.group(1)
+    products = {c: p for c in candidates if (p := catalog.product(c)) is not None}
+    for n in range(len(thing), 1, -1):  # the longest start of it a name holds ("面霜多少钱": 面霜)
+        named = tuple(
+            c for c, p in products.items() if any(thing[:n] in x.lower() for x in (p.name, *p.aliases))
+        )
+        if named:
+            return named
+    kind = next((ch for ch in thing[:2] if ch in ONE_CHARACTER_GOODS), "")
+    of_kind = tuple(c for c, p in products.items() if kind and _called(kind, p))
+    return of_kind or candidates
+
+
+def _called_elsewhere(span: str, catalog: Catalog, on_stage: str) -> tuple[str, ...]:
+    """The products other than the one on stage whose name or an alias holds the name span ("口红"
+    of "花汐口红")."""
+    return tuple(
+        p.product_id
+        for p in catalog.products
+        if p.product_id != on_stage and any(span in n for n in (p.name, *p.aliases))
+    )
 
 
 # Words a name span holds that name an aspect, a person or the shop, never a product on sale.

@@ -11,7 +11,8 @@ Conventions:
 - size: S M L XL XXL XXXL XS 2XL..6XL (upper-cased), "38码" -> "38", "160/84a" -> "160/84A", 均码.
 - colour: a Chinese colour name ("黑色", "黑的" -> "黑色", "酒红"), English colours -> Chinese.
 - skin: 油皮 干皮 敏感肌 混合皮 痘痘肌 中性皮; age: "3岁", "6个月", 孕妇, 哺乳期, 老人, 儿童, 婴儿.
-- region: Chinese provinces and regions (新疆, 西藏, 内蒙古 ...), 港澳台, 偏远地区, 海外.
+- region: Chinese provinces and regions (新疆, 西藏, 内蒙古 ...), 港澳台, 偏远地区, 海外, and the cities
+  of the provinces often left out of shipping (拉萨, 乌鲁木齐: ``vocabulary.CITY_PROVINCES``).
 - link_no: "3号链接", "3号" (not a date: 3号发货 / 10号到 / 20号买的 / 12号下的单 / 5号会发吗 /
   15号的活动 / 12号还是这个价吗),
   "链接3", "第3个链接", "#3", "link 3".
@@ -25,7 +26,7 @@ from functools import lru_cache
 
 from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.types import Slots
-from assistant.danmaku.vocabulary import GIRTHS, SKIN_TONES, SKIN_TYPES, UNIT_COUNTERS
+from assistant.danmaku.vocabulary import CITY_PROVINCES, GIRTHS, SKIN_TONES, SKIN_TYPES, UNIT_COUNTERS
 
 _HEIGHT_UNIT_RE = re.compile(
     r"(?:身高|高)?(1[3-9]\d|20\d|210)\s*(?:cm|厘米|公分)|身高[:是]?\s*(1[3-9]\d|20\d)"
@@ -113,7 +114,8 @@ def age_words(age: str) -> tuple[str, ...]:
 REGIONS = (
     "新疆|西藏|青海|内蒙古|内蒙|宁夏|甘肃|海南|香港|澳门|台湾|港澳台|偏远地区|偏远|海外|国外|"
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
-    "广东|广西|四川|贵州|云南|陕西"
+    "广东|广西|四川|贵州|云南|陕西|" + "|".join(sorted(CITY_PROVINCES, key=len, reverse=True))
+    # a city of a province often left out of shipping stands for it (``vocabulary.province_of``)
 )
 _REGION_RE = re.compile(REGIONS)
 _EN_REGIONS = {"xinjiang": "新疆", "tibet": "西藏", "hong kong": "香港", "macau": "澳门", "taiwan": "台湾"}

@@ -58,7 +58,7 @@ UNIT_COUNTERS = "个|件|支|瓶|盒|套|份|包|袋|罐|双|只|条|箱|台|组
 
 # The last character of a name of goods, the noun a shopper buys ("洗发水", "保温壶", "洁面皂"): a name
 # span ending in one names goods.
-GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅枕被伞链戒皂棉纸"
+GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅枕被毯垫伞链戒皂棉纸"
 # Nouns a viewer names a kind of goods by alone, or with 子 ("这个锅多少钱", "这条裙子多少钱"), each
 # with the characters that make a product's name such goods (雪地靴 is a 鞋). Never a part of another
 # product (线, 壳, 盒, 灯: an earphone's cable, a keyboard's light), a shade (粉), water (水), a verb
@@ -96,6 +96,37 @@ GOODS_STATES: Mapping[str, tuple[str, ...]] = {
 # A laugh typed in a line ("哈哈", "笑死"): chatter to the triage, and a joke rather than goods gone wrong.
 LAUGH = r"哈哈|嘿嘿|hhh|笑死"
 # The body's girths a size chart may go by (腰围 for jeans, 臀围 for underwear), as a regex alternation.
+# Cities of the provinces shops most often leave out of shipping or free shipping, by province: a
+# viewer names the city ("发拉萨吗", "乌鲁木齐包邮吗") where the catalog lists the province. Names that
+# are also common words are left out (阿里 the company, 白银 the metal, 山南, 玉树, 万宁 the chain).
+CITY_PROVINCES: Mapping[str, str] = {
+    **dict.fromkeys(
+        (
+            *("乌鲁木齐", "克拉玛依", "吐鲁番", "哈密", "昌吉", "库尔勒", "阿克苏", "喀什", "和田"),
+            *("伊宁", "伊犁", "塔城", "阿勒泰", "石河子", "奎屯"),
+        ),
+        "新疆",
+    ),
+    **dict.fromkeys(("拉萨", "日喀则", "昌都", "林芝", "那曲"), "西藏"),
+    **dict.fromkeys(("西宁", "格尔木", "德令哈"), "青海"),
+    **dict.fromkeys(
+        (
+            *("呼和浩特", "包头", "乌海", "赤峰", "通辽", "鄂尔多斯", "呼伦贝尔", "巴彦淖尔", "乌兰察布"),
+            *("海拉尔", "满洲里", "锡林浩特", "二连浩特"),
+        ),
+        "内蒙古",
+    ),
+    **dict.fromkeys(("银川", "石嘴山", "吴忠", "固原"), "宁夏"),
+    **dict.fromkeys(("兰州", "嘉峪关", "天水", "武威", "张掖", "酒泉", "敦煌"), "甘肃"),
+    **dict.fromkeys(("海口", "三亚", "儋州"), "海南"),
+}
+
+
+def province_of(region: str) -> str:
+    """The province of a region slot: a city's (``CITY_PROVINCES``), else the region itself."""
+    return CITY_PROVINCES.get(region, region)
+
+
 GIRTHS = "腰围|臀围|胸围"
 # Who a version is cut for, as viewers ask it ("有男款吗", "有没有女士的") and as names state it
 # ("羽绒服 女款", "男士双面羊毛大衣"): the version's gender and the words that name it.

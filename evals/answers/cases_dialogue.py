@@ -58,6 +58,15 @@ def followup_cases() -> list[Case]:
             turn("3号链接多少钱", expect("MZ03", "price", [price_at("MZ03", EVENING)])),
             turn("它保价吗", expect("MZ03", "price_protection", [str(days("MZ03"))])),
         ),
+        # 它 after a link is that link's product, whatever is on stage
+        case(
+            "fu-link3-pp-stage",
+            [*fu, "link_no", "stage"],
+            EVENING,
+            "MZ09",
+            turn("3号链接多少钱", expect("MZ03", "price", [price_at("MZ03", EVENING)])),
+            turn("它保价吗", expect("MZ03", "price_protection", [str(days("MZ03"))])),
+        ),
         case(
             "fu-sm01-color",
             fu,
@@ -349,6 +358,15 @@ def clarify_cases() -> list[Case]:
     cl = ["clarify", "followup"]
     ask_back = expect(intent=None, source=("clarify",), clarify=True)
     out = [
+        # goods another product is called, named with 这个 while a wok is on stage: never the wok
+        case(
+            "cl-hj07-lipstick",
+            [*cl, "stage"],
+            EVENING,
+            "HJ07",
+            turn("这个口红多少钱", expect(intent=None, required=["花汐"], source=("clarify",), clarify=True)),
+            turn("5号", expect("MZ05", "price", [price_at("MZ05", EVENING)])),
+        ),
         case(
             "cl-mz04-me",
             cl,

@@ -240,6 +240,21 @@ def flash_cases() -> list[Case]:
             [],
             ["before"],
         ),
+        # today's flash sales asked of no product: those not over yet, with their links and times
+        ask(
+            "flash-room-wide-2040",
+            ["flash_sale", "room"],
+            "今晚有啥秒杀",
+            expect(None, "flash_sale", ["21:00-21:15 19号链接", "22:00-22:20 10号链接"], ["保温杯"]),
+            iso=at("20:40:00"),
+        ),
+        ask(
+            "flash-room-wide-2330",
+            ["flash_sale", "room", "boundary"],
+            "还有秒杀吗",
+            expect(None, "flash_sale", ["今天的秒杀已经结束了"], ["19号链接", "10号链接"]),
+            iso=at("23:30:00"),
+        ),
     ]
     return out
 
@@ -356,6 +371,40 @@ def coupon_cases() -> list[Case]:
             ["coupon", "boundary"],
         ),
         _discount("discount-cheaper", "FS06", EVENING, "卫衣能便宜点吗", ["200.00|300.00"], [], ["slang"]),
+        # a coupon named that leaves the product out, or is over: said so first
+        _discount(
+            "coupon-named-not-for-MZ03",
+            "MZ03",
+            EVENING,
+            "防晒能用护肤券吗",
+            ["护肤专享券不适用"],
+            [],
+            ["coupon"],
+        ),
+        _discount(
+            "coupon-named-over-SP01",
+            "SP01",
+            at("21:05:00"),
+            "坚果零食券还能用吗",
+            ["已于21:00结束"],
+            [],
+            ["coupon"],
+        ),
+        # the room's coupons asked of no product: the whole shop's first, each product's own named
+        ask(
+            "coupon-room-wide",
+            ["discount", "coupon", "room"],
+            "现在有啥券可以领",
+            expect(None, "discount", ["满¥200减¥30券（全店）", "满¥300减¥50（全店）", "限1、2、4号链接"]),
+            iso=EVENING,
+        ),
+        ask(
+            "coupon-room-wide-2330",
+            ["discount", "coupon", "room", "boundary"],
+            "还有券吗",
+            expect(None, "discount", ["满¥300减¥50（全店）"], ["满¥200减¥30券"]),
+            iso=at("23:30:00"),
+        ),
         _discount("discount-trad", "SM04", EVENING, "手錶有優惠嗎", ["200.00", "30.00"], [], ["traditional"]),
     ]
     return out

@@ -338,7 +338,7 @@ def wrong_kind_cases() -> list[Case]:
             "quantity-price",
             ["price", "quantity"],
             "买10个多少钱",
-            expect("MZ07", intent="price", required=("买10件", "¥59.90×10=¥599")),
+            expect("MZ07", intent="price", required=("买10个", "¥59.90×10=¥599")),
             stage="MZ07",
         ),
         ask(  # the list price asked, beside the price now, whatever sale is named

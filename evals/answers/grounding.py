@@ -16,6 +16,9 @@
   description, link number, stock counts, quantity caps);
 - ``known``: all of the above plus every number anywhere in the catalog.
 
+A reply about no product (``product_ids`` empty: "现在有啥券", "今晚有啥秒杀") may state the room's
+promotions: their money, rates, boundaries and the link numbers of the products they are for.
+
 Numbers in the viewer's question (and its 斤 as kg) are allowed everywhere (quoting them back is not a
 claim), and so are the products' unit prices now times a whole quantity the question names ("买10个"
 -> ¥59.90×10 = ¥599: the total of what was asked, from catalog prices only); an
@@ -195,19 +198,40 @@ def _product_sets(catalog: Catalog, product: Product, at: datetime) -> _Sets:
     numbers = numbers_in(text) | {Decimal(s.stock) for s in product.skus}
     if product.link_no is not None:
         numbers.add(Decimal(product.link_no))
-    for promo in _relevant_promotions(catalog, product):
+    sets = _Sets(money, rates, rates_off, durations, times, dates, numbers)
+    _promotion_sets(_relevant_promotions(catalog, product), at, sets)
+    return sets
+
+
+def _promotion_sets(promotions: Iterable[Promotion], at: datetime, into: _Sets) -> None:
+    """Add what the promotions state to ``into``: their boundaries (times, dates, countdowns), rates
+    and quantity caps."""
+    for promo in promotions:
         for boundary in (promo.start, promo.end):
             clock, day = _clock(boundary)
-            times.add(clock)
-            dates.add(day)
+            into.times.add(clock)
+            into.dates.add(day)
             if boundary > at:
-                durations |= _countdown_parts(boundary - at)
+                into.durations |= _countdown_parts(boundary - at)
         if isinstance(promo, Coupon) and promo.rate is not None:
-            rates.add((promo.rate * 10).normalize())
-            rates_off.add(((1 - promo.rate) * 100).normalize())
+            into.rates.add((promo.rate * 10).normalize())
+            into.rates_off.add(((1 - promo.rate) * 100).normalize())
         if isinstance(promo, FlashSale) and promo.quantity_cap:
-            numbers.add(Decimal(promo.quantity_cap))
-    return _Sets(money, rates, rates_off, durations, times, dates, numbers)
+            into.numbers.add(Decimal(promo.quantity_cap))
+
+
+def _room_sets(catalog: Catalog, at: datetime) -> _Sets:
+    """What a reply about no product may state: the room's promotions (their terms, prices, times
+    and the link numbers of the products they are for), "现在有啥券", "今晚有啥秒杀"."""
+    sets = _Sets(set(), set(), set(), set(), {_clock(at)[0]}, set(), set())
+    for promo in catalog.promotions:
+        sets.money |= _promo_money(promo, ())
+        ids = (promo.product_id,) if isinstance(promo, FlashSale) else promo.product_ids
+        sets.numbers |= {
+            Decimal(n) for i in ids if (p := catalog.product(i)) and (n := p.link_no) is not None
+        }
+    _promotion_sets(catalog.promotions, at, sets)
+    return sets
 
 
 _CATALOG_NUMBERS: dict[tuple[str, int], frozenset[Decimal]] = {}
@@ -278,13 +302,12 @@ def grounding_for(
         {day, next_day, *q_dates},
         set(asked),
     )
-    for pid in dict.fromkeys(product_ids):
-        product = catalog.product(pid)
-        if product is None:
-            continue
-        sets = _product_sets(catalog, product, at)
-        total.money |= sets.money
+    products = [p for p in (catalog.product(pid) for pid in dict.fromkeys(product_ids)) if p is not None]
+    every = [_product_sets(catalog, product, at) for product in products] or [_room_sets(catalog, at)]
+    for product in products:
         total.money |= _quantity_totals(catalog, product, at, asked)
+    for sets in every:
+        total.money |= sets.money
         total.rates |= sets.rates
         total.rates_off |= sets.rates_off
         total.durations |= sets.durations

@@ -113,7 +113,37 @@ def test_written_style_questions_are_not_dropped(system: PipelineSystem, text: s
 def test_a_bulk_question_gets_the_total_not_the_unit_price(system: PipelineSystem) -> None:
     result = ask(system, "买10个多少钱")
     assert result.source == "catalog" and result.intent == "price"
-    assert "买10件" in result.text and "¥59.90×10=¥599" in result.text
+    assert "买10个" in result.text and "¥59.90×10=¥599" in result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said", "not_said"),
+    [
+        # two of the units a double pack holds: the pack, and two singles multiplied
+        ("MZ07", "买两支多少钱", "买2支：120g×2 双支装 ¥99；120g ¥59.90×2=¥119.80", "双支装 ¥99×2"),
+        ("MZ07", "4支多少钱", "120g×2 双支装 ¥99×2=¥198；120g ¥59.90×4=¥239.60", "¥99×4"),
+        ("MZ07", "买三支多少钱", "120g ¥59.90×3=¥179.70", "双支装"),  # no half pack
+        ("SP05", "鸭脖买3袋多少钱", "麻辣味 200g×3袋 ¥59.90", "×3="),  # a pack of three
+    ],
+)
+def test_a_quantity_of_the_units_a_pack_holds_is_priced_by_the_pack(
+    system: PipelineSystem, stage: str, text: str, said: str, not_said: str
+) -> None:
+    result = ask(system, text, stage)
+    assert result.source == "catalog" and result.intent == "price"
+    assert said in result.text and not_said not in result.text
+
+
+def test_a_quantity_no_pack_divides_gets_the_prices(system: PipelineSystem) -> None:
+    # packs of 15, 30 and 60: three bags ask for a pack, never three packs multiplied
+    result = ask(system, "坚果买三包多少钱", "SP01")
+    assert result.intent == "price" and "×3=" not in result.text and "25g×15包 ¥69.90" in result.text
+
+
+@pytest.mark.parametrize("text", ["有没有小样", "送小样吗", "有没有小样 求回复"])
+def test_samples_asked_are_gifts_the_catalog_does_not_list(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text)
+    assert result.intent == "discount" and result.source == "handoff"  # no gift listed: a person
 
 
 @pytest.mark.parametrize("text", ["有带吸管的吗", "有烂的吗", "有厚一点的吗"])
@@ -552,6 +582,10 @@ def test_a_property_of_the_product_in_view_is_no_other_products_link(system: Pip
         # 发 + a region asks shipping; 偏码 asks fit, and 靴子 is the boots on stage
         ("SP03", "橙子发广东吗", "catalog", "顺丰快递"),
         ("SP03", "在吗 橙子发西藏吗", "catalog", "西藏属于不发货或不包邮地区"),
+        # a city of a province left out is said with it; a plea after the question asks nothing
+        ("MZ07", "发拉萨吗", "catalog", "拉萨（西藏）属于不发货或不包邮地区"),
+        ("MZ07", "乌鲁木齐包邮吗", "catalog", "乌鲁木齐（新疆）属于不发货或不包邮地区"),
+        ("MZ07", "什么快递啊 回我一下", "catalog", "中通快递"),
         ("FS08", "靴子偏码吗", "catalog", "偏大半码"),
         # a usual shoe size told alone: the size to take (尺码建议 "平时穿37码建议选36码")
         ("FS08", "我平时穿39", "catalog", "平时穿39码建议选38码"),
@@ -733,7 +767,7 @@ def test_a_fragment_naming_no_version_of_the_product_alone_gets_no_price(
         ("SP01", "我家孩子四岁 吃了以后老咳嗽 还能吃吗", "噎呛"),  # used already, and what it did
         ("SP01", "孩子吃会不会上火", "噎呛"),  # an effect asked, not whether a child may eat it
         ("HJ04", "我家孩子的衣服能用凝珠洗吗", "误食"),  # the child's clothes, not the child eating it
-        ("MZ07", "宝宝们 这个能用吗", "岁"),  # the viewers addressed are no age
+        ("MZ07", "宝宝们 这个能用吗", "宝宝"),  # the viewers addressed are no age (read as "这个能用吗")
     ],
 )
 def test_a_skin_or_age_word_that_is_not_whom_the_product_suits_gets_no_suitability_answer(

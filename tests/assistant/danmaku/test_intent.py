@@ -350,7 +350,7 @@ def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
         ("三号多少", ProductRef("link", link_no=3)),
         ("这个多少钱", ProductRef("stage")),
         ("这款有黑色吗", ProductRef("stage")),
-        ("它保价吗", ProductRef("stage")),
+        ("它保价吗", ProductRef("previous")),  # the viewer's last product; with none, the stage
         ("主播手上的多少钱", ProductRef("stage")),
         ("how much is this one", ProductRef("stage")),
         ("这个羽绒服多少钱", ProductRef("stage", text="羽绒服")),
@@ -742,3 +742,31 @@ def test_a_line_of_nothing_but_details(text: str, only: bool) -> None:
 )
 def test_a_price_told_against_the_one_seen_is_a_price_question(text: str, disputed: bool) -> None:
     assert disputes_the_price(normalize(text)) is disputed
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "想在你们京东店入驻 怎么弄",  # a business inquiry: no shipping question for 京东
+        "能做代理吗 批发价多少",
+        "满减券的兑换码在哪看",  # a code the shop's system holds: no coupon answer
+        "公司采购50个保温杯有优惠吗",  # a company buying: the shop's people, no coupon list
+        "团购能便宜点吗",
+    ],
+)
+def test_business_inquiries_and_codes_asked_are_no_shop_template(text: str) -> None:
+    assert understand(text).intent is Intent.OTHER
+
+
+@pytest.mark.parametrize(
+    ("text", "own"),
+    [
+        ("拍了两单能合并发吗", True),
+        ("地址也填错了", True),
+        ("我查了物流 还在广州", True),  # what the viewer looked up of theirs
+        ("分开拍能合并发货吗", True),
+        ("两单一起拍包邮吗", False),  # a purchase still to make
+    ],
+)
+def test_orders_counted_merged_or_looked_up_are_the_viewers_own(text: str, own: bool) -> None:
+    assert about_own_order(normalize(text)) is own

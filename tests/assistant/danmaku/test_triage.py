@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.danmaku.normalize import normalize
-from assistant.danmaku.triage import MAX_DANMAKU_CHARS, asked_clauses, triage, without_leading_chatter
+from assistant.danmaku.triage import MAX_DANMAKU_CHARS, asked_clauses, triage, without_chatter_around
 from assistant.danmaku.types import Triage
 
 Q, C, S, A, T = Triage.QUESTION, Triage.CHATTER, Triage.SPAM, Triage.ABUSE, Triage.STEERING
@@ -187,7 +187,30 @@ def test_the_clauses_of_a_line_that_ask(text: str, clauses: list[str]) -> None:
         ("谢谢 明天能到吗", "谢谢 明天能到吗"),
         ("颜色好看 有黑色吗", "颜色好看 有黑色吗"),  # praise of a shop topic is part of the question
         ("多少钱", "多少钱"),
+        ("什么快递啊 回我一下", "什么快递啊"),  # a plea for a reply after it
+        ("能用优惠券吗 主播求求你了", "能用优惠券吗"),
+        ("来了 保质期多久 在线等 急急急", "保质期多久"),
+        ("今晚有啥秒杀 蹲一个", "今晚有啥秒杀"),
+        ("明天能到吗 谢谢", "明天能到吗 谢谢"),  # thanks close a service desk's line too
+        ("回我一下 多少钱", "回我一下 多少钱"),  # a plea before the question is no cheer
+        ("求求了", "求求了"),
+        ("@主播 多少钱", "多少钱"),  # a call to the host before it
+        ("主播，有黑色吗", "有黑色吗"),
+        ("亲 遥控款有吗", "遥控款有吗"),  # the shop's customer calls the shop 亲
     ],
 )
-def test_a_cheer_before_the_question_is_not_read_with_it(text: str, read: str) -> None:
-    assert without_leading_chatter(normalize(text)) == normalize(read)
+def test_chatter_around_the_question_is_not_read_with_it(text: str, read: str) -> None:
+    assert without_chatter_around(normalize(text)) == normalize(read)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("@小鹿 你上次买的是哪个色", Triage.CHATTER),  # one viewer to another
+        ("@糖糖 要不要一起拍", Triage.CHATTER),
+        ("@主播 多少钱", Triage.QUESTION),  # the host, the assistant, the shop addressed
+        ("@客服 什么时候发货", Triage.QUESTION),
+    ],
+)
+def test_a_line_to_another_viewer_is_chatter(text: str, kind: Triage) -> None:
+    assert triage(normalize(text)) is kind

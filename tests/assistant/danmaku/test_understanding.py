@@ -166,7 +166,7 @@ def test_dates_quantities_and_ordinals_are_not_link_numbers() -> None:
         "12号还是这个价吗",  # a date's price
     ):
         assert extract_slots(understand(text).normalized).link_no is None, text
-    for text in ("15号的活动还有吗", "12号还是这个价吗"):  # and not today's facts either
+    for text in ("15号的活动还有吗", "12号还是这个价吗", "哪天买有优惠"):  # and not today's facts either
         assert names_another_day(understand(text).normalized), text
     for text, link in (
         ("3号多少钱", 3),
