@@ -42,6 +42,7 @@ from assistant.danmaku.intent import (
     asks_warranty,
     compared_elsewhere,
     extract_product_reference,
+    goods_of_a_kind_asked,
     names_another_day,
     only_about_the_host_or_show,
     pairs_with_something,
@@ -52,7 +53,6 @@ from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
-    goods_asked_for,
     matching_skus,
     product_label,
     skin_variants,
@@ -285,7 +285,7 @@ class Answerer:
             question.understanding.normalized
         ):
             return self._introduced(product, question, at)
-        thing = goods_asked_for(question.understanding.normalized)
+        thing = goods_of_a_kind_asked(question.understanding.normalized)
         if thing and not _holds(product, thing):
             return None  # "有iPhone17吗": whether the room has one; no sentence of this product says
         return self._quoted(catalog, question, at)

@@ -865,11 +865,20 @@ def works_out_a_case(understanding: Understanding) -> bool:
 
 
 def goods_of_a_kind_asked(normalized: str) -> str:
-    """The thing the whole line asks whether the room has when it is named as goods of a kind, its
-    last character a head noun of goods (``vocabulary.GOODS_HEADS``: "有没有蚕丝被" -> "蚕丝被"), ""
-    for a person, an event or nothing ("有没有人", "有没有抽奖")."""
-    thing = thing_asked_for(normalized) or sold_thing(normalized)
-    return thing if len(thing) >= 2 and thing[-1] in GOODS_HEADS else ""
+    """The goods the line asks whether the room has (``thing_asked_for``, ``sold_thing``: its first
+    word, the last of a 的 phrase), when named as goods of a kind, their last character a head noun
+    of goods (``vocabulary.GOODS_HEADS``: "有没有蚕丝被" -> "蚕丝被", "有没有保温饭盒 上班带饭用的" ->
+    "保温饭盒", "有没有同款的毛衣裙" -> "毛衣裙"), or a model typed in letters and digits ("有iPhone17吗");
+    "" for a person, an event, a colour, a size or an ingredient ("有没有人", "有没有抽奖", "有没有黑色",
+    "有没有酒精啊")."""
+    words = (thing_asked_for(normalized) or sold_thing(normalized)).split()
+    thing = words[0].rpartition("的")[2] if words else ""
+    if _MODEL_NAME_RE.fullmatch(thing):
+        return thing
+    return thing if len(thing) >= 2 and (thing[-1] in GOODS_HEADS or thing.endswith(("电脑", "平板"))) else ""
+
+
+_MODEL_NAME_RE = re.compile(r"[a-z]+\d+[a-z\d]*")  # "iphone17", "gt4", "s24ultra"
 
 
 def asks_whether_sold(normalized: str) -> bool:

@@ -44,7 +44,13 @@ from assistant.danmaku.attributes import PARTS
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
-from assistant.danmaku.intent import MODIFIER, asks_whether_sold, sold_thing, thing_asked_for, version_asked
+from assistant.danmaku.intent import (
+    MODIFIER,
+    asks_whether_sold,
+    goods_of_a_kind_asked,
+    sold_thing,
+    version_asked,
+)
 from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
@@ -127,7 +133,7 @@ def resolve_product(
         name_span = "" if name_span in worn_under else name_span
         goods_head = "" if goods_head in worn_under else goods_head
     if not name_span:  # "有没有保温饭盒", "有没有同款的毛衣裙": the goods asked for stand after 有没有
-        name_span = goods_asked_for(text)
+        name_span = goods_of_a_kind_asked(text)
     names = matcher.match(text)
     previous = dialogue.product_id if dialogue else None
     if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
@@ -195,7 +201,7 @@ def resolve_product(
     candidates = names.exact or names.partial or sounded
     if not candidates and not on_stage and not previous:
         candidates = matcher.sound_alike(text)  # typed by sound: 保温悲 -> 保温杯
-    if len(candidates) > 1:
+    if len(candidates) > 1 and not names.exact:  # several names of one maker, not two goods named
         candidates = _of_the_kind_named(text, candidates, catalog)  # "简川的裤子": the jeans
     if candidates:
         if len(candidates) == 1:
@@ -212,21 +218,6 @@ def resolve_product(
     if previous:
         return Resolution(previous, "previous")
     return Resolution(None, "none")
-
-
-def goods_asked_for(text: str) -> str:
-    """The goods a line asks whether the room has, when they end in a noun of goods ("有没有保温饭盒
-    上班带饭用的" -> 保温饭盒, "有没有同款的毛衣裙" -> 毛衣裙) or are a model typed in letters and digits
-    ("有iPhone17吗"; ``intent.thing_asked_for``), else "": a colour, a size, a sample or an ingredient
-    asked for ("有没有黑色", "有没有大码", "有没有酒精啊") is no goods."""
-    words = thing_asked_for(text).split()
-    thing = words[0].rpartition("的")[2] if words else ""
-    if _MODEL_NAME_RE.fullmatch(thing):
-        return thing
-    return thing if len(thing) >= 2 and _GOODS_HEAD_RE.search(thing) else ""
-
-
-_MODEL_NAME_RE = re.compile(r"[a-z]+\d+[a-z\d]*")  # "iphone17", "gt4", "s24ultra"
 
 
 def _other_goods_in_view(span: str, catalog: Catalog, on_stage: str, text: str) -> bool:
@@ -579,7 +570,26 @@ def _spec_has(spec: str, wanted: str) -> bool:
     # a version named by its words run together, each short of the spec's ("保湿400" of "保湿款 400ml",
     # "黑色xl" of "黑色 XL"): every word and number of it in the spec, numbers whole
     parts = _VERSION_PARTS_RE.findall(core)
-    return len(parts) >= 2 and all(_part_in_spec(part, spec_l) for part in parts)
+    if len(parts) >= 2 and all(_part_in_spec(part, spec_l) for part in parts):
+        return True
+    return _spec_words_in_any_order(spec_l, wanted_l)
+
+
+def _spec_words_in_any_order(spec_l: str, wanted_l: str) -> bool:
+    """Whether the wanted words are two or more of the spec's own words run together in any order
+    ("遥控款白色" of "白色 遥控款"): each spec word (or it without 色 / 款) used at most once."""
+    words = [w for w in re.split(r"[\s+×*/()（）]+", spec_l) if w]
+    # a colour may be typed without 色 ("遥控款白" of "白色 遥控款"), a version without 款
+    forms = {w for w in words if len(w) >= 2} | {w.removesuffix("色") for w in words if w.endswith("色")}
+    forms |= {w.removesuffix("款") for w in words if len(w) >= 3 and w.endswith("款")}
+    ordered = sorted(forms - {""}, key=len, reverse=True)
+    rest, used = wanted_l, 0
+    while rest:
+        form = next((f for f in ordered if rest.startswith(f)), None)
+        if form is None:
+            return False
+        rest, used = rest[len(form) :], used + 1
+    return used >= 2
 
 
 _VERSION_PARTS_RE = re.compile(r"\d+(?:\.\d+)?|[a-z]+|[\u4e00-\u9fff]+")

@@ -203,3 +203,43 @@ def test_a_greeting_before_the_question_is_no_products_name(
 ) -> None:
     result = ask(system, stage, "20:40", text)
     assert result.source in ("catalog", "faq") and result.product_id == product, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [
+        ("HJ05", "遥控款白色有吗", "白色 遥控款已售罄"),  # the spec's words in another order
+        ("SM05", "青轴黑色有吗", "黑色 青轴已售罄"),
+    ],
+)
+def test_a_version_named_in_another_order_is_that_version(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert result.source == "catalog" and result.product_id == stage and said in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("HJ01", "有没有保温饭盒 上班带饭用的"),  # a lunch box is no cup: never the cup's 保温 line
+        ("FS07", "有没有同款的毛衣裙"),  # a sweater dress is no cardigan: never its versions
+        ("SM01", "有iPhone17吗"),  # a phone model: never the earbuds' 支持iOS
+    ],
+)
+def test_goods_asked_for_that_no_product_is_are_no_stage_answer(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert result.product_id is None and result.source == "handoff", result
+
+
+def test_an_ingredient_asked_for_is_answered_by_the_products_words(system: PipelineSystem) -> None:
+    result = ask(system, "MZ04", "20:40", "有没有酒精啊 我酒精过敏")
+    assert result.product_id == "MZ04" and "无酒精" in result.text
+
+
+def test_two_goods_named_keep_the_one_on_stage(system: PipelineSystem) -> None:
+    # the words after 的 narrow a maker's products, never two goods the line names
+    result = ask(system, "SP05", "20:40", "买鸭脖两袋再加一箱12盒的牛奶 能参加满减吗")
+    assert result.product_id == "SP05"
