@@ -48,7 +48,6 @@ from assistant.danmaku.intent import (
     pairs_with_something,
     works_out_a_case,
 )
-from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
@@ -76,11 +75,13 @@ log = logging.getLogger(__name__)
 # is read on a phone over a moving feed.
 MAX_ASKS = 3
 ANSWER_MAX_AGE_S = 300.0  # a cached answer is recomputed at least this often
-# Questions asked of no product that the room's own promotions answer ("现在有啥券", "今晚几点秒杀").
-_ROOM_WIDE_KINDS = {Intent.DISCOUNT: PromotionKind.COUPON, Intent.FLASH_SALE: PromotionKind.FLASH_SALE}
 
 
 COUNTDOWN_MAX_AGE_S = 1.0  # answers that say "还剩3分20秒" go stale within a second
+# Questions asked of no product that the room's own promotions answer ("现在有啥券", "今晚几点秒杀"),
+# unless the line asks of a flash sale and the coupons or 满减 together (a product's terms decide).
+_ROOM_WIDE_KINDS = {Intent.DISCOUNT: PromotionKind.COUPON, Intent.FLASH_SALE: PromotionKind.FLASH_SALE}
+_SALE_AND_DEALS_RE = re.compile(r"秒杀.{0,8}(?:券|满减)|(?:券|满减).{0,8}秒杀")
 MAX_PASSAGES = 4
 FALLBACK_CHARS = 60
 
@@ -384,7 +385,7 @@ class Answerer:
             return None  # "明天有优惠吗": today's facts do not answer for another day
         if _asks_steps(u):
             return None  # "保价怎么申请": the policy's terms are not the steps asked for
-        packs = _packs_of_the_unit(product, u.normalized) if slots.quantity is not None else {}
+        packs = answers.packs_of_the_unit(product, u.normalized) if slots.quantity is not None else {}
         if (
             intent is Intent.PRICE
             and slots.quantity is not None
@@ -592,6 +593,10 @@ class Answerer:
         reference = extract_product_reference(u.normalized)
         if reference is not None and reference.kind in ("stage", "link"):
             return None  # "这个能用数码券吗" with nothing on stage: a product is meant; ask which
+        if kind is PromotionKind.FLASH_SALE and answers.asks_coupons_with_the_sale(u.normalized):
+            return None  # "秒杀能用券吗", "秒杀和满减能一起用吗": whether they go together is a product's
+        if _asks_steps(u) or _SALE_AND_DEALS_RE.search(u.normalized):
+            return None  # the steps of a request, or a flash sale and a coupon asked of together
         promotions = (*catalog.promotions, *room.promotions)
         products = {p.product_id: p for p in catalog.products}
         asked = answers.coupon_terms_asked(u.normalized)
@@ -897,29 +902,6 @@ def _holds(product: Product, thing: str) -> bool:
     """Whether the product's name, aliases, specs or attribute names hold the thing a line asks for."""
     texts = (product.name, *product.aliases, *(sku.spec for sku in product.skus), *product.attributes)
     return any(thing in text.lower() for text in texts)
-
-
-def _count(word: str) -> int | None:
-    """A count as a spec writes it: "2", "两", "双" (a pair)."""
-    return int(word) if word.isdigit() else 2 if word == "双" else chinese_to_int(word)
-
-
-def _packs_of_the_unit(product: Product, normalized: str) -> dict[str, int]:
-    """The SKUs that hold several of the unit a quantity is counted in, with how many ("两支" of
-    "120g×2 双支装": 2; "三袋" of "200g×3袋": 3), by SKU id. A unit that is the pack itself ("5片/盒":
-    "两盒") is none: two boxes are a quantity of SKUs. "三包" of packs of 15 and 30 asks for a pack,
-    not for three of them: no pack's count divides it (the caller then says the prices)."""
-    unit = quantity_unit(normalized)
-    if unit is None:
-        return {}
-    count_re = re.compile(rf"(\d+|[双两二三四五六七八九十]+)\s*{re.escape(unit)}")
-    packs = {}
-    for sku in product.skus:
-        m = count_re.search(sku.spec)
-        n = None if m is None else _count(m.group(1))
-        if n is not None and n >= 2:
-            packs[sku.sku_id] = n
-    return packs
 
 
 def _facts_expiry(facts: Sequence[SkuFacts]) -> datetime | None:

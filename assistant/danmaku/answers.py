@@ -41,6 +41,7 @@ from assistant.danmaku.answers_product import (
 )
 from assistant.danmaku.purchase_told import PurchaseTold, bought_when
 from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_by_girth, pick_size
+from assistant.danmaku.slot_rules import count_value, quantity_unit
 from knowledge.domain import (
     Coupon,
     FlashSale,
@@ -310,9 +311,10 @@ def _link_label(product: Product, lang: str) -> str:
 def _room_flash_sales(
     promotions: Sequence[Promotion], products: Mapping[str, Product], at: datetime, lang: str
 ) -> str | None:
-    """Today's flash sales not over yet, soonest first, each with its window, link, product, price
-    and cap ("21:00-21:15 19号链接 声屿 Air3 … ¥199，限量300件"); that they are over when every one
-    of today's is; None when today has none."""
+    """Today's flash sales not over yet (those running, one begun last night included), soonest
+    first, each with its window, link, product, price, the versions it is limited to and its cap
+    ("22:00-22:20 10号链接 北纬线 … ¥359（仅限黑色 M、黑色 L），限量50件"); that they are over when every
+    one of today's is; None when today has none."""
     en = lang == "en"
     today = at.astimezone(SHANGHAI).date()
     todays = [
@@ -320,7 +322,7 @@ def _room_flash_sales(
         for p in promotions
         if isinstance(p, FlashSale)
         and p.product_id in products
-        and p.start.astimezone(SHANGHAI).date() == today
+        and (p.start.astimezone(SHANGHAI).date() == today or p.start <= at < p.end)
     ]
     sales = sorted((p for p in todays if p.end > at), key=lambda p: p.start)[:MAX_ROOM_PROMOTIONS]
     if not sales:
@@ -331,10 +333,15 @@ def _room_flash_sales(
         when = f"{format_clock(sale.start, at, lang)}-{format_clock(sale.end, at, lang)}"
         if sale.start <= at:
             when += " (on now)" if en else "（进行中）"
+        only = ""
+        specs = [sku.spec for sku in product.skus if sku.sku_id in sale.sku_ids]
+        if specs and len(specs) < len(product.skus):
+            only = f" (only {join(specs, lang)})" if en else f"（仅限{join(specs, lang)}）"
         cap = ""
         if sale.quantity_cap:
             cap = f", {sale.quantity_cap} units" if en else f"，限量{sale.quantity_cap}件"
-        lines.append(f"{when} {_link_label(product, lang)}{product.name} {format_amount(sale.price)}{cap}")
+        price = f"{format_amount(sale.price)}{only}{cap}"
+        lines.append(f"{when} {_link_label(product, lang)}{product.name} {price}")
     return ("Flash sales today: " if en else "今天的秒杀：") + ("; " if en else "；").join(lines)
 
 
@@ -368,13 +375,14 @@ def _room_deals(
         links = sorted(
             n for i in deal.product_ids if i in products and (n := products[i].link_no) is not None
         )
+        more = "" if len(links) == len(deal.product_ids) else (" and others" if en else "等")
         if not deal.product_ids:
             scope = " (whole shop)" if en else "（全店）"
         elif links:
             scope = (
-                f" (links {', '.join(map(str, links))})"
+                f" (links {', '.join(map(str, links))}{more})"
                 if en
-                else f"（限{'、'.join(map(str, links))}号链接）"
+                else f"（限{'、'.join(map(str, links))}号链接{more}）"
             )
         else:
             scope = " (some products)" if en else "（限部分商品）"
@@ -388,8 +396,8 @@ def _room_deals(
             spends = any(isinstance(p, SpendDiscount) for p in chosen)
             when += "".join((", " if en else "，") + r for r in _coupon_rules(deal, asked, lang, spends))
         lines.append(f"{terms}{scope}{when}")
-    if (more := len(chosen) - MAX_ROOM_PROMOTIONS) > 0:
-        lines.append(f"and {more} more" if en else f"另有{more}项")
+    if (left := len(chosen) - MAX_ROOM_PROMOTIONS) > 0:
+        lines.append(f"and {left} more" if en else f"另有{left}项")
     head = "" if running else ("Later today: " if en else "今天稍后：")
     return head + ("; " if en else "；").join(lines)
 
@@ -403,6 +411,24 @@ def _until(end: datetime, at: datetime, lang: str) -> str:
 
 
 MAX_QUANTITY_LINES = 4  # SKUs priced for a quantity in one reply
+
+
+def packs_of_the_unit(product: Product, normalized: str) -> dict[str, int]:
+    """The SKUs that hold several of the unit a quantity is counted in, with how many ("两支" of
+    "120g×2 双支装": 2; "三袋" of "200g×3袋": 3), by SKU id. A unit that is the pack itself ("5片/盒":
+    "两盒") is none: two boxes are a quantity of SKUs. "三包" of packs of 15 and 30 asks for a pack,
+    not for three of them: no pack's count divides it (the caller then says the prices)."""
+    unit = quantity_unit(normalized)
+    if unit is None:
+        return {}
+    count_re = re.compile(rf"(\d+|[双两二三四五六七八九十]+)\s*{re.escape(unit)}")
+    packs = {}
+    for sku in product.skus:
+        m = count_re.search(sku.spec)
+        n = None if m is None else count_value(m.group(1))
+        if n is not None and n >= 2:
+            packs[sku.sku_id] = n
+    return packs
 
 
 def _times(spec: str, price: Decimal, times: int) -> str:
@@ -621,20 +647,19 @@ _COUPON_NAMED_RE = re.compile(r"[^\s,.!?]{1,6}(?=券)")
 
 
 def coupon_words_asked(asked: str) -> tuple[str, ...]:
-    """What stands before each 券 of the question, up to 6 characters ("防晒能用护肤券吗" -> 晒能用护肤):
+    """What stands before each 券 of the question, up to 6 characters ("防晒能用护肤券吗" -> 防晒能用护肤):
     where a coupon is named by the first word of its title (``coupons_named``), so part of the
     answer-cache key of a coupon question."""
     return tuple(sorted(set(_COUPON_NAMED_RE.findall(asked))))
 
 
 def coupons_named(promotions: Sequence[Promotion], asked: str) -> list[Coupon]:
-    """The coupons the question names by the first word of their title right before 券 ("数码券",
-    "护肤券能用吗", "数码9折券": 数码9折券, 护肤专享券)."""
+    """The coupons the question names by the first word of their title within the 6 characters before
+    a 券 ("数码券", "护肤券能用吗", "数码9折券": 数码9折券, 护肤专享券)."""
     named = coupon_words_asked(asked)
     out = []
     for coupon in promotions:
-        stem = _COUPON_STEM_RE.match(coupon.title) if isinstance(coupon, Coupon) else None
-        if isinstance(coupon, Coupon) and stem and any(stem.group(0) in words for words in named):
+        if isinstance(coupon, Coupon) and (stem := _coupon_stem(coupon)) and any(stem in w for w in named):
             out.append(coupon)
     return out
 
@@ -661,13 +686,23 @@ def coupons_over_said(over: Sequence[Coupon], lang: str) -> str:
 
 def coupons_named_over(promotions: Sequence[Promotion], asked: str, at: datetime) -> list[Coupon]:
     """The coupons the question names (``coupons_named``) that were valid earlier today and are over
-    at ``at`` ("零食券还能用吗" after its 21:00)."""
+    at ``at`` ("零食券还能用吗" after its 21:00), unless another coupon of that name runs now."""
     today = at.astimezone(SHANGHAI).date()
+    named = coupons_named(promotions, asked)
+    running = {_coupon_stem(c) for c in named if c.active_at(at)}
     return [
         c
-        for c in coupons_named(promotions, asked)
-        if c.valid_to <= at and c.valid_to.astimezone(SHANGHAI).date() == today
+        for c in named
+        if c.valid_to <= at
+        and c.valid_to.astimezone(SHANGHAI).date() == today
+        and _coupon_stem(c) not in running  # another coupon of that name runs now: not over
     ]
+
+
+def _coupon_stem(coupon: Coupon) -> str:
+    """The first word of a coupon's title, the name viewers call it by ("数码9折券" -> 数码)."""
+    stem = _COUPON_STEM_RE.match(coupon.title)
+    return stem.group(0) if stem else ""
 
 
 def _upcoming_deals(items: list[SkuFacts], lang: str, asked: frozenset[str] = frozenset()) -> list[str]:

@@ -12,7 +12,7 @@ from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.dialogue import ViewerDialogue
 from assistant.danmaku.intent import is_followup_reference, version_asked
 from assistant.danmaku.resolve import skus_holding
-from assistant.danmaku.slot_rules import extract_slots, says_only_details
+from assistant.danmaku.slot_rules import extract_slots, says_only_details, strip_slot_words
 from assistant.danmaku.types import Intent, Slots, Understanding
 from knowledge.domain import Product
 
@@ -20,7 +20,10 @@ from knowledge.domain import Product
 # "那10片的" (a version pointed at with 那); group 1 is the detail or version named.
 _ACKNOWLEDGED = r"(?:(?:好的|好吧|哦+|噢|嗯+|ok)[\s，,。]*)?"
 _FRAGMENT_RES = (
-    re.compile(rf"^{_ACKNOWLEDGED}(?:那|那个|那种|那款)?(.{{1,6}}?)的?(?:那个|那款|那种)?(?:呢|咧)[?]?$"),
+    # 那 with a counter before the goods ("那件开衫呢", "那双靴子呢")
+    re.compile(
+        rf"^{_ACKNOWLEDGED}(?:那(?:个|种|款|件|条|双|套|瓶|支|盒|台|只)?)?(.{{1,6}}?)的?(?:那个|那款|那种)?(?:呢|咧)[?]?$"
+    ),
     re.compile(rf"^{_ACKNOWLEDGED}那(?:个|种|款)?(.{{1,6}}?)的[?]?$"),
 )
 
@@ -51,13 +54,18 @@ _VERSION_DETAIL_INTENTS = frozenset(
 
 
 def continues_dialogue(
-    understanding: Understanding, dialogue: ViewerDialogue | None, at: datetime, in_view: Sequence[Product]
+    understanding: Understanding,
+    dialogue: ViewerDialogue | None,
+    at: datetime,
+    in_view: Sequence[Product],
+    named: Sequence[Product] = (),
 ) -> bool:
     """Whether a short line continues the viewer's last question, asked at most
     ``FOLLOWUP_WINDOW_S`` before ``at``: a fragment ending in 呢 that names a detail of that question
     (a colour, size, region, the body) or a version of the products in view (``in_view``: the one
     on stage and the one the dialogue is about) ("茶轴呢", "那甘肃呢", "混色L呢"), or "这个呢" once the
-    host has moved on to another product; or nothing but a detail that changes that question's answer
+    host has moved on to another product, or a product of the cart by its name ("那件开衫呢": ``named``,
+    the products the line names); or nothing but a detail that changes that question's answer
     ("还是换L吧" after a stock question, "65公斤" after size advice). Chat stays chat: "人呢", "你呢",
     "真好看呢", "广东" after a price question, "黑色好看" (an opinion with a detail in it)."""
     if dialogue is None or dialogue.intent is None:
@@ -76,14 +84,17 @@ def continues_dialogue(
             return True
         if _names_product(word, in_view[:1]):  # "抽纸呢" as the host presents it: the same question
             return in_view[0].product_id != dialogue.product_id
+        # "那件开衫呢" after a price question about the jeans: the same question of the product named
+        if any(p.product_id != dialogue.product_id for p in named) and _names_product(word, named):
+            return True
         slots = extract_slots(word)
-        named = (
+        detail = (
             slots.color
             or slots.size
             or slots.measured
             or (slots.region and dialogue.intent is Intent.SHIPPING)
         )
-        return bool(named) or any(skus_holding(p, word) for p in in_view)
+        return bool(detail) or any(skus_holding(p, word) for p in in_view)
     slots = extract_slots(text)
     if not says_only_details(text, slots):
         return False
@@ -153,21 +164,26 @@ VERSIONED_INTENTS = frozenset(
 _OWN_QUESTION_RE = re.compile(r"多少|多久|多长|多大|多重|多高|什么|怎么|如何|哪|为什么|几")
 
 
-# What a yes/no follow-up may hold besides the thing it asks ("它也有吗", "那个也是吗": the last question
-# again): pronouns, 那, adverbs of "also, still", 是 / 有 / 的, and the question's end.
+# What a yes/no follow-up may hold besides the thing it asks ("它也有吗", "50ml也一样吗", "双支装也是这个
+# 价吗": the last question again, of another version): pronouns, 那, adverbs of "also, still", 是 / 有 /
+# 的, the same again (一样, 这个价, 可以), versions and sizes, and the question's end.
 _FOLLOWUP_FILLER_RE = re.compile(
-    r"它们?|那个|那款|那|这个|这款|还|也|都|是|有|的|呢|吗|么|嘛|不|没|[\s?!,.~]"
+    r"它们?|那个|那款|那|这个价|这个|这款|一样|同价|这样|可以|行|还|也|都|是|有|的|呢|吗|么|嘛|不|没|"
+    r"\d+(?:\.\d+)?\s*(?:ml|g|kg|l|cm|毫升|克|码|寸)?|[\u4e00-\u9fff]{1,4}?[装款版]|[a-z]+|[\s?!,.~]"
 )
 
 
 def _asks_yes_or_no_of_its_own(normalized: str) -> bool:
-    """Whether a yes/no question holds a predicate of its own once the follow-up fillers are gone
-    ("它要卸妆吗" -> 要卸妆, "它防水吗" -> 防水): it asks that, not the viewer's last question again
-    ("它也有吗", "那个也是吗" hold nothing else)."""
+    """Whether a yes/no question holds a predicate of its own once the follow-up fillers and the
+    slot words are gone ("它要卸妆吗" -> 要卸妆, "它防水吗" -> 防水): it asks that, not the viewer's
+    last question again ("它也有吗", "黑色也有吗", "50ml也一样吗", "双支装也是这个价吗" hold nothing else)."""
     text = normalized.strip()
     if not re.search(r"[吗么嘛]\??$|(\w)不\1", text):
         return False
-    return len(_FOLLOWUP_FILLER_RE.sub("", text)) >= 2
+    slots = extract_slots(text)
+    if slots.color or slots.size or slots.variant_hint:
+        return False  # "黑色能秒吗" after a flash-sale question: the last question, of that version
+    return len(_FOLLOWUP_FILLER_RE.sub("", strip_slot_words(text))) >= 2
 
 
 def _continued(understanding: Understanding, dialogue: ViewerDialogue, slots: Slots) -> Understanding:

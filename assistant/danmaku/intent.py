@@ -35,6 +35,7 @@ from assistant.danmaku.vocabulary import (
     ADDRESSED_VIEWERS,
     ASKING_JI,
     FABRIC_PROPERTIES,
+    GOODS_HEAD_WORDS,
     GOODS_HEADS,
     LAUGH,
     ONE_CHARACTER_GOODS,
@@ -241,10 +242,10 @@ _OWN_ORDER_RE = re.compile(
     r"(?:订单|退款|售后|申请|退货|换货|保价|发货|资料).{0,4}审核|审核.{0,4}(?:订单|退款|申请)|多久审核|"
     rf"(?<!不)催|改(?:发|寄|地址|收货)|(?:{_SENT_WRONG})了?|"
     # the viewer's orders counted or merged, the address typed wrong ("拍了两单能合并发吗", "地址填错了")
-    r"(?:拍|下|付)了?(?:两|2|三|3|几|好几|多)(?:单|个订单)|合并(?:发|付|下单)|合单|"
+    r"(?:拍|下|付)了(?:两|2|三|3|几|好几|多)(?:单|个订单)|(?:两|2|三|3|几|好几)个订单|合并(?:发|付|下单)|合单|"
     r"(?:地址|电话|手机号|收货人|名字).{0,3}(?:填|写|选)错|"
-    # what the viewer looked up of theirs ("我查了物流", "我这边查到还没发")
-    r"我(?:这边)?查(?:询|了|到|看)|"
+    # what the viewer looked up of their order ("我查了物流", "我这边查订单还没发")
+    r"我(?:这边)?查(?:询|了|到|看)?.{0,4}(?:物流|快递|订单|单号|包裹|进度|记录|降价|差价)|"
     r"用了(?![^,.!?\s]{0,4}会)[^,.!?\s]{0,4}(?:红|痒|痘|过敏|刺痛|疹)|"
     # the time left on a purchase's warranty or return window ("保修还有多久")
     rf"(?:保修|质保|保价|退货|售后).{{0,4}}还(?:有|剩)(?:{_TIME_LEFT})|"
@@ -432,9 +433,11 @@ _BUSINESS_RE = re.compile(
     r"入驻|招商|加盟|代理商|做代理|当代理|商务合作|供货|批发|进货|"
     r"团购|采购|集采|月结|对公|企业(?:用户|客户|账户|采购)|大客户"
 )
-# A code or number of a coupon asked for ("券码是多少", "兑换码在哪"): the shop's system
-# holds it, no fact of the catalog.
-_CODE_ASKED_RE = re.compile(r"批次号|券码|兑换码|激活码|优惠码|(?<![a-z])key(?![a-z])")
+# A code or number of a coupon asked for ("券码是多少", "兑换码在哪", a coupon's key; not "key colors"):
+# the shop's system holds it, no fact of the catalog.
+_CODE_ASKED_RE = re.compile(
+    r"批次号|券码|兑换码|激活码|优惠码|(?:券|码|激活).{0,3}(?<![a-z])key(?![a-z])|(?<![a-z])key(?![a-z]).{0,3}(?:券|码)"
+)
 
 
 # Where the goods ship from ("从哪里发货", "是保税仓发的吗"): the shipping policy states the carrier,
@@ -875,7 +878,7 @@ def goods_of_a_kind_asked(normalized: str) -> str:
     thing = words[0].rpartition("的")[2] if words else ""
     if _MODEL_NAME_RE.fullmatch(thing):
         return thing
-    return thing if len(thing) >= 2 and (thing[-1] in GOODS_HEADS or thing.endswith(("电脑", "平板"))) else ""
+    return thing if len(thing) >= 2 and (thing[-1] in GOODS_HEADS or thing.endswith(GOODS_HEAD_WORDS)) else ""
 
 
 _MODEL_NAME_RE = re.compile(r"[a-z]+\d+[a-z\d]*")  # "iphone17", "gt4", "s24ultra"
@@ -974,11 +977,11 @@ _BARE_THIS = rf"这(?=[{''.join(ONE_CHARACTER_GOODS)}]|衣服|外套)"
 _STAGE_DEMONSTRATIVES = (
     "这个|这款|这件|这条|这双|这套|这瓶|这支|这只|这盒|这种|这一款|这把|这口|这台|这顶|这块|" + _BARE_THIS
 )
-# 它 is no stage word: "34号多少钱 … 它保质期多久" means link 34, the viewer's last product (a follow-up,
-# ``_PRONOUN_RE``); with none in the dialogue the resolver takes the product on stage.
+# 它 (and "it") is no stage word: "34号多少钱 … 它保质期多久" means link 34, the viewer's last product
+# (a follow-up, ``_PRONOUN_RE``); with none in the dialogue the resolver takes the product on stage.
 _STAGE_RE = re.compile(
     rf"{_STAGE_DEMONSTRATIVES}|主播(手上|手里|身上|穿|用|拿|介绍|讲)|"
-    r"同款|现在(这|讲|卖)|正在(讲|卖)|(?<![a-z])(this|it)(?![a-z])"
+    r"同款|现在(这|讲|卖)|正在(讲|卖)|(?<![a-z])this(?![a-z])"
 )
 # A stage word right before a noun that names goods alone (``vocabulary.ONE_CHARACTER_GOODS``).
 # 那个 / 那款 before one as well ("那个锅多少" with a chopping board on stage: a wok of the cart).
@@ -987,7 +990,7 @@ _STAGE_BEFORE_GOODS_RE = re.compile(
 )
 _FOLLOWUP_START_RE = re.compile(r"^(那|那么|还有|另外|再问|然后|and |what about|how about)")
 _FOLLOWUP_FRAGMENT_RE = re.compile(r"^.{1,8}(的)?呢\??$")
-_PRONOUN_RE = re.compile(r"它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")
+_PRONOUN_RE = re.compile(r"(?<!其)它|那个|那款|(?<![a-z])(it|that one)(?![a-z])")  # 其它 is "other"
 # Before the first intent keyword or question word, what is left once slot words and these fillers
 # are blanked (2+ Chinese characters) is a product-name candidate: "羽绒服多少钱" -> "羽绒服".
 _QUESTION_WORD_RE = re.compile(

@@ -278,8 +278,13 @@ class DanmakuPipeline:
         asked_before = catalog.product(dialogue.product_id) if dialogue and dialogue.product_id else None
         products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
         usual_size_told = gives_a_usual_size(understanding.normalized, in_view)  # "我平时穿38"
+        named = tuple(
+            p
+            for p in (catalog.product(i) for i in matcher.match(understanding.normalized).exact)
+            if p is not None
+        )
         followup = (
-            continues_dialogue(understanding, dialogue, message.ts, products_in_view)
+            continues_dialogue(understanding, dialogue, message.ts, products_in_view, named)
             or gives_a_body_to_size(understanding.normalized, in_view)
             or usual_size_told
         )

@@ -58,6 +58,8 @@ def _day_patterns(verb: str) -> _DayPatterns:
 
 
 _PURCHASE_DAY = _day_patterns(_PURCHASE_VERB)
+# What follows the Nth day when it dates an event rather than today ("第2天就坏了", "第3天就降价了").
+_EVENT_AFTER_RE = re.compile(r"\s*(?:就|才|便|发现|开始|出现|降|坏|掉)")
 # Receiving the goods ("收到5天了", "签收一周了", "前天到的货"): the day a return window counts from.
 _RECEIPT_VERB = r"(?:收到|收的货|签收|到货|到手|收货)"
 _RECEIPT_DAY = _day_patterns(_RECEIPT_VERB)
@@ -130,6 +132,8 @@ def _days_ago(
     since = patterns.since.search(normalized)
     if since:
         almost, nth, count, unit = since.groups()
+        if nth and _EVENT_AFTER_RE.match(normalized, since.end()):
+            return None  # "收到第2天就坏了", "买的第3天就降价了": the day something happened, not today
         if nth:  # "签收第9天": the day of receipt is the first, so 8 whole days; "第2周" says no day
             return (_count(count) - 1, None) if _UNIT_DAYS[unit] == 1 and _count(count) >= 1 else None
         days = _count(count) * _UNIT_DAYS[unit]

@@ -54,6 +54,7 @@ from assistant.danmaku.intent import (
 from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
+    GOODS_HEAD_WORDS,
     GOODS_HEADS,
     INTERCHANGEABLE_FORMS,
     ONE_CHARACTER_GOODS,
@@ -139,7 +140,8 @@ def resolve_product(
     if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:
-        points_back = reference == "previous" or "它" in text  # "它要卸妆吗": 它 with a name word
+        # "它要卸妆吗": 它 with a name word (其它 is "other")
+        points_back = reference == "previous" or re.search(r"(?<!其)它", text) is not None
         asked_before = catalog.product(previous) if points_back and previous else None
         if (
             asked_before is not None
@@ -239,15 +241,20 @@ _AFTER_OF_RE = re.compile(r"的([\u4e00-\u9fff]{1,6})")
 
 
 def _of_the_kind_named(text: str, candidates: tuple[str, ...], catalog: Catalog) -> tuple[str, ...]:
-    """The candidates the words after 的 narrow a maker's or a line's products to ("澜序的面霜": the
-    cream of 澜序's serum and cream; "简川的裤子": of the jeans and the cardigan, the one called by a
-    noun of 裤, ``vocabulary.ONE_CHARACTER_GOODS``), or all of them when those words name none."""
+    """The candidates the words after 的 narrow a maker's products to ("澜序的面霜": the cream of 澜序's
+    serum and cream; "简川的裤子": of the jeans and the cardigan, the one called by a noun of 裤,
+    ``vocabulary.ONE_CHARACTER_GOODS``), or all of them when those words name no goods one of them is
+    called by ("澜序的修护霜", "简川的牛仔外套": ask which)."""
     after = _AFTER_OF_RE.search(text)
     if after is None:
         return candidates
     thing = after.group(1)
     products = {c: p for c in candidates if (p := catalog.product(c)) is not None}
-    for n in range(len(thing), 1, -1):  # the longest start of it a name holds ("面霜多少钱": 面霜)
+    # the longest start of it that names goods (its last character a noun of goods) and a name
+    # holds ("面霜多少钱": 面霜); "修护霜" names no serum for its 修护, "牛仔外套" no jeans for its 牛仔
+    for n in range(len(thing), 1, -1):
+        if thing[n - 1] not in GOODS_HEADS:
+            continue
         named = tuple(
             c for c, p in products.items() if any(thing[:n] in x.lower() for x in (p.name, *p.aliases))
         )
@@ -298,7 +305,7 @@ _FUNCTION_CHAR_RE = re.compile(rf"[退换钱发收穿{_PHRASE_OPENERS}]")
 _VERB_FIRST_RE = re.compile(rf"[{_PHRASE_OPENERS}]")
 # A span ending in a noun of goods (``vocabulary.GOODS_HEADS``: 水, 霜, 壶, 包 ...) names goods even
 # when a concept word is in it ("保温壶", "充电线").
-_GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|电脑|平板")
+_GOODS_HEAD_RE = re.compile(rf"[{GOODS_HEADS}]$|{'|'.join(GOODS_HEAD_WORDS)}")
 
 
 # Where a product name stands: after a demonstrative or 卖 / 有没有, or opening the line or a clause

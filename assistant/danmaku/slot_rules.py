@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from assistant.danmaku.normalize import chinese_to_int
 from assistant.danmaku.types import Slots
-from assistant.danmaku.vocabulary import CITY_PROVINCES, GIRTHS, SKIN_TONES, SKIN_TYPES, UNIT_COUNTERS
+from assistant.danmaku.vocabulary import GIRTHS, SKIN_TONES, SKIN_TYPES, UNIT_COUNTERS, city_pattern
 
 _HEIGHT_UNIT_RE = re.compile(
     r"(?:身高|高)?(1[3-9]\d|20\d|210)\s*(?:cm|厘米|公分)|身高[:是]?\s*(1[3-9]\d|20\d)"
@@ -114,7 +114,7 @@ def age_words(age: str) -> tuple[str, ...]:
 REGIONS = (
     "新疆|西藏|青海|内蒙古|内蒙|宁夏|甘肃|海南|香港|澳门|台湾|港澳台|偏远地区|偏远|海外|国外|"
     "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|"
-    "广东|广西|四川|贵州|云南|陕西|" + "|".join(sorted(CITY_PROVINCES, key=len, reverse=True))
+    "广东|广西|四川|贵州|云南|陕西|" + city_pattern()
     # a city of a province often left out of shipping stands for it (``vocabulary.province_of``)
 )
 _REGION_RE = re.compile(REGIONS)
@@ -344,9 +344,13 @@ def _quantity(normalized: str) -> int | None:
     match = _QUANTITY_RE.search(normalized)
     if match is None or _BUYS_OR_TOTALS_RE.search(normalized) is None:
         return None
-    count = match.group(1)
-    n = int(count) if count.isdigit() else chinese_to_int(count)
+    n = count_value(match.group(1))
     return n if n is not None and 2 <= n <= MAX_QUANTITY else None
+
+
+def count_value(word: str) -> int | None:
+    """A count written in digits, in Chinese numerals or as 双 (a pair): "10", "三", "双" -> 2."""
+    return int(word) if word.isdigit() else 2 if word == "双" else chinese_to_int(word)
 
 
 def extract_slots(normalized: str) -> Slots:

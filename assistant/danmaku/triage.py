@@ -301,7 +301,9 @@ def without_chatter_around(normalized: str) -> str:
 
 # A line that opens by addressing another viewer ("@小鹿 …"): the host, the assistant or the shop
 # addressed so ("@主播 多少钱", "@客服 …") is asked as usual.
-_TO_A_VIEWER_RE = re.compile(r"^@(?!\s*(?:主播|小助理|助理|客服|官方|老板|场控|管理))\S")
+_TO_A_VIEWER_RE = re.compile(
+    r"^@\s*(?!(?:主播|小助理|小助手|助理|助手|客服|官方|老板|店长|店主|场控|管理|所有人|全体|大家))\S"
+)
 
 
 def triage(normalized: str) -> Triage:

@@ -59,6 +59,7 @@ UNIT_COUNTERS = "个|件|支|瓶|盒|套|份|包|袋|罐|双|只|条|箱|台|组
 # The last character of a name of goods, the noun a shopper buys ("洗发水", "保温壶", "洁面皂"): a name
 # span ending in one names goods.
 GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅枕被毯垫伞链戒皂棉纸"
+GOODS_HEAD_WORDS = ("电脑", "平板")  # two-character nouns of goods a name may end in ("笔记本电脑")
 # Nouns a viewer names a kind of goods by alone, or with 子 ("这个锅多少钱", "这条裙子多少钱"), each
 # with the characters that make a product's name such goods (雪地靴 is a 鞋). Never a part of another
 # product (线, 壳, 盒, 灯: an earphone's cable, a keyboard's light), a shade (粉), water (水), a verb
@@ -95,7 +96,6 @@ GOODS_STATES: Mapping[str, tuple[str, ...]] = {
 }
 # A laugh typed in a line ("哈哈", "笑死"): chatter to the triage, and a joke rather than goods gone wrong.
 LAUGH = r"哈哈|嘿嘿|hhh|笑死"
-# The body's girths a size chart may go by (腰围 for jeans, 臀围 for underwear), as a regex alternation.
 # Cities of the provinces shops most often leave out of shipping or free shipping, by province: a
 # viewer names the city ("发拉萨吗", "乌鲁木齐包邮吗") where the catalog lists the province. Names that
 # are also common words are left out (阿里 the company, 白银 the metal, 山南, 玉树, 万宁 the chain).
@@ -107,7 +107,7 @@ CITY_PROVINCES: Mapping[str, str] = {
         ),
         "新疆",
     ),
-    **dict.fromkeys(("拉萨", "日喀则", "昌都", "林芝", "那曲"), "西藏"),
+    **dict.fromkeys(("拉萨", "日喀则", "昌都", "林芝"), "西藏"),
     **dict.fromkeys(("西宁", "格尔木", "德令哈"), "青海"),
     **dict.fromkeys(
         (
@@ -122,11 +122,32 @@ CITY_PROVINCES: Mapping[str, str] = {
 }
 
 
+# What a city's name is part of when it names goods or a dish ("哈密瓜", "兰州拉面", "面包头"): no city.
+_CITY_IN_A_WORD = {
+    "哈密": r"(?!瓜)",
+    "兰州": r"(?!拉面|牛肉)",
+    "阿克苏": r"(?!苹果|冰糖)",
+    "库尔勒": r"(?!香梨)",
+    "和田": r"(?!玉|枣)",
+    "吐鲁番": r"(?!葡萄)",
+    "包头": r"(?<!面包头)",
+    "伊犁": r"(?!马)",
+}
+
+
+def city_pattern() -> str:
+    """A regex alternation of ``CITY_PROVINCES``, longest first, each city not where it is part of
+    a word of goods or a dish (``_CITY_IN_A_WORD``: "哈密瓜味的呢" names no city)."""
+    cities = sorted(CITY_PROVINCES, key=len, reverse=True)
+    return "|".join(f"{city}{_CITY_IN_A_WORD.get(city, '')}" for city in cities)
+
+
 def province_of(region: str) -> str:
     """The province of a region slot: a city's (``CITY_PROVINCES``), else the region itself."""
     return CITY_PROVINCES.get(region, region)
 
 
+# The body's girths a size chart may go by (腰围 for jeans, 臀围 for underwear), as a regex alternation.
 GIRTHS = "腰围|臀围|胸围"
 # Who a version is cut for, as viewers ask it ("有男款吗", "有没有女士的") and as names state it
 # ("羽绒服 女款", "男士双面羊毛大衣"): the version's gender and the words that name it.

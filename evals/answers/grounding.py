@@ -34,6 +34,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from assistant.danmaku.answers import packs_of_the_unit
+from assistant.danmaku.normalize import normalize
 from evals.answers.amounts import Kind, extract, numbers_in, time_value
 from knowledge.domain import Catalog, Coupon, FlashSale, Product, Promotion, SpendDiscount
 from knowledge.facts import SkuFacts, coupon_price, facts_at
@@ -268,19 +270,22 @@ def question_numbers(question: str) -> set[Decimal]:
 MAX_QUANTITY = 999
 
 
-def _quantity_totals(catalog: Catalog, product: Product, at: datetime, asked: set[Decimal]) -> set[Decimal]:
+def _quantity_totals(
+    catalog: Catalog, product: Product, at: datetime, asked: set[Decimal], question: str = ""
+) -> set[Decimal]:
     """Each SKU's unit price now (and its base price) times each whole quantity of 2 to
-    ``MAX_QUANTITY`` among the question's numbers."""
-    quantities = {q for q in asked if q == q.to_integral_value() and 2 <= q <= MAX_QUANTITY}
+    ``MAX_QUANTITY`` among the question's numbers; a SKU that is a pack of the unit asked
+    (``answers.packs_of_the_unit``: "120g×2 双支装" for "买4支") times the packs that make it."""
+    quantities = {int(q) for q in asked if q == q.to_integral_value() and 2 <= q <= MAX_QUANTITY}
     if not quantities:
         return set()
-    units = {
-        v
-        for sku in product.skus
-        for f in (facts_at(catalog, sku.sku_id, at),)
-        for v in (f.price, f.base_price)
-    }
-    return {u * q for u in units for q in quantities}
+    packs = packs_of_the_unit(product, normalize(question)) if question else {}
+    out: set[Decimal] = set()
+    for sku in product.skus:
+        f = facts_at(catalog, sku.sku_id, at)
+        n = packs.get(sku.sku_id, 1)
+        out |= {v * (q // n) for v in (f.price, f.base_price) for q in quantities if q % n == 0}
+    return out
 
 
 def grounding_for(
@@ -305,7 +310,7 @@ def grounding_for(
     products = [p for p in (catalog.product(pid) for pid in dict.fromkeys(product_ids)) if p is not None]
     every = [_product_sets(catalog, product, at) for product in products] or [_room_sets(catalog, at)]
     for product in products:
-        total.money |= _quantity_totals(catalog, product, at, asked)
+        total.money |= _quantity_totals(catalog, product, at, asked, question)
     for sets in every:
         total.money |= sets.money
         total.rates |= sets.rates

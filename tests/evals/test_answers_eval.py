@@ -157,6 +157,22 @@ def test_a_total_for_a_quantity_asked_is_grounded_and_no_other_total_is() -> Non
     assert set(unasked.wrong_amounts) == {"599", "329"}  # a total nobody asked for is a made-up amount
 
 
+def test_a_total_by_packs_is_grounded_and_packs_multiplied_by_units_are_not() -> None:
+    # four of the 支 a 双支装 holds: two packs; four packs would be eight 支
+    reply = "@小鹿 植萃集 氨基酸洗面奶 买4支：120g×2 双支装 ¥99×2=¥198；120g ¥59.90×4=¥239.60"
+    assert check_facts(reply, _grounding("MZ07", question="4支多少钱")).facts_ok
+    wrong = check_facts("@小鹿 买4支：120g×2 双支装 ¥99×4=¥396", _grounding("MZ07", question="4支多少钱"))
+    assert wrong.wrong_amounts == ("396",)
+
+
+def test_a_reply_about_no_product_may_state_the_rooms_promotions() -> None:
+    reply = "@小鹿 满¥200减¥30券（全店），23:00前有效；满¥300减¥50（全店），24:00前有效"
+    check = check_facts(reply, grounding_for(CATALOG, [], T, "现在有啥券"))
+    assert check.facts_ok, check
+    made_up = check_facts("@小鹿 满¥200减¥40券（全店）", grounding_for(CATALOG, [], T, "现在有啥券"))
+    assert made_up.wrong_amounts == ("40",)
+
+
 def test_right_answer_passes() -> None:
     check = check_facts(
         "@小鹿 保温杯 秒杀价¥89（日常价¥129），20:10结束", _grounding("HJ01"), ["89.00", "20:10"]

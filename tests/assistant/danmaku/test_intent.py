@@ -766,7 +766,20 @@ def test_business_inquiries_and_codes_asked_are_no_shop_template(text: str) -> N
         ("我查了物流 还在广州", True),  # what the viewer looked up of theirs
         ("分开拍能合并发货吗", True),
         ("两单一起拍包邮吗", False),  # a purchase still to make
+        ("下两单有优惠吗", False),
+        ("我查到这个是氨基酸的 敏感肌能用吗", False),  # looked up of the goods, not of an order
     ],
 )
 def test_orders_counted_merged_or_looked_up_are_the_viewers_own(text: str, own: bool) -> None:
     assert about_own_order(normalize(text)) is own
+
+
+def test_key_in_an_english_line_is_no_code_asked() -> None:
+    assert understand("how much is it? key colors?").intent is not Intent.OTHER
+
+
+@pytest.mark.parametrize(
+    ("text", "region"), [("哈密瓜味的呢", None), ("兰州拉面", None), ("发哈密吗", "哈密")]
+)
+def test_a_city_inside_a_word_of_goods_is_no_region(text: str, region: str | None) -> None:
+    assert understand(text).slots.region == region

@@ -243,3 +243,68 @@ def test_two_goods_named_keep_the_one_on_stage(system: PipelineSystem) -> None:
     # the words after 的 narrow a maker's products, never two goods the line names
     result = ask(system, "SP05", "20:40", "买鸭脖两袋再加一箱12盒的牛奶 能参加满减吗")
     assert result.product_id == "SP05"
+
+
+def test_other_said_with_its_is_no_pronoun(system: PipelineSystem) -> None:
+    # 其它颜色 after the host moved on asks the product now on stage, not the viewer's last one
+    system.reset()
+    start = at("20:40")
+    system.set_stage("FS01", start)
+    system.ask("viewer", "这个多少钱", start + timedelta(seconds=10))
+    system.set_stage("FS02", start + timedelta(seconds=20))
+    result = system.ask("viewer", "有其它颜色吗", start + timedelta(seconds=30))
+    assert result.product_id == "FS02", result
+
+
+@pytest.mark.parametrize("text", ["澜序的修护霜多少钱", "简川的牛仔外套多少钱"])
+def test_words_after_a_maker_that_name_none_of_its_goods_ask_which(system: PipelineSystem, text: str) -> None:
+    result = ask(system, None, "20:40", text)
+    assert result.source == "clarify", result  # 修护 is no 霜 of the serum, 牛仔 no 外套 of the jeans
+
+
+def test_a_flash_sale_of_some_versions_says_which(system: PipelineSystem) -> None:
+    result = ask(system, None, "21:30", "几点秒杀")
+    assert "¥359（仅限黑色 M、黑色 L），限量50件" in result.text
+
+
+@pytest.mark.parametrize("text", ["秒杀能用券吗", "秒杀和满减能一起用吗"])
+def test_a_flash_sale_and_coupons_asked_of_no_product_ask_which(system: PipelineSystem, text: str) -> None:
+    result = ask(system, None, "20:40", text)
+    assert result.source == "clarify", result
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said"),
+    [("小黑瓶多少钱", "50ml也一样吗", "50ml ¥499"), ("防晒多少钱", "双支装也是这个价吗", "双支装 ¥269")],
+)
+def test_the_same_again_of_another_version_repeats_the_last_question(
+    system: PipelineSystem, first: str, second: str, said: str
+) -> None:
+    _, again = ask_in_turn(system, None, "20:40", first, second)
+    assert again.intent == "price" and said in again.text, again
+
+
+def test_the_nth_day_when_something_happened_is_no_day_since_receipt(system: PipelineSystem) -> None:
+    result = ask(system, "MZ07", "20:40", "收到第2天就不想要了 现在还能退吗")
+    assert "收到1天" not in result.text and "昨天" not in result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "replied"),
+    [("@小助手 这个多少钱", True), ("@店长 这个多少钱", True), ("@ 小鹿 你买的哪个色", False)],
+)
+def test_the_shops_people_addressed_are_answered_another_viewer_is_not(
+    system: PipelineSystem, text: str, replied: bool
+) -> None:
+    result = ask(system, "MZ05", "20:40", text)
+    assert (result.source == "catalog") is replied, result
+
+
+def test_that_one_named_after_a_question_asks_it_again_of_that_product(system: PipelineSystem) -> None:
+    _, again = ask_in_turn(system, None, "20:40", "简川的裤子多少", "那件开衫呢")
+    assert again.product_id == "FS07" and again.intent == "price" and "¥239" in again.text
+
+
+def test_a_version_asked_yes_or_no_after_a_question_asks_it_of_that_version(system: PipelineSystem) -> None:
+    _, again = ask_in_turn(system, "SM01", "21:05", "耳机秒杀多少", "黑色能秒吗")
+    assert again.intent == "flash_sale" and again.source == "catalog", again
