@@ -35,6 +35,7 @@ from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
 from assistant.danmaku.dialogue import DialogueStore, ViewerDialogue
 from assistant.danmaku.followup import (
+    FOLLOWUP_MAX_CHARS,
     VERSIONED_INTENTS,
     carry_over_intent,
     continues_dialogue,
@@ -278,11 +279,10 @@ class DanmakuPipeline:
         asked_before = catalog.product(dialogue.product_id) if dialogue and dialogue.product_id else None
         products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
         usual_size_told = gives_a_usual_size(understanding.normalized, in_view)  # "我平时穿38"
-        named = tuple(
-            p
-            for p in (catalog.product(i) for i in matcher.match(understanding.normalized).exact)
-            if p is not None
-        )
+        # the products a short line after a question names ("那件开衫呢"), read only where one may follow
+        short = dialogue is not None and len(understanding.normalized) <= FOLLOWUP_MAX_CHARS
+        exact = matcher.match(understanding.normalized).exact if short else ()
+        named = tuple(p for p in (catalog.product(i) for i in exact) if p is not None)
         followup = (
             continues_dialogue(understanding, dialogue, message.ts, products_in_view, named)
             or gives_a_body_to_size(understanding.normalized, in_view)
