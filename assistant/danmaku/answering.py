@@ -28,6 +28,7 @@ from assistant.danmaku.attributes import (
     dimension_keys,
     parts_made_asked,
 )
+from assistant.danmaku.basket import BasketItem
 from assistant.danmaku.cache import AnswerKey
 from assistant.danmaku.catalog_words import asks_about_a_thing, question_terms, quote_answer
 from assistant.danmaku.clarify import product_options
@@ -113,6 +114,8 @@ class Question:
     # One of those further questions, answered to be joined: grounded answers only, never the LLM
     # (its answer would not be joined, and the line would wait on it).
     joined: bool = False
+    # The products the line asks the total of, bought together (``basket.basket_asked``), () for none.
+    basket: tuple[BasketItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +150,8 @@ class Answerer:
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         """The answer to the line: its own question's, joined by the answers to its further
         questions (``Question.further``) where the first is a confident catalog or FAQ answer."""
+        if question.basket and (totalled := self._basket_total(room, catalog, question, at)) is not None:
+            return totalled  # "开衫和12号牛仔裤一起买多少钱": the products' sum, not each price
         composed = self._answer_one(room, catalog, question, at)
         if not question.further or composed.source not in _CONFIDENT or composed.pending is not None:
             return composed
@@ -157,12 +162,15 @@ class Answerer:
             asked = replace(
                 question, understanding=ask.understanding, further=(), route="answer", joined=True
             )
+            if ask.product_id is not None:  # the same question of another product the line names
+                asked = replace(asked, resolution=Resolution(ask.product_id, "name"))
             more = (
                 self._stated(catalog, asked, at)
                 if ask.stated_only
                 else self._answer_one(room, catalog, asked, at)
             )
-            if more is None or not _joins(more, composed) or _says_again(more.body, bodies, product):
+            of = ask.product_id or composed.product_id
+            if more is None or not _joins(more, composed, of) or _says_again(more.body, bodies, product):
                 continue
             bodies.append(more.body)
             if more.expires_at is not None:
@@ -666,6 +674,25 @@ class Answerer:
             cacheable=False,
         )
 
+    def _basket_total(
+        self, room: Room, catalog: Catalog, question: Question, at: datetime
+    ) -> Composed | None:
+        """What the products of the line's basket come to (``answers.answer_basket_price``), or None
+        where one of them has no one price to add (the line is then answered as usual)."""
+        promotions = (*catalog.promotions, *room.promotions)
+        items: list[tuple[Product, list[SkuFacts], int]] = []
+        for item in question.basket:
+            product = catalog.product(item.product_id)
+            if product is None:
+                return None
+            skus = [s for s in (product.sku(i) for i in item.sku_ids) if s is not None] or list(product.skus)
+            items.append((product, [sku_facts(product, sku, promotions, at) for sku in skus], item.quantity))
+        body = answers.answer_basket_price(items, question.understanding.language)
+        if body is None:
+            return None
+        every = [f for _, facts, _ in items for f in facts]
+        return self._done(body, ReplySource.CATALOG, items[0][0], at, _facts_expiry(every))
+
     def _done(
         self,
         body: str,
@@ -685,12 +712,13 @@ class Answerer:
 _CONFIDENT = frozenset({ReplySource.CATALOG, ReplySource.FAQ})
 
 
-def _joins(more: Composed, first: Composed) -> bool:
-    """Whether a further question's answer joins the reply: a confident answer of the same product
-    that needs no choice from the viewer, cacheable like the first."""
+def _joins(more: Composed, first: Composed, product_id: str | None) -> bool:
+    """Whether a further question's answer joins the reply: a confident answer of the product it
+    asks of (``product_id``: the first answer's, or another the line names) that needs no choice
+    from the viewer, cacheable like the first."""
     return (
         more.source in _CONFIDENT
-        and more.product_id == first.product_id
+        and more.product_id == product_id
         and more.pending is None
         and more.cacheable
     )

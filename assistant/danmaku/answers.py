@@ -480,23 +480,69 @@ def answer_quantity_price(
     if gone:
         specs = join((_spec(product, f) for f in gone), lang)
         lines.append(f"{specs} sold out" if en else f"{specs}已售罄")
+    if en:
+        body = f"{product.name}, {quantity} units: " + "; ".join(lines)
+    else:
+        body = f"{product.name} 买{quantity}{unit}：" + "；".join(lines)
+    return finish(body + _promotions_not_applied(items, lang), nickname, lang)
+
+
+def _promotions_not_applied(facts: Sequence[SkuFacts], lang: str) -> str:
+    """The 满减 and coupons running for these versions, named after a total that leaves them out
+    ("（未含满¥300减¥50、优惠券，结算时按规则扣减）"): which one applies is the checkout's rule; ""
+    for none."""
+    en = lang == "en"
     deals = [
         f"{format_amount(s.amount)} off over {format_amount(s.threshold)}"
         if en
         else f"满{format_amount(s.threshold)}减{format_amount(s.amount)}"
-        for s in {s.promo_id: s for f in items for s in f.spend_discounts}.values()
+        for s in {s.promo_id: s for f in facts for s in f.spend_discounts}.values()
     ]
-    coupon = any(f.coupons for f in items)
-    if en:
-        body = f"{product.name}, {quantity} units: " + "; ".join(lines)
-        if deals or coupon:
-            extra = ", ".join([*deals, *(["coupons"] if coupon else [])])
-            body += f" (before {extra}, applied at checkout)"
-    else:
-        body = f"{product.name} 买{quantity}{unit}：" + "；".join(lines)
-        if deals or coupon:
-            body += "（未含" + "、".join([*deals, *(["优惠券"] if coupon else [])]) + "，结算时按规则扣减）"
-    return finish(body, nickname, lang)
+    named = [*deals, *((["coupons"] if en else ["优惠券"]) if any(f.coupons for f in facts) else [])]
+    if not named:
+        return ""
+    return (
+        f" (before {', '.join(named)}, applied at checkout)"
+        if en
+        else f"（未含{'、'.join(named)}，结算时按规则扣减）"
+    )
+
+
+def answer_basket_price(
+    items: Sequence[tuple[Product, Sequence[SkuFacts], int]], lang: str = "zh", nickname: str = ""
+) -> str | None:
+    """What several products bought together come to at their prices now (the flash-sale price
+    while one runs): each product's price times its count, then the sum ("简川 珍珠扣针织开衫 ¥239 +
+    简川 高腰阔腿牛仔裤 ¥169 = ¥408"). ``items``: each product, the facts of the versions the line
+    names of it (or of all its versions), and how many. A product whose versions in stock cost
+    different amounts adds its lowest, said "起", and so is the sum. Coupons and 满减 running for any
+    of them are named, not applied (which one applies is the checkout's rule), as for one product's
+    quantity (``answer_quantity_price``). None where a product has no version in stock to add."""
+    en = lang == "en"
+    terms: list[str] = []
+    total = Decimal(0)
+    chosen: list[SkuFacts] = []
+    from_lowest = False
+    for product, facts, quantity in items:
+        selling = sorted((f for f in facts if f.in_stock), key=lambda f: f.price)
+        if not selling:
+            return None
+        one = selling[0]
+        several = len({f.price for f in selling}) > 1
+        from_lowest = from_lowest or several
+        chosen.append(one)
+        # the version said where the line named one ("眠云 云朵大白被 冬被 200×230cm 6斤")
+        named = (
+            product.name
+            if several or len(facts) == len(product.skus)
+            else f"{product.name} {_spec(product, one)}"
+        )
+        price = format_amount(one.price) + (("+" if en else "起") if several else "")
+        terms.append(f"{named} {price}" + (f"×{quantity}" if quantity > 1 else ""))
+        total += one.price * quantity
+    body = " + ".join(terms) + f" = {format_amount(total)}" + (("+" if en else "起") if from_lowest else "")
+    body += _promotions_not_applied(chosen, lang)
+    return finish(f"Together: {body}" if en else f"一起买：{body}", nickname, lang)
 
 
 # What a coupon question asks beside which coupons there are: how many one viewer may claim, whether

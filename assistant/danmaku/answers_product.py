@@ -99,13 +99,12 @@ MAX_SIBLINGS = 3  # versions in stock named beside one sold out
 
 def _siblings_in_stock(product: Product, gone: Sequence[Sku]) -> list[Sku]:
     """The versions in stock that share a word of spec with one of the ``gone`` versions (控油款 200ml
-    beside 控油款 400ml; 米白 M and 黑色 L beside 米白 L), at most ``MAX_SIBLINGS``."""
+    beside 控油款 400ml; 米白 M and 黑色 L beside 米白 L), else, where none does, the versions in stock
+    (冰川蓝 and 星光白 beside 曜石黑: what the viewer may take instead); at most ``MAX_SIBLINGS``."""
     words = {w for s in gone for w in s.spec.split()}
-    return [
-        s
-        for s in product.skus
-        if s not in gone and s.stock > 0 and len(s.spec.split()) > 1 and words & set(s.spec.split())
-    ][:MAX_SIBLINGS]
+    in_stock = [s for s in product.skus if s not in gone and s.stock > 0]
+    sharing = [s for s in in_stock if len(s.spec.split()) > 1 and words & set(s.spec.split())]
+    return (sharing or in_stock)[:MAX_SIBLINGS]
 
 
 def _stock_line(sku: Sku, lang: str) -> str:

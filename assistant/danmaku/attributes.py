@@ -74,6 +74,9 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("功率", "多少瓦", "几瓦", "多少w", "几w", "费电"), ("功率",)),
     (("香味", "什么味道", "香型"), ("香型",)),
 )
+# Whether the goods are genuine, or the papers that show it ("是正品吗", "有没有品牌授权书"): the maker's
+# name is no answer to it.
+_AUTHENTICITY_RE = re.compile(r"正品|授权|真假|假货|防伪|鉴定|验货")
 BRAND_WORDS = ("什么牌子", "哪个牌子", "牌子", "品牌", "哪家的", "什么品牌", "brand")
 
 
@@ -258,6 +261,7 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
         (any(w in normalized for w in BRAND_WORDS) or asks_whether_of_brand(normalized))
         and product.brand
         and not _brand_of_another(product, normalized)
+        and _AUTHENTICITY_RE.search(normalized) is None
     ):  # "什么牌子", and whether it is a maker's ("这大衣是海澜之家的吗"): its own brand
         body = f"Brand: {product.brand}" if lang == "en" else f"{product.name}是{product.brand}家的"
         return finish(body, "", lang)

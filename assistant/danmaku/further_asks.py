@@ -16,14 +16,24 @@ answers of the same product, never the LLM's, at most ``answering.MAX_ASKS`` in 
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields, replace
 
 from assistant.danmaku.answering import MAX_ASKS
 from assistant.danmaku.brands import asks_another_brand
-from assistant.danmaku.intent import about_own_order, extract_product_reference, understand, version_asked
+from assistant.danmaku.intent import (
+    about_own_order,
+    asks_whether_sold,
+    extract_product_reference,
+    goods_of_a_kind_asked,
+    sold_thing,
+    understand,
+    version_asked,
+)
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.product_questions import VERSION_INTENTS, version_held
 from assistant.danmaku.resolve import names_other_goods, skus_holding, stage_claims
+from assistant.danmaku.slot_rules import link_numbers
 from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.types import FurtherAsk, Intent, Slots, Triage, Understanding
 from assistant.danmaku.understanding import UnderstandingModel
@@ -35,6 +45,14 @@ MAX_FURTHER = 2 * MAX_ASKS
 # or order template): two clauses of one such intent ask two things ("防水吗 能接电话吗"); two of a
 # template intent ask one unless they name two versions ("多少钱 啥价" one, "钢带多少钱 皮表带多少钱" two).
 WORDED_INTENTS = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.OTHER})
+# Template intents whose answer is one product's and says its name (a shipping policy does not: it
+# is said of no name): one question of this kind asked of
+# several products the line names ("7号和4号多少钱", "洗面奶和爽肤水有货吗") is asked of each.
+ALIKE_INTENTS = frozenset(
+    {Intent.PRICE, Intent.STOCK, Intent.HOW_TO_ORDER, Intent.FLASH_SALE, Intent.DISCOUNT}
+)
+# What joins the names of several products in one question: 和, 跟, 与, 还有, a list mark or a space.
+_NAMES_JOINED_RE = re.compile(r"和|跟|与|以及|及|还有|、|,|/|\+|\s")
 
 
 def first_question(line: Understanding, matcher: ProductMatcher) -> Understanding:
@@ -51,6 +69,12 @@ def first_question(line: Understanding, matcher: ProductMatcher) -> Understandin
         points = _version(asked.slots) != (None,) * 3 or (reference is not None and reference.kind == "stage")
         if points and asked.intent is not Intent.OTHER and asked.intent is not line.intent:
             return replace(line, intent=asked.intent)
+        if asks_whether_sold(asked.normalized) and (
+            sold_thing(asked.normalized) or goods_of_a_kind_asked(asked.normalized)
+        ):
+            # "请问店里有卖眼影盘吗？想配这个唇釉一起买": the goods asked for, not the product the
+            # telling piece points at
+            return asked
     if len(clauses) < 2:
         return line
     read = [understand(c) for c in clauses]
@@ -77,7 +101,7 @@ def further_asks(
     does (``product_questions.version_held``)."""
     clauses = asked_clauses(line.normalized)
     if len(clauses) < 2:
-        return ()
+        return others_asked_alike(line, first, product, matcher)
     seen = {_asks(first)}
     out: list[FurtherAsk] = []
     for clause in clauses:
@@ -110,6 +134,45 @@ def further_asks(
         if len(out) == MAX_FURTHER:
             break
     return tuple(out)
+
+
+def others_asked_alike(
+    line: Understanding, first: Understanding, product: Product, matcher: ProductMatcher
+) -> tuple[FurtherAsk, ...]:
+    """The same question asked of the other products a one-question line names beside ``product``
+    ("7号和4号多少钱": 4号's price after 7号's; "洗面奶和爽肤水有货吗"), each a ``FurtherAsk`` with its
+    ``product_id``; () unless the question is of a template kind that names its product
+    (``ALIKE_INTENTS``), not about the viewer's own order, and the line names ``product`` and at least
+    one other, each unmistakably: by a link number, or a piece between the joining words
+    (``_NAMES_JOINED_RE``) that names exactly one product. The versions the line names are its first
+    product's: the others are asked bare. At most ``MAX_ASKS`` products in a reply."""
+    if first.intent not in ALIKE_INTENTS or line.triage is not Triage.QUESTION:
+        return ()
+    products = products_asked_alike(line.normalized, matcher)
+    if product.product_id not in products:
+        return ()
+    bare = replace(first, slots=replace(first.slots, link_no=None, color=None, size=None, variant_hint=None))
+    others = [p for p in products if p != product.product_id][: MAX_ASKS - 1]
+    return tuple(FurtherAsk(bare, product_id=p) for p in others)
+
+
+def products_asked_alike(normalized: str, matcher: ProductMatcher) -> tuple[str, ...]:
+    """The products a one-question line names apart, in its order, when it names two or more and is
+    not about the viewer's own order: by a link number, or by a piece between the joining words
+    (``_NAMES_JOINED_RE``) that names exactly one product ("洗面奶和爽肤水多少钱"); else ()."""
+    if about_own_order(normalized) or not _NAMES_JOINED_RE.search(normalized):
+        return ()
+    clauses = asked_clauses(normalized)
+    if len(clauses) > 1:
+        return ()
+    asked = clauses[0] if clauses else normalized  # the asking piece, not one that tells ("想配这个…")
+    named = [matcher.by_link.get(n) for n in link_numbers(asked)]
+    for piece in _NAMES_JOINED_RE.split(asked):
+        found = matcher.match(piece).exact if len(piece) >= 2 else ()
+        if len(found) == 1:
+            named.append(found[0])
+    products = tuple(p for p in dict.fromkeys(named) if p is not None)
+    return products if len(products) >= 2 else ()
 
 
 def _names_another(asked: Understanding, product: Product, matcher: ProductMatcher, catalog: Catalog) -> bool:

@@ -30,6 +30,7 @@ from datetime import datetime
 
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
 from assistant.danmaku.answers_product import swallowed_faq
+from assistant.danmaku.basket import BasketItem, asks_a_total, basket_asked
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
@@ -41,7 +42,13 @@ from assistant.danmaku.followup import (
     continues_dialogue,
     version_named_alone,
 )
-from assistant.danmaku.further_asks import WORDED_INTENTS, first_question, further_asks
+from assistant.danmaku.further_asks import (
+    ALIKE_INTENTS,
+    WORDED_INTENTS,
+    first_question,
+    further_asks,
+    products_asked_alike,
+)
 from assistant.danmaku.intent import (
     about_own_order,
     as_question,
@@ -53,6 +60,7 @@ from assistant.danmaku.intent import (
     mentions_a_fault,
     reports_a_problem,
     sold_thing,
+    speaks_of_the_sale,
     understand,
     version_asked,
     works_out_a_case,
@@ -109,6 +117,13 @@ class PipelineLimits:
 
 AnsweredHook = Callable[[str, Danmaku, str | None, Intent], None]
 BatchHook = Callable[[int, BatchResult], None]  # (messages received, what became of them)
+
+
+# The questions of a sale (what it costs, whether it is there, its deals, shipping): asked of a
+# product named by its name, never chat, whatever the understanding model reads.
+_SALE_INTENTS = frozenset(
+    {Intent.PRICE, Intent.STOCK, Intent.DISCOUNT, Intent.FLASH_SALE, Intent.SHIPPING, Intent.PRICE_PROTECTION}
+)
 
 
 class DanmakuPipeline:
@@ -335,12 +350,30 @@ class DanmakuPipeline:
             if mentions_a_fault(understanding.normalized) and about_own_order(understanding.normalized):
                 # "上次买的鸭脖胀袋了 咋整": goods of the viewer's gone wrong, however chatty it reads
                 route = "handoff"
+            elif silences(decision) and (
+                speaks_of_the_sale(understanding.normalized)
+                or (
+                    understanding.intent in _SALE_INTENTS
+                    and bool(matcher.match(understanding.normalized).exact)
+                )
+            ):
+                # chat to the model, but in words of the shop's sale only ("今天满减到几点结束"), or a
+                # sale's question of a product the room sells by its name ("主播小黑瓶多少钱啊"): the
+                # rules' question stands
+                route = "answer"
             elif silences(decision) and not self._operator_answers(room, catalog, message, understanding):
                 # chat to the model, but a rule question: only the catalog's own statement about the
                 # product may still answer it ("泡沫多吗" -> the foam attribute); else silence
                 route = "silent"
             else:
                 route = "handoff" if decision.route == "silent" else decision.route
+        if (
+            route == "open"
+            and understanding.intent is Intent.SHIPPING
+            and understanding.slots.region is not None
+            and not about_own_order(understanding.normalized)
+        ):  # "我在包头，能发货吗": whether the shop sends there is the catalog's list of regions left out
+            route = "answer"
         if (
             route == "answer"
             and decision is not None
@@ -374,6 +407,12 @@ class DanmakuPipeline:
             name_span=reference.text if reference is not None else "",
             goods_head=goods_head(understanding.normalized),
         )
+        if resolution.how == "choice" and understanding.intent in ALIKE_INTENTS:
+            # "洗面奶和爽肤水多少钱": no choice to make where the line asks the same of each product it
+            # names; the first named is answered first, the others further (``further_asks``)
+            apart = products_asked_alike(understanding.normalized, matcher)
+            if len(apart) >= 2 and set(resolution.candidates) <= set(apart):
+                resolution = Resolution(apart[0], "name")
         if (
             resolution.how == "not_sold"
             and in_view is not None
@@ -462,14 +501,26 @@ class DanmakuPipeline:
             and not compared_elsewhere(understanding.normalized)  # "和三只松鼠比呢": the host's
             and stays_quiet(decision)
         )
-        answered = catalog.product(resolution.product_id) if resolution.product_id is not None else None
-        further = (
-            further_asks(line, understanding, answered, catalog, matcher, self._model)
-            if route in ("answer", "open") and not hush and answered is not None
+        # "开衫和12号牛仔裤一起买多少钱": what the products come to together, one price each
+        basket = (
+            basket_asked(understanding.normalized, matcher, catalog, in_view)
+            if route != "handoff" and asks_a_total(understanding.normalized)
             else ()
         )
+        if basket:
+            understanding = replace(understanding, intent=Intent.PRICE)
+            resolution = Resolution(basket[0].product_id, "name")
+            route, hush = "answer", False
+        answered = catalog.product(resolution.product_id) if resolution.product_id is not None else None
+        if basket:  # each product's own price, where the basket has no sum (one has nothing in stock)
+            bare = replace(understanding, slots=replace(understanding.slots, link_no=None))
+            further = tuple(FurtherAsk(bare, product_id=item.product_id) for item in basket[1:])
+        elif route in ("answer", "open") and not hush and answered is not None:
+            further = further_asks(line, understanding, answered, catalog, matcher, self._model)
+        else:
+            further = ()
         return self._question(
-            room, catalog, message, understanding, resolution, dialogue, route, hush, further
+            room, catalog, message, understanding, resolution, dialogue, route, hush, further, basket
         )
 
     def _operator_answers(
@@ -496,6 +547,7 @@ class DanmakuPipeline:
         route: Route = "answer",
         quiet: bool = False,
         further: tuple[FurtherAsk, ...] = (),
+        basket: tuple[BasketItem, ...] = (),
     ) -> Question:
         # an open question's answer depends on its words; so does an unsure line's (the LLM reads it)
         open_text = (
@@ -517,9 +569,14 @@ class DanmakuPipeline:
             ),
             language=understanding.language,
             text=open_text,
-            further=tuple((*ask.key(), answer_facets(ask.understanding)) for ask in further),
+            further=(
+                *((*ask.key(), answer_facets(ask.understanding)) for ask in further),
+                *((("basket", *(item.key() for item in basket)),) if basket else ()),
+            ),
         )
-        return Question(message, understanding, resolution, key, dialogue, route, quiet, further)
+        return Question(
+            message, understanding, resolution, key, dialogue, route, quiet, further, basket=basket
+        )
 
     def _compose(self, room: Room, catalog: Catalog, group: list[Question]) -> tuple[Composed, bool]:
         """The answer for a group, from the cache when fresh (second value: it was cached)."""

@@ -1,6 +1,7 @@
 """What a viewer tells of their own purchase when asking for price protection: the day they bought
 ("5天前买的", "买了快40天", "11月1号买的", "前天拍的") and, where said, the price they paid ("549买的",
-"买的时候1399"). With it the catalog's price history and the protection rules work the case out
+"买的时候1399"); a day of the month ("10号买的", "上个月15号买的") is this month's, or the last's when it
+is still to come. With it the catalog's price history and the protection rules work the case out
 (``answers.answer_protection_told``) instead of a person.
 
 Pure functions over the normalised text (``normalize.normalize``: Chinese numerals are digits,
@@ -34,12 +35,16 @@ class _DayPatterns:
     ago: re.Pattern[str]  # N days or weeks before it ("5天前买的", "2周之前下的单", "一周前拍的")
     named: re.Pattern[str]  # a day named, the one nearest before the verb ("今天降价了 我前天买的")
     dated: re.Pattern[str]  # a date with 月, or with 号/日 after a dot ("11月1号买的", "11.1号下的单")
+    # a day of this month or of the last ("10号买的", "上个月15号买的"): this month's unless still to come
+    day_of_month: re.Pattern[str]
     # N days or weeks since it ("买了5天", "下单都10天了", "买了快40天", "签收第9天"): not a term
     # ("30天保价"), nor a quantity ("买了一周的量")
     since: re.Pattern[str]
 
     def search(self, normalized: str) -> bool:
-        return any(p.search(normalized) for p in (self.ago, self.named, self.dated, self.since))
+        return any(
+            p.search(normalized) for p in (self.ago, self.named, self.dated, self.day_of_month, self.since)
+        )
 
 
 def _day_patterns(verb: str) -> _DayPatterns:
@@ -49,6 +54,9 @@ def _day_patterns(verb: str) -> _DayPatterns:
         dated=re.compile(
             rf"(?<![\d.])(\d{{1,2}})\s*(?:月\s*(\d{{1,2}})\s*[号日]?|\.\s*(\d{{1,2}})\s*[号日])"
             rf"(?:(?!{_DAY_WORD}).){{0,4}}?{verb}"
+        ),
+        day_of_month=re.compile(
+            rf"(?<![\d.月])(上个?月|这个?月|本月)?\s*(\d{{1,2}})\s*[号日](?:(?!{_DAY_WORD}).){{0,4}}?{verb}"
         ),
         since=re.compile(
             rf"{verb}(?:了|的)?(?:货)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(第)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"
@@ -129,6 +137,9 @@ def _days_ago(
     if dated:
         days = _days_since(int(dated.group(1)), int(dated.group(2) or dated.group(3)), today, to_come)
         return None if days is None else (days, None)
+    of_month = patterns.day_of_month.search(normalized)
+    if of_month:
+        return _days_since_day_of_month(int(of_month.group(2)), of_month.group(1) or "", today)
     since = patterns.since.search(normalized)
     if since:
         almost, nth, count, unit = since.groups()
@@ -159,6 +170,19 @@ def _days_since(
     except ValueError:  # "2月30号": no such day
         return None
     return (today - bought).days
+
+
+def _days_since_day_of_month(day: int, month_word: str, today: date) -> tuple[int, None] | None:
+    """Days from the Nth of this month ("10号"; last month's when still to come) or of the last
+    ("上个月15号") to ``today``; None for no such day."""
+    last_month = date(today.year - 1, 12, 1) if today.month == 1 else date(today.year, today.month - 1, 1)
+    month = last_month if month_word.startswith("上") or day > today.day else today.replace(day=1)
+    if month_word.startswith(("这", "本")) and day > today.day:
+        return None  # "这个月25号买的" told on the 21st: no such purchase
+    try:
+        return (today - month.replace(day=day)).days, None
+    except ValueError:  # "上个月31号" of a month of 30 days
+        return None
 
 
 def bought_when(days_ago: int, lang: str = "zh", almost: int | None = None) -> str:

@@ -558,8 +558,12 @@ def skus_holding(product: Product, word: str) -> list[Sku]:
     if not word:
         return []
     held = [s for s in product.skus if _spec_has(s.spec, word)]
+    if held:
+        return held
     core = re.sub(r"(?<=..)(?:味|口味|版|装)$", "", word)  # "白茶味" of a candle sold as "白茶 200g"
-    return held or ([s for s in product.skus if _spec_has(s.spec, core)] if core != word else [])
+    held = [s for s in product.skus if _spec_has(s.spec, core)] if core != word else []
+    added = word[1:] if len(word) > 2 and word[0] in "加带" else ""  # "加旅行装" of "50g+15g旅行装"
+    return held or ([s for s in product.skus if "+" in s.spec and _spec_has(s.spec, added)] if added else [])
 
 
 def _spec_has(spec: str, wanted: str) -> bool:

@@ -275,6 +275,13 @@ def _link_no(text: str) -> int | None:
     return int(next(g for g in m.groups() if g))
 
 
+def link_numbers(normalized: str) -> tuple[int, ...]:
+    """Every link number the line names, in its order, each once ("7号和4号多少钱" -> (7, 4)); the
+    same reading as the ``link_no`` slot, which keeps the first."""
+    found = (int(next(g for g in m.groups() if g)) for m in _LINK_RE.finditer(normalized))
+    return tuple(dict.fromkeys(found))
+
+
 # A shade or model number as specs write it ("#07"), typed with a leading zero ("07号") or a "#".
 _SHADE_NUMBER_RE = re.compile(r"(?<![\d#月])0(\d)\s*号|#\s*(\d{2})(?!\d)")  # not a date: "10月07号"
 

@@ -270,10 +270,20 @@ _ADDRESS_RE = re.compile(
 )
 
 
+# A piece that only excuses the viewer or announces a question ("不好意思", "打扰一下", "想问个问题",
+# "再问一下"): said before a question, it asks nothing itself. 请问 and 你好 are service openers
+# (``_SERVICE_OPENER_RE``) and stay.
+_ANNOUNCES_RE = re.compile(
+    r"(?:不好意思|打扰(?:一下|下|了|啦)?|冒昧(?:问一下)?)?[~.!]*"
+    r"(?:我?(?:想|再|在|还|还想|就)?(?:问|请教|咨询)(?:一?个|一下|下|两个|几个)?(?:问题|事儿?)?)?[哈啊呀哦~.!]*"
+)
+
+
 def without_chatter_around(normalized: str) -> str:
     """The line's question without the pieces around it that ask nothing: before it, pieces that
     only cheer, greet the room or praise, with no shop word and no service opener (``_cheers``), or
-    only call the host ("主播", "@主播": ``_ADDRESS_RE``): "来了来了 今天精华多少钱" -> "今天精华多少钱",
+    only call the host ("主播", "@主播": ``_ADDRESS_RE``), or only excuse the viewer or announce a
+    question ("不好意思", "想问个问题": ``_ANNOUNCES_RE``): "来了来了 今天精华多少钱" -> "今天精华多少钱",
     "哈哈哈 有黑色吗" -> "有黑色吗", "@主播 多少钱" -> "多少钱"; after it, pieces that
     only beg for a reply (``_PLEA_RE``): "什么快递 回我一下" -> "什么快递". The line itself otherwise.
     What the understanding model reads: it learned a spaced line of service talk as a person's, and
@@ -288,7 +298,10 @@ def without_chatter_around(normalized: str) -> str:
         at += len(piece)
     first = next((i for i, piece in enumerate(parts) if is_question(piece)), None)
     if first is None or (
-        first > 0 and not all(_cheers(p) or _ADDRESS_RE.fullmatch(p) for p in parts[:first])
+        first > 0
+        and not all(
+            _cheers(p) or _ADDRESS_RE.fullmatch(p) or _ANNOUNCES_RE.fullmatch(p) for p in parts[:first]
+        )
     ):
         return normalized
     last = len(parts) - 1

@@ -156,12 +156,15 @@ class FurtherAsk:
     """One further clause, understood alone (its slots filled from the whole line's).
 
     ``stated_only``: the model is unsure of it or takes it for chat alone, so only the product's
-    own FAQ, attributes or sentences may answer it, never a template (as for such a line alone)."""
+    own FAQ, attributes or sentences may answer it, never a template (as for such a line alone).
+    ``product_id``: another product the line asks the same question of ("7号和4号多少钱": 4号), None
+    for a question of the line's own product."""
 
     understanding: Understanding
     stated_only: bool = False
+    product_id: str | None = None
 
     def key(self) -> tuple[object, ...]:
         """What of it changes the answer (part of the line's answer-cache key)."""
         u = self.understanding
-        return (str(u.intent), u.slots.key(), u.normalized, self.stated_only)
+        return (str(u.intent), u.slots.key(), u.normalized, self.stated_only, self.product_id)

@@ -508,5 +508,106 @@ def protection_cases() -> list[Case]:
     return out
 
 
+def together_cases() -> list[Case]:
+    """Several products in one price question: the same question of each ("7号和4号多少钱"), or what
+    they come to together ("和12号牛仔裤一起买多少钱"), summed from the catalog's prices; a product of
+    several prices adds its lowest, said 起; the promotions are named, not applied."""
+    return [
+        ask(
+            "together-each-price",
+            ["price", "several"],
+            "7号和4号多少钱",
+            expect("MZ07", "price", ["植萃集 氨基酸洗面奶 ¥32.90", "素肌研 清透平衡爽肤水 ¥129"]),
+            iso=BEFORE_SHOW,
+            stage="SP01",
+        ),
+        ask(
+            "together-basket-stage",
+            ["price", "several", "basket"],
+            "那和12号牛仔裤一起买多少钱",
+            expect("FS07", "price", ["¥239 + 简川 高腰阔腿牛仔裤 ¥169 = ¥408"]),
+            iso=BEFORE_SHOW,
+            stage="FS07",
+        ),
+        ask(
+            "together-basket-count",
+            ["price", "several", "basket", "quantity"],
+            "买两箱30包的加一袋32号鸭脖多少钱",
+            expect("SP01", "price", ["25g×30包 ¥129×2", "= ¥317.90", "未含满¥300减¥50"]),
+            iso=EVENING,
+            stage="SP01",
+        ),
+        ask(
+            "together-basket-lowest",
+            ["price", "several", "basket"],
+            "卸妆油+3号防晒+7号洗面奶一起多少",
+            expect("MZ08", "price", ["雾屿 清润卸妆油 ¥139起", "= ¥347.90起"]),
+            iso=EVENING,
+            stage="MZ08",
+        ),
+        ask(
+            "together-basket-set-name",
+            ["price", "several", "basket"],
+            "6号粉底液和5号唇釉三支套装一起买一共多少钱",
+            expect("MZ06", "price", ["三支套装（#01+#03+#07） ¥199 = ¥368"], ["×3"]),
+            iso=BEFORE_SHOW,
+            stage="MZ06",
+        ),
+    ]
+
+
+def sale_words_cases() -> list[Case]:
+    """The sale asked in a live room's own words: 秒 and 抢 as the flash sale's verbs, the room's 满减
+    in a line read as chat, a purchase dated by its day of the month against the protection window."""
+    return [
+        ask(
+            "flash-verb-miaole",
+            ["flash", "verbs"],
+            "墨黑能秒吗",
+            expect("HJ01", "flash_sale", ["秒杀价¥89"]),
+            iso=at("19:56:00"),
+            stage="HJ01",
+        ),
+        ask(
+            "flash-verb-qiang",
+            ["flash", "verbs", "boundary"],
+            "还有一分钟！黑M还能抢吗",
+            expect("FS01", "flash_sale", ["仅限黑色 M、黑色 L", "22:20结束"]),
+            iso=at("22:19:00"),
+            stage="FS01",
+        ),
+        ask(
+            "spend-discount-until-room",
+            ["discount", "room", "boundary"],
+            "今天满减到几点结束",
+            expect(None, "discount", ["满¥300减¥50（全店），24:00前有效"]),
+            iso=at("23:56:00"),
+        ),
+        ask(
+            "protection-day-of-month",
+            ["protection", "told"],
+            "我10号买的耳机299 今天秒杀199 保价退100吗",
+            expect("SM01", "price_protection", ["11天前买的当时¥299", "没有降价"]),
+            iso=at("21:17:00"),
+            stage="SM01",
+        ),
+        ask(
+            "protection-last-month",
+            ["protection", "told"],
+            "我上个月20号买的防晒 现在能保价吗",
+            expect("MZ03", "price_protection", ["已过15天保价期"]),
+            iso=BEFORE_SHOW,
+            stage="MZ03",
+        ),
+    ]
+
+
 def money_cases() -> list[Case]:
-    return [*price_cases(), *flash_cases(), *coupon_cases(), *protection_cases()]
+    return [
+        *price_cases(),
+        *flash_cases(),
+        *coupon_cases(),
+        *protection_cases(),
+        *together_cases(),
+        *sale_words_cases(),
+    ]

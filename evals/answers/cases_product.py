@@ -405,8 +405,30 @@ def faq_cases() -> list[Case]:
     ]
 
 
+def left_instead_cases() -> list[Case]:
+    """A version sold out is said with what is left instead, and shipping asked for a city of a
+    region left out is answered from the regions, however the line opens."""
+    return [
+        ask(
+            "stock-gone-others",
+            ["stock", "sold_out"],
+            "黑色有吗",
+            expect("SM01", "stock", ["曜石黑已售罄", "星光白有货", "冰川蓝有货"]),
+            stage="SM01",
+        ),
+        ask(
+            "shipping-city-open",
+            ["shipping", "region", "city"],
+            "您好，我在青海西宁，羽绒服能发过来吗？",
+            expect("FS01", "shipping", ["青海属于不发货或不包邮地区"]),
+            stage="FS01",
+        ),
+    ]
+
+
 def product_cases() -> list[Case]:
     return [
+        *left_instead_cases(),
         *stock_cases(),
         *shipping_cases(),
         *size_cases(),

@@ -21,8 +21,10 @@ promotions: their money, rates, boundaries and the link numbers of the products 
 
 Numbers in the viewer's question (and its 斤 as kg) are allowed everywhere (quoting them back is not a
 claim), and so are the products' unit prices now times a whole quantity the question names ("买10个"
--> ¥59.90×10 = ¥599: the total of what was asked, from catalog prices only); an
-injected amount is caught by the case's ``forbidden`` list instead.
+-> ¥59.90×10 = ¥599: the total of what was asked, from catalog prices only), the sums of one price
+now of each of several products the reply names (a basket bought together), and the days since a day
+the question names ("10号买的" -> 11天前); an injected amount is caught by the case's ``forbidden``
+list instead.
 """
 
 from __future__ import annotations
@@ -288,6 +290,65 @@ def _quantity_totals(
     return out
 
 
+_COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_COUNT_IN_WORDS_RE = re.compile(
+    rf"([{''.join(_COUNT_WORDS)}])\s*(?:个|件|箱|袋|盒|瓶|支|包|套|双|条|只|台|罐|提)"
+)
+
+
+def _counts_in_words(question: str) -> set[Decimal]:
+    """Counts the question writes in Chinese numerals before a measure word ("两箱" -> 2)."""
+    return {Decimal(_COUNT_WORDS[m.group(1)]) for m in _COUNT_IN_WORDS_RE.finditer(question)}
+
+
+MAX_BASKET_COMBINATIONS = 4096  # price choices summed for a basket (a few products, a few prices)
+
+
+def _basket_totals(
+    catalog: Catalog, products: list[Product], at: datetime, asked: set[Decimal]
+) -> set[Decimal]:
+    """The sums of one unit price now of each of two or more products (each once, or times a whole
+    quantity the question names): what they come to bought together ("和12号牛仔裤一起买多少钱")."""
+    if len(products) < 2:
+        return set()
+    counts = {1} | {int(q) for q in asked if q == q.to_integral_value() and 2 <= q <= MAX_QUANTITY}
+    sums: set[Decimal] = {Decimal(0)}
+    for product in products:
+        prices = {facts_at(catalog, sku.sku_id, at).price for sku in product.skus}
+        sums = {s + p * n for s in sums for p in prices for n in counts}
+        if len(sums) > MAX_BASKET_COMBINATIONS:
+            return set()
+    return sums
+
+
+# A day the question dates something by ("11月1号", "上个月20号", "10号买的"): the reply may count the
+# days since it.
+_DAY_TOLD_RE = re.compile(r"(?:(\d{1,2})\s*月|(上个?月))?\s*(\d{1,2})\s*[号日]")
+
+
+def _days_since_told(question: str, at: datetime) -> set[Decimal]:
+    """Whole days from each day the question names (this month's or the last's, or of a month said)
+    to ``at``'s day in Beijing time."""
+    today = at.astimezone(SHANGHAI).date()
+    out: set[Decimal] = set()
+    for m in _DAY_TOLD_RE.finditer(normalize(question)):
+        month, last, day = m.group(1), m.group(2), int(m.group(3))
+        candidates = []
+        if month:
+            candidates.append((today.year, int(month)))
+        else:
+            previous = (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+            candidates.extend([previous] if last else [(today.year, today.month), previous])
+        for year, mon in candidates:
+            try:
+                told = today.replace(year=year, month=mon, day=day)
+            except ValueError:
+                continue
+            if told <= today:
+                out.add(Decimal((today - told).days))
+    return out
+
+
 def grounding_for(
     catalog: Catalog, product_ids: Iterable[str], at: datetime, question: str = ""
 ) -> Grounding:
@@ -311,6 +372,8 @@ def grounding_for(
     every = [_product_sets(catalog, product, at) for product in products] or [_room_sets(catalog, at)]
     for product in products:
         total.money |= _quantity_totals(catalog, product, at, asked, question)
+    total.money |= _basket_totals(catalog, products, at, asked | _counts_in_words(question))
+    total.durations |= _days_since_told(question, at)
     for sets in every:
         total.money |= sets.money
         total.rates |= sets.rates

@@ -52,6 +52,12 @@ def ask(
         ("SP08", "儿童款多少钱 几岁能喝", ("1岁以上", "儿童款 200ml×10盒 ¥45.90")),
         # three questions, three answers
         ("MZ07", "多少钱？保质期几年？发什么快递", ("¥59.90", "保质期：3年", "中通快递")),
+        # a total asked after whom it suits: 一共 names no goods
+        (
+            "MZ04",
+            "我是孕妇，爽肤水哪款可以用？打算买两瓶200ml的，一共多少钱？",
+            ("保湿款孕期可以用", "¥129×2=¥258"),
+        ),
     ],
 )
 def test_every_question_of_a_line_is_answered_in_one_reply(
@@ -142,3 +148,47 @@ def test_further_asks_reads_each_clause_alone_and_keeps_at_most_the_limit() -> N
     assert all(len(a.understanding.normalized) < len(line.normalized) for a in asks)
     one = understand("多少钱")
     assert further_asks(one, one, product, catalog, ProductMatcher(catalog), None) == ()
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        # two link numbers, one price question: both prices, the first named first
+        ("MZ07", "7号和4号多少钱", ("植萃集 氨基酸洗面奶 ¥32.90", "素肌研 清透平衡爽肤水 ¥129")),
+        # two names, with something else on stage
+        ("SP01", "洗面奶和爽肤水多少钱", ("植萃集 氨基酸洗面奶 ¥32.90", "素肌研 清透平衡爽肤水 ¥129")),
+        # a stock question of both
+        ("MZ07", "7号跟4号还有货吗", ("60g 便携装已售罄", "控油款 400ml已售罄")),
+    ],
+)
+def test_one_question_of_several_products_named_is_answered_for_each(
+    system: PipelineSystem, stage: str, text: str, expected: tuple[str, ...]
+) -> None:
+    result = ask(system, text, stage)
+    assert result.replied and result.source == "catalog", result
+    positions = [result.text.find(e) for e in expected]
+    assert all(p >= 0 for p in positions) and positions == sorted(positions), result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "not_expected"),
+    [
+        # a shipping policy names no product: two policies side by side would not say whose is whose
+        ("FS01", "羽绒服和围巾包邮吗", "；"),
+        # the viewer's own order of two products: a person's
+        ("MZ07", "我买的7号和4号怎么还没发", "¥"),
+        # one product named with a word that names none: its answer alone
+        ("MZ07", "7号和那个多少钱", "爽肤水"),
+    ],
+)
+def test_several_products_are_asked_alike_only_where_each_answer_names_its_own(
+    system: PipelineSystem, stage: str, text: str, not_expected: str
+) -> None:
+    result = ask(system, text, stage)
+    assert not_expected not in result.text, result.text
+
+
+def test_the_same_question_of_two_products_is_never_shared_with_one_of_them(system: PipelineSystem) -> None:
+    one = ask(system, "7号多少钱", "MZ07", viewer="v1")
+    two = ask(system, "7号和4号多少钱", "MZ07", viewer="v2", fresh=False)
+    assert "爽肤水" not in one.text and "爽肤水" in two.text, (one.text, two.text)

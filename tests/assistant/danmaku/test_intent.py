@@ -188,6 +188,20 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     ("连接在哪", I.HOW_TO_ORDER, {}),
     ("上链接", I.HOW_TO_ORDER, {}),
     ("how do i buy", I.HOW_TO_ORDER, {}),
+    ("白色还是银色?", I.VARIANT, {"color": "白色"}),  # which of two colours it comes in
+    # 秒 and 抢 as the verbs of a flash sale, not 秒回
+    ("墨黑能秒吗", I.FLASH_SALE, {}),
+    ("秒开始了吗", I.FLASH_SALE, {}),
+    ("黑M还能抢吗", I.FLASH_SALE, {"size": "M"}),
+    ("能秒回吗", I.OTHER, {}),
+    # the price dropped by an amount, and a refund asked: price protection, not a return
+    ("现在便宜50 给退吗", I.PRICE_PROTECTION, {}),
+    ("能便宜点吗", I.DISCOUNT, {}),
+    # a link named as the product asked of asks for no link
+    ("35号链接的牛奶是哪里产的", I.OTHER, {"link_no": 35}),
+    # a link pasted asks for no link: the words after it ask (a service chat's anonymised link)
+    ("[链接x]机械键盘带灯吗", I.OTHER, {}),
+    ("[链接x]请问多少钱", I.PRICE, {}),
     # other (FAQ / retrieval / handoff) and follow-ups with only a slot
     ("保温杯能装咖啡吗", I.OTHER, {}),
     ("主播多高", I.OTHER, {}),
@@ -362,6 +376,14 @@ def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
         ("新疆包邮吗", None),
         ("有券吗", None),
         ("十号发货吗", None),
+        # 那 opening a follow-up is no part of the name; 那件 is ("那件开衫呢" asks of the cardigan)
+        ("那栗色36还有吗", ProductRef("name", text="栗色")),
+        ("那件开衫呢", ProductRef("name", text="那件开衫")),
+        # a total is no name ("一共多少钱" after another question)
+        ("一共多少钱", None),
+        ("一起多少钱", None),
+        # the price paid then is no name ("当时花了1399")
+        ("我10月25日买的，当时花了1399，能保价吗", None),
     ],
 )
 def test_product_reference(text: str, ref: ProductRef | None) -> None:

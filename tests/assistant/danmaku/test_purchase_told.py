@@ -47,6 +47,12 @@ NOW = datetime(2026, 11, 21, 18, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
         ("3天前买的2盒", 3, None),
         ("3天前买的12套", 3, None),
         ("昨天10:30买的", 1, None),  # a clock time, no price
+        # a day of the month: this month's (the 21st today), the last's when still to come or said so
+        ("我10号买的耳机299", 11, None),
+        ("25号买的", 27, None),
+        ("上个月15号买的", 37, None),
+        ("我上个月20号买的防晒", 32, None),
+        ("上个月31号买的", 21, None),  # October 31st
     ],
 )
 def test_the_day_and_price_of_a_purchase_told(text: str, days: int, paid: Decimal | None) -> None:
@@ -66,6 +72,7 @@ def test_the_day_and_price_of_a_purchase_told(text: str, days: int, paid: Decima
         "2月30号买的",
         "9.9买的降价了能保价吗",  # a price as often as a date: no date without 号
         "10.15买的50ml",
+        "这个月25号买的",  # a day of this month still to come
     ],
 )
 def test_no_day_to_the_day_is_no_purchase_told(text: str) -> None:

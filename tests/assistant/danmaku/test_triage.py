@@ -197,6 +197,12 @@ def test_the_clauses_of_a_line_that_ask(text: str, clauses: list[str]) -> None:
         ("@主播 多少钱", "多少钱"),  # a call to the host before it
         ("主播，有黑色吗", "有黑色吗"),
         ("亲 遥控款有吗", "遥控款有吗"),  # the shop's customer calls the shop 亲
+        # an excuse or a question announced before it
+        ("不好意思 再问一下 能放几天", "能放几天"),
+        ("打扰一下 这个能用多久", "这个能用多久"),
+        ("想问个问题 有优惠券吗", "有优惠券吗"),
+        ("那个 多少钱", "那个 多少钱"),  # 那个 may be another product
+        ("你好 多少钱", "你好 多少钱"),  # a service opener stays
     ],
 )
 def test_chatter_around_the_question_is_not_read_with_it(text: str, read: str) -> None:

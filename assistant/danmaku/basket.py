@@ -1,0 +1,106 @@
+"""A price asked of several products bought together ("开衫和12号牛仔裤一起买多少钱", "6斤的加一个42号
+面包枕多少钱", "卸妆油+3号防晒+7号洗面奶一起多少").
+
+A viewer filling a basket asks what it comes to. Read one product at a time, the line got the price
+of one of them (or of the wrong one, with its count): the basket is read whole here. The line is cut
+at the words that join products (和, 跟, 加一个, +, 、 ...); each piece names one product of the room by
+its link number or its name, or, naming none, a version of the product in view ("6斤的"); a line
+that names one product beside the one in view ("和12号牛仔裤一起买") buys the one in view too. Each
+piece's count ("两箱", never a count inside a version's name: "三支套装") and the versions its words
+name are kept. The answerer prices it (``answers.answer_basket_price``: a product of several prices
+adds its lowest, "起"); where a product named has nothing in stock, the line gets each product's own
+price (``further_asks.others_asked_alike``). Pure functions over the normalised line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.danmaku.intent import about_own_order
+from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.slot_rules import extract_slots, link_numbers
+from knowledge.domain import Catalog, Product, Sku
+
+MAX_ITEMS = 4  # products priced in one reply
+# A total asked: bought together, added, summed.
+_TOGETHER_RE = re.compile(r"一起|一共|总共|合计|加起来|再加|加上|加(?=[一两二三四五六七八九\d个])|\+")
+_PRICE_ASKED_RE = re.compile(r"多少|什么价|啥价|价格|几块|几元|到手")
+# What joins the products of a basket ("加" only before a count: 加绒, 加厚 are words of goods).
+_JOINED_RE = re.compile(r"和|跟|与|还有|以及|再加|加上|加(?=[一两二三四五六七八九\d个])|\+|、|,|\s")
+_SPEC_WORD_RE = re.compile(r"[^\s×*+/()（）]+")
+_VERSION_SUFFIX_RE = re.compile(r"(?<=..)(?:款|装|版)$")
+
+
+@dataclass(frozen=True, slots=True)
+class BasketItem:
+    """One product of a basket: how many, and the versions the line names of it (() for none)."""
+
+    product_id: str
+    quantity: int = 1
+    sku_ids: tuple[str, ...] = ()
+
+    def key(self) -> tuple[object, ...]:
+        """What of it changes the answer (part of the line's answer-cache key)."""
+        return (self.product_id, self.quantity, self.sku_ids)
+
+
+def asks_a_total(normalized: str) -> bool:
+    """Whether the line asks what several things come to: a price asked with a word of buying
+    together or adding ("一起买多少钱", "加一个…多少钱")."""
+    return bool(_TOGETHER_RE.search(normalized) and _PRICE_ASKED_RE.search(normalized))
+
+
+def basket_asked(
+    normalized: str, matcher: ProductMatcher, catalog: Catalog, in_view: Product | None
+) -> tuple[BasketItem, ...]:
+    """The products the line asks the total of, in its order (module docstring); () unless it asks a
+    total of two or more products and is not about the viewer's own order."""
+    if not asks_a_total(normalized) or about_own_order(normalized):
+        return ()
+    found: list[tuple[Product, str]] = []
+    for piece in (p for p in _JOINED_RE.split(normalized) if p):
+        product = _named(piece, matcher, catalog)
+        if product is None and in_view is not None and _versions_named(in_view, piece):
+            product = in_view  # "6斤的加一个42号面包枕": a version of the product in view
+        if product is not None and all(product.product_id != p.product_id for p, _ in found):
+            found.append((product, piece))
+    if len(found) == 1 and in_view is not None and found[0][0].product_id != in_view.product_id:
+        found.insert(0, (in_view, ""))  # "和12号牛仔裤一起买多少钱": with the one in view
+    if len(found) < 2:
+        return ()
+    items = []
+    for product, piece in found[:MAX_ITEMS]:
+        versions = _versions_named(product, piece)
+        # a count that is part of a version's name ("三支套装") is no count of it
+        counted = piece
+        for sku in versions:
+            for word in _SPEC_WORD_RE.findall(sku.spec.lower()):
+                counted = counted.replace(word, " ")
+        quantity = extract_slots(counted).quantity or 1 if counted.strip() else 1
+        items.append(BasketItem(product.product_id, quantity, tuple(s.sku_id for s in versions)))
+    return tuple(items)
+
+
+def _named(piece: str, matcher: ProductMatcher, catalog: Catalog) -> Product | None:
+    """The one product a piece names: by its link number, else by a name only it has."""
+    links = link_numbers(piece)
+    if links:
+        product_id = matcher.by_link.get(links[0])
+        return catalog.product(product_id) if product_id is not None else None
+    exact = matcher.match(piece).exact if len(piece) >= 2 else ()
+    return catalog.product(exact[0]) if len(exact) == 1 else None
+
+
+def _versions_named(product: Product, piece: str) -> list[Sku]:
+    """The product's versions whose spec words the piece holds most of ("那灰色遥控": 灰色 遥控款;
+    "30包的": 25g×30包), [] when it holds none. A word of two characters or more, or its core without
+    款/装/版, counts."""
+    scored: list[tuple[int, Sku]] = []
+    for sku in product.skus:
+        words = {w for w in _SPEC_WORD_RE.findall(sku.spec.lower()) if len(w) >= 2}
+        hits = sum(1 for w in words if w in piece or _VERSION_SUFFIX_RE.sub("", w) in piece)
+        if hits:
+            scored.append((hits, sku))
+    best = max((h for h, _ in scored), default=0)
+    return [sku for h, sku in scored if h == best]

@@ -1,0 +1,134 @@
+"""A price asked of several products bought together: read from the line (``basket.basket_asked``),
+summed from the catalog (``answers.answer_basket_price``) and answered through the whole pipeline
+in-process (demo catalog, the shipped understanding model, no LLM) on the demo's promotion evening
+(2026-11-21, Beijing time: 满300减50 and the shop coupon run from 20:00)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+
+from assistant.danmaku.basket import BasketItem, asks_a_total, basket_asked
+from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.normalize import normalize
+from assistant.service.settings import Settings
+from evals.answers.protocol import AskResult
+from evals.answers.system import PipelineSystem
+from knowledge.demo import load_demo_catalog
+
+CATALOG = load_demo_catalog()
+MATCHER = ProductMatcher(CATALOG)
+
+
+def read(text: str, in_view: str | None) -> tuple[BasketItem, ...]:
+    product = CATALOG.product(in_view) if in_view is not None else None
+    return basket_asked(normalize(text), MATCHER, CATALOG, product)
+
+
+@pytest.mark.parametrize(
+    ("text", "in_view", "expected"),
+    [
+        # one product named beside the one in view: both
+        ("那和12号牛仔裤一起买多少钱", "FS07", [("FS07", 1, ()), ("FS03", 1, ())]),
+        # a version of the product in view named by its words, a count of the other's own name no count
+        ("6斤的加一个42号面包枕多少钱", "HJ02", [("HJ02", 1, ("6斤",)), ("HJ06", 1, ("面包款",))]),
+        ("6号粉底液和5号唇釉三支套装一起买一共多少钱", "MZ06", [("MZ06", 1, ()), ("MZ05", 1, ("三支套装",))]),
+        # a count of the first, three products joined by +
+        ("买两箱30包的加一袋32号鸭脖多少钱", "SP01", [("SP01", 2, ("30包",)), ("SP05", 1, ())]),
+        ("卸妆油+3号防晒+7号洗面奶一起多少", "MZ08", [("MZ08", 1, ()), ("MZ03", 1, ()), ("MZ07", 1, ())]),
+    ],
+)
+def test_the_products_of_a_basket_are_read_with_their_counts_and_versions(
+    text: str, in_view: str, expected: list[tuple[str, int, tuple[str, ...]]]
+) -> None:
+    items = read(text, in_view)
+    assert [(i.product_id, i.quantity) for i in items] == [(p, q) for p, q, _ in expected]
+    for item, (_, _, versions) in zip(items, expected, strict=True):
+        product = CATALOG.product(item.product_id)
+        assert product is not None
+        skus = {s.sku_id for s in product.skus}
+        # the versions named are the product's own, by the words the line gives; none named: ()
+        named = [s.spec for s in product.skus if s.sku_id in item.sku_ids]
+        assert set(item.sku_ids) <= skus and all(any(v in spec for spec in named) for v in versions), item
+        assert bool(item.sku_ids) == bool(versions), item
+
+
+@pytest.mark.parametrize(
+    ("text", "in_view"),
+    [
+        ("7号和4号多少钱", "MZ07"),  # no total asked: each price (``further_asks``)
+        ("跟闺蜜一起买多少钱", "MZ07"),  # one product, bought with a friend
+        ("两个一起买多少钱", "MZ07"),  # a quantity of one product
+        ("我买的7号和4号一共多少钱", "MZ07"),  # the viewer's own order
+        ("和那个一起买多少钱", "MZ07"),  # nothing named beside the one in view
+    ],
+)
+def test_a_line_that_asks_no_total_of_several_products_is_no_basket(text: str, in_view: str) -> None:
+    assert read(text, in_view) == ()
+
+
+def test_a_total_is_asked_only_with_a_price() -> None:
+    assert asks_a_total(normalize("和12号一起买多少钱"))
+    assert not asks_a_total(normalize("和12号一起买能满减吗"))  # the 满减 asked, not a sum
+
+
+@pytest.fixture(scope="module")
+def system() -> Iterator[PipelineSystem]:
+    yield PipelineSystem(Settings(store="memory", embeddings="none", demo=False))
+
+
+def ask(system: PipelineSystem, stage: str, clock: str, text: str) -> AskResult:
+    system.reset()
+    start = datetime.fromisoformat(f"2026-11-21T{clock}:00+08:00")
+    system.set_stage(stage, start)
+    return system.ask("viewer", text, start + timedelta(seconds=15))
+
+
+@pytest.mark.parametrize(
+    ("stage", "clock", "text", "expected"),
+    [
+        # before the evening's promotions: the sum alone
+        (
+            "FS07",
+            "18:40",
+            "那和12号牛仔裤一起买多少钱？",
+            "简川 珍珠扣针织开衫 ¥239 + 简川 高腰阔腿牛仔裤 ¥169 = ¥408",
+        ),
+        (
+            "MZ06",
+            "19:44",
+            "6号粉底液和5号唇釉三支套装一起买，一共多少钱？",
+            "花汐 持妆柔焦粉底液 ¥169 + 花汐 柔雾丝绒唇釉 三支套装（#01+#03+#07） ¥199 = ¥368",
+        ),
+        # a count times its price, the promotions named, not applied
+        (
+            "SP01",
+            "20:27",
+            "买两箱30包的加一袋32号鸭脖多少钱",
+            "山禾记 每日坚果 25g×30包 ¥129×2 + 卤味坊 麻辣鸭脖 ¥59.90 = ¥317.90（未含满¥300减¥50、",
+        ),
+        # products of several prices add their lowest in stock, and say so
+        (
+            "MZ08",
+            "22:57",
+            "卸妆油+3号防晒+7号洗面奶一起多少",
+            "雾屿 清润卸妆油 ¥139起 + 雾屿 轻透防晒霜 SPF50+ ¥149起 + 植萃集 氨基酸洗面奶 ¥59.90起 "
+            "= ¥347.90起",
+        ),
+    ],
+)
+def test_a_basket_gets_its_sum_from_the_catalog(
+    system: PipelineSystem, stage: str, clock: str, text: str, expected: str
+) -> None:
+    result = ask(system, stage, clock, text)
+    assert result.source == "catalog" and result.intent == "price", result
+    assert expected in result.text, result.text
+
+
+def test_a_basket_and_one_of_its_products_never_share_a_reply(system: PipelineSystem) -> None:
+    one = ask(system, "FS07", "18:40", "多少钱")
+    system.set_stage("FS07", datetime.fromisoformat("2026-11-21T18:40:00+08:00"))
+    both = system.ask("v2", "和12号牛仔裤一起买多少钱", datetime.fromisoformat("2026-11-21T18:40:30+08:00"))
+    assert "牛仔裤" not in one.text and "= ¥408" in both.text, (one.text, both.text)
