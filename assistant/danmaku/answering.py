@@ -44,6 +44,7 @@ from assistant.danmaku.intent import (
     compared_elsewhere,
     extract_product_reference,
     goods_of_a_kind_asked,
+    mentions_a_fault,
     names_another_day,
     only_about_the_host_or_show,
     pairs_with_something,
@@ -151,8 +152,12 @@ class Answerer:
         """The answer to the line: its own question's, joined by the answers to its further
         questions (``Question.further``) where the first is a confident catalog or FAQ answer."""
         if question.basket and (totalled := self._basket_total(room, catalog, question, at)) is not None:
-            return totalled  # "开衫和12号牛仔裤一起买多少钱": the products' sum, not each price
-        composed = self._answer_one(room, catalog, question, at)
+            # "开衫和12号牛仔裤一起买多少钱": the products' sum, not each price; the line's other
+            # questions of its first product joined to it
+            composed = totalled
+            question = replace(question, further=tuple(a for a in question.further if a.product_id is None))
+        else:
+            composed = self._answer_one(room, catalog, question, at)
         if not question.further or composed.source not in _CONFIDENT or composed.pending is not None:
             return composed
         bodies = [composed.body]
@@ -204,9 +209,16 @@ class Answerer:
                 return self._operator_or_handoff(catalog, question, at)
         if question.route == "silent":  # chat to the model: the product's own words, else nothing
             return self._stated(catalog, question, at) or replace(self._handoff(None, lang), chat=True)
-        if question.route == "handoff" or (
-            about_own_order(understanding.normalized) and not works_out_a_case(understanding)
+        own_order = about_own_order(understanding.normalized) and not works_out_a_case(understanding)
+        if (
+            question.route == "handoff"
+            and not own_order
+            and (answered := self._own_words_of_the_goods(catalog, question, at))
         ):
+            # the product's own FAQ answer, or its attributes' for a fact of the goods ("放包里会漏不",
+            # "保温能保多久啊"), however the line reads: the operator wrote them for viewers who ask
+            return answered
+        if question.route == "handoff" or own_order:
             # an order, a claim, a product not sold here, a request: never a catalog template
             return self._operator_or_handoff(catalog, question, at)
         if question.route == "open" and (
@@ -298,6 +310,24 @@ class Answerer:
         if thing and not _holds(product, thing):
             return None  # "有iPhone17吗": whether the room has one; no sentence of this product says
         return self._quoted(catalog, question, at)
+
+    def _own_words_of_the_goods(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
+        """The product's curated FAQ answer to the line, or for a question of the goods themselves
+        (``_FACT_INTENTS``) what their attributes or sentences state (``_stated``), where the line asks
+        of a product of the room it names or has in view and tells no fault of goods received; else
+        None."""
+        product_id = question.resolution.product_id
+        product = catalog.product(product_id) if product_id is not None else None
+        if product is None or question.resolution.how not in ("name", "stage", "link", "previous"):
+            return None
+        if mentions_a_fault(question.understanding.normalized):
+            return None
+        faq = answers_product.find_faq(product, question.understanding.normalized)
+        if faq is not None:
+            return self._done(faq.answer, ReplySource.FAQ, product, at, None)
+        # a fact of the goods ("保温能保多久啊"): what the product's attributes or sentences state; a
+        # policy's question (shipping, returns) is the template's, which a person's line never gets
+        return self._stated(catalog, question, at) if question.understanding.intent in _FACT_INTENTS else None
 
     def _introduced(self, product: Product, question: Question, at: datetime) -> Composed | None:
         """The product presented in its own words (name and the start of its description), or None."""
@@ -399,6 +429,8 @@ class Answerer:
             and slots.quantity is not None
             # a single to multiply or a pack of a count that divides it ("三包" of packs of 15: none)
             and any(slots.quantity % packs.get(sku.sku_id, 1) == 0 for sku in product.skus)
+            # no version's own count ("坚果30包多少" of "25g×30包": that version's price)
+            and not _a_versions_count(product, slots.quantity, quantity_unit(u.normalized))
         ):
             unit = quantity_unit(u.normalized) or "件"
             body = answers.answer_quantity_price(product, facts, slots.quantity, lang, packs=packs, unit=unit)
@@ -707,6 +739,14 @@ class Answerer:
         expires = limit if facts_expiry is None else min(limit, facts_expiry)
         return Composed(sanitize(body), source, product.product_id, expires, sku_id)
 
+
+def _a_versions_count(product: Product, quantity: int, unit: str | None) -> bool:
+    """Whether a count said is the count a version of the product holds ("30包" of "25g×30包")."""
+    return unit is not None and any(f"{quantity}{unit}" in sku.spec for sku in product.skus)
+
+
+# Questions of the goods themselves, which their own words answer (no policy, price or stock).
+_FACT_INTENTS = frozenset({Intent.OTHER, Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL})
 
 # The sources of a confident answer, the only ones a reply to several questions joins.
 _CONFIDENT = frozenset({ReplySource.CATALOG, ReplySource.FAQ})

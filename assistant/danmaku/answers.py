@@ -30,6 +30,7 @@ from assistant.danmaku.answer_templates import (
 )
 from assistant.danmaku.answers_policy import answer_after_sales, answer_shipping
 from assistant.danmaku.answers_product import (
+    MAX_SIBLINGS,
     answer_material,
     answer_stock,
     answer_suitability,
@@ -827,6 +828,7 @@ def answer_flash_sale(
             return finish(f"{product.name} {body}", nickname, lang)
     active = next((f for f in items if f.flash_sale is not None), None)
     sale = active.flash_sale if active is not None else _upcoming_flash(items)
+    lead = _versions_asked_stock(product, items, every, lang) if sale is not None else ""
     if sale is None:
         price = _price_span(product, items, lang)
         body = (
@@ -859,7 +861,28 @@ def answer_flash_sale(
         body += f", limited to {sale.quantity_cap}" if en else f"，限量{sale.quantity_cap}件"
     if with_coupons:
         body += _coupons_with_the_sale(items, lang)
-    return finish(f"{product.name} {body}", nickname, lang)
+    return finish(f"{product.name} {lead}{body}", nickname, lang)
+
+
+def _versions_asked_stock(
+    product: Product, items: Sequence[SkuFacts], every: Sequence[SkuFacts], lang: str
+) -> str:
+    """Whether the versions a flash-sale question names are there, said before the sale ("黑色能秒吗":
+    "曜石黑已售罄，星光白、冰川蓝有货；"; "那蓝色呢": "冰川蓝有货，"); "" when the question names none,
+    or several of which some are there (a version half named, "黑M", matches more than it means)."""
+    asked_ids = {f.sku_id for f in items}
+    if not every or len(asked_ids) >= len(every):
+        return ""
+    en = lang == "en"
+    asked = join([s.spec for s in product.skus if s.sku_id in asked_ids], lang)
+    there = {f.sku_id for f in items if f.in_stock}
+    if there:  # one version asked and there ("那蓝色呢"); several half-read ("黑M") are left unsaid
+        return "" if len(asked_ids) > 1 else (f"{asked} in stock; " if en else f"{asked}有货，")
+    in_stock = {f.sku_id for f in every if f.in_stock and f.sku_id not in asked_ids}
+    left = [s.spec for s in product.skus if s.sku_id in in_stock][:MAX_SIBLINGS]
+    if en:
+        return f"{asked} sold out" + (f", {join(left, lang)} in stock" if left else "") + "; "
+    return f"{asked}已售罄" + (f"，{join(left, lang)}有货" if left else "") + "；"
 
 
 def _coupons_with_the_sale(items: list[SkuFacts], lang: str) -> str:

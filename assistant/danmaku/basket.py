@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from assistant.danmaku.intent import about_own_order
 from assistant.danmaku.matcher import ProductMatcher
-from assistant.danmaku.slot_rules import extract_slots, link_numbers
+from assistant.danmaku.slot_rules import count_said, link_numbers
 from knowledge.domain import Catalog, Product, Sku
 
 MAX_ITEMS = 4  # products priced in one reply
@@ -59,12 +59,24 @@ def basket_asked(
     if not asks_a_total(normalized) or about_own_order(normalized):
         return ()
     found: list[tuple[Product, str]] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     for piece in (p for p in _JOINED_RE.split(normalized) if p):
         product = _named(piece, matcher, catalog)
         if product is None and in_view is not None and _versions_named(in_view, piece):
             product = in_view  # "6斤的加一个42号面包枕": a version of the product in view
-        if product is not None and all(product.product_id != p.product_id for p, _ in found):
-            found.append((product, piece))
+        if product is None:
+            continue
+        # a product once, or once per version named ("麻辣味3份、甜辣味2份": two versions of one)
+        named_ids = tuple(s.sku_id for s in _versions_named(product, piece))
+        if (product.product_id, named_ids) in seen or (
+            not named_ids and any(p.product_id == product.product_id for p, _ in found)
+        ):
+            continue
+        seen.add((product.product_id, named_ids))
+        found.append((product, piece))
+    # a product named bare and then by its versions ("3个保温杯，奶白两个、雾蓝一个"): the versions
+    itemised = {p.product_id for p, piece in found if _versions_named(p, piece)}
+    found = [(p, piece) for p, piece in found if p.product_id not in itemised or _versions_named(p, piece)]
     if len(found) == 1 and in_view is not None and found[0][0].product_id != in_view.product_id:
         found.insert(0, (in_view, ""))  # "和12号牛仔裤一起买多少钱": with the one in view
     if len(found) < 2:
@@ -77,7 +89,7 @@ def basket_asked(
         for sku in versions:
             for word in _SPEC_WORD_RE.findall(sku.spec.lower()):
                 counted = counted.replace(word, " ")
-        quantity = extract_slots(counted).quantity or 1 if counted.strip() else 1
+        quantity = count_said(counted) or 1
         items.append(BasketItem(product.product_id, quantity, tuple(s.sku_id for s in versions)))
     return tuple(items)
 

@@ -77,6 +77,12 @@ _TIME_LEFT = r"多久|多长时间|多少时间|几天|几个?小时|几个?钟|
 # "心都碎了" (not "用坏了", "不小心坏了": goods broken).
 _NO_FEELING = r"(?<!开心)(?<!高兴)(?<![乐笑累饿气急美])(?<!心都)"
 
+# A price said back to be checked: an amount of two digits or more asked as the price now.
+_PRICE_CHECKED = (
+    r"(?:还|能|是|也|就|只要|才|还是)\s*¥?\d{2,}(?:\.\d+)?\s*(?:元|块)?\s*(?:吗|嘛|么|不|\?)"
+    r"|是不是(?:也|还|就)?\s*¥?\d{2,}(?=\s*(?:元|块|$|[?!.吗呢啊呀]))"
+)
+
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
     for intent, pattern in (
@@ -88,6 +94,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         # the list price ("秒杀结束后原价多少") is a price question whatever sale is named beside it
         (Intent.PRICE, _LIST_PRICE),
+        # a price said back to be checked ("现在还89吗", "还能199吗", "是不是也89"): what it costs now
+        (Intent.PRICE, _PRICE_CHECKED),
         (
             Intent.FLASH_SALE,
             # 秒 and 抢 as verbs of a flash sale ("墨黑能秒吗", "秒开始了吗", "黑M还能抢吗"), not 秒回, 3秒
@@ -297,7 +305,9 @@ _GIVEAWAY_RE = re.compile(r"链接|券|福袋|红包|福利|抽奖|赠品|小样
 # Words of a shop's sale that chat does not use ("今天满减到几点结束", "包邮吗"): a line that speaks them
 # asks the shop, however the understanding model, which learned from much more chat than shopping,
 # would leave it silent.
-_SHOP_TERMS_RE = re.compile(r"满减|满\d+减|优惠券|(?<!门)券|秒杀|包邮|运费|邮费|保价|价保|小黄车|几号链接")
+_SHOP_TERMS_RE = re.compile(
+    rf"满减|满\d+减|优惠券|(?<!门)券|秒杀|包邮|运费|邮费|保价|价保|小黄车|几号链接|{_PRICE_CHECKED}"
+)
 
 
 def speaks_of_the_sale(normalized: str) -> bool:
@@ -1016,7 +1026,7 @@ _COUNT_OF_UNITS_RE = re.compile(rf"(?:[一两二三四五六七八九十几半]|
 _NAME_FILLER_RE = re.compile(
     # a date ("10月25日买的"); 那 opening a follow-up ("那栗色36还有吗"), not 那 of "那件开衫" or "那个"
     rf"\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]?|\d{{1,2}}\s*[日号](?=买|拍|下单|下的|的)|"
-    rf"^那(?![个款件条双只瓶盒台套支把张种些边里儿])|当时|那时候?|花了|一共|总共|合计|加起来|一起|请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她您]|今天|明天|后天|今晚|明晚|今夜|现在|一天|"
+    rf"^那(?![个款件条双只瓶盒台套支把张种些边里儿])|当时|那时候?|花了|一共|总共|合计|加起来|一起|总价|请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她您]|今天|明天|后天|今晚|明晚|今夜|现在|一天|"
     rf"这个|这款|那个|那款|{_BARE_THIS}|这边|那边|这里|那里|这儿|那儿|{SKIN_TONES}|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")

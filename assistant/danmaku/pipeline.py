@@ -512,9 +512,23 @@ class DanmakuPipeline:
             resolution = Resolution(basket[0].product_id, "name")
             route, hush = "answer", False
         answered = catalog.product(resolution.product_id) if resolution.product_id is not None else None
-        if basket:  # each product's own price, where the basket has no sum (one has nothing in stock)
+        if basket and answered is not None:
+            # the line's other questions ("…一共多少钱？寄到乌鲁木齐可以吗？"), then each product's own
+            # price, for a basket with no sum (one has nothing in stock)
             bare = replace(understanding, slots=replace(understanding.slots, link_no=None))
-            further = tuple(FurtherAsk(bare, product_id=item.product_id) for item in basket[1:])
+            others = {item.product_id for item in basket[1:]} - {answered.product_id}
+            further = (
+                *(
+                    a
+                    for a in further_asks(line, understanding, answered, catalog, matcher, self._model)
+                    if a.understanding.intent is not Intent.PRICE
+                ),
+                *(
+                    FurtherAsk(bare, product_id=p)
+                    for p in dict.fromkeys(i.product_id for i in basket)
+                    if p in others
+                ),
+            )
         elif route in ("answer", "open") and not hush and answered is not None:
             further = further_asks(line, understanding, answered, catalog, matcher, self._model)
         else:

@@ -53,10 +53,10 @@ def _day_patterns(verb: str) -> _DayPatterns:
         named=re.compile(rf"({_DAY_WORD})(?:(?!{_DAY_WORD}).){{0,8}}?{verb}"),
         dated=re.compile(
             rf"(?<![\d.])(\d{{1,2}})\s*(?:月\s*(\d{{1,2}})\s*[号日]?|\.\s*(\d{{1,2}})\s*[号日])"
-            rf"(?:(?!{_DAY_WORD}).){{0,4}}?{verb}"
+            rf"(?:(?!{_DAY_WORD})[^,.!?;]){{0,8}}?{verb}"
         ),
         day_of_month=re.compile(
-            rf"(?<![\d.月])(上个?月|这个?月|本月)?\s*(\d{{1,2}})\s*[号日](?:(?!{_DAY_WORD}).){{0,4}}?{verb}"
+            rf"(?<![\d.月])(上个?月|这个?月|本月)?\s*(\d{{1,2}})\s*[号日](?:(?!{_DAY_WORD})[^,.!?;]){{0,8}}?{verb}"
         ),
         since=re.compile(
             rf"{verb}(?:了|的)?(?:货)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(第)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"

@@ -566,8 +566,14 @@ def skus_holding(product: Product, word: str) -> list[Sku]:
     return held or ([s for s in product.skus if "+" in s.spec and _spec_has(s.spec, added)] if added else [])
 
 
+# A size in letters ("L", "XL", "2XL"): a word of the spec, never part of one ("L" is not in "XL").
+_LETTER_SIZE_RE = re.compile(r"\d?x*[sml]|\d?xl")
+
+
 def _spec_has(spec: str, wanted: str) -> bool:
     spec_l, wanted_l = spec.lower(), wanted.lower()
+    if _LETTER_SIZE_RE.fullmatch(wanted_l):
+        return wanted_l in re.split(r"[\s/,()（）码]+", spec_l)
     if wanted_l in spec_l or (" " not in wanted_l and wanted_l in spec_l.replace(" ", "")):
         return True
     # "黑色" matches a spec "黑", "XL码" matches "XL"

@@ -337,7 +337,10 @@ def says_only_details(normalized: str, slots: Slots | None = None) -> bool:
 _QUANTITY_RE = re.compile(
     rf"(?<![第满前后每这那哪0-9.¥$])(\d{{1,3}}|[二两三四五六七八九十]{{1,3}})({UNIT_COUNTERS})(?![装号码月天人次])"
 )
-_BUYS_OR_TOTALS_RE = re.compile(r"买|拍|要|来|囤|订|一起|一共|总共|多少钱|什么价|怎么算|几块|几元")
+# ... or a bare 多少 closing the line ("4个多少", "两瓶多少": what they come to)
+_BUYS_OR_TOTALS_RE = re.compile(
+    r"买|拍|要|来|囤|订|一起|一共|总共|总价|多少钱|什么价|怎么算|几块|几元|多少[?!.呀啊呢]*$"
+)
 MAX_QUANTITY = 999
 
 
@@ -348,10 +351,14 @@ def quantity_unit(normalized: str) -> str | None:
 
 
 def _quantity(normalized: str) -> int | None:
+    return count_said(normalized) if _BUYS_OR_TOTALS_RE.search(normalized) is not None else None
+
+
+def count_said(normalized: str) -> int | None:
+    """The count of 2 to ``MAX_QUANTITY`` a piece says before a counter ("甜辣味2份" -> 2), whether or
+    not it buys: one piece of a line that does ("…3份、甜辣味2份，一共多少钱")."""
     match = _QUANTITY_RE.search(normalized)
-    if match is None or _BUYS_OR_TOTALS_RE.search(normalized) is None:
-        return None
-    n = count_value(match.group(1))
+    n = count_value(match.group(1)) if match is not None else None
     return n if n is not None and 2 <= n <= MAX_QUANTITY else None
 
 

@@ -546,6 +546,14 @@ def together_cases() -> list[Case]:
             stage="MZ08",
         ),
         ask(
+            "together-basket-two-versions",
+            ["price", "several", "basket", "quantity"],
+            "我想买麻辣味3份、甜辣味2份，再加一份原味牛轧糖，一共多少钱",
+            expect("SP05", "price", ["¥59.90×3", "¥59.90×2", "= ¥358.50"]),
+            iso=EVENING,
+            stage="SP05",
+        ),
+        ask(
             "together-basket-set-name",
             ["price", "several", "basket"],
             "6号粉底液和5号唇釉三支套装一起买一共多少钱",
@@ -575,6 +583,22 @@ def sale_words_cases() -> list[Case]:
             expect("FS01", "flash_sale", ["仅限黑色 M、黑色 L", "22:20结束"]),
             iso=at("22:19:00"),
             stage="FS01",
+        ),
+        ask(
+            "flash-version-gone",
+            ["flash", "verbs", "sold_out"],
+            "黑色能秒吗",
+            expect("SM01", "flash_sale", ["曜石黑已售罄", "星光白、冰川蓝有货", "秒杀价¥199"]),
+            iso=at("21:02:00"),
+            stage="SM01",
+        ),
+        ask(
+            "price-checked-after-sale",
+            ["price", "flash", "boundary"],
+            "还能199吗 刚才卡退出去了",
+            expect("SM01", "price", ["¥299"], ["秒杀价¥199"]),
+            iso=at("21:16:00"),
+            stage="SM01",
         ),
         ask(
             "spend-discount-until-room",

@@ -301,21 +301,25 @@ def _counts_in_words(question: str) -> set[Decimal]:
     return {Decimal(_COUNT_WORDS[m.group(1)]) for m in _COUNT_IN_WORDS_RE.finditer(question)}
 
 
-MAX_BASKET_COMBINATIONS = 4096  # price choices summed for a basket (a few products, a few prices)
+MAX_BASKET_COMBINATIONS = 50_000  # price choices summed for a basket (a few products, a few prices)
 
 
 def _basket_totals(
     catalog: Catalog, products: list[Product], at: datetime, asked: set[Decimal]
 ) -> set[Decimal]:
-    """The sums of one unit price now of each of two or more products (each once, or times a whole
-    quantity the question names): what they come to bought together ("和12号牛仔裤一起买多少钱")."""
+    """The sums of one unit price now of each of two or more products (or of two of a product's
+    versions), each once or times a whole quantity the question names: what they come to bought
+    together ("和12号牛仔裤一起买多少钱", "麻辣味3份、甜辣味2份，再加一份牛轧糖")."""
     if len(products) < 2:
         return set()
     counts = {1} | {int(q) for q in asked if q == q.to_integral_value() and 2 <= q <= MAX_QUANTITY}
     sums: set[Decimal] = {Decimal(0)}
     for product in products:
         prices = {facts_at(catalog, sku.sku_id, at).price for sku in product.skus}
-        sums = {s + p * n for s in sums for p in prices for n in counts}
+        one = {p * n for p in prices for n in counts}
+        # or two of its versions, each with its count ("麻辣味3份、甜辣味2份")
+        options = one | {a + b for a in one for b in one}
+        sums = {s + o for s in sums for o in options}
         if len(sums) > MAX_BASKET_COMBINATIONS:
             return set()
     return sums

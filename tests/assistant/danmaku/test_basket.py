@@ -132,3 +132,30 @@ def test_a_basket_and_one_of_its_products_never_share_a_reply(system: PipelineSy
     system.set_stage("FS07", datetime.fromisoformat("2026-11-21T18:40:00+08:00"))
     both = system.ask("v2", "和12号牛仔裤一起买多少钱", datetime.fromisoformat("2026-11-21T18:40:30+08:00"))
     assert "牛仔裤" not in one.text and "= ¥408" in both.text, (one.text, both.text)
+
+
+def test_two_versions_of_one_product_are_two_items_each_with_its_count() -> None:
+    items = read("我想买麻辣味3份、甜辣味2份，再加一份原味牛轧糖，一共多少钱", "SP05")
+    assert [(i.product_id, i.quantity) for i in items] == [("SP05", 3), ("SP05", 2), ("SP06", 1)]
+
+
+def test_a_basket_of_two_versions_of_one_product_is_summed(system: PipelineSystem) -> None:
+    result = ask(system, "SP05", "20:50", "我想买麻辣味3份、甜辣味2份，再加一份原味牛轧糖，一共多少钱")
+    assert "¥59.90×3" in result.text and "¥59.90×2" in result.text and "= ¥358.50" in result.text, result
+
+
+def test_a_product_named_bare_then_by_its_versions_is_counted_once(system: PipelineSystem) -> None:
+    # 3个 are the versions' 两个 and 一个; the shipping asked after the total is joined to it
+    result = ask(
+        system,
+        "HJ01",
+        "20:03",
+        "我想秒杀3个保温杯给家里人，奶白两个、雾蓝一个，一共多少钱？寄到乌鲁木齐可以吗？",
+    )
+    assert "奶白 500ml ¥89×2" in result.text and "= ¥267" in result.text, result.text
+    assert "乌鲁木齐（新疆）属于不发货或不包邮地区" in result.text, result.text
+
+
+def test_a_versions_own_count_is_no_quantity(system: PipelineSystem) -> None:
+    result = ask(system, "SP01", "20:32", "坚果30包多少")
+    assert "25g×30包 ¥129" in result.text and "¥129×30" not in result.text, result.text

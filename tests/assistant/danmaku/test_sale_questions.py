@@ -170,3 +170,54 @@ def test_a_version_said_with_what_it_adds_is_the_version_that_adds_it(system: Pi
     price, added = ask_in_turn(system, "MZ02", "20:13", "紫罐现在到手多少", "加旅行装那个呢")
     assert price.replied
     assert added.source == "catalog" and "50g+15g旅行装 ¥459" in added.text, added
+
+
+@pytest.mark.parametrize(
+    ("stage", "clock", "lines", "expected"),
+    [
+        # a version sold out asked of the sale: what is left of it, then the sale
+        ("SM01", "21:02", ("黑色能秒吗",), "曜石黑已售罄，星光白、冰川蓝有货；秒杀价¥199"),
+        # the next version asked after it keeps the sale's question
+        ("SM01", "21:02", ("黑色能秒吗", "那蓝色呢"), "冰川蓝有货，秒杀价¥199"),
+        ("FS01", "22:05", ("黑色L能秒吗",), "黑色 L有货，秒杀价¥359"),
+    ],
+)
+def test_a_version_asked_of_the_flash_sale_is_said_there_or_gone(
+    system: PipelineSystem, stage: str, clock: str, lines: tuple[str, ...], expected: str
+) -> None:
+    result = ask_in_turn(system, stage, clock, *lines)[-1]
+    assert result.source == "catalog" and result.intent == "flash_sale", result
+    assert expected in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "clock", "text", "expected"),
+    [
+        # a price said back to be checked, read as the chat it looks like before
+        ("HJ01", "19:59", "现在拍能89吗 等不及了", "¥129（划线价¥199），20:00开抢秒杀价¥89"),
+        ("SM01", "21:16", "还能199吗 刚才卡退出去了", "¥299（划线价¥399）"),
+        # a count and a bare 多少: what that many come to
+        ("HJ01", "20:05", "4个多少", "¥89×4=¥356"),
+    ],
+)
+def test_a_price_checked_or_counted_is_answered(
+    system: PipelineSystem, stage: str, clock: str, text: str, expected: str
+) -> None:
+    result = ask(system, stage, clock, text)
+    assert result.source == "catalog" and result.intent == "price", result
+    assert expected in result.text, result.text
+
+
+def test_the_products_own_answer_to_a_line_read_as_a_persons_is_given(system: PipelineSystem) -> None:
+    # a fact of the goods their attributes state, in words the model hands to a person
+    result = ask(system, "HJ01", "20:04", "保温能保多久啊 早上装的水下午还热吗")
+    assert result.source == "catalog" and "保温：6小时约70℃" in result.text, result
+    # a fault of goods received stays a person's, however the FAQ reads
+    fault = ask(system, "HJ01", "20:04", "我买的杯子漏水了 拧紧也漏")
+    assert fault.source in ("handoff", ""), fault
+
+
+def test_a_version_half_named_of_the_flash_sale_is_not_said_there(system: PipelineSystem) -> None:
+    # "黑M" matches black M and cream M: neither is said in stock, the sale says whom it covers
+    result = ask(system, "FS01", "22:19", "还有一分钟！黑M还能抢吗")
+    assert "米白 M有货" not in result.text and "仅限黑色 M、黑色 L" in result.text, result.text
