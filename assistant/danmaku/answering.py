@@ -320,9 +320,10 @@ class Answerer:
         product = catalog.product(product_id) if product_id is not None else None
         if product is None or question.resolution.how not in ("name", "stage", "link", "previous"):
             return None
-        if mentions_a_fault(question.understanding.normalized):
+        normalized = question.understanding.normalized
+        if mentions_a_fault(normalized):
             return None
-        faq = answers_product.find_faq(product, question.understanding.normalized)
+        faq = answers_product.find_faq(product, normalized) or faq_on_difference(product, normalized)
         if faq is not None:
             return self._done(faq.answer, ReplySource.FAQ, product, at, None)
         # a fact of the goods ("保温能保多久啊"): what the product's attributes or sentences state; a
@@ -921,7 +922,7 @@ DIFFERENCE_RE = re.compile(_DIFFERENCE)
 COMPARED_RE = re.compile(
     rf"([^\s,.!?]{{0,10}}?)(?:和|跟|与|还是)([^\s,.!?]{{1,10}}?)(?:有|的)?(?:什么|啥|哪些)?(?:{_DIFFERENCE})"
 )
-_COMPARED_FILLER_RE = re.compile(r"请问|这个|这款|那个|那款|主播|[的是有吗呢啊呀]")
+_COMPARED_FILLER_RE = re.compile(r"\d+号(?:链接)?|请问|这个|这款|那个|那款|主播|[的是有吗呢啊呀]")
 
 
 def faq_on_difference(product: Product, normalized: str) -> FaqPair | None:

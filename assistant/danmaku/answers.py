@@ -533,11 +533,7 @@ def answer_basket_price(
         from_lowest = from_lowest or several
         chosen.append(one)
         # the version said where the line named one ("眠云 云朵大白被 冬被 200×230cm 6斤")
-        named = (
-            product.name
-            if several or len(facts) == len(product.skus)
-            else f"{product.name} {_spec(product, one)}"
-        )
+        named = f"{product.name} {_spec(product, one)}" if len(facts) == 1 else product.name
         price = format_amount(one.price) + (("+" if en else "起") if several else "")
         terms.append(f"{named} {price}" + (f"×{quantity}" if quantity > 1 else ""))
         total += one.price * quantity

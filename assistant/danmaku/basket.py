@@ -30,6 +30,7 @@ _PRICE_ASKED_RE = re.compile(r"多少|什么价|啥价|价格|几块|几元|到�
 _JOINED_RE = re.compile(r"和|跟|与|还有|以及|再加|加上|加(?=[一两二三四五六七八九\d个])|\+|、|,|\s")
 _SPEC_WORD_RE = re.compile(r"[^\s×*+/()（）]+")
 _VERSION_SUFFIX_RE = re.compile(r"(?<=..)(?:款|装|版)$")
+_LETTER_SIZE_RE = re.compile(r"\d?x*[sml]|\d?xl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,14 +105,21 @@ def _named(piece: str, matcher: ProductMatcher, catalog: Catalog) -> Product | N
     return catalog.product(exact[0]) if len(exact) == 1 else None
 
 
+def _holds_word(piece: str, word: str) -> bool:
+    """Whether a piece holds a word of a spec: a size in letters standing alone ("白色t恤m码": m), or
+    a word of two characters or more, or its core without 款/装/版."""
+    if _LETTER_SIZE_RE.fullmatch(word):
+        return re.search(rf"(?<![a-z]){word}(?![a-z])", piece) is not None
+    return len(word) >= 2 and (word in piece or _VERSION_SUFFIX_RE.sub("", word) in piece)
+
+
 def _versions_named(product: Product, piece: str) -> list[Sku]:
     """The product's versions whose spec words the piece holds most of ("那灰色遥控": 灰色 遥控款;
-    "30包的": 25g×30包), [] when it holds none. A word of two characters or more, or its core without
-    款/装/版, counts."""
+    "30包的": 25g×30包; "白色t恤m码": 白色 M), [] when it holds none (``_holds_word``)."""
     scored: list[tuple[int, Sku]] = []
     for sku in product.skus:
-        words = {w for w in _SPEC_WORD_RE.findall(sku.spec.lower()) if len(w) >= 2}
-        hits = sum(1 for w in words if w in piece or _VERSION_SUFFIX_RE.sub("", w) in piece)
+        words = set(_SPEC_WORD_RE.findall(sku.spec.lower()))
+        hits = sum(1 for w in words if _holds_word(piece, w))
         if hits:
             scored.append((hits, sku))
     best = max((h for h, _ in scored), default=0)

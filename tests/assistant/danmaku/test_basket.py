@@ -159,3 +159,8 @@ def test_a_product_named_bare_then_by_its_versions_is_counted_once(system: Pipel
 def test_a_versions_own_count_is_no_quantity(system: PipelineSystem) -> None:
     result = ask(system, "SP01", "20:32", "坚果30包多少")
     assert "25g×30包 ¥129" in result.text and "¥129×30" not in result.text, result.text
+
+
+def test_a_size_in_letters_picks_the_version_of_a_basket(system: PipelineSystem) -> None:
+    result = ask(system, "FS03", "22:32", "我想买一条12号牛仔裤浅蓝26码，再加一件11号白色T恤M码，一共多少钱")
+    assert "浅蓝 26 ¥169" in result.text and "白色 M ¥59" in result.text and "= ¥228" in result.text, result

@@ -221,3 +221,8 @@ def test_a_version_half_named_of_the_flash_sale_is_not_said_there(system: Pipeli
     # "黑M" matches black M and cream M: neither is said in stock, the sale says whom it covers
     result = ask(system, "FS01", "22:19", "还有一分钟！黑M还能抢吗")
     assert "米白 M有货" not in result.text and "仅限黑色 M、黑色 L" in result.text, result.text
+
+
+def test_the_difference_of_two_versions_named_with_the_link_is_the_faqs(system: PipelineSystem) -> None:
+    result = ask(system, "MZ04", "20:12", "4号控油和保湿啥区别")
+    assert result.source == "faq" and "控油款含锌PCA" in result.text, result
