@@ -37,6 +37,7 @@ from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, View
 from assistant.danmaku.intent import (
     about_own_order,
     asks_a_procedure,
+    asks_for_a_persons_act,
     asks_list_price,
     asks_the_return_case,
     asks_to_send_back,
@@ -314,14 +315,14 @@ class Answerer:
     def _own_words_of_the_goods(self, catalog: Catalog, question: Question, at: datetime) -> Composed | None:
         """The product's curated FAQ answer to the line, or for a question of the goods themselves
         (``_FACT_INTENTS``) what their attributes or sentences state (``_stated``), where the line asks
-        of a product of the room it names or has in view and tells no fault of goods received; else
-        None."""
+        of a product of the room it names or has in view, tells no fault of goods received and asks the
+        shop's people for nothing only they do (``asks_for_a_persons_act``); else None."""
         product_id = question.resolution.product_id
         product = catalog.product(product_id) if product_id is not None else None
         if product is None or question.resolution.how not in ("name", "stage", "link", "previous"):
             return None
         normalized = question.understanding.normalized
-        if mentions_a_fault(normalized):
+        if mentions_a_fault(normalized) or asks_for_a_persons_act(normalized):
             return None
         faq = answers_product.find_faq(product, normalized) or faq_on_difference(product, normalized)
         if faq is not None:
@@ -711,7 +712,7 @@ class Answerer:
         self, room: Room, catalog: Catalog, question: Question, at: datetime
     ) -> Composed | None:
         """What the products of the line's basket come to (``answers.answer_basket_price``), or None
-        where one of them has no one price to add (the line is then answered as usual)."""
+        where the catalog changed under the line (a product gone: the line is answered as usual)."""
         promotions = (*catalog.promotions, *room.promotions)
         items: list[tuple[Product, list[SkuFacts], int]] = []
         for item in question.basket:
@@ -721,8 +722,6 @@ class Answerer:
             skus = [s for s in (product.sku(i) for i in item.sku_ids) if s is not None] or list(product.skus)
             items.append((product, [sku_facts(product, sku, promotions, at) for sku in skus], item.quantity))
         body = answers.answer_basket_price(items, question.understanding.language)
-        if body is None:
-            return None
         every = [f for _, facts, _ in items for f in facts]
         return self._done(body, ReplySource.CATALOG, items[0][0], at, _facts_expiry(every))
 

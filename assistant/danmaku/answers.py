@@ -511,23 +511,27 @@ def _promotions_not_applied(facts: Sequence[SkuFacts], lang: str) -> str:
 
 def answer_basket_price(
     items: Sequence[tuple[Product, Sequence[SkuFacts], int]], lang: str = "zh", nickname: str = ""
-) -> str | None:
+) -> str:
     """What several products bought together come to at their prices now (the flash-sale price
     while one runs): each product's price times its count, then the sum ("简川 珍珠扣针织开衫 ¥239 +
     简川 高腰阔腿牛仔裤 ¥169 = ¥408"). ``items``: each product, the facts of the versions the line
     names of it (or of all its versions), and how many. A product whose versions in stock cost
     different amounts adds its lowest, said "起", and so is the sum. Coupons and 满减 running for any
     of them are named, not applied (which one applies is the checkout's rule), as for one product's
-    quantity (``answer_quantity_price``). None where a product has no version in stock to add."""
+    quantity (``answer_quantity_price``). Where a version the line names is sold out, no sum: it is
+    said sold out, and the others' prices are given ("墨黑 500ml已售罄；木与器 整木乌檀砧板 中号 ¥89")."""
     en = lang == "en"
     terms: list[str] = []
+    gone: list[str] = []
     total = Decimal(0)
     chosen: list[SkuFacts] = []
     from_lowest = False
     for product, facts, quantity in items:
         selling = sorted((f for f in facts if f.in_stock), key=lambda f: f.price)
         if not selling:
-            return None
+            specs = join((_spec(product, f) for f in facts), lang) if len(facts) < len(product.skus) else ""
+            gone.append(f"{product.name} {specs} sold out" if en else f"{product.name} {specs}已售罄")
+            continue
         one = selling[0]
         several = len({f.price for f in selling}) > 1
         from_lowest = from_lowest or several
@@ -537,6 +541,8 @@ def answer_basket_price(
         price = format_amount(one.price) + (("+" if en else "起") if several else "")
         terms.append(f"{named} {price}" + (f"×{quantity}" if quantity > 1 else ""))
         total += one.price * quantity
+    if gone:  # no sum of a basket that cannot be bought whole
+        return finish(("; " if en else "；").join([*gone, *terms]), nickname, lang)
     body = " + ".join(terms) + f" = {format_amount(total)}" + (("+" if en else "起") if from_lowest else "")
     body += _promotions_not_applied(chosen, lang)
     return finish(f"Together: {body}" if en else f"一起买：{body}", nickname, lang)

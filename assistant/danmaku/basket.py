@@ -19,18 +19,24 @@ from dataclasses import dataclass
 
 from assistant.danmaku.intent import about_own_order
 from assistant.danmaku.matcher import ProductMatcher
-from assistant.danmaku.slot_rules import count_said, link_numbers
+from assistant.danmaku.slot_rules import LETTER_SIZE_RE, TOTAL_WORDS, count_said, link_numbers
 from knowledge.domain import Catalog, Product, Sku
 
 MAX_ITEMS = 4  # products priced in one reply
-# A total asked: bought together, added, summed.
-_TOGETHER_RE = re.compile(r"一起|一共|总共|合计|加起来|再加|加上|加(?=[一两二三四五六七八九\d个])|\+")
-_PRICE_ASKED_RE = re.compile(r"多少|什么价|啥价|价格|几块|几元|到手")
-# What joins the products of a basket ("加" only before a count: 加绒, 加厚 are words of goods).
-_JOINED_RE = re.compile(r"和|跟|与|还有|以及|再加|加上|加(?=[一两二三四五六七八九\d个])|\+|、|,|\s")
+# A total asked: bought together, added, summed; and a price asked, not a count ("一共有多少个颜色").
+_TOGETHER_RE = re.compile(rf"{TOTAL_WORDS}|再加|加上|加(?=[一两二三四五六七八九\d个])|\+")
+_PRICE_ASKED_RE = re.compile(r"多少钱|什么价|啥价|价格|几块|几元|到手|多少(?=$|[?!.,呀啊呢]|\s)")
+# What joins the names of products in one line: 和, 跟, 还有, a list mark, a space; 加 only before a
+# count (加绒, 加厚 are words of goods), or between two names (``_cut``), as + is (a spec's "200ml+100ml"
+# is one version).
+JOINED_RE = re.compile(r"和|跟|与|以及|还有|、|,|/|\s|再加|加上|加(?=[一两二三四五六七八九\d个])")
+# A line that asks with the product in view: it opens by adding to it ("和12号牛仔裤一起买", "加一个
+# 42号…") or points at it ("这个和…").
+_WITH_THE_ONE_IN_VIEW_RE = re.compile(r"^(?:那|那就)?(?:和|跟|与|加|再加|连|配)|这个|这件|这款|这条|这双|它")
+# One count for each of the products ("各两件").
+_EACH_RE = re.compile(r"各(.{1,4})")
 _SPEC_WORD_RE = re.compile(r"[^\s×*+/()（）]+")
 _VERSION_SUFFIX_RE = re.compile(r"(?<=..)(?:款|装|版)$")
-_LETTER_SIZE_RE = re.compile(r"\d?x*[sml]|\d?xl")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,21 +54,31 @@ class BasketItem:
 
 def asks_a_total(normalized: str) -> bool:
     """Whether the line asks what several things come to: a price asked with a word of buying
-    together or adding ("一起买多少钱", "加一个…多少钱")."""
+    together or adding ("一起买多少钱", "加一个…多少钱"); not a count ("一共有多少个颜色")."""
     return bool(_TOGETHER_RE.search(normalized) and _PRICE_ASKED_RE.search(normalized))
+
+
+def pieces_naming(
+    normalized: str, matcher: ProductMatcher, catalog: Catalog, in_view: Product | None = None
+) -> list[tuple[str, Product | None]]:
+    """The line cut at the words that join products (``JOINED_RE``, ``_cut``), each piece with the one
+    product it names by its link number or a name only it has (``_named``), or None."""
+    cut = [
+        c for piece in JOINED_RE.split(normalized) if piece for c in _cut(piece, matcher, catalog, in_view)
+    ]
+    return [(piece, _named(piece, matcher, catalog)) for piece in cut]
 
 
 def basket_asked(
     normalized: str, matcher: ProductMatcher, catalog: Catalog, in_view: Product | None
 ) -> tuple[BasketItem, ...]:
     """The products the line asks the total of, in its order (module docstring); () unless it asks a
-    total of two or more products and is not about the viewer's own order."""
+    total of two or more products (or versions) and is not about the viewer's own order."""
     if not asks_a_total(normalized) or about_own_order(normalized):
         return ()
     found: list[tuple[Product, str]] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
-    for piece in (p for p in _JOINED_RE.split(normalized) if p):
-        product = _named(piece, matcher, catalog)
+    for piece, product in pieces_naming(normalized, matcher, catalog, in_view):
         if product is None and in_view is not None and _versions_named(in_view, piece):
             product = in_view  # "6斤的加一个42号面包枕": a version of the product in view
         if product is None:
@@ -78,10 +94,17 @@ def basket_asked(
     # a product named bare and then by its versions ("3个保温杯，奶白两个、雾蓝一个"): the versions
     itemised = {p.product_id for p, piece in found if _versions_named(p, piece)}
     found = [(p, piece) for p, piece in found if p.product_id not in itemised or _versions_named(p, piece)]
-    if len(found) == 1 and in_view is not None and found[0][0].product_id != in_view.product_id:
+    if (
+        len(found) == 1
+        and in_view is not None
+        and found[0][0].product_id != in_view.product_id
+        and _WITH_THE_ONE_IN_VIEW_RE.search(normalized)
+    ):
         found.insert(0, (in_view, ""))  # "和12号牛仔裤一起买多少钱": with the one in view
     if len(found) < 2:
         return ()
+    each = _EACH_RE.search(normalized)
+    each_count = count_said(each.group(1)) if each is not None else None
     items = []
     for product, piece in found[:MAX_ITEMS]:
         versions = _versions_named(product, piece)
@@ -90,9 +113,30 @@ def basket_asked(
         for sku in versions:
             for word in _SPEC_WORD_RE.findall(sku.spec.lower()):
                 counted = counted.replace(word, " ")
-        quantity = count_said(counted) or 1
+        quantity = count_said(counted) or each_count or 1
         items.append(BasketItem(product.product_id, quantity, tuple(s.sku_id for s in versions)))
     return tuple(items)
+
+
+def _cut(piece: str, matcher: ProductMatcher, catalog: Catalog, in_view: Product | None) -> list[str]:
+    """A piece cut further at a + before a product's name or link ("卸妆油+3号防晒"; not "200ml+100ml"),
+    and at a 加 between two products or versions of the one in view ("防晒两支加卸妆油", "白色M加黑色L";
+    not "加绒")."""
+
+    def names(text: str) -> bool:
+        return _named(text, matcher, catalog) is not None or (
+            in_view is not None and bool(_versions_named(in_view, text))
+        )
+
+    for mark in ("+", "加"):
+        head, found, tail = piece.partition(mark)
+        if not found or not head or not tail:
+            continue
+        if (mark == "+" and _named(tail, matcher, catalog) is not None) or (
+            mark == "加" and names(head) and names(tail)
+        ):
+            return [head, *_cut(tail, matcher, catalog, in_view)]
+    return [piece]
 
 
 def _named(piece: str, matcher: ProductMatcher, catalog: Catalog) -> Product | None:
@@ -108,7 +152,7 @@ def _named(piece: str, matcher: ProductMatcher, catalog: Catalog) -> Product | N
 def _holds_word(piece: str, word: str) -> bool:
     """Whether a piece holds a word of a spec: a size in letters standing alone ("白色t恤m码": m), or
     a word of two characters or more, or its core without 款/装/版."""
-    if _LETTER_SIZE_RE.fullmatch(word):
+    if LETTER_SIZE_RE.fullmatch(word):
         return re.search(rf"(?<![a-z]){word}(?![a-z])", piece) is not None
     return len(word) >= 2 and (word in piece or _VERSION_SUFFIX_RE.sub("", word) in piece)
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import fields, replace
 
 from assistant.danmaku.answering import MAX_ASKS
+from assistant.danmaku.basket import JOINED_RE, pieces_naming
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.intent import (
     about_own_order,
@@ -33,7 +34,7 @@ from assistant.danmaku.intent import (
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.product_questions import VERSION_INTENTS, version_held
 from assistant.danmaku.resolve import names_other_goods, skus_holding, stage_claims
-from assistant.danmaku.slot_rules import link_numbers
+from assistant.danmaku.slot_rules import TOTAL_WORDS
 from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.types import FurtherAsk, Intent, Slots, Triage, Understanding
 from assistant.danmaku.understanding import UnderstandingModel
@@ -45,14 +46,14 @@ MAX_FURTHER = 2 * MAX_ASKS
 # or order template): two clauses of one such intent ask two things ("防水吗 能接电话吗"); two of a
 # template intent ask one unless they name two versions ("多少钱 啥价" one, "钢带多少钱 皮表带多少钱" two).
 WORDED_INTENTS = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.OTHER})
+# A name that is only a total's word ("一共"): no goods.
+_TOTAL_WORDS_RE = re.compile(TOTAL_WORDS)
 # Template intents whose answer is one product's and says its name (a shipping policy does not: it
 # is said of no name): one question of this kind asked of
 # several products the line names ("7号和4号多少钱", "洗面奶和爽肤水有货吗") is asked of each.
 ALIKE_INTENTS = frozenset(
     {Intent.PRICE, Intent.STOCK, Intent.HOW_TO_ORDER, Intent.FLASH_SALE, Intent.DISCOUNT}
 )
-# What joins the names of several products in one question: 和, 跟, 与, 还有, a list mark or a space.
-_NAMES_JOINED_RE = re.compile(r"和|跟|与|以及|及|还有|、|,|/|\+|\s")
 
 
 def first_question(line: Understanding, matcher: ProductMatcher) -> Understanding:
@@ -101,7 +102,7 @@ def further_asks(
     does (``product_questions.version_held``)."""
     clauses = asked_clauses(line.normalized)
     if len(clauses) < 2:
-        return others_asked_alike(line, first, product, matcher)
+        return others_asked_alike(line, first, product, matcher, catalog)
     seen = {_asks(first)}
     out: list[FurtherAsk] = []
     for clause in clauses:
@@ -137,18 +138,20 @@ def further_asks(
 
 
 def others_asked_alike(
-    line: Understanding, first: Understanding, product: Product, matcher: ProductMatcher
+    line: Understanding, first: Understanding, product: Product, matcher: ProductMatcher, catalog: Catalog
 ) -> tuple[FurtherAsk, ...]:
     """The same question asked of the other products a one-question line names beside ``product``
     ("7号和4号多少钱": 4号's price after 7号's; "洗面奶和爽肤水有货吗"), each a ``FurtherAsk`` with its
     ``product_id``; () unless the question is of a template kind that names its product
     (``ALIKE_INTENTS``), not about the viewer's own order, and the line names ``product`` and at least
     one other, each unmistakably: by a link number, or a piece between the joining words
-    (``_NAMES_JOINED_RE``) that names exactly one product. The versions the line names are its first
-    product's: the others are asked bare. At most ``MAX_ASKS`` products in a reply."""
+    (``basket.pieces_naming``) that names exactly one product; not where the line names a version
+    (whose product the link read first may not be). At most ``MAX_ASKS`` products in a reply."""
     if first.intent not in ALIKE_INTENTS or line.triage is not Triage.QUESTION:
         return ()
-    products = products_asked_alike(line.normalized, matcher)
+    if _version(first.slots) != (None,) * 3:
+        return ()  # "黑色开衫和12号有货吗": the version is one product's, which the link may not be
+    products = products_asked_alike(line.normalized, matcher, catalog)
     if product.product_id not in products:
         return ()
     bare = replace(first, slots=replace(first.slots, link_no=None, color=None, size=None, variant_hint=None))
@@ -156,22 +159,19 @@ def others_asked_alike(
     return tuple(FurtherAsk(bare, product_id=p) for p in others)
 
 
-def products_asked_alike(normalized: str, matcher: ProductMatcher) -> tuple[str, ...]:
+def products_asked_alike(normalized: str, matcher: ProductMatcher, catalog: Catalog) -> tuple[str, ...]:
     """The products a one-question line names apart, in its order, when it names two or more and is
-    not about the viewer's own order: by a link number, or by a piece between the joining words
-    (``_NAMES_JOINED_RE``) that names exactly one product ("洗面奶和爽肤水多少钱"); else ()."""
-    if about_own_order(normalized) or not _NAMES_JOINED_RE.search(normalized):
+    not about the viewer's own order: the pieces between the joining words that each name one
+    product by its link number or a name only it has (``basket.pieces_naming``: "洗面奶和爽肤水多少钱",
+    "7号和4号有货吗"); else ()."""
+    if about_own_order(normalized) or not JOINED_RE.search(normalized):
         return ()
     clauses = asked_clauses(normalized)
     if len(clauses) > 1:
         return ()
     asked = clauses[0] if clauses else normalized  # the asking piece, not one that tells ("想配这个…")
-    named = [matcher.by_link.get(n) for n in link_numbers(asked)]
-    for piece in _NAMES_JOINED_RE.split(asked):
-        found = matcher.match(piece).exact if len(piece) >= 2 else ()
-        if len(found) == 1:
-            named.append(found[0])
-    products = tuple(p for p in dict.fromkeys(named) if p is not None)
+    named = [p.product_id for _, p in pieces_naming(asked, matcher, catalog) if p is not None]
+    products = tuple(dict.fromkeys(named))
     return products if len(products) >= 2 else ()
 
 
@@ -189,6 +189,8 @@ def _names_another(asked: Understanding, product: Product, matcher: ProductMatch
     names = matcher.match(asked.normalized)
     reference = extract_product_reference(asked.normalized)
     span = reference.text if reference is not None and reference.kind == "name" else ""
+    if _TOTAL_WORDS_RE.fullmatch(span):
+        span = ""  # "…一共多少钱": a total of what the line asks of, no goods
     if span and names_other_goods(span, names, catalog, asked.normalized):
         return True
     return (

@@ -28,7 +28,7 @@ from typing import Literal
 from assistant.danmaku.normalize import detect_language, normalize
 from assistant.danmaku.purchase_told import tells_a_purchase, tells_a_receipt
 from assistant.danmaku.slot_rules import DATED_SALE, REGIONS, extract_slots, strip_slot_words
-from assistant.danmaku.triage import is_question, pieces, triage
+from assistant.danmaku.triage import has_question_cue, is_question, pieces, triage
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
 from assistant.danmaku.vocabulary import (
     A_NOT_A,
@@ -78,10 +78,13 @@ _TIME_LEFT = r"多久|多长时间|多少时间|几天|几个?小时|几个?钟|
 _NO_FEELING = r"(?<!开心)(?<!高兴)(?<![乐笑累饿气急美])(?<!心都)"
 
 # A price said back to be checked: an amount of two digits or more asked as the price now.
+# "是" alone before a number asks of a spec or a size as often ("内胆是316吗", "是37吗"): only with 元/块.
 _PRICE_CHECKED = (
-    r"(?:还|能|是|也|就|只要|才|还是)\s*¥?\d{2,}(?:\.\d+)?\s*(?:元|块)?\s*(?:吗|嘛|么|不|\?)"
-    r"|是不是(?:也|还|就)?\s*¥?\d{2,}(?=\s*(?:元|块|$|[?!.吗呢啊呀]))"
+    r"(?:还|能|也|就|只要|才)\s*¥?(\d{2,}(?:\.\d+)?)\s*(?:元|块)?\s*(?:吗|嘛|么|不|\?)"
+    r"|是\s*¥?(\d{2,}(?:\.\d+)?)\s*(?:元|块)\s*(?:吗|嘛|么|\?)"
+    r"|是不是(?:也|还|就)\s*¥?(\d{2,}(?:\.\d+)?)(?=\s*(?:元|块|$|[?!.吗呢啊呀]))"
 )
+_PRICE_CHECKED_RE = re.compile(_PRICE_CHECKED)
 
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
@@ -98,9 +101,10 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (Intent.PRICE, _PRICE_CHECKED),
         (
             Intent.FLASH_SALE,
-            # 秒 and 抢 as verbs of a flash sale ("墨黑能秒吗", "秒开始了吗", "黑M还能抢吗"), not 秒回, 3秒
+            # 秒 and 抢 as verbs of a flash sale ("墨黑能秒吗", "秒开始了吗", "黑M还能抢吗"), not 秒回, 3秒,
+            # nor a coupon or a red packet snatched ("券还能抢吗")
             r"秒杀|抢购|开抢|倒计时|限时|限量|(?:能|还能|可以|还可以|开始|去)秒(?=吗|嘛|不|了没|了吗|到)"
-            r"|(?<!\d)秒(?:开始|开了|结束)|(?:能|还能|可以|还可以)抢(?=吗|嘛|不|到)|抢(?:完|光)了"
+            r"|(?<!\d)秒(?:开始|开了|结束)|(?<![券包袋])(?<![券包袋]还)(?:还能|还可以|能|可以)抢(?=吗|嘛|不|到)"
             r"|flash|countdown|how long (is )?left|when does (the|it) (sale )?(end|start)|time left",
         ),
         (
@@ -203,7 +207,10 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         ),
         # a link pasted (the anonymised "[链接x]" of a service chat) asks for none, nor does a link named
         # as the product asked of ("35号链接的牛奶是哪里产的"): the words around it ask
-        (Intent.HOW_TO_ORDER, r"(?<!\[)链接(?!x\]|的)|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])"),
+        (
+            Intent.HOW_TO_ORDER,
+            r"(?<!\[)链接(?!x\]|的)|链接的(?:呢|在哪)|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])",
+        ),
         # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平米" / "多少票"
         # count something else; so does a count of what was done ("卖了多少", "吃多少", "赢了多少")
         (Intent.PRICE, r"(?<![了吃喝睡玩打跑赢输考抽刷])多少(?=$|[?!.,~\s吗呀啊呢啦嘛哇哦]|\[)"),
@@ -305,14 +312,19 @@ _GIVEAWAY_RE = re.compile(r"链接|券|福袋|红包|福利|抽奖|赠品|小样
 # Words of a shop's sale that chat does not use ("今天满减到几点结束", "包邮吗"): a line that speaks them
 # asks the shop, however the understanding model, which learned from much more chat than shopping,
 # would leave it silent.
-_SHOP_TERMS_RE = re.compile(
-    rf"满减|满\d+减|优惠券|(?<!门)券|秒杀|包邮|运费|邮费|保价|价保|小黄车|几号链接|{_PRICE_CHECKED}"
-)
+_SHOP_TERMS_RE = re.compile(r"满减|满\d+减|优惠券|(?<!门)券|秒杀|包邮|运费|邮费|保价|价保|小黄车|几号链接")
 
 
 def speaks_of_the_sale(normalized: str) -> bool:
-    """Whether the line uses a word of the shop's sale that no chat uses (``_SHOP_TERMS_RE``)."""
-    return _SHOP_TERMS_RE.search(normalized) is not None
+    """Whether the line asks (``triage.has_question_cue``) in a word of the shop's sale
+    that chat does not use (``_SHOP_TERMS_RE``): "今天满减到几点结束", not "主播说的满减我记住了"."""
+    return _SHOP_TERMS_RE.search(normalized) is not None and has_question_cue(normalized)
+
+
+def price_checked(normalized: str) -> Decimal | None:
+    """The amount a line says back to be checked as the price ("现在拍能89吗" -> 89), or None."""
+    match = _PRICE_CHECKED_RE.search(normalized)
+    return Decimal(next(g for g in match.groups() if g)) if match is not None else None
 
 
 def about_own_order(normalized: str) -> bool:
@@ -458,6 +470,17 @@ _BUSINESS_RE = re.compile(
     r"入驻|招商|加盟|代理商|做代理|当代理|商务合作|供货|批发|进货|"
     r"团购|采购|集采|月结|对公|企业(?:用户|客户|账户|采购)|大客户"
 )
+# Invoices asked for ("能开专票吗", "发票怎么开"): the shop's people issue them.
+_INVOICE_RE = re.compile(r"发票|开票|专票|普票|抬头|税号")
+
+
+def asks_for_a_persons_act(normalized: str) -> bool:
+    """Whether any part of the line asks the shop's people for something only they do: a contact, a
+    business deal or an invoice ("能不能开专票 杯子能带上飞机吗"): the line stays theirs, whatever
+    else it asks."""
+    return any(r.search(normalized) for r in (_CONTACT_RE, _BUSINESS_RE, _INVOICE_RE, _CODE_ASKED_RE))
+
+
 # A code or number of a coupon asked for ("券码是多少", "兑换码在哪", a coupon's key; not "key colors"):
 # the shop's system holds it, no fact of the catalog.
 _CODE_ASKED_RE = re.compile(
@@ -1026,7 +1049,7 @@ _COUNT_OF_UNITS_RE = re.compile(rf"(?:[一两二三四五六七八九十几半]|
 _NAME_FILLER_RE = re.compile(
     # a date ("10月25日买的"); 那 opening a follow-up ("那栗色36还有吗"), not 那 of "那件开衫" or "那个"
     rf"\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]?|\d{{1,2}}\s*[日号](?=买|拍|下单|下的|的)|"
-    rf"^那(?![个款件条双只瓶盒台套支把张种些边里儿])|当时|那时候?|花了|一共|总共|合计|加起来|一起|总价|请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她您]|今天|明天|后天|今晚|明晚|今夜|现在|一天|"
+    rf"^那(?![个款件条双只瓶盒台套支把张种些边里儿])|当时|那时候?|花了|请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她您]|今天|明天|后天|今晚|明晚|今夜|现在|一天|"
     rf"这个|这款|那个|那款|{_BARE_THIS}|这边|那边|这里|那里|这儿|那儿|{SKIN_TONES}|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")

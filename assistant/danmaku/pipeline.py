@@ -21,16 +21,19 @@ After each batch the optional ``on_batch`` callback gets how many messages arriv
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
+from decimal import Decimal
 
 from assistant.danmaku.answering import Answerer, Composed, Question, answer_facets
 from assistant.danmaku.answers_product import swallowed_faq
-from assistant.danmaku.basket import BasketItem, asks_a_total, basket_asked
+from assistant.danmaku.basket import BasketItem, basket_asked
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.cache import AnswerCache, AnswerKey, CachedAnswer
 from assistant.danmaku.clarify import answer_to_pending
@@ -58,6 +61,7 @@ from assistant.danmaku.intent import (
     extract_product_reference,
     goods_head,
     mentions_a_fault,
+    price_checked,
     reports_a_problem,
     sold_thing,
     speaks_of_the_sale,
@@ -88,7 +92,8 @@ from assistant.danmaku.understanding import Route, UnderstandingModel, silences,
 from assistant.rooms import Room
 from assistant.state.codecs import answer_key_text, question_key_text
 from assistant.state.records import RecentReply
-from knowledge.domain import Catalog
+from knowledge.domain import Catalog, FlashSale, Product
+from knowledge.facts import sku_facts
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +129,33 @@ BatchHook = Callable[[int, BatchResult], None]  # (messages received, what becam
 _SALE_INTENTS = frozenset(
     {Intent.PRICE, Intent.STOCK, Intent.DISCOUNT, Intent.FLASH_SALE, Intent.SHIPPING, Intent.PRICE_PROTECTION}
 )
+
+
+# The words by which a line states its question beyond a model's reading: a coupon or 满减 named for
+# a deal, whether a version is there for stock (``_STATED_INTENT_RE`` by the rules' intent).
+_NEVER = re.compile(r"(?!)")
+_STATED_INTENT_RE: defaultdict[Intent, re.Pattern[str]] = defaultdict(
+    lambda: _NEVER,
+    {
+        Intent.DISCOUNT: re.compile(r"券|满减|满\d+减"),
+        Intent.STOCK: re.compile(r"有没有|有吗|还有|有货|没货|售罄"),
+    },
+)
+
+
+def _a_price_of(
+    amount: Decimal | None, product: Product | None, room: Room, catalog: Catalog, at: datetime
+) -> bool:
+    """Whether ``amount`` is a price of the product now, its list price, or a flash sale's of today
+    (a viewer checking it: "还能199吗"), not any number said ("主播还18吗")."""
+    if amount is None or product is None:
+        return False
+    promotions = (*catalog.promotions, *room.promotions)
+    prices = {p.price for p in promotions if isinstance(p, FlashSale) and p.product_id == product.product_id}
+    for sku in product.skus:
+        facts = sku_facts(product, sku, promotions, at)
+        prices |= {facts.price, facts.base_price, *((facts.list_price,) if facts.list_price else ())}
+    return amount in prices
 
 
 class DanmakuPipeline:
@@ -356,10 +388,12 @@ class DanmakuPipeline:
                     understanding.intent in _SALE_INTENTS
                     and bool(matcher.match(understanding.normalized).exact)
                 )
+                or _a_price_of(price_checked(understanding.normalized), in_view, room, catalog, message.ts)
             ):
-                # chat to the model, but in words of the shop's sale only ("今天满减到几点结束"), or a
-                # sale's question of a product the room sells by its name ("主播小黑瓶多少钱啊"): the
-                # rules' question stands
+                # chat to the model, but asked in words of the shop's sale only ("今天满减到几点结束"),
+                # a sale's question of a product the room sells by its name ("主播小黑瓶多少钱啊"), or a
+                # price of the product in view said back ("现在拍能89吗" of a cup 89 in its flash sale):
+                # the rules' question stands
                 route = "answer"
             elif silences(decision) and not self._operator_answers(room, catalog, message, understanding):
                 # chat to the model, but a rule question: only the catalog's own statement about the
@@ -386,6 +420,9 @@ class DanmakuPipeline:
             and not (
                 understanding.intent is not Intent.OTHER and len(asked_clauses(understanding.normalized)) > 1
             )
+            # a coupon named, or a version asked whether it is there, is what the line asks whatever
+            # else it holds ("6+128用数码券多少", "4号链接控油400的有没有")
+            and not _STATED_INTENT_RE[understanding.intent].search(understanding.normalized)
         ):
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue, products_in_view)
@@ -410,7 +447,7 @@ class DanmakuPipeline:
         if resolution.how == "choice" and understanding.intent in ALIKE_INTENTS:
             # "洗面奶和爽肤水多少钱": no choice to make where the line asks the same of each product it
             # names; the first named is answered first, the others further (``further_asks``)
-            apart = products_asked_alike(understanding.normalized, matcher)
+            apart = products_asked_alike(understanding.normalized, matcher, catalog)
             if len(apart) >= 2 and set(resolution.candidates) <= set(apart):
                 resolution = Resolution(apart[0], "name")
         if (
@@ -503,9 +540,7 @@ class DanmakuPipeline:
         )
         # "开衫和12号牛仔裤一起买多少钱": what the products come to together, one price each
         basket = (
-            basket_asked(understanding.normalized, matcher, catalog, in_view)
-            if route != "handoff" and asks_a_total(understanding.normalized)
-            else ()
+            basket_asked(understanding.normalized, matcher, catalog, in_view) if route != "handoff" else ()
         )
         if basket:
             understanding = replace(understanding, intent=Intent.PRICE)

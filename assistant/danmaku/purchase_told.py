@@ -35,7 +35,8 @@ class _DayPatterns:
     ago: re.Pattern[str]  # N days or weeks before it ("5天前买的", "2周之前下的单", "一周前拍的")
     named: re.Pattern[str]  # a day named, the one nearest before the verb ("今天降价了 我前天买的")
     dated: re.Pattern[str]  # a date with 月, or with 号/日 after a dot ("11月1号买的", "11.1号下的单")
-    # a day of this month or of the last ("10号买的", "上个月15号买的"): this month's unless still to come
+    # a day of this month or of the last ("10号买的", "上个月15号买的"): this month's unless still to come;
+    # never a link ("在10号链接买的", "10号那款我买了")
     day_of_month: re.Pattern[str]
     # N days or weeks since it ("买了5天", "下单都10天了", "买了快40天", "签收第9天"): not a term
     # ("30天保价"), nor a quantity ("买了一周的量")
@@ -56,7 +57,8 @@ def _day_patterns(verb: str) -> _DayPatterns:
             rf"(?:(?!{_DAY_WORD})[^,.!?;]){{0,8}}?{verb}"
         ),
         day_of_month=re.compile(
-            rf"(?<![\d.月])(上个?月|这个?月|本月)?\s*(\d{{1,2}})\s*[号日](?:(?!{_DAY_WORD})[^,.!?;]){{0,8}}?{verb}"
+            rf"(?<![\d.月])(上个?月|这个?月|本月)?\s*(\d{{1,2}})\s*[号日](?!\s*(?:链接|那款|那个|款|的那))"
+            rf"(?:(?!{_DAY_WORD})[^,.!?;]){{0,8}}?{verb}"
         ),
         since=re.compile(
             rf"{verb}(?:了|的)?(?:货)?(?:(快)|都|已经|才|刚|刚好|差不多|有)?\s*(第)?\s*(\d{{1,3}}|一|两)\s*({_UNIT})"

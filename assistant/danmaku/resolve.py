@@ -52,6 +52,7 @@ from assistant.danmaku.intent import (
     version_asked,
 )
 from assistant.danmaku.matcher import NameMatch, ProductMatcher
+from assistant.danmaku.slot_rules import LETTER_SIZE_RE
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
     GOODS_HEAD_WORDS,
@@ -566,13 +567,9 @@ def skus_holding(product: Product, word: str) -> list[Sku]:
     return held or ([s for s in product.skus if "+" in s.spec and _spec_has(s.spec, added)] if added else [])
 
 
-# A size in letters ("L", "XL", "2XL"): a word of the spec, never part of one ("L" is not in "XL").
-_LETTER_SIZE_RE = re.compile(r"\d?x*[sml]|\d?xl")
-
-
 def _spec_has(spec: str, wanted: str) -> bool:
     spec_l, wanted_l = spec.lower(), wanted.lower()
-    if _LETTER_SIZE_RE.fullmatch(wanted_l):
+    if LETTER_SIZE_RE.fullmatch(wanted_l):
         return wanted_l in re.split(r"[\s/,()（）码]+", spec_l)
     if wanted_l in spec_l or (" " not in wanted_l and wanted_l in spec_l.replace(" ", "")):
         return True

@@ -275,6 +275,11 @@ def _link_no(text: str) -> int | None:
     return int(next(g for g in m.groups() if g))
 
 
+# A size in letters ("l", "xl", "2xl"; lower case as normalised): a word of a spec, never part of one
+# ("l" is not in "xl").
+LETTER_SIZE_RE = re.compile(r"\d?x*[sml]|\d?xl")
+
+
 def link_numbers(normalized: str) -> tuple[int, ...]:
     """Every link number the line names, in its order, each once ("7号和4号多少钱" -> (7, 4)); the
     same reading as the ``link_no`` slot, which keeps the first."""
@@ -337,9 +342,11 @@ def says_only_details(normalized: str, slots: Slots | None = None) -> bool:
 _QUANTITY_RE = re.compile(
     rf"(?<![第满前后每这那哪0-9.¥$])(\d{{1,3}}|[二两三四五六七八九十]{{1,3}})({UNIT_COUNTERS})(?![装号码月天人次])"
 )
+# The words of a total ("一共多少钱", "加起来多少"): what several things come to.
+TOTAL_WORDS = "一起|一共|总共|合计|加起来|总价"
 # ... or a bare 多少 closing the line ("4个多少", "两瓶多少": what they come to)
 _BUYS_OR_TOTALS_RE = re.compile(
-    r"买|拍|要|来|囤|订|一起|一共|总共|总价|多少钱|什么价|怎么算|几块|几元|多少[?!.呀啊呢]*$"
+    rf"买|拍|要|来|囤|订|{TOTAL_WORDS}|多少钱|什么价|怎么算|几块|几元|多少[?!.呀啊呢]*$"
 )
 MAX_QUANTITY = 999
 

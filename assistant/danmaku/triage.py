@@ -166,6 +166,12 @@ def _testifies(normalized: str) -> bool:
     return any(_PRICE_JUDGED_RE.fullmatch(p) or _CHATTER_RE.search(p) for p in parts)
 
 
+def has_question_cue(normalized: str) -> bool:
+    """Whether the line asks by its words (a wh- word or a yes/no cue), whatever topic it names:
+    "今天满减到几点结束" does, "主播说的满减我记住了" does not."""
+    return _WH_RE.search(normalized) is not None or _YESNO_RE.search(normalized) is not None
+
+
 def is_question(normalized: str) -> bool:
     """Question vs chatter for a danmaku that is neither abuse, steering nor spam (rules above)."""
     wh = _WH_RE.search(normalized) is not None

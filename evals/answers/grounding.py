@@ -38,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from assistant.danmaku.answers import packs_of_the_unit
 from assistant.danmaku.normalize import normalize
+from assistant.danmaku.slot_rules import count_value
 from evals.answers.amounts import Kind, extract, numbers_in, time_value
 from knowledge.domain import Catalog, Coupon, FlashSale, Product, Promotion, SpendDiscount
 from knowledge.facts import SkuFacts, coupon_price, facts_at
@@ -290,15 +291,15 @@ def _quantity_totals(
     return out
 
 
-_COUNT_WORDS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _COUNT_IN_WORDS_RE = re.compile(
-    rf"([{''.join(_COUNT_WORDS)}])\s*(?:个|件|箱|袋|盒|瓶|支|包|套|双|条|只|台|罐|提)"
+    r"([两二三四五六七八九十])\s*(?:个|件|箱|袋|盒|瓶|支|包|套|双|条|只|台|罐|提)"
 )
 
 
 def _counts_in_words(question: str) -> set[Decimal]:
     """Counts the question writes in Chinese numerals before a measure word ("两箱" -> 2)."""
-    return {Decimal(_COUNT_WORDS[m.group(1)]) for m in _COUNT_IN_WORDS_RE.finditer(question)}
+    counts = (count_value(m.group(1)) for m in _COUNT_IN_WORDS_RE.finditer(question))
+    return {Decimal(n) for n in counts if n is not None}
 
 
 MAX_BASKET_COMBINATIONS = 50_000  # price choices summed for a basket (a few products, a few prices)
@@ -327,7 +328,7 @@ def _basket_totals(
 
 # A day the question dates something by ("11月1号", "上个月20号", "10号买的"): the reply may count the
 # days since it.
-_DAY_TOLD_RE = re.compile(r"(?:(\d{1,2})\s*月|(上个?月))?\s*(\d{1,2})\s*[号日]")
+_DAY_TOLD_RE = re.compile(r"(?:(\d{1,2})\s*月|(上个?月))?\s*(\d{1,2})\s*[号日](?!\s*(?:链接|那款|款))")
 
 
 def _days_since_told(question: str, at: datetime) -> set[Decimal]:

@@ -164,3 +164,43 @@ def test_a_versions_own_count_is_no_quantity(system: PipelineSystem) -> None:
 def test_a_size_in_letters_picks_the_version_of_a_basket(system: PipelineSystem) -> None:
     result = ask(system, "FS03", "22:32", "我想买一条12号牛仔裤浅蓝26码，再加一件11号白色T恤M码，一共多少钱")
     assert "浅蓝 26 ¥169" in result.text and "白色 M ¥59" in result.text and "= ¥228" in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("text", "in_view"),
+    [
+        ("牛仔裤一共有多少个颜色", "FS07"),  # a count asked, no price
+        ("开衫和牛仔裤加起来有多少库存", "FS07"),
+        ("主播今天一共卖了多少件 开衫和牛仔裤卖爆了吧", "FS07"),
+        ("12号两条一共多少钱", "FS07"),  # one product named: the one in view is not added
+        ("羽绒服一共多少钱", "FS07"),
+        ("充电宝加一根数据线一共多少钱", "SM01"),
+    ],
+)
+def test_a_count_or_one_product_with_a_total_word_is_no_basket(text: str, in_view: str) -> None:
+    assert read(text, in_view) == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "in_view", "expected"),
+    [
+        # a + inside a version's spec is no join of two products
+        ("卸妆油200ml+100ml的加一个洗面奶多少钱", "MZ08", [("MZ08", 1), ("MZ07", 1)]),
+        # a 加 between two names joins them, and each keeps its count
+        ("防晒两支加卸妆油一起多少钱", "MZ03", [("MZ03", 2), ("MZ08", 1)]),
+        # 各 gives each its count
+        ("白色M、黑色M各两件一共多少钱", "FS02", [("FS02", 2), ("FS02", 2)]),
+        # two versions of the one in view joined by 加
+        ("白色T恤M码加黑色L一共多少钱", "FS02", [("FS02", 1), ("FS02", 1)]),
+    ],
+)
+def test_the_pieces_of_a_basket_are_cut_where_products_are_joined(
+    text: str, in_view: str, expected: list[tuple[str, int]]
+) -> None:
+    assert [(i.product_id, i.quantity) for i in read(text, in_view)] == expected
+
+
+def test_a_basket_with_a_version_sold_out_says_so_and_gives_no_sum(system: PipelineSystem) -> None:
+    result = ask(system, "HJ01", "20:40", "墨黑加一个中号砧板多少钱")
+    assert "墨黑 500ml已售罄" in result.text and "中号 38×26cm ¥89" in result.text, result.text
+    assert "=" not in result.text, result.text

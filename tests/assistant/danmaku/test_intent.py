@@ -379,9 +379,6 @@ def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
         # 那 opening a follow-up is no part of the name; 那件 is ("那件开衫呢" asks of the cardigan)
         ("那栗色36还有吗", ProductRef("name", text="栗色")),
         ("那件开衫呢", ProductRef("name", text="那件开衫")),
-        # a total is no name ("一共多少钱" after another question)
-        ("一共多少钱", None),
-        ("一起多少钱", None),
         # the price paid then is no name ("当时花了1399")
         ("我10月25日买的，当时花了1399，能保价吗", None),
     ],

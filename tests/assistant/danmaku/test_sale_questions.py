@@ -226,3 +226,53 @@ def test_a_version_half_named_of_the_flash_sale_is_not_said_there(system: Pipeli
 def test_the_difference_of_two_versions_named_with_the_link_is_the_faqs(system: PipelineSystem) -> None:
     result = ask(system, "MZ04", "20:12", "4号控油和保湿啥区别")
     assert result.source == "faq" and "控油款含锌PCA" in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "not_expected"),
+    [
+        # a spec or a size said back is no price checked
+        ("HJ01", "内胆是316吗", "¥129"),
+        ("FS08", "我平时穿37 是37吗", "¥"),
+        # a number said to the host that is no price of the product stays chat
+        ("FS06", "主播还18吗 哈哈", "¥"),
+        # words of the sale said without asking stay chat
+        ("FS06", "主播说的满减我记住了", "满¥"),
+        ("FS06", "主播这颜值秒杀全场", "秒杀"),
+        # a coupon or a red packet snatched is no flash sale
+        ("FS06", "券还能抢吗", "没有秒杀活动"),
+        # a line that asks the shop's people for an invoice keeps its person, FAQ or not
+        ("HJ01", "能不能开专票 杯子能带上飞机吗", "空杯"),
+    ],
+)
+def test_what_only_looks_like_the_sale_is_not_answered_as_it(
+    system: PipelineSystem, stage: str, text: str, not_expected: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert not_expected not in result.text, result
+
+
+def test_a_link_number_is_no_day_of_purchase(system: PipelineSystem) -> None:
+    result = ask(system, "FS01", "20:40", "我在10号链接买的 现在便宜了50 能退差价吗")
+    assert "11天前" not in result.text, result
+
+
+def test_a_total_asked_alone_after_two_products_is_not_one_products_price(system: PipelineSystem) -> None:
+    *_, total = ask_in_turn(system, "FS07", "20:40", "7号多少钱", "4号呢", "一共多少钱")
+    assert "素肌研 清透平衡爽肤水 ¥129" not in total.text, total
+
+
+@pytest.mark.parametrize(
+    ("stage", "clock", "text", "expected"),
+    [
+        # a coupon named is the deal asked, however sure the model is of a price
+        ("SM08", "21:40", "6+128用数码券多少", "数码9折券不适用于本品"),
+        # whether a version is there is its stock
+        ("MZ04", "19:23", "4号链接控油400的有没有", "控油款 400ml已售罄"),
+    ],
+)
+def test_a_question_its_own_words_state_keeps_its_kind(
+    system: PipelineSystem, stage: str, clock: str, text: str, expected: str
+) -> None:
+    result = ask(system, stage, clock, text)
+    assert expected in result.text, result
