@@ -152,13 +152,10 @@ class Answerer:
     def answer(self, room: Room, catalog: Catalog, question: Question, at: datetime) -> Composed:
         """The answer to the line: its own question's, joined by the answers to its further
         questions (``Question.further``) where the first is a confident catalog or FAQ answer."""
-        if question.basket and (totalled := self._basket_total(room, catalog, question, at)) is not None:
-            # "开衫和12号牛仔裤一起买多少钱": the products' sum, not each price; the line's other
-            # questions of its first product joined to it
-            composed = totalled
-            question = replace(question, further=tuple(a for a in question.further if a.product_id is None))
-        else:
-            composed = self._answer_one(room, catalog, question, at)
+        # "开衫和12号牛仔裤一起买多少钱": the products' sum, not each price; the line's other
+        # questions of its first product are joined to it
+        totalled = self._basket_total(room, catalog, question, at) if question.basket else None
+        composed = totalled or self._answer_one(room, catalog, question, at)
         if not question.further or composed.source not in _CONFIDENT or composed.pending is not None:
             return composed
         bodies = [composed.body]
@@ -303,6 +300,13 @@ class Answerer:
         faq = answers_product.find_faq(product, question.understanding.normalized)
         if faq is not None:
             return self._done(faq.answer, ReplySource.FAQ, product, at, None)
+        return self._stated_beyond_faq(catalog, product, question, at)
+
+    def _stated_beyond_faq(
+        self, catalog: Catalog, product: Product, question: Question, at: datetime
+    ) -> Composed | None:
+        """``_stated`` past the FAQ: the product introduced for "这是什么", else the catalog's own
+        sentence that answers the line (``_quoted``), never for goods the product is not."""
         if question.understanding.intent is Intent.OTHER and WHAT_IS_THIS_RE.search(
             question.understanding.normalized
         ):
@@ -329,7 +333,9 @@ class Answerer:
             return self._done(faq.answer, ReplySource.FAQ, product, at, None)
         # a fact of the goods ("保温能保多久啊"): what the product's attributes or sentences state; a
         # policy's question (shipping, returns) is the template's, which a person's line never gets
-        return self._stated(catalog, question, at) if question.understanding.intent in _FACT_INTENTS else None
+        if question.understanding.intent not in _FACT_INTENTS:
+            return None
+        return self._stated_beyond_faq(catalog, product, question, at)
 
     def _introduced(self, product: Product, question: Question, at: datetime) -> Composed | None:
         """The product presented in its own words (name and the start of its description), or None."""

@@ -5,11 +5,11 @@ A viewer filling a basket asks what it comes to. Read one product at a time, the
 of one of them (or of the wrong one, with its count): the basket is read whole here. The line is cut
 at the words that join products (和, 跟, 加一个, +, 、 ...); each piece names one product of the room by
 its link number or its name, or, naming none, a version of the product in view ("6斤的"); a line
-that names one product beside the one in view ("和12号牛仔裤一起买") buys the one in view too. Each
-piece's count ("两箱", never a count inside a version's name: "三支套装") and the versions its words
-name are kept. The answerer prices it (``answers.answer_basket_price``: a product of several prices
-adds its lowest, "起"); where a product named has nothing in stock, the line gets each product's own
-price (``further_asks.others_asked_alike``). Pure functions over the normalised line.
+that adds one product to the one in view ("和12号牛仔裤一起买") buys the one in view too. Each
+piece's count ("两箱", never a count inside a version's name: "三支套装"; 各 gives every piece one)
+and the versions its words name are kept. The answerer prices it (``answers.answer_basket_price``: a
+product of several prices adds its lowest, "起"; a version named that is sold out is said so, with
+no sum). Pure functions over the normalised line.
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ def others_asked_alike(
     products = products_asked_alike(line.normalized, matcher, catalog)
     if product.product_id not in products:
         return ()
-    bare = replace(first, slots=replace(first.slots, link_no=None, color=None, size=None, variant_hint=None))
+    bare = replace(first, slots=replace(first.slots, link_no=None))  # no version: see above
     others = [p for p in products if p != product.product_id][: MAX_ASKS - 1]
     return tuple(FurtherAsk(bare, product_id=p) for p in others)
 

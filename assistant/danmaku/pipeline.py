@@ -24,7 +24,6 @@ import logging
 import re
 import threading
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -131,16 +130,18 @@ _SALE_INTENTS = frozenset(
 )
 
 
-# The words by which a line states its question beyond a model's reading: a coupon or 满减 named for
-# a deal, whether a version is there for stock (``_STATED_INTENT_RE`` by the rules' intent).
-_NEVER = re.compile(r"(?!)")
-_STATED_INTENT_RE: defaultdict[Intent, re.Pattern[str]] = defaultdict(
-    lambda: _NEVER,
-    {
-        Intent.DISCOUNT: re.compile(r"券|满减|满\d+减"),
-        Intent.STOCK: re.compile(r"有没有|有吗|还有|有货|没货|售罄"),
-    },
-)
+# The words by which a line states its question beyond a model's reading, by the rules' intent: a
+# coupon or 满减 named for a deal, whether a version is there for stock.
+_STATED_INTENT_RE: dict[Intent, re.Pattern[str]] = {
+    Intent.DISCOUNT: re.compile(r"券|满减|满\d+减"),
+    Intent.STOCK: re.compile(r"有没有|有吗|还有|有货|没货|售罄"),
+}
+
+
+def _states_its_intent(understanding: Understanding) -> bool:
+    """Whether the line's own words state the intent the rules read (``_STATED_INTENT_RE``)."""
+    stated = _STATED_INTENT_RE.get(understanding.intent)
+    return stated is not None and stated.search(understanding.normalized) is not None
 
 
 def _a_price_of(
@@ -422,7 +423,7 @@ class DanmakuPipeline:
             )
             # a coupon named, or a version asked whether it is there, is what the line asks whatever
             # else it holds ("6+128用数码券多少", "4号链接控油400的有没有")
-            and not _STATED_INTENT_RE[understanding.intent].search(understanding.normalized)
+            and not _states_its_intent(understanding)
         ):
             understanding = replace(understanding, intent=decision.intent)
         understanding = carry_over_intent(understanding, dialogue, products_in_view)
@@ -548,21 +549,11 @@ class DanmakuPipeline:
             route, hush = "answer", False
         answered = catalog.product(resolution.product_id) if resolution.product_id is not None else None
         if basket and answered is not None:
-            # the line's other questions ("…一共多少钱？寄到乌鲁木齐可以吗？"), then each product's own
-            # price, for a basket with no sum (one has nothing in stock)
-            bare = replace(understanding, slots=replace(understanding.slots, link_no=None))
-            others = {item.product_id for item in basket[1:]} - {answered.product_id}
-            further = (
-                *(
-                    a
-                    for a in further_asks(line, understanding, answered, catalog, matcher, self._model)
-                    if a.understanding.intent is not Intent.PRICE
-                ),
-                *(
-                    FurtherAsk(bare, product_id=p)
-                    for p in dict.fromkeys(i.product_id for i in basket)
-                    if p in others
-                ),
+            # the line's other questions ("…一共多少钱？寄到乌鲁木齐可以吗？"), not its prices again
+            further = tuple(
+                a
+                for a in further_asks(line, understanding, answered, catalog, matcher, self._model)
+                if a.understanding.intent is not Intent.PRICE
             )
         elif route in ("answer", "open") and not hush and answered is not None:
             further = further_asks(line, understanding, answered, catalog, matcher, self._model)
