@@ -69,6 +69,7 @@ from assistant.danmaku.intent import (
     works_out_a_case,
 )
 from assistant.danmaku.matcher import ProductMatcher
+from assistant.danmaku.normalize import normalize
 from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.product_questions import (
     VERSION_INTENTS,
@@ -81,6 +82,7 @@ from assistant.danmaku.product_questions import (
     gives_a_usual_size,
     names_goods_sold,
     read_complaint,
+    sizes_said_as_numbers,
     version_held,
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
@@ -300,7 +302,14 @@ class DanmakuPipeline:
         if not guards.allow_viewer(room.room_id, message.viewer_id, message.ts):
             result.ignored.append(Ignored(message.msg_id, "viewer_flood"))
             return None
-        line = understand(message.text)
+        dialogue = self._dialogue.get(room.room_id, message.viewer_id, message.ts)
+        stage_id = room.stage_at(message.ts)
+        in_view = catalog.product(stage_id) if stage_id is not None else None
+        asked_before = catalog.product(dialogue.product_id) if dialogue and dialogue.product_id else None
+        products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
+        normalized = normalize(message.text)
+        sized = sizes_said_as_numbers(normalized, products_in_view)  # "37号还有吗" of boots: size 37
+        line = understand(message.text if sized == normalized else sized)
         understanding = first_question(line, matcher)  # "吐司多少钱 曲奇保质期几个月": one at a time
         asked = without_chatter_around(understanding.normalized)
         if asked != understanding.normalized:  # "来了来了 今天精华多少钱", "哈哈 有优惠吗": the question
@@ -311,7 +320,6 @@ class DanmakuPipeline:
             if self._model is not None
             else None
         )
-        dialogue = self._dialogue.get(room.room_id, message.viewer_id, message.ts)
         if dialogue is not None and dialogue.pending is not None:
             picked = answer_to_pending(understanding, dialogue.pending, catalog)
             if picked is not None:
@@ -322,10 +330,6 @@ class DanmakuPipeline:
         sold_named: tuple[str, ...] | None = None  # products named as the goods asked for, once read
         # the viewer's follow-up to their last question ("茶轴呢", "那甘肃呢", "还是换L吧"): the model
         # reads one line alone, where a fragment looks like chat
-        stage_id = room.stage_at(message.ts)
-        in_view = catalog.product(stage_id) if stage_id is not None else None
-        asked_before = catalog.product(dialogue.product_id) if dialogue and dialogue.product_id else None
-        products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
         usual_size_told = gives_a_usual_size(understanding.normalized, in_view)  # "我平时穿38"
         # the products a short line after a question names ("那件开衫呢"), read only where one may follow
         short = dialogue is not None and len(understanding.normalized) <= FOLLOWUP_MAX_CHARS

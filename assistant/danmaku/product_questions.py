@@ -82,6 +82,30 @@ def version_held(normalized: str, product: Product | None) -> str:
     return hint if hint and skus_holding(product, hint) else ""
 
 
+# A number said with 号 alone ("37号还有吗", "栗色37号"): a link number to the rules, unless it is
+# written as one (after 链接 or 第, before 链接) or as a date (after 月).
+_NUMBER_HAO_RE = re.compile(r"(?<![\d月.第#])(?<!链接)(\d{2,3})\s*号(?!\s*(?:的)?\s*链接|\d)")
+# A spec word that is a size in numbers ("栗色 37", "浅蓝 27", "36码").
+_NUMBER_SIZE_RE = re.compile(r"(\d{2,3})码?")
+
+
+def sizes_said_as_numbers(normalized: str, products: tuple[Product, ...]) -> str:
+    """``normalized`` with each "N号" that is a size of a product in view written "N码" ("37号还有吗"
+    of snow boots sold in 36-39 asks the size 37, not link 37): a size the viewer reads off the
+    product in front of them wins over a link number that happens to share it. A number written as a
+    link ("37号链接", "链接37", "第37个") or that no product in view is sold in stays as it is."""
+    sizes = {
+        m.group(1)
+        for product in products
+        for sku in product.skus
+        for word in sku.spec.split()
+        if (m := _NUMBER_SIZE_RE.fullmatch(word)) is not None
+    }
+    if not sizes:
+        return normalized
+    return _NUMBER_HAO_RE.sub(lambda m: f"{m.group(1)}码" if m.group(1) in sizes else m.group(0), normalized)
+
+
 # How many or how big one is asked: "一盒几片", "几斤装", "多少包", "多大的", "几寸" (group 1: the unit)
 _COUNT_ASKED_RE = re.compile(
     r"(?:几|多少)(片|条|包|斤|支|盒|袋|粒|颗|双|瓶|卷|抽|层|寸|cm|厘米|g|克|ml|毫升)装?(?:的|啊|呀|呢|吗|\?)*$"

@@ -406,8 +406,8 @@ def faq_cases() -> list[Case]:
 
 
 def left_instead_cases() -> list[Case]:
-    """A version sold out is said with what is left instead, and shipping asked for a city of a
-    region left out is answered from the regions, however the line opens."""
+    """A version sold out is said with what is left instead, shipping asked for a city of a region
+    left out is answered from the regions, however the line opens, and a size said as N号 is no link."""
     return [
         ask(
             "stock-gone-others",
@@ -422,6 +422,14 @@ def left_instead_cases() -> list[Case]:
             "您好，我在青海西宁，羽绒服能发过来吗？",
             expect("FS01", "shipping", ["青海属于不发货或不包邮地区"]),
             stage="FS01",
+        ),
+        # a size said as N号 of the product in view is that size, though link 38 is another product
+        ask(
+            "size-said-as-hao",
+            ["stock", "size", "link_number"],
+            "38号还有吗",
+            expect("FS08", "stock", ["栗色 38已售罄"]),
+            stage="FS08",
         ),
     ]
 

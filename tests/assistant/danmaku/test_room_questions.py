@@ -11,9 +11,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from assistant.danmaku.product_questions import sizes_said_as_numbers
 from assistant.service.settings import Settings
 from evals.answers.protocol import AskResult
 from evals.answers.system import PipelineSystem
+from knowledge.demo import load_demo_catalog
 
 
 @pytest.fixture(scope="module")
@@ -308,3 +310,52 @@ def test_that_one_named_after_a_question_asks_it_again_of_that_product(system: P
 def test_a_version_asked_yes_or_no_after_a_question_asks_it_of_that_version(system: PipelineSystem) -> None:
     _, again = ask_in_turn(system, "SM01", "21:05", "耳机秒杀多少", "黑色能秒吗")
     assert again.intent == "flash_sale" and again.source == "catalog", again
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [
+        ("FS08", "37号还有吗", "栗色 37有货，黑色 37有货"),  # link 37 is a cup: the boots' size wins
+        ("FS08", "栗色37号有吗", "栗色 37有货"),
+        ("FS03", "27号还有吗", "浅蓝 27有货，深蓝 27有货"),  # link 27 is a power bank
+    ],
+)
+def test_a_number_with_hao_that_is_a_size_of_the_product_in_view_is_that_size(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert result.product_id == stage and result.intent == "stock" and said in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("FS08", "37号链接多少钱"),  # written as a link
+        ("MZ07", "37号多少钱"),  # the cleanser has no size 37
+    ],
+)
+def test_a_number_with_hao_no_product_in_view_is_sold_in_stays_a_link(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert result.product_id == "HJ01" and result.intent == "price", result
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("37号还有吗", "37码还有吗"),
+        ("36号和37号哪个大", "36码和37码哪个大"),
+        ("37号链接多少钱", "37号链接多少钱"),
+        ("37号的链接呢", "37号的链接呢"),
+        ("链接37号呢", "链接37号呢"),
+        ("第37号", "第37号"),
+        ("10月37号", "10月37号"),
+        ("40号有吗", "40号有吗"),  # sold in 36-39 only: link 40 it may be
+    ],
+)
+def test_sizes_said_as_numbers_rewrites_only_a_size_of_the_product(text: str, read: str) -> None:
+    boots = load_demo_catalog().product("FS08")
+    assert boots is not None
+    assert sizes_said_as_numbers(text, (boots,)) == read
+    assert sizes_said_as_numbers(text, ()) == text
