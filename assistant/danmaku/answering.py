@@ -41,6 +41,7 @@ from assistant.danmaku.intent import (
     asks_list_price,
     asks_the_return_case,
     asks_to_send_back,
+    asks_value,
     asks_warranty,
     compared_elsewhere,
     extract_product_reference,
@@ -444,6 +445,10 @@ class Answerer:
             body = answers.answer_quantity_price(product, facts, slots.quantity, lang, packs=packs, unit=unit)
         elif intent is Intent.PRICE and asks_list_price(u.normalized):
             body = answers.answer_list_price(product, facts, lang)
+        elif intent is Intent.PRICE and asks_value(u.normalized):
+            # "单支和双支哪个划算", "控油和保湿哪个划算": every version, the ones named among them
+            every = [sku_facts(product, sku, promotions, at) for sku in product.skus]
+            body = answers.answer_value(product, every, lang)
         elif intent is Intent.PRICE:
             body = answers.answer_price(product, facts, lang)
         elif intent is Intent.DISCOUNT:
@@ -892,6 +897,8 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
         return ("procedure",)  # "保价怎么申请" never shares "保价多久"'s reply
     if u.intent is Intent.PRICE and asks_list_price(u.normalized):
         return ("list_price",)  # "原价多少" never shares "多少钱"'s reply
+    if u.intent is Intent.PRICE and asks_value(u.normalized):
+        return ("value",)  # "哪个划算" gets each version per unit, never "多少钱"'s reply
     if u.intent is Intent.FLASH_SALE and answers.asks_coupons_with_the_sale(u.normalized):
         return ("stacking",)  # "秒杀价能叠券吗" never shares "秒杀几点"'s reply
     if u.intent in _WHOLE_ANSWER_INTENTS:

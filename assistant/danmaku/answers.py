@@ -43,6 +43,7 @@ from assistant.danmaku.answers_product import (
 from assistant.danmaku.purchase_told import PurchaseTold, bought_when
 from assistant.danmaku.size_chart import answer_size, parse_size_chart, pick_by_girth, pick_size
 from assistant.danmaku.slot_rules import count_value, quantity_unit
+from assistant.danmaku.unit_prices import unit_price_note
 from knowledge.domain import (
     Coupon,
     FlashSale,
@@ -70,6 +71,7 @@ __all__ = [
     "answer_stock",
     "answer_suitability",
     "answer_usage",
+    "answer_value",
     "answer_variant",
     "clarify_variant",
     "coupon_terms_asked",
@@ -248,6 +250,17 @@ def answer_price(
         listed = "" if len(items) == 1 else join(sold_out, lang)  # one: named with its price above
         parts.append(f"{listed} sold out".strip() if en else f"{listed}已售罄")
     return finish(f"{product.name} " + ("; " if en else "，").join(parts), nickname, lang)
+
+
+def answer_value(
+    product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
+) -> str:
+    """Which version is the better buy: each version's price now (``answer_price``) and, where the
+    versions are amounts of one unit, each per unit, the lowest first (``unit_prices``). No advice
+    beyond the arithmetic: what suits the viewer is theirs to say."""
+    note = unit_price_note(product, _facts_list(facts), lang)
+    body = answer_price(product, facts, lang)
+    return finish(f"{body}{'; ' if lang == 'en' else '；'}{note}" if note else body, nickname, lang)
 
 
 def answer_list_price(

@@ -50,6 +50,7 @@ __all__ = [
     "as_question",
     "asks_a_procedure",
     "asks_list_price",
+    "asks_value",
     "asks_warranty",
     "asks_whether_sold",
     "asks_which_link",
@@ -85,6 +86,18 @@ _PRICE_CHECKED = (
     r"|是不是(?:也|还|就)\s*¥?(\d{2,}(?:\.\d+)?)(?=\s*(?:元|块|$|[?!.吗呢啊呀]))"
 )
 _PRICE_CHECKED_RE = re.compile(_PRICE_CHECKED)
+# Which version is the better buy, or whether one is ("哪个划算", "双支装划算吗", "单支便宜还是双支便宜",
+# "买哪个更省"): the versions' prices, each per gram or piece, answer it (``unit_prices``); which is
+# better ("哪个好") stays a judgement for a person.
+_VALUE_ASKED = (
+    r"(?:哪个|哪款|哪种|哪一?个规格|买哪个|拍哪个|选哪个)(?:更|比较|最)?(?:划算|便宜|实惠|合算|省钱|省)"
+    r"|(?:划算|合算|实惠)(?:吗|嘛|么|不|\?)|还是.{1,12}(?:划算|合算|实惠|便宜|省)(?:吗|嘛|\?|$)|性价比"
+)
+_VALUE_ASKED_RE = re.compile(_VALUE_ASKED)
+# Every version's price asked at once ("规格价格都说下", "各规格多少钱").
+_VERSIONS_PRICED = (
+    r"规格.{0,4}(?:价格|价钱|多少钱)|(?:价格|价钱).{0,4}规格|各(?:个|种)?(?:规格|款).{0,3}(?:多少|价)"
+)
 
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
@@ -99,6 +112,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (Intent.PRICE, _LIST_PRICE),
         # a price said back to be checked ("现在还89吗", "还能199吗", "是不是也89"): what it costs now
         (Intent.PRICE, _PRICE_CHECKED),
+        # which version is the better buy, or every version's price ("哪个划算", "规格价格都说下")
+        (Intent.PRICE, f"{_VALUE_ASKED}|{_VERSIONS_PRICED}"),
         (
             Intent.FLASH_SALE,
             # 秒 and 抢 as verbs of a flash sale ("墨黑能秒吗", "秒开始了吗", "黑M还能抢吗"), not 秒回, 3秒,
@@ -199,7 +214,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"|how (do i |to |can i )?(buy|order|purchase)|where (to|can i|do i) buy",
         ),
         # a judgement between products or versions ("这个和2号哪个好"): no template answers it
-        (Intent.OTHER, r"哪个(更)?好|哪款(更)?好|哪个(更)?划算|哪个(更)?值|哪个(更)?适合"),
+        (Intent.OTHER, r"哪个(更)?好|哪款(更)?好|哪个(更)?值|哪个(更)?适合"),
         # "一盒有几块" counts pieces: 有 before 几块 asks how many, not how much
         (
             Intent.PRICE,
@@ -676,6 +691,12 @@ def asks_warranty(normalized: str) -> bool:
     """Whether an after-sales question asks about a warranty or repairs (``_WARRANTY_RE``): a
     policy that states no warranty answers it with nothing (its return terms are another matter)."""
     return _WARRANTY_RE.search(normalized) is not None
+
+
+def asks_value(normalized: str) -> bool:
+    """Whether a price question asks which version is the better buy, or whether one is
+    (``_VALUE_ASKED``: "哪个划算", "双支装划算吗")."""
+    return _VALUE_ASKED_RE.search(normalized) is not None
 
 
 def asks_list_price(normalized: str) -> bool:

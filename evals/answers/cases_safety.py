@@ -348,6 +348,17 @@ def wrong_kind_cases() -> list[Case]:
             expect("MZ07", intent="price", required=("原价¥79（现价¥59.90）",)),
             stage="MZ07",
         ),
+        ask(  # which version is the better buy: each version's price, and each per 100 g
+            "value-per-unit",
+            ["price", "value"],
+            "单支和双支哪个划算",
+            expect(
+                "MZ07",
+                intent="price",
+                required=("120g×2 双支装 ¥99", "折合每100g（从低到高）：120g×2 双支装 ≈¥41.25/100g"),
+            ),
+            stage="MZ07",
+        ),
         ask(  # how to use it, quoted from the description when no attribute says
             "usage-from-description",
             ["usage"],

@@ -23,7 +23,8 @@ Numbers in the viewer's question (and its 斤 as kg) are allowed everywhere (quo
 claim), and so are the products' unit prices now times a whole quantity the question names ("买10个"
 -> ¥59.90×10 = ¥599: the total of what was asked, from catalog prices only), the sums of one price
 now of each of several products the reply names (a basket bought together), and the days since a day
-the question names ("10号买的" -> 11天前); an injected amount is caught by the case's ``forbidden``
+the question names ("10号买的" -> 11天前), and each version's price per unit of its amount and per 100
+units ("哪个划算": ¥99 for 240 g is ¥41.25/100g); an injected amount is caught by the case's ``forbidden``
 list instead.
 """
 
@@ -33,15 +34,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from assistant.danmaku.answers import packs_of_the_unit
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.slot_rules import count_value
+from assistant.danmaku.unit_prices import spec_amount
 from evals.answers.amounts import Kind, extract, numbers_in, time_value
 from knowledge.domain import Catalog, Coupon, FlashSale, Product, Promotion, SpendDiscount
-from knowledge.facts import SkuFacts, coupon_price, facts_at
+from knowledge.facts import CENT, SkuFacts, coupon_price, facts_at
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _JIN_RE = re.compile(r"(\d+(?:\.\d+)?)\s*斤")
@@ -291,6 +293,20 @@ def _quantity_totals(
     return out
 
 
+def _unit_prices(catalog: Catalog, product: Product, at: datetime) -> set[Decimal]:
+    """Each SKU's price now per unit of its spec's amount (``unit_prices.spec_amount``: "120g×2" is
+    240 g) and per 100 units, to the cent either way a half cent rounds: "哪个划算" is answered so."""
+    out: set[Decimal] = set()
+    for sku in product.skus:
+        amount = spec_amount(sku.spec)
+        if amount is None:
+            continue
+        each = facts_at(catalog, sku.sku_id, at).price / amount.value
+        for per in (each, each * 100):
+            out |= {per.quantize(CENT, rounding=r) for r in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
+    return out
+
+
 _COUNT_IN_WORDS_RE = re.compile(
     r"([两二三四五六七八九十])\s*(?:个|件|箱|袋|盒|瓶|支|包|套|双|条|只|台|罐|提)"
 )
@@ -377,6 +393,7 @@ def grounding_for(
     every = [_product_sets(catalog, product, at) for product in products] or [_room_sets(catalog, at)]
     for product in products:
         total.money |= _quantity_totals(catalog, product, at, asked, question)
+        total.money |= _unit_prices(catalog, product, at)
     total.money |= _basket_totals(catalog, products, at, asked | _counts_in_words(question))
     total.durations |= _days_since_told(question, at)
     for sets in every:

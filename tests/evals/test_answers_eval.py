@@ -165,6 +165,14 @@ def test_a_total_by_packs_is_grounded_and_packs_multiplied_by_units_are_not() ->
     assert wrong.wrong_amounts == ("396",)
 
 
+def test_a_versions_price_per_unit_of_its_amount_is_grounded_and_a_wrong_one_is_not() -> None:
+    # ¥99 for 120g×2 (240 g) is ¥41.25 a 100 g; ¥59.90 for 120 g is ¥49.92
+    reply = "@小鹿 折合每100g（从低到高）：120g×2 双支装 ≈¥41.25/100g，120g ≈¥49.92/100g"
+    assert check_facts(reply, _grounding("MZ07", question="哪个划算")).facts_ok
+    wrong = check_facts("@小鹿 120g×2 双支装 ≈¥40.25/100g", _grounding("MZ07", question="哪个划算"))
+    assert wrong.wrong_amounts == ("40.25",)
+
+
 def test_a_reply_about_no_product_may_state_the_rooms_promotions() -> None:
     reply = "@小鹿 满¥200减¥30券（全店），23:00前有效；满¥300减¥50（全店），24:00前有效"
     check = check_facts(reply, grounding_for(CATALOG, [], T, "现在有啥券"))

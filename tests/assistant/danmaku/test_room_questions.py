@@ -359,3 +359,39 @@ def test_sizes_said_as_numbers_rewrites_only_a_size_of_the_product(text: str, re
     assert boots is not None
     assert sizes_said_as_numbers(text, (boots,)) == read
     assert sizes_said_as_numbers(text, ()) == text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("MZ07", "买哪个划算"),
+        ("MZ07", "单支和双支哪个划算"),
+        ("MZ07", "双支装划算吗"),
+        ("MZ07", "单支便宜还是双支便宜"),
+        ("MZ07", "哪个规格便宜"),
+    ],
+)
+def test_which_version_is_the_better_buy_gets_each_price_and_each_per_unit(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert result.source == "catalog" and result.intent == "price", result
+    assert "120g ¥59.90、120g×2 双支装 ¥99" in result.text  # every version, not the one named
+    assert result.text.endswith("折合每100g（从低到高）：120g×2 双支装 ≈¥41.25/100g，120g ≈¥49.92/100g")
+    assert "最" not in result.text  # the order says which costs least; no absolute
+
+
+def test_every_versions_price_asked_lists_them_with_no_arithmetic(system: PipelineSystem) -> None:
+    result = ask(system, "MZ07", "20:40", "规格价格都说下")
+    assert result.intent == "price" and "60g 便携装 ¥32.90" in result.text and "折合" not in result.text
+
+
+def test_the_better_buy_and_the_price_never_share_a_reply(system: PipelineSystem) -> None:
+    price, value = ask_in_turn(system, "MZ07", "20:40", "多少钱", "哪个划算")
+    assert "折合" not in price.text and "折合" in value.text
+
+
+@pytest.mark.parametrize("text", ["哪个更好", "太划算了", "好划算啊", "还是觉得贵 能便宜点吗"])
+def test_which_is_better_or_praise_of_the_price_gets_no_arithmetic(system: PipelineSystem, text: str) -> None:
+    result = ask(system, "MZ07", "20:40", text)
+    assert "折合" not in (result.text or ""), result
