@@ -58,6 +58,7 @@ from assistant.danmaku.resolve import (
     Resolution,
     matching_skus,
     product_label,
+    several_versions,
     skin_variants,
     skus_holding,
 )
@@ -424,7 +425,9 @@ class Answerer:
         u = question.understanding
         slots, lang, intent = u.slots, u.language, u.intent
         promotions = (*catalog.promotions, *room.promotions)
-        skus = matching_skus(product, slots) or list(product.skus)
+        # "黑色和白色多少钱": both colours' versions, not the first colour's alone
+        several = several_versions(product, u.normalized)
+        skus = several or matching_skus(product, slots) or list(product.skus)
         facts = [sku_facts(product, sku, promotions, at) for sku in skus]
         max_age = ANSWER_MAX_AGE_S
         body: str | None
@@ -486,7 +489,7 @@ class Answerer:
             carried = slots.variant_hint != extract_slots(u.normalized).variant_hint  # a fragment's
             if carried and slots.variant_hint and not skus_holding(product, slots.variant_hint):
                 return None  # "100包的呢": no spec says; neither a made-up "没有" nor every version
-            version = matching_skus(product, slots) if slots.variant_hint else None
+            version = several or (matching_skus(product, slots) if slots.variant_hint else None)
             body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
         elif intent is Intent.SHIPPING:
             policy = catalog.shipping_policy(product.shipping_id)

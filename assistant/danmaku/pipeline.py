@@ -87,6 +87,7 @@ from assistant.danmaku.product_questions import (
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
+from assistant.danmaku.slot_rules import versions_said
 from assistant.danmaku.triage import asked_clauses, without_chatter_around
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
@@ -610,6 +611,7 @@ class DanmakuPipeline:
                 resolution.candidates,
                 route,  # a line handed to a person never shares an answer with one answered
                 answer_facets(understanding),  # what else the wording asks ("有带吸管的吗")
+                versions_said(understanding.normalized),  # "黑色和白色有货吗" is not "黑色有货吗"
             ),
             language=understanding.language,
             text=open_text,

@@ -52,7 +52,7 @@ from assistant.danmaku.intent import (
     version_asked,
 )
 from assistant.danmaku.matcher import NameMatch, ProductMatcher
-from assistant.danmaku.slot_rules import LETTER_SIZE_RE
+from assistant.danmaku.slot_rules import LETTER_SIZE_RE, colours_named, sizes_named
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
     GOODS_HEAD_WORDS,
@@ -551,6 +551,34 @@ def matching_skus(product: Product, slots: Slots) -> list[Sku]:
         held = skus_holding(product, slots.variant_hint)
         skus = [s for s in skus if s in held]
     return skus
+
+
+def several_versions(product: Product, normalized: str) -> list[Sku]:
+    """The SKUs of the two or more colours or sizes the line names ("黑色和白色有货吗", "M和L有货吗",
+    "37码和38码还有吗"), each with the other kind's word where it names one, or, as many of each named,
+    each colour with its own size in order ("黑色M和白色L"); [] when it names fewer than two of either
+    kind, or one the product is not sold in (the slots' single reading answers)."""
+    colours, sizes = (
+        colours_named(normalized),
+        tuple(sorted(sizes_named(normalized), key=normalized.upper().find)),
+    )
+    if len(colours) < 2 and len(sizes) < 2:
+        return []
+    if len(colours) == len(sizes):  # "黑色M和白色L有吗": each colour with its own size, in order
+        pairs = [
+            [s for s in product.skus if _spec_has(s.spec, c) and _spec_has(s.spec, z)]
+            for c, z in zip(colours, sizes, strict=True)
+        ]
+        return [s for pair in pairs for s in pair] if all(pairs) else []
+    picked = list(product.skus)
+    for named in (colours, sizes):
+        if not named:
+            continue
+        each = [[s for s in picked if _spec_has(s.spec, word)] for word in named]
+        if not all(each):
+            return []
+        picked = [s for s in picked if any(s in matched for matched in each)]
+    return picked
 
 
 def skus_holding(product: Product, word: str) -> list[Sku]:

@@ -232,7 +232,10 @@ _NOT_A_COLOUR = frozenset(
 )  # fmt: skip
 
 
-def _color(text: str) -> str | None:
+def colours_named(text: str) -> tuple[str, ...]:
+    """Every Chinese colour the text names, in order, each once ("黑色和白色有货吗" -> 黑色, 白色); the
+    ``color`` slot is the first."""
+    found = []
     for m in _COLOR_RE.finditer(text):
         if m.group(3) and text[max(m.start() - 1, 0) : m.start() + 1] in _NOT_A_COLOUR:
             continue
@@ -240,7 +243,22 @@ def _color(text: str) -> str | None:
             t.start() < m.end() and m.start() < t.end() for t in _SKIN_TONE_RE.finditer(text)
         ):
             continue  # "偏黑肤色选哪个": the viewer's skin, not a 肤色 version
-        return f"{m.group(1) or m.group(2) or m.group(3)}色"
+        found.append(f"{m.group(1) or m.group(2) or m.group(3)}色")
+    return tuple(dict.fromkeys(found))
+
+
+def versions_said(normalized: str) -> tuple[str, ...]:
+    """The colours and sizes of a line that names two or more of either ("黑色和白色有货吗"), () for
+    fewer: the ``color`` and ``size`` slots keep the first of each, so the answer-cache key takes
+    these too (two lines naming different versions never share a reply)."""
+    colours, sizes = colours_named(normalized), sizes_named(normalized)
+    return (*colours, *sorted(sizes)) if len(colours) > 1 or len(sizes) > 1 else ()
+
+
+def _color(text: str) -> str | None:
+    named = colours_named(text)
+    if named:
+        return named[0]
     if en := _EN_COLOR_RE.search(text):
         return _EN_COLORS[en.group(1)]
     return None

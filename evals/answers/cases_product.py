@@ -407,7 +407,8 @@ def faq_cases() -> list[Case]:
 
 def left_instead_cases() -> list[Case]:
     """A version sold out is said with what is left instead, shipping asked for a city of a region
-    left out is answered from the regions, however the line opens, and a size said as N号 is no link."""
+    left out is answered from the regions, however the line opens, two colours asked at once are both
+    answered, and a size said as N号 is no link."""
     return [
         ask(
             "stock-gone-others",
@@ -422,6 +423,14 @@ def left_instead_cases() -> list[Case]:
             "您好，我在青海西宁，羽绒服能发过来吗？",
             expect("FS01", "shipping", ["青海属于不发货或不包邮地区"]),
             stage="FS01",
+        ),
+        # two colours asked at once: each one's versions, not the first colour's alone
+        ask(
+            "stock-two-colours",
+            ["stock", "variant"],
+            "黑色和白色还有吗",
+            expect("FS02", "stock", ["白色 S有货", "黑色 L已售罄"]),
+            stage="FS02",
         ),
         # a size said as N号 of the product in view is that size, though link 38 is another product
         ask(

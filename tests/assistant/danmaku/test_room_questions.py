@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from assistant.danmaku.product_questions import sizes_said_as_numbers
+from assistant.danmaku.slot_rules import versions_said
 from assistant.service.settings import Settings
 from evals.answers.protocol import AskResult
 from evals.answers.system import PipelineSystem
@@ -395,3 +396,53 @@ def test_the_better_buy_and_the_price_never_share_a_reply(system: PipelineSystem
 def test_which_is_better_or_praise_of_the_price_gets_no_arithmetic(system: PipelineSystem, text: str) -> None:
     result = ask(system, "MZ07", "20:40", text)
     assert "折合" not in (result.text or ""), result
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [
+        ("FS02", "黑色和白色有货吗", "白色 S有货，白色 M有货，白色 L有货，黑色 M有货，黑色 L已售罄"),
+        ("FS02", "M和L有货吗", "白色 M有货，白色 L有货，黑色 M有货，黑色 L已售罄"),
+        ("FS02", "黑色M和白色L有吗", "黑色 M有货，白色 L有货"),  # each colour with its own size
+        ("FS03", "27码和28码还有吗", "浅蓝 27有货，浅蓝 28已售罄，深蓝 27有货"),
+        ("FS08", "37号和38号有货吗", "栗色 37有货，栗色 38已售罄，黑色 37有货"),
+    ],
+)
+def test_two_versions_asked_in_one_line_are_each_answered(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert result.intent == "stock" and result.text.endswith(said), result
+
+
+def test_two_colours_priced_in_one_line_are_both_priced(system: PipelineSystem) -> None:
+    result = ask(system, "SM03", "20:40", "白色和黑色多少钱")
+    assert result.intent == "price", result
+    assert "（白色 单头 ¥119、白色 +1.5m C to C线 ¥139、黑色 单头 ¥119）" in result.text
+
+
+def test_a_version_not_sold_among_two_gets_the_versions_there_are(system: PipelineSystem) -> None:
+    result = ask(system, "FS02", "20:40", "红色和白色有吗")
+    assert "没有红色这个规格" in result.text, result
+
+
+def test_one_colour_and_two_colours_asked_never_share_a_reply(system: PipelineSystem) -> None:
+    system.reset()
+    start = at("20:40")
+    system.set_stage("FS02", start)
+    one = system.ask("a", "黑色有货吗", start + timedelta(seconds=5))
+    two = system.ask("b", "黑色和白色有货吗", start + timedelta(seconds=6))
+    assert "白色" not in one.text and "白色 S有货" in two.text
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("黑色和白色有货吗", ("黑色", "白色")),
+        ("m和l有货吗", ("L", "M")),
+        ("黑色有货吗", ()),  # one version: the slots hold it
+        ("黑色m有货吗", ()),
+    ],
+)
+def test_versions_said_are_those_of_a_line_naming_two_or_more(text: str, said: tuple[str, ...]) -> None:
+    assert versions_said(text) == said
