@@ -56,6 +56,7 @@ from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
+    colours_not_sold,
     matching_skus,
     product_label,
     several_versions,
@@ -63,7 +64,7 @@ from assistant.danmaku.resolve import (
     skus_holding,
 )
 from assistant.danmaku.size_chart import answer_size, answer_usual_size, usual_size
-from assistant.danmaku.slot_rules import extract_slots, quantity_unit
+from assistant.danmaku.slot_rules import colours_named, extract_slots, one_unit_priced, quantity_unit
 from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Understanding
 from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS
@@ -436,7 +437,16 @@ class Answerer:
         if _asks_steps(u):
             return None  # "保价怎么申请": the policy's terms are not the steps asked for
         packs = answers.packs_of_the_unit(product, u.normalized) if slots.quantity is not None else {}
-        if (
+        one_unit = one_unit_priced(u.normalized) if intent is Intent.PRICE else None
+        unit_packs = answers.packs_of(product, one_unit) if one_unit else {}
+        if intent is Intent.PRICE and asks_value(u.normalized):
+            # "单支和双支哪个划算", "买两个单支还是一个双支划算": every version, the ones named among
+            # them, each per unit; a count named is part of the comparison, never a total to work out
+            every = [sku_facts(product, sku, promotions, at) for sku in product.skus]
+            body = answers.answer_value(product, every, lang)
+        elif unit_packs and one_unit:  # "两支装多少钱一支": what one 支 of each pack comes to
+            body = answers.answer_one_unit_price(product, facts, one_unit, unit_packs, lang)
+        elif (
             intent is Intent.PRICE
             and slots.quantity is not None
             # a single to multiply or a pack of a count that divides it ("三包" of packs of 15: none)
@@ -448,10 +458,6 @@ class Answerer:
             body = answers.answer_quantity_price(product, facts, slots.quantity, lang, packs=packs, unit=unit)
         elif intent is Intent.PRICE and asks_list_price(u.normalized):
             body = answers.answer_list_price(product, facts, lang)
-        elif intent is Intent.PRICE and asks_value(u.normalized):
-            # "单支和双支哪个划算", "控油和保湿哪个划算": every version, the ones named among them
-            every = [sku_facts(product, sku, promotions, at) for sku in product.skus]
-            body = answers.answer_value(product, every, lang)
         elif intent is Intent.PRICE:
             body = answers.answer_price(product, facts, lang)
         elif intent is Intent.DISCOUNT:
@@ -491,6 +497,11 @@ class Answerer:
                 return None  # "100包的呢": no spec says; neither a made-up "没有" nor every version
             version = several or (matching_skus(product, slots) if slots.variant_hint else None)
             body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
+            # "黑色和白色有货吗" of boots sold in no white: said absent (the first colour, the slot's,
+            # is said so by the stock answer itself)
+            absent = [c for c in colours_not_sold(product, u.normalized) if c != slots.color]
+            if absent and len(absent) < len(colours_named(u.normalized)):
+                body += ("; no " if lang == "en" else "；没有") + "、".join(absent)
         elif intent is Intent.SHIPPING:
             policy = catalog.shipping_policy(product.shipping_id)
             region = answers_policy.region_outside_mainland(u.normalized) or slots.region
@@ -902,6 +913,8 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
         return ("list_price",)  # "原价多少" never shares "多少钱"'s reply
     if u.intent is Intent.PRICE and asks_value(u.normalized):
         return ("value",)  # "哪个划算" gets each version per unit, never "多少钱"'s reply
+    if u.intent is Intent.PRICE and (unit := one_unit_priced(u.normalized)):
+        return ("one_unit", unit)  # "多少钱一支" gets a pack's price per 支
     if u.intent is Intent.FLASH_SALE and answers.asks_coupons_with_the_sale(u.normalized):
         return ("stacking",)  # "秒杀价能叠券吗" never shares "秒杀几点"'s reply
     if u.intent in _WHOLE_ANSWER_INTENTS:

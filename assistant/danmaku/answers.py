@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from assistant.danmaku.answer_templates import (
     SHANGHAI,
@@ -54,7 +54,7 @@ from knowledge.domain import (
     Sku,
     SpendDiscount,
 )
-from knowledge.facts import SkuFacts, sku_facts
+from knowledge.facts import CENT, SkuFacts, sku_facts
 from knowledge.price_protection import ProtectionOutcome, ProtectionResult, protection_for
 
 __all__ = [
@@ -64,6 +64,7 @@ __all__ = [
     "answer_how_to_order",
     "answer_list_price",
     "answer_material",
+    "answer_one_unit_price",
     "answer_price",
     "answer_price_protection",
     "answer_shipping",
@@ -263,6 +264,31 @@ def answer_value(
     return finish(f"{body}{'; ' if lang == 'en' else '；'}{note}" if note else body, nickname, lang)
 
 
+def answer_one_unit_price(
+    product: Product,
+    facts: SkuFacts | Sequence[SkuFacts],
+    unit: str,
+    packs: Mapping[str, int],
+    lang: str = "zh",
+    nickname: str = "",
+) -> str:
+    """The price of one of ``unit`` ("两支装多少钱一支"): each version's price now, a pack's with what
+    one of the unit it holds comes to ("120g×2 双支装 ¥99（2支，合每支¥49.50）"), a version sold out
+    said so. ``packs``: how many of the unit each pack holds (``packs_of``)."""
+    en = lang == "en"
+    parts = []
+    for f in _facts_list(facts):
+        line = f"{_spec(product, f)} {format_amount(f.price)}"
+        n = packs.get(f.sku_id)
+        if n:
+            each = format_amount((f.price / n).quantize(CENT, rounding=ROUND_HALF_UP))
+            line += f" ({n} {unit}, {each} each)" if en else f"（{n}{unit}，合每{unit}{each}）"
+        if not f.in_stock:
+            line += " sold out" if en else "，已售罄"
+        parts.append(line)
+    return finish(f"{product.name} " + ("; " if en else "；").join(parts), nickname, lang)
+
+
 def answer_list_price(
     product: Product, facts: SkuFacts | Sequence[SkuFacts], lang: str = "zh", nickname: str = ""
 ) -> str:
@@ -433,13 +459,19 @@ def packs_of_the_unit(product: Product, normalized: str) -> dict[str, int]:
     "两盒") is none: two boxes are a quantity of SKUs. "三包" of packs of 15 and 30 asks for a pack,
     not for three of them: no pack's count divides it (the caller then says the prices)."""
     unit = quantity_unit(normalized)
-    if unit is None:
-        return {}
-    count_re = re.compile(rf"(\d+|[双两二三四五六七八九十]+)\s*{re.escape(unit)}")
+    return {} if unit is None else packs_of(product, unit)
+
+
+def packs_of(product: Product, unit: str) -> dict[str, int]:
+    """The SKUs that hold two or more of ``unit`` ("120g×2 双支装": 2 支; "52颗×2盒": 104 颗), with how
+    many, by SKU id."""
+    count_re = re.compile(rf"(\d+|[双两二三四五六七八九十]+)\s*{re.escape(unit)}(?:\s*[×xX*]\s*(\d+))?")
     packs = {}
     for sku in product.skus:
         m = count_re.search(sku.spec)
         n = None if m is None else count_value(m.group(1))
+        if n is not None and m is not None and m.group(2):
+            n *= int(m.group(2))
         if n is not None and n >= 2:
             packs[sku.sku_id] = n
     return packs

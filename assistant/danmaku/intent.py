@@ -87,11 +87,16 @@ _PRICE_CHECKED = (
 )
 _PRICE_CHECKED_RE = re.compile(_PRICE_CHECKED)
 # Which version is the better buy, or whether one is ("哪个划算", "双支装划算吗", "单支便宜还是双支便宜",
-# "买哪个更省"): the versions' prices, each per gram or piece, answer it (``unit_prices``); which is
-# better ("哪个好") stays a judgement for a person.
+# "买哪个更省钱"): the versions' prices, each per gram or piece, answer it (``unit_prices``); which is
+# better ("哪个好") stays a judgement for a person. "X还是Y便宜" compares versions only where Y names
+# one (a count, a pack, a size: "还是双支便宜"), not another shop or day ("还是拼多多便宜", "还是之前便宜");
+# 省 alone is a province or 省事 ("哪个省发货").
 _VALUE_ASKED = (
-    r"(?:哪个|哪款|哪种|哪一?个规格|买哪个|拍哪个|选哪个)(?:更|比较|最)?(?:划算|便宜|实惠|合算|省钱|省)"
-    r"|(?:划算|合算|实惠)(?:吗|嘛|么|不|\?)|还是.{1,12}(?:划算|合算|实惠|便宜|省)(?:吗|嘛|\?|$)|性价比"
+    r"(?:哪个|哪款|哪种|哪一?个规格|买哪个|拍哪个|选哪个)(?:更|比较|最)?(?:划算|便宜|实惠|合算|省钱)"
+    r"|(?<!不)(?:划算|合算|实惠)(?:吗|嘛|么|不|\?)"
+    r"|还是[^,.!?\s]{0,6}?(?:\d|[单双两三四五六七八九十]|装|款|色|码|ml|g|大|小)[^,.!?\s]{0,6}?"
+    r"(?<!不)(?:划算|合算|实惠|便宜|省钱)(?:吗|嘛|呢|\?|$)"
+    r"|性价比"
 )
 _VALUE_ASKED_RE = re.compile(_VALUE_ASKED)
 # Every version's price asked at once ("规格价格都说下", "各规格多少钱").
@@ -112,8 +117,6 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
         (Intent.PRICE, _LIST_PRICE),
         # a price said back to be checked ("现在还89吗", "还能199吗", "是不是也89"): what it costs now
         (Intent.PRICE, _PRICE_CHECKED),
-        # which version is the better buy, or every version's price ("哪个划算", "规格价格都说下")
-        (Intent.PRICE, f"{_VALUE_ASKED}|{_VERSIONS_PRICED}"),
         (
             Intent.FLASH_SALE,
             # 秒 and 抢 as verbs of a flash sale ("墨黑能秒吗", "秒开始了吗", "黑M还能抢吗"), not 秒回, 3秒,
@@ -152,6 +155,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             rf"|(?:{REGIONS}).{{0,2}}(?:能|可以)(?:收)?到(?:吗|不|么|嘛)"  # "青海能到不"
             r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
         ),
+        # which version is the better buy, or every version's price ("哪个划算", "规格价格都说下"):
+        # after the sale's own words ("用券划算吗" asks the coupon, "买哪个省运费" the shipping)
+        (Intent.PRICE, f"{_VALUE_ASKED}|{_VERSIONS_PRICED}"),
         # "还有多久" is a countdown only when no other topic is named ("保修还有多久" is a warranty)
         (Intent.FLASH_SALE, r"几点开始|还有多久|多久结束|什么时候结束|几点结束|还剩几分|还有几分钟|剩几分钟"),
         (
@@ -609,7 +615,7 @@ def pairs_with_something(normalized: str) -> bool:
 # ("比昨天便宜吗" asks the price).
 _ELSEWHERE_COMPARED_RE = re.compile(
     r"^(?:请问|那)?(?:和|跟|与)(?P<a>[^,.!?]{2,14}?)(?:的)?\s?(?:比|相比|对比|比起来|比较)"
-    r"(?:呢|咋样|怎么样|如何|哪个好|哪个更好|哪个划算|谁好|好吗|区别)"
+    r"(?:呢|咋样|怎么样|如何|哪个好|哪个更好|哪个划算|谁好|好吗|区别|划算|便宜|实惠)"
     r"|^(?:请问|那)?比(?P<b>[^,.!?]{2,12}?)(?:的)?(?:好|便宜|贵|强|划算|耐用|咋样|怎么样)(?:吗|嘛|多少|呢|不|些|点|$)"
 )
 _NOT_ELSEWHERE_RE = re.compile(

@@ -86,8 +86,7 @@ from assistant.danmaku.product_questions import (
     version_held,
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
-from assistant.danmaku.resolve import Resolution, resolve_product, skus_holding
-from assistant.danmaku.slot_rules import versions_said
+from assistant.danmaku.resolve import Resolution, resolve_product, several_versions, skus_holding
 from assistant.danmaku.triage import asked_clauses, without_chatter_around
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
@@ -310,6 +309,10 @@ class DanmakuPipeline:
         products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
         normalized = normalize(message.text)
         sized = sizes_said_as_numbers(normalized, products_in_view)  # "37号还有吗" of boots: size 37
+        if sized != normalized and set(matcher.match(normalized).exact) - {
+            p.product_id for p in products_in_view
+        }:
+            sized = normalized  # "37号杯子还有吗": another product named, the number is its link
         line = understand(message.text if sized == normalized else sized)
         understanding = first_question(line, matcher)  # "吐司多少钱 曲奇保质期几个月": one at a time
         asked = without_chatter_around(understanding.normalized)
@@ -598,6 +601,7 @@ class DanmakuPipeline:
         open_text = (
             understanding.normalized if understanding.intent is Intent.OTHER or route == "open" else ""
         )
+        asked_of = catalog.product(resolution.product_id) if resolution.product_id else None
         key = AnswerKey(
             catalog_id=catalog.catalog_id,
             catalog_version=catalog.version,
@@ -611,7 +615,10 @@ class DanmakuPipeline:
                 resolution.candidates,
                 route,  # a line handed to a person never shares an answer with one answered
                 answer_facets(understanding),  # what else the wording asks ("有带吸管的吗")
-                versions_said(understanding.normalized),  # "黑色和白色有货吗" is not "黑色有货吗"
+                # the versions of several asked at once: "黑色和白色有货吗" is not "黑色有货吗"
+                tuple(s.sku_id for s in several_versions(asked_of, understanding.normalized))
+                if asked_of
+                else (),
             ),
             language=understanding.language,
             text=open_text,

@@ -87,20 +87,33 @@ def version_held(normalized: str, product: Product | None) -> str:
 _NUMBER_HAO_RE = re.compile(r"(?<![\d月.第#])(?<!链接)(\d{2,3})\s*号(?!\s*(?:的)?\s*链接|\d)")
 # A spec word that is a size in numbers ("栗色 37", "浅蓝 27", "36码").
 _NUMBER_SIZE_RE = re.compile(r"(\d{2,3})码?")
+# Whether a size is there: the only question a size said as N号 is read for ("37号还有吗", "38号有货吗");
+# "37号多少钱" or "27号还有直播吗" keep their link or date.
+_SIZE_STOCK_ASKED_RE = re.compile(
+    r"还有(?:吗|嘛|没|不|货|呢|\?|$)|有吗|有没有|有货|没货|还剩|断码|缺货|有的吗|没了"
+)
+# Words of a link or of goods by their listing: the number is the link ("37号商品", "小黄车37号").
+_LISTING_WORDS_RE = re.compile(r"链接|小黄车|购物车|商品|产品|宝贝|那款|这款")
 
 
 def sizes_said_as_numbers(normalized: str, products: tuple[Product, ...]) -> str:
-    """``normalized`` with each "N号" that is a size of a product in view written "N码" ("37号还有吗"
-    of snow boots sold in 36-39 asks the size 37, not link 37): a size the viewer reads off the
-    product in front of them wins over a link number that happens to share it. A number written as a
-    link ("37号链接", "链接37", "第37个") or that no product in view is sold in stays as it is."""
+    """``normalized`` with each "N号" that is a size of a product in view written "N码", where the line
+    asks whether a size is there ("37号还有吗" of snow boots sold in 36-39 asks the size 37, not link
+    37): a size the viewer reads off the product in front of them wins over a link number that
+    happens to share it. A number written as a link ("37号链接", "链接37", "第37个") or beside words
+    of a listing ("37号商品", "小黄车37号"), the link number of a product in view, one no product in
+    view is sold in, and any number of a line asking something else stay as they are. The caller
+    keeps the line whole where it names another product ("37号杯子还有吗")."""
+    if _SIZE_STOCK_ASKED_RE.search(normalized) is None or _LISTING_WORDS_RE.search(normalized):
+        return normalized
+    links = {str(p.link_no) for p in products if p.link_no is not None}
     sizes = {
         m.group(1)
         for product in products
         for sku in product.skus
         for word in sku.spec.split()
         if (m := _NUMBER_SIZE_RE.fullmatch(word)) is not None
-    }
+    } - links
     if not sizes:
         return normalized
     return _NUMBER_HAO_RE.sub(lambda m: f"{m.group(1)}码" if m.group(1) in sizes else m.group(0), normalized)

@@ -34,6 +34,7 @@ Order of evidence, strongest first:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -554,31 +555,68 @@ def matching_skus(product: Product, slots: Slots) -> list[Sku]:
 
 
 def several_versions(product: Product, normalized: str) -> list[Sku]:
-    """The SKUs of the two or more colours or sizes the line names ("黑色和白色有货吗", "M和L有货吗",
-    "37码和38码还有吗"), each with the other kind's word where it names one, or, as many of each named,
-    each colour with its own size in order ("黑色M和白色L"); [] when it names fewer than two of either
-    kind, or one the product is not sold in (the slots' single reading answers)."""
-    colours, sizes = (
-        colours_named(normalized),
-        tuple(sorted(sizes_named(normalized), key=normalized.upper().find)),
-    )
+    """The SKUs of the two or more colours (or other first words of the specs: "栗色", "控油款") or
+    sizes the line names ("黑色和白色有货吗", "栗色和黑色有货吗", "M和L有货吗", "37码和38码还有吗"):
+    each one's versions, with the other kind's words where the line names some; where it names
+    colour, size, colour, size in turn ("黑色M和白色L有吗"), each colour with its own size. [] when it
+    names fewer than two of either kind, or a colour, size or pair the product is not sold in (the
+    slots' single reading then says what there is instead)."""
+    colours, sizes = _versions_named(product, normalized)
     if len(colours) < 2 and len(sizes) < 2:
         return []
-    if len(colours) == len(sizes):  # "黑色M和白色L有吗": each colour with its own size, in order
+    turns = [kind for _, kind, _ in sorted([*colours, *sizes])]
+    if len(colours) == len(sizes) and all(a != b for a, b in itertools.pairwise(turns)):
         pairs = [
             [s for s in product.skus if _spec_has(s.spec, c) and _spec_has(s.spec, z)]
-            for c, z in zip(colours, sizes, strict=True)
+            for (_, _, c), (_, _, z) in zip(sorted(colours), sorted(sizes), strict=True)
         ]
         return [s for pair in pairs for s in pair] if all(pairs) else []
-    picked = list(product.skus)
-    for named in (colours, sizes):
-        if not named:
-            continue
-        each = [[s for s in picked if _spec_has(s.spec, word)] for word in named]
-        if not all(each):
+    colour_words, size_words = [w for _, _, w in colours], [w for _, _, w in sizes]
+
+    def fits(sku: Sku, words: list[str]) -> bool:
+        return not words or any(_spec_has(sku.spec, w) for w in words)
+
+    # every word named must have a version among the other kind's words named ("黑色和灰色XL": no 黑色 XL)
+    for word, others in [*((w, size_words) for w in colour_words), *((w, colour_words) for w in size_words)]:
+        if not any(_spec_has(s.spec, word) and fits(s, others) for s in product.skus):
             return []
-        picked = [s for s in picked if any(s in matched for matched in each)]
-    return picked
+    return [s for s in product.skus if fits(s, colour_words) and fits(s, size_words)]
+
+
+def colours_not_sold(product: Product, normalized: str) -> list[str]:
+    """The colours a line naming two or more asks of that no version of the product is
+    ("黑色和白色有货吗" of boots in 栗色 and 黑色: 白色), to be said absent beside the others' answer."""
+    colours = colours_named(normalized.lower())
+    if len(colours) < 2:
+        return []
+    return [c for c in colours if not skus_holding(product, c)]
+
+
+# The first word of a spec that names a version by a colour or a kind ("栗色 37" -> "栗色", "肤色3条 M"
+# -> "肤色", "控油款 200ml" -> "控油款", "曜石黑" -> "曜石黑").
+_VERSION_WORD_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _versions_named(
+    product: Product, normalized: str
+) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """The colours (or first words of the specs) and the sizes the line names, each as (position, kind,
+    word): the product's own words ("栗色", "奶白") and the colour words of any product ("黑色" of
+    "曜石黑") that some spec holds, a colour inside a longer one named once ("酒红色" is not also 红色)."""
+    text = normalized.lower()
+    own = {
+        m.group(0)
+        for sku in product.skus
+        if (m := _VERSION_WORD_RE.match(sku.spec.split()[0] if sku.spec.split() else "")) is not None
+    }
+    spans = [(text.find(w), text.find(w) + len(w), w) for w in own if w in text]
+    for colour in colours_named(text):
+        at = text.find(colour)
+        if at >= 0 and not any(a <= at < b for a, b, _ in spans) and skus_holding(product, colour):
+            spans.append((at, at + len(colour), colour))
+    colours = sorted((a, 0, w) for a, _, w in dict.fromkeys(spans))
+    sizes = sorted((text.upper().find(z), 1, z) for z in sizes_named(text))
+    return colours, sizes
 
 
 def skus_holding(product: Product, word: str) -> list[Sku]:

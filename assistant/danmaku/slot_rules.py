@@ -247,14 +247,6 @@ def colours_named(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def versions_said(normalized: str) -> tuple[str, ...]:
-    """The colours and sizes of a line that names two or more of either ("黑色和白色有货吗"), () for
-    fewer: the ``color`` and ``size`` slots keep the first of each, so the answer-cache key takes
-    these too (two lines naming different versions never share a reply)."""
-    colours, sizes = colours_named(normalized), sizes_named(normalized)
-    return (*colours, *sorted(sizes)) if len(colours) > 1 or len(sizes) > 1 else ()
-
-
 def _color(text: str) -> str | None:
     named = colours_named(text)
     if named:
@@ -367,6 +359,20 @@ _BUYS_OR_TOTALS_RE = re.compile(
     rf"买|拍|要|来|囤|订|{TOTAL_WORDS}|多少钱|什么价|怎么算|几块|几元|多少[?!.呀啊呢]*$"
 )
 MAX_QUANTITY = 999
+
+
+# The price of one of the unit a pack holds ("两支装多少钱一支", "一包多少钱"; 一 is 1 once normalised):
+# group 1 or 2, the unit.
+_ONE_UNIT_PRICED_RE = re.compile(
+    rf"(?:多少钱?|几块钱?|什么价|啥价)\s*[一1]({UNIT_COUNTERS})|(?<![\d.一二两三四五六七八九十])[一1]({UNIT_COUNTERS})\s*"
+    r"(?:多少钱|几块|什么价|啥价|合多少|算下来多少|平均多少)"
+)
+
+
+def one_unit_priced(normalized: str) -> str | None:
+    """The unit of which the line asks the price of one ("两支装多少钱一支" -> "支"), or None."""
+    match = _ONE_UNIT_PRICED_RE.search(normalized)
+    return None if match is None else match.group(1) or match.group(2)
 
 
 def quantity_unit(normalized: str) -> str | None:

@@ -5,7 +5,8 @@ A version's amount is read off its spec: a number with a unit of weight, volume 
 "5片/盒"), times a pack count after it ("25g×30包" is 750 g, "52颗×2盒" 104 颗), and summed over "+"
 ("200ml+100ml", "50g+15g旅行装"). Units of one kind are brought to one (kg to g, l to ml). Versions
 are compared only where every one in stock is read in the same unit and their amounts differ; else
-there is no arithmetic to give, and nothing is said (a colour or a flavour is no amount).
+there is no arithmetic to give, and nothing is said (a colour or a flavour is no amount). 斤 is no
+unit of it: a quilt's filling or a box of oranges is weighed in 斤 across sizes and grades.
 """
 
 from __future__ import annotations
@@ -22,20 +23,20 @@ from knowledge.facts import SkuFacts
 # A number and its unit, and a pack count right after it ("25g×30包": 25 g times 30). Weights are
 # written in lower case: "128G" is a tablet's storage, no weight.
 _AMOUNT_RE = re.compile(
-    r"(\d+(?:\.\d+)?)\s*(kg|g|ml|mL|ML|l|L|斤|片|颗|粒|包|袋|抽|支)(?![a-zA-Z])(?:\s*[×xX*]\s*(\d+))?"
+    r"(\d+(?:\.\d+)?)\s*(kg|g|ml|mL|ML|l|L|片|颗|粒|包|袋|抽|支)(?![a-zA-Z])(?:\s*[×xX*]\s*(\d+))?"
 )
 _ONE_UNIT = {"kg": ("g", Decimal(1000)), "ml": ("ml", Decimal(1)), "l": ("ml", Decimal(1000))}
 # Below this a unit, prices are said per 100 units ("¥41.25/100g", "¥1.91/100抽"): two decimals of a
 # few cents a gram would make versions look alike that are not; a piece keeps its own price
 # ("¥0.86/颗") down to a few cents.
-_PER_HUNDRED_BELOW = {"g": Decimal(1), "ml": Decimal(1), "斤": Decimal(1)}
+_PER_HUNDRED_BELOW = {"g": Decimal(1), "ml": Decimal(1)}
 _PER_HUNDRED_BELOW_A_PIECE = Decimal("0.1")
 
 
 @dataclass(frozen=True, slots=True)
 class Amount:
     value: Decimal
-    unit: str  # g, ml, 斤, 片 ...
+    unit: str  # g, ml, 片 ...
 
 
 def spec_amount(spec: str) -> Amount | None:

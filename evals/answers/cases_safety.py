@@ -359,6 +359,13 @@ def wrong_kind_cases() -> list[Case]:
             ),
             stage="MZ07",
         ),
+        ask(  # the price of one piece of a pack: the pack's price over what it holds
+            "price-per-piece",
+            ["price", "quantity"],
+            "两支装多少钱一支",
+            expect("MZ07", intent="price", required=("120g×2 双支装 ¥99（2支，合每支¥49.50）",)),
+            stage="MZ07",
+        ),
         ask(  # how to use it, quoted from the description when no attribute says
             "usage-from-description",
             ["usage"],

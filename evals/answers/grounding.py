@@ -24,8 +24,8 @@ claim), and so are the products' unit prices now times a whole quantity the ques
 -> ¥59.90×10 = ¥599: the total of what was asked, from catalog prices only), the sums of one price
 now of each of several products the reply names (a basket bought together), and the days since a day
 the question names ("10号买的" -> 11天前), and each version's price per unit of its amount and per 100
-units ("哪个划算": ¥99 for 240 g is ¥41.25/100g); an injected amount is caught by the case's ``forbidden``
-list instead.
+units ("哪个划算": ¥99 for 240 g is ¥41.25/100g) and per piece of a pack ("多少钱一支": ¥49.50); an
+injected amount is caught by the case's ``forbidden`` list instead.
 """
 
 from __future__ import annotations
@@ -37,10 +37,11 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from assistant.danmaku.answers import packs_of_the_unit
+from assistant.danmaku.answers import packs_of, packs_of_the_unit
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.slot_rules import count_value
 from assistant.danmaku.unit_prices import spec_amount
+from assistant.danmaku.vocabulary import UNIT_COUNTERS
 from evals.answers.amounts import Kind, extract, numbers_in, time_value
 from knowledge.domain import Catalog, Coupon, FlashSale, Product, Promotion, SpendDiscount
 from knowledge.facts import CENT, SkuFacts, coupon_price, facts_at
@@ -295,14 +296,18 @@ def _quantity_totals(
 
 def _unit_prices(catalog: Catalog, product: Product, at: datetime) -> set[Decimal]:
     """Each SKU's price now per unit of its spec's amount (``unit_prices.spec_amount``: "120g×2" is
-    240 g) and per 100 units, to the cent either way a half cent rounds: "哪个划算" is answered so."""
+    240 g) and per 100 units, and per piece of a pack (``answers.packs_of``: "双支装" holds 2 支), to the
+    cent either way a half cent rounds: "哪个划算" and "多少钱一支" are answered so."""
     out: set[Decimal] = set()
     for sku in product.skus:
+        price = facts_at(catalog, sku.sku_id, at).price
         amount = spec_amount(sku.spec)
-        if amount is None:
-            continue
-        each = facts_at(catalog, sku.sku_id, at).price / amount.value
-        for per in (each, each * 100):
+        # and what one of the pieces a pack holds comes to ("多少钱一支": ¥99 for 2 支 is ¥49.50)
+        counts = {n for unit in UNIT_COUNTERS.split("|") if (n := packs_of(product, unit).get(sku.sku_id))}
+        pers = {price / n for n in counts}
+        if amount is not None:
+            pers |= {price / amount.value, price / amount.value * 100}
+        for per in pers:
             out |= {per.quantize(CENT, rounding=r) for r in (ROUND_HALF_EVEN, ROUND_HALF_UP)}
     return out
 

@@ -173,6 +173,14 @@ def test_a_versions_price_per_unit_of_its_amount_is_grounded_and_a_wrong_one_is_
     assert wrong.wrong_amounts == ("40.25",)
 
 
+def test_the_price_of_one_piece_of_a_pack_is_grounded_and_a_wrong_one_is_not() -> None:
+    reply = "@小鹿 植萃集 氨基酸洗面奶 120g×2 双支装 ¥99（2支，合每支¥49.50）"
+    assert check_facts(reply, _grounding("MZ07", question="多少钱一支")).facts_ok
+    made_up = "@小鹿 120g×2 双支装 ¥99（2支，合每支¥48.50）"
+    wrong = check_facts(made_up, _grounding("MZ07", question="多少钱一支"))
+    assert wrong.wrong_amounts == ("48.50",)
+
+
 def test_a_reply_about_no_product_may_state_the_rooms_promotions() -> None:
     reply = "@小鹿 满¥200减¥30券（全店），23:00前有效；满¥300减¥50（全店），24:00前有效"
     check = check_facts(reply, grounding_for(CATALOG, [], T, "现在有啥券"))

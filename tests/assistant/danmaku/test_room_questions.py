@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from assistant.danmaku.product_questions import sizes_said_as_numbers
-from assistant.danmaku.slot_rules import versions_said
+from assistant.danmaku.slot_rules import one_unit_priced
 from assistant.service.settings import Settings
 from evals.answers.protocol import AskResult
 from evals.answers.system import PipelineSystem
@@ -333,20 +333,27 @@ def test_a_number_with_hao_that_is_a_size_of_the_product_in_view_is_that_size(
     [
         ("FS08", "37号链接多少钱"),  # written as a link
         ("MZ07", "37号多少钱"),  # the cleanser has no size 37
+        ("FS08", "37号多少钱"),  # a price: the link's (a size is read only where stock is asked)
+        ("FS08", "37号杯子还有吗"),  # the cup named
+        ("FS08", "37号还有吗 就是那个杯子"),
+        ("FS08", "37号商品还有吗"),  # a listing's word
+        ("FS08", "小黄车37号还有吗"),
     ],
 )
 def test_a_number_with_hao_no_product_in_view_is_sold_in_stays_a_link(
     system: PipelineSystem, stage: str, text: str
 ) -> None:
     result = ask(system, stage, "20:40", text)
-    assert result.product_id == "HJ01" and result.intent == "price", result
+    assert result.product_id == "HJ01" and result.intent in ("price", "stock"), result
 
 
 @pytest.mark.parametrize(
     ("text", "read"),
     [
         ("37号还有吗", "37码还有吗"),
-        ("36号和37号哪个大", "36码和37码哪个大"),
+        ("36号和37号有货吗", "36码和37码有货吗"),
+        ("36号和37号哪个大", "36号和37号哪个大"),  # no stock asked
+        ("37号商品还有吗", "37号商品还有吗"),  # a listing's word
         ("37号链接多少钱", "37号链接多少钱"),
         ("37号的链接呢", "37号的链接呢"),
         ("链接37号呢", "链接37号呢"),
@@ -406,6 +413,12 @@ def test_which_is_better_or_praise_of_the_price_gets_no_arithmetic(system: Pipel
         ("FS02", "黑色M和白色L有吗", "黑色 M有货，白色 L有货"),  # each colour with its own size
         ("FS03", "27码和28码还有吗", "浅蓝 27有货，浅蓝 28已售罄，深蓝 27有货"),
         ("FS08", "37号和38号有货吗", "栗色 37有货，栗色 38已售罄，黑色 37有货"),
+        # two of each, not in turn: every colour in every size named
+        ("FS02", "黑色和白色M和L有货吗", "白色 M有货，白色 L有货，黑色 M有货，黑色 L已售罄"),
+        # colours in the product's own words
+        ("FS08", "栗色和黑色有货吗", "栗色 36有货，栗色 37有货，栗色 38已售罄，黑色 37有货，黑色 39有货"),
+        ("HJ01", "奶白和墨黑有货吗", "奶白 500ml有货，墨黑 500ml已售罄"),
+        ("FS08", "黑色和白色有货吗", "黑色 37有货，黑色 39有货；没有白色"),  # no white boots
     ],
 )
 def test_two_versions_asked_in_one_line_are_each_answered(
@@ -421,9 +434,17 @@ def test_two_colours_priced_in_one_line_are_both_priced(system: PipelineSystem) 
     assert "（白色 单头 ¥119、白色 +1.5m C to C线 ¥139、黑色 单头 ¥119）" in result.text
 
 
-def test_a_version_not_sold_among_two_gets_the_versions_there_are(system: PipelineSystem) -> None:
-    result = ask(system, "FS02", "20:40", "红色和白色有吗")
-    assert "没有红色这个规格" in result.text, result
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("红色和白色有吗", "没有红色这个规格"),
+        ("黑色和灰色XL有吗", "没有黑色 XL这个规格"),
+        ("黑色S和白色S有吗", "没有黑色 S"),
+    ],
+)
+def test_a_version_not_sold_among_two_is_said_absent(system: PipelineSystem, text: str, said: str) -> None:
+    result = ask(system, "FS02", "20:40", text)
+    assert said in result.text, result
 
 
 def test_one_colour_and_two_colours_asked_never_share_a_reply(system: PipelineSystem) -> None:
@@ -436,13 +457,75 @@ def test_one_colour_and_two_colours_asked_never_share_a_reply(system: PipelineSy
 
 
 @pytest.mark.parametrize(
-    ("text", "said"),
+    ("stage", "text", "said"),
     [
-        ("黑色和白色有货吗", ("黑色", "白色")),
-        ("m和l有货吗", ("L", "M")),
-        ("黑色有货吗", ()),  # one version: the slots hold it
-        ("黑色m有货吗", ()),
+        ("MZ07", "两支装多少钱一支", "120g×2 双支装 ¥99（2支，合每支¥49.50）"),
+        ("MZ07", "一支多少钱", "120g ¥59.90；120g×2 双支装 ¥99（2支，合每支¥49.50）"),
+        ("HJ04", "一颗多少钱", "52颗×2盒 ¥89.90（104颗，合每颗¥0.86）"),  # 52 a box times 2 boxes
+        ("SP08", "牛奶一盒多少钱", "250ml×12盒 ¥49.90（12盒，合每盒¥4.16）"),
     ],
 )
-def test_versions_said_are_those_of_a_line_naming_two_or_more(text: str, said: tuple[str, ...]) -> None:
-    assert versions_said(text) == said
+def test_the_price_of_one_piece_of_a_pack_is_worked_out(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert result.intent == "price" and said in result.text, result
+
+
+def test_a_quantity_of_pieces_counts_every_piece_a_pack_of_packs_holds(system: PipelineSystem) -> None:
+    result = ask(system, "HJ04", "20:40", "买104颗多少钱")
+    assert "52颗×2盒 ¥89.90；" in result.text and "¥179.80" not in result.text, result
+
+
+def test_the_price_and_the_price_of_one_piece_never_share_a_reply(system: PipelineSystem) -> None:
+    price, piece = ask_in_turn(system, "MZ07", "20:40", "多少钱", "多少钱一支")
+    assert "合每支" not in price.text and "合每支¥49.50" in piece.text
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("两支装多少钱1支", "支"),
+        ("1包多少钱", "包"),
+        ("多少钱一片", "片"),
+        ("11包多少钱", None),
+        ("多少钱", None),
+    ],
+)
+def test_one_unit_priced_reads_the_unit_of_one(text: str, unit: str | None) -> None:
+    assert one_unit_priced(text) == unit
+
+
+def test_the_link_number_of_the_product_on_stage_is_never_read_as_a_size(system: PipelineSystem) -> None:
+    # the cup (link 37) on stage, the boots asked of before: "37号" is the cup's link
+    _, again = ask_in_turn(system, "HJ01", "20:40", "雪地靴多少钱", "37号还有吗")
+    assert again.product_id == "HJ01", again
+
+
+@pytest.mark.parametrize("text", ["27号还有直播吗", "26号下的单什么时候发"])
+def test_a_date_is_no_size_where_no_stock_is_asked(system: PipelineSystem, text: str) -> None:
+    result = ask(system, "FS03", "20:40", text)
+    assert "浅蓝 27" not in (result.text or "") and "浅蓝 26" not in (result.text or ""), result
+
+
+def test_a_better_buy_of_counts_compares_the_versions_and_works_out_no_total(system: PipelineSystem) -> None:
+    result = ask(system, "MZ07", "20:40", "买两个单支还是一个双支划算")
+    assert "折合每100g" in result.text and "×2=" not in result.text, result
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("还是拼多多便宜", None),  # another shop: no arithmetic
+        ("买哪个省运费", "shipping"),
+        ("用券划算吗", "discount"),
+        ("哪个省发的货", None),
+    ],
+)
+def test_value_words_of_another_question_get_no_arithmetic(
+    system: PipelineSystem, text: str, intent: str | None
+) -> None:
+    result = ask(system, "MZ07", "20:40", text)
+    assert "折合" not in (result.text or ""), result
+    if intent is not None:
+        assert result.intent == intent, result
