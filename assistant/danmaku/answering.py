@@ -56,7 +56,6 @@ from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
-    colours_not_sold,
     matching_skus,
     product_label,
     several_versions,
@@ -64,7 +63,7 @@ from assistant.danmaku.resolve import (
     skus_holding,
 )
 from assistant.danmaku.size_chart import answer_size, answer_usual_size, usual_size
-from assistant.danmaku.slot_rules import colours_named, extract_slots, one_unit_priced, quantity_unit
+from assistant.danmaku.slot_rules import extract_slots, one_unit_priced, quantity_unit
 from assistant.danmaku.triage import asked_clauses
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Understanding
 from assistant.danmaku.vocabulary import SKIN_VARIANT_WORDS
@@ -428,7 +427,7 @@ class Answerer:
         promotions = (*catalog.promotions, *room.promotions)
         # "黑色和白色多少钱": both colours' versions, not the first colour's alone
         several = several_versions(product, u.normalized)
-        skus = several or matching_skus(product, slots) or list(product.skus)
+        skus = list(several.skus) if several else (matching_skus(product, slots) or list(product.skus))
         facts = [sku_facts(product, sku, promotions, at) for sku in skus]
         max_age = ANSWER_MAX_AGE_S
         body: str | None
@@ -495,13 +494,10 @@ class Answerer:
             carried = slots.variant_hint != extract_slots(u.normalized).variant_hint  # a fragment's
             if carried and slots.variant_hint and not skus_holding(product, slots.variant_hint):
                 return None  # "100包的呢": no spec says; neither a made-up "没有" nor every version
-            version = several or (matching_skus(product, slots) if slots.variant_hint else None)
+            version = (
+                several.skus if several else (matching_skus(product, slots) if slots.variant_hint else None)
+            )
             body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
-            # "黑色和白色有货吗" of boots sold in no white: said absent (the first colour, the slot's,
-            # is said so by the stock answer itself)
-            absent = [c for c in colours_not_sold(product, u.normalized) if c != slots.color]
-            if absent and len(absent) < len(colours_named(u.normalized)):
-                body += ("; no " if lang == "en" else "；没有") + "、".join(absent)
         elif intent is Intent.SHIPPING:
             policy = catalog.shipping_policy(product.shipping_id)
             region = answers_policy.region_outside_mainland(u.normalized) or slots.region
@@ -582,6 +578,9 @@ class Answerer:
             return None
         if body is None:
             return None
+        if several is not None and several.absent and intent in (Intent.PRICE, Intent.STOCK):
+            # "黑色和白色有货吗" of boots sold in no white, "黑色L和米白XL有吗": what is not sold, said so
+            body += ("; no " if lang == "en" else "；没有") + "、".join(several.absent)
         sku_id = skus[0].sku_id if len(skus) == 1 else None
         return self._done(body, ReplySource.CATALOG, product, at, _facts_expiry(facts), sku_id, max_age)
 

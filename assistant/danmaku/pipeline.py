@@ -308,10 +308,11 @@ class DanmakuPipeline:
         asked_before = catalog.product(dialogue.product_id) if dialogue and dialogue.product_id else None
         products_in_view = tuple(p for p in (in_view, asked_before) if p is not None)
         normalized = normalize(message.text)
-        sized = sizes_said_as_numbers(normalized, products_in_view)  # "37号还有吗" of boots: size 37
-        if sized != normalized and set(matcher.match(normalized).exact) - {
-            p.product_id for p in products_in_view
-        }:
+        # "37号还有吗" of the boots in view: size 37, not link 37 (the last product asked, else the stage)
+        links = frozenset(p.link_no for p in products_in_view if p.link_no is not None)
+        sized = sizes_said_as_numbers(normalized, asked_before or in_view, links)
+        in_view_ids = {p.product_id for p in products_in_view}
+        if sized != normalized and set(matcher.match(normalized).exact) - in_view_ids:
             sized = normalized  # "37号杯子还有吗": another product named, the number is its link
         line = understand(message.text if sized == normalized else sized)
         understanding = first_question(line, matcher)  # "吐司多少钱 曲奇保质期几个月": one at a time
@@ -616,8 +617,8 @@ class DanmakuPipeline:
                 route,  # a line handed to a person never shares an answer with one answered
                 answer_facets(understanding),  # what else the wording asks ("有带吸管的吗")
                 # the versions of several asked at once: "黑色和白色有货吗" is not "黑色有货吗"
-                tuple(s.sku_id for s in several_versions(asked_of, understanding.normalized))
-                if asked_of
+                several.key()
+                if asked_of and (several := several_versions(asked_of, understanding.normalized))
                 else (),
             ),
             language=understanding.language,

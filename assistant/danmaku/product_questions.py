@@ -27,7 +27,7 @@ from assistant.danmaku.intent import (
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.resolve import Resolution, skus_holding
 from assistant.danmaku.size_chart import SIZE_KEYS, answer_usual_size, says_only_usual_size, usual_size
-from assistant.danmaku.slot_rules import age_words, extract_slots, says_only_details
+from assistant.danmaku.slot_rules import age_words, colours_named, extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Understanding
 from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, GOODS_HEADS, in_catalog_words
 from knowledge.domain import Catalog, Product
@@ -92,31 +92,44 @@ _NUMBER_SIZE_RE = re.compile(r"(\d{2,3})码?")
 _SIZE_STOCK_ASKED_RE = re.compile(
     r"还有(?:吗|嘛|没|不|货|呢|\?|$)|有吗|有没有|有货|没货|还剩|断码|缺货|有的吗|没了"
 )
-# Words of a link or of goods by their listing: the number is the link ("37号商品", "小黄车37号").
-_LISTING_WORDS_RE = re.compile(r"链接|小黄车|购物车|商品|产品|宝贝|那款|这款")
+# What a line of sizes asked may hold besides them: the stock words, joining words, particles and
+# the goods' own kind ("37号和38号的鞋还有货吗"); anything else left asks something else.
+_SIZE_LINE_WORDS_RE = re.compile(
+    r"\d{2,3}码|码|还有|有没有|有货|没货|还剩|断码|缺货|没了|有的|有|请问|主播|姐妹们|宝宝|亲|"
+    r"鞋子?|靴子?|裤子?|这个|那个|这双|那双|这条|那条|的|和|跟|与|还|吗|嘛|呢|啊|呀|哦|吧|么|没|不|货|[,.!?~、\s]"
+)
 
 
-def sizes_said_as_numbers(normalized: str, products: tuple[Product, ...]) -> str:
-    """``normalized`` with each "N号" that is a size of a product in view written "N码", where the line
-    asks whether a size is there ("37号还有吗" of snow boots sold in 36-39 asks the size 37, not link
-    37): a size the viewer reads off the product in front of them wins over a link number that
-    happens to share it. A number written as a link ("37号链接", "链接37", "第37个") or beside words
-    of a listing ("37号商品", "小黄车37号"), the link number of a product in view, one no product in
-    view is sold in, and any number of a line asking something else stay as they are. The caller
-    keeps the line whole where it names another product ("37号杯子还有吗")."""
-    if _SIZE_STOCK_ASKED_RE.search(normalized) is None or _LISTING_WORDS_RE.search(normalized):
+def sizes_said_as_numbers(normalized: str, product: Product | None, links: frozenset[int]) -> str:
+    """``normalized`` with each "N号" that is a size of ``product`` (the one a bare follow-up is asked
+    of: the viewer's last, else the stage's) written "N码", where the line asks nothing but whether
+    sizes of it are there ("37号还有吗", "栗色37号有吗", "37号和38号有货吗" of snow boots sold in 36-39:
+    the sizes, not link 37): a size the viewer reads off the product in front of them wins over a
+    link number that happens to share it. The line stays as it is where it asks anything else or
+    names anything else ("37号有没有秒杀", "37号水杯还有货吗", "37号奶白和墨黑有货吗", "明天28号还有吗"),
+    where a number is written as a link ("37号链接", "第37个"), and for a number in ``links`` (those of
+    the products in view) or no size of the product."""
+    if product is None or _SIZE_STOCK_ASKED_RE.search(normalized) is None:
         return normalized
-    links = {str(p.link_no) for p in products if p.link_no is not None}
     sizes = {
         m.group(1)
-        for product in products
         for sku in product.skus
         for word in sku.spec.split()
         if (m := _NUMBER_SIZE_RE.fullmatch(word)) is not None
-    } - links
+    } - {str(n) for n in links}
     if not sizes:
         return normalized
-    return _NUMBER_HAO_RE.sub(lambda m: f"{m.group(1)}码" if m.group(1) in sizes else m.group(0), normalized)
+    sized = _NUMBER_HAO_RE.sub(lambda m: f"{m.group(1)}码" if m.group(1) in sizes else m.group(0), normalized)
+    if sized == normalized:
+        return normalized
+    rest = sized
+    own = sorted({w for sku in product.skus for w in sku.spec.split()}, key=len, reverse=True)
+    for word in own:  # the product's own version words ("栗色"), then colours it is sold in ("黑的")
+        rest = rest.replace(word.lower(), " ")
+    for colour in colours_named(rest):
+        if skus_holding(product, colour):
+            rest = rest.replace(colour, " ").replace(colour[:-1], " ")
+    return sized if not _SIZE_LINE_WORDS_RE.sub("", rest) else normalized
 
 
 # How many or how big one is asked: "一盒几片", "几斤装", "多少包", "多大的", "几寸" (group 1: the unit)

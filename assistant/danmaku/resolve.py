@@ -554,69 +554,97 @@ def matching_skus(product: Product, slots: Slots) -> list[Sku]:
     return skus
 
 
-def several_versions(product: Product, normalized: str) -> list[Sku]:
-    """The SKUs of the two or more colours (or other first words of the specs: "栗色", "控油款") or
-    sizes the line names ("黑色和白色有货吗", "栗色和黑色有货吗", "M和L有货吗", "37码和38码还有吗"):
-    each one's versions, with the other kind's words where the line names some; where it names
-    colour, size, colour, size in turn ("黑色M和白色L有吗"), each colour with its own size. [] when it
-    names fewer than two of either kind, or a colour, size or pair the product is not sold in (the
-    slots' single reading then says what there is instead)."""
+@dataclass(frozen=True, slots=True)
+class VersionsAsked:
+    """The versions of several colours or sizes one line asks of (``several_versions``)."""
+
+    skus: tuple[Sku, ...]  # the versions there are of what was asked, in the catalog's order
+    absent: tuple[str, ...]  # what was asked that no version is ("米白 XL", "白色"), to be said so
+
+    def key(self) -> tuple[str, ...]:
+        """What of it changes the answer (part of the answer-cache key)."""
+        return (*(s.sku_id for s in self.skus), *self.absent)
+
+
+def several_versions(product: Product, normalized: str) -> VersionsAsked | None:
+    """The versions of the two or more colours (or other first words of the specs: "栗色", "麻辣") or
+    sizes the line names ("黑色和白色有货吗", "栗色和黑色有货吗", "M和L有货吗", "37码和38码还有吗"): each
+    one's versions, with the other kind's words where the line names some (each colour in each size),
+    or each colour with its own size where it names them in turn ("黑色M和白色L有吗"); what was asked
+    and is not sold is kept to be said absent ("没有米白 XL"). None when the line names fewer than two
+    of either kind, or nothing asked is sold (the slots' single reading says what there is instead)."""
     colours, sizes = _versions_named(product, normalized)
     if len(colours) < 2 and len(sizes) < 2:
-        return []
-    turns = [kind for _, kind, _ in sorted([*colours, *sizes])]
-    if len(colours) == len(sizes) and all(a != b for a, b in itertools.pairwise(turns)):
-        pairs = [
-            [s for s in product.skus if _spec_has(s.spec, c) and _spec_has(s.spec, z)]
-            for (_, _, c), (_, _, z) in zip(sorted(colours), sorted(sizes), strict=True)
-        ]
-        return [s for pair in pairs for s in pair] if all(pairs) else []
+        return None
+    named = sorted([*colours, *sizes])
+    text = normalized.lower()
+    # one list of versions ("黑色和白色M和L"), not two clauses naming one each ("控油400的没了 那保湿400呢")
+    if any(
+        not _LISTED_BETWEEN_RE.fullmatch(text[a + len(w) : b])
+        for (a, _, w), (b, _, _) in itertools.pairwise(named)
+    ):
+        return None
+    turns = [kind for _, kind, _ in named]
     colour_words, size_words = [w for _, _, w in colours], [w for _, _, w in sizes]
+    if len(colours) == len(sizes) and all(a != b for a, b in itertools.pairwise(turns)):
+        asked = [(c, z) for c, z in zip(colour_words, size_words, strict=True)]
+    elif colour_words and size_words:
+        asked = [(c, z) for c in colour_words for z in size_words]
+    else:
+        asked = [(w, "") for w in colour_words or size_words]
+    found: set[str] = set()
+    absent = []
+    for colour, size in asked:
+        hits = [
+            s for s in product.skus if _spec_has(s.spec, colour) and (not size or _spec_has(s.spec, size))
+        ]
+        found |= {s.sku_id for s in hits}
+        if not hits:
+            absent.append(f"{colour} {size}".strip())
+    if not found:
+        return None
+    return VersionsAsked(tuple(s for s in product.skus if s.sku_id in found), tuple(absent))
 
-    def fits(sku: Sku, words: list[str]) -> bool:
-        return not words or any(_spec_has(sku.spec, w) for w in words)
 
-    # every word named must have a version among the other kind's words named ("黑色和灰色XL": no 黑色 XL)
-    for word, others in [*((w, size_words) for w in colour_words), *((w, colour_words) for w in size_words)]:
-        if not any(_spec_has(s.spec, word) and fits(s, others) for s in product.skus):
-            return []
-    return [s for s in product.skus if fits(s, colour_words) and fits(s, size_words)]
-
-
-def colours_not_sold(product: Product, normalized: str) -> list[str]:
-    """The colours a line naming two or more asks of that no version of the product is
-    ("黑色和白色有货吗" of boots in 栗色 and 黑色: 白色), to be said absent beside the others' answer."""
-    colours = colours_named(normalized.lower())
-    if len(colours) < 2:
-        return []
-    return [c for c in colours if not skus_holding(product, c)]
+# What may stand between two versions of one list: joining words ("黑色和白色", "M、L", "36码37码").
+_LISTED_BETWEEN_RE = re.compile(r"[\s和跟与及、/,或还有是的码号]*")
 
 
 # The first word of a spec that names a version by a colour or a kind ("栗色 37" -> "栗色", "肤色3条 M"
-# -> "肤色", "控油款 200ml" -> "控油款", "曜石黑" -> "曜石黑").
+# -> "肤色", "控油款 200ml" -> "控油款", "曜石黑" -> "曜石黑"), said also without its 色, 味, 款 or 装
+# ("酒红", "麻辣", "控油").
 _VERSION_WORD_RE = re.compile(r"[\u4e00-\u9fff]{2,}")
+_VERSION_WORD_SUFFIX_RE = re.compile(r"(?<=..)[色味款装]$")
 
 
 def _versions_named(
     product: Product, normalized: str
 ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
     """The colours (or first words of the specs) and the sizes the line names, each as (position, kind,
-    word): the product's own words ("栗色", "奶白") and the colour words of any product ("黑色" of
-    "曜石黑") that some spec holds, a colour inside a longer one named once ("酒红色" is not also 红色)."""
+    word), in the line's order: the product's own words ("栗色", "奶白") and the colour words of any
+    product ("黑色" of "曜石黑", or "白色" the boots are not sold in), a word inside a longer one named
+    once ("酒红色" is not also 红色); sizes as words ("L" is not in "XL", nor in "black")."""
     text = normalized.lower()
     own = {
         m.group(0)
         for sku in product.skus
         if (m := _VERSION_WORD_RE.match(sku.spec.split()[0] if sku.spec.split() else "")) is not None
     }
-    spans = [(text.find(w), text.find(w) + len(w), w) for w in own if w in text]
+    spans: list[tuple[int, int, str]] = []
+    for word in sorted(own | {_VERSION_WORD_SUFFIX_RE.sub("", w) for w in own}, key=len, reverse=True):
+        at = text.find(word)
+        if at >= 0 and not any(a <= at < b or at <= a < at + len(word) for a, b, _ in spans):
+            spans.append((at, at + len(word), word))
     for colour in colours_named(text):
         at = text.find(colour)
-        if at >= 0 and not any(a <= at < b for a, b, _ in spans) and skus_holding(product, colour):
+        if at >= 0 and not any(a <= at < b for a, b, _ in spans):
             spans.append((at, at + len(colour), colour))
-    colours = sorted((a, 0, w) for a, _, w in dict.fromkeys(spans))
-    sizes = sorted((text.upper().find(z), 1, z) for z in sizes_named(text))
-    return colours, sizes
+    colours = sorted((a, 0, w) for a, _, w in spans)
+    sizes = []
+    for size in sizes_named(text):
+        found = re.search(rf"(?<![a-z0-9]){re.escape(size.lower())}(?![a-z0-9])", text)
+        sizes.append((found.start() if found else len(text), 1, size))
+    return colours, sorted(sizes)
 
 
 def skus_holding(product: Product, word: str) -> list[Sku]:

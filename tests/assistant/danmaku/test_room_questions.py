@@ -360,13 +360,29 @@ def test_a_number_with_hao_no_product_in_view_is_sold_in_stays_a_link(
         ("第37号", "第37号"),
         ("10月37号", "10月37号"),
         ("40号有吗", "40号有吗"),  # sold in 36-39 only: link 40 it may be
+        ("栗色37号有吗", "栗色37码有吗"),
+        ("37号黑的还有吗", "37码黑的还有吗"),
+        ("37号的鞋还有货吗", "37码的鞋还有货吗"),
+        ("37号有没有秒杀", "37号有没有秒杀"),  # another question
+        ("37号水杯还有货吗", "37号水杯还有货吗"),  # other goods
+        ("37号奶白还有吗", "37号奶白还有吗"),  # a colour the boots are not sold in
+        ("明天37号还有吗", "明天37号还有吗"),  # a day
     ],
 )
 def test_sizes_said_as_numbers_rewrites_only_a_size_of_the_product(text: str, read: str) -> None:
     boots = load_demo_catalog().product("FS08")
     assert boots is not None
-    assert sizes_said_as_numbers(text, (boots,)) == read
-    assert sizes_said_as_numbers(text, ()) == text
+    assert sizes_said_as_numbers(text, boots, frozenset({17})) == read
+    assert sizes_said_as_numbers(text, None, frozenset()) == text
+    assert sizes_said_as_numbers(text, boots, frozenset({36, 37})) == text  # links of products in view
+
+
+def test_a_size_of_the_stage_is_not_read_for_a_viewer_asking_of_another_product(
+    system: PipelineSystem,
+) -> None:
+    # the sunscreen (link 3) asked of before: "37号" is no size of it, so it stays link 37
+    _, again = ask_in_turn(system, "FS08", "20:40", "3号多少钱", "37号还有吗")
+    assert again.product_id == "HJ01", again
 
 
 @pytest.mark.parametrize(
@@ -410,7 +426,7 @@ def test_which_is_better_or_praise_of_the_price_gets_no_arithmetic(system: Pipel
     [
         ("FS02", "黑色和白色有货吗", "白色 S有货，白色 M有货，白色 L有货，黑色 M有货，黑色 L已售罄"),
         ("FS02", "M和L有货吗", "白色 M有货，白色 L有货，黑色 M有货，黑色 L已售罄"),
-        ("FS02", "黑色M和白色L有吗", "黑色 M有货，白色 L有货"),  # each colour with its own size
+        ("FS02", "黑色M和白色L有吗", "白色 L有货，黑色 M有货"),  # each colour with its own size
         ("FS03", "27码和28码还有吗", "浅蓝 27有货，浅蓝 28已售罄，深蓝 27有货"),
         ("FS08", "37号和38号有货吗", "栗色 37有货，栗色 38已售罄，黑色 37有货"),
         # two of each, not in turn: every colour in every size named
@@ -437,14 +453,31 @@ def test_two_colours_priced_in_one_line_are_both_priced(system: PipelineSystem) 
 @pytest.mark.parametrize(
     ("text", "said"),
     [
-        ("红色和白色有吗", "没有红色这个规格"),
-        ("黑色和灰色XL有吗", "没有黑色 XL这个规格"),
-        ("黑色S和白色S有吗", "没有黑色 S"),
+        ("红色和白色有吗", "白色 L有货；没有红色"),
+        ("黑色和灰色XL有吗", "灰色 XL有货；没有黑色 XL"),
+        ("黑色S和白色S有吗", "白色 S有货；没有黑色 S"),
+        ("黑色和粉色有货吗", "黑色 M有货，黑色 L已售罄；没有粉色"),
     ],
 )
 def test_a_version_not_sold_among_two_is_said_absent(system: PipelineSystem, text: str, said: str) -> None:
     result = ask(system, "FS02", "20:40", text)
     assert said in result.text, result
+
+
+def test_a_colour_and_its_size_named_in_turn_each_get_theirs_or_are_said_absent(
+    system: PipelineSystem,
+) -> None:
+    result = ask(system, "FS01", "20:40", "黑色L和米白XL有吗")
+    assert result.text.endswith("黑色 L有货；没有米白 XL"), result
+
+
+def test_two_viewers_asking_of_different_colours_absent_never_share_a_reply(system: PipelineSystem) -> None:
+    system.reset()
+    start = at("20:40")
+    system.set_stage("FS02", start)
+    pink = system.ask("a", "黑色和粉色有货吗", start + timedelta(seconds=5))
+    blue = system.ask("b", "黑色和蓝色有货吗", start + timedelta(seconds=6))
+    assert pink.text.endswith("没有粉色") and blue.text.endswith("没有蓝色"), (pink, blue)
 
 
 def test_one_colour_and_two_colours_asked_never_share_a_reply(system: PipelineSystem) -> None:
@@ -520,6 +553,9 @@ def test_a_better_buy_of_counts_compares_the_versions_and_works_out_no_total(sys
         ("买哪个省运费", "shipping"),
         ("用券划算吗", "discount"),
         ("哪个省发的货", None),
+        ("没什么性价比", None),  # a complaint
+        ("今天买还是等两天便宜", None),  # another day
+        ("这里买还是去大超市买便宜", None),  # another shop
     ],
 )
 def test_value_words_of_another_question_get_no_arithmetic(
