@@ -471,21 +471,24 @@ def test_a_colour_and_its_size_named_in_turn_each_get_theirs_or_are_said_absent(
     assert result.text.endswith("黑色 L有货；没有米白 XL"), result
 
 
-def test_two_viewers_asking_of_different_colours_absent_never_share_a_reply(system: PipelineSystem) -> None:
+def two_viewers_in_one_window(system: PipelineSystem, stage: str, first: str, second: str) -> list[AskResult]:
+    """Two viewers' lines 1 s apart in a fresh room: within the window a repeat joins the reply."""
     system.reset()
     start = at("20:40")
-    system.set_stage("FS02", start)
-    pink = system.ask("a", "黑色和粉色有货吗", start + timedelta(seconds=5))
-    blue = system.ask("b", "黑色和蓝色有货吗", start + timedelta(seconds=6))
+    system.set_stage(stage, start)
+    return [
+        system.ask(v, text, start + timedelta(seconds=5 + i))
+        for i, (v, text) in enumerate((("a", first), ("b", second)))
+    ]
+
+
+def test_two_viewers_asking_of_different_colours_absent_never_share_a_reply(system: PipelineSystem) -> None:
+    pink, blue = two_viewers_in_one_window(system, "FS02", "黑色和粉色有货吗", "黑色和蓝色有货吗")
     assert pink.text.endswith("没有粉色") and blue.text.endswith("没有蓝色"), (pink, blue)
 
 
 def test_one_colour_and_two_colours_asked_never_share_a_reply(system: PipelineSystem) -> None:
-    system.reset()
-    start = at("20:40")
-    system.set_stage("FS02", start)
-    one = system.ask("a", "黑色有货吗", start + timedelta(seconds=5))
-    two = system.ask("b", "黑色和白色有货吗", start + timedelta(seconds=6))
+    one, two = two_viewers_in_one_window(system, "FS02", "黑色有货吗", "黑色和白色有货吗")
     assert "白色" not in one.text and "白色 S有货" in two.text
 
 
