@@ -37,6 +37,7 @@ from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, View
 from assistant.danmaku.intent import (
     about_own_order,
     asks_a_procedure,
+    asks_arrival,
     asks_for_a_persons_act,
     asks_list_price,
     asks_the_return_case,
@@ -61,6 +62,7 @@ from assistant.danmaku.resolve import (
     several_versions,
     skin_variants,
     skus_holding,
+    version_said,
 )
 from assistant.danmaku.size_chart import answer_size, answer_usual_size, usual_size
 from assistant.danmaku.slot_rules import extract_slots, one_unit_priced, quantity_unit
@@ -484,7 +486,12 @@ class Answerer:
         elif intent is Intent.PRICE_PROTECTION:
             told = purchase_told(u.normalized, at)
             body = (
-                answers.answer_price_protection(product, catalog.price_protection, lang)
+                answers.answer_price_protection(
+                    product,
+                    catalog.price_protection,
+                    lang,
+                    exclusion_first=answers.names_a_protection_exclusion(u.normalized),
+                )
                 if told is None
                 else answers.answer_protection_told(
                     product, catalog.price_protection, promotions, told, skus, at, lang
@@ -497,19 +504,34 @@ class Answerer:
             version = (
                 several.skus if several else (matching_skus(product, slots) if slots.variant_hint else None)
             )
-            body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
+            said = version_said(product, u.normalized) if several is None else None
+            if said is not None and said.absent:  # "栗色39有吗": "没有栗色 39这个规格", not the black 39
+                body = answers_product.answer_stock(product, None, said.absent[0], lang)
+            else:
+                version = said.skus if said is not None else version
+                body = answers_product.answer_stock(product, slots.size, slots.color, lang, version=version)
         elif intent is Intent.SHIPPING:
             policy = catalog.shipping_policy(product.shipping_id)
             region = answers_policy.region_outside_mainland(u.normalized) or slots.region
-            body = answers_policy.answer_shipping(policy, region, lang)
+            body = answers_policy.answer_shipping(
+                policy, region, lang, arrival_asked=asks_arrival(u.normalized)
+            )
         elif intent is Intent.SIZE:
             if not slots.measured and any(w in u.normalized for w in ABOUT_THE_HOST):
                 return None  # "主播穿的什么码": the host's own size, not the chart
             usual = usual_size(u.normalized) if not slots.measured else None
+            # "偏大吗", "宽松吗": the catalog's own words on the fit, before the chart of sizes
+            fit = (
+                stated_in_catalog(product, u.normalized, lang)
+                if usual is None and not slots.measured and asks_the_fit(u.normalized)
+                else None
+            )
             body = (
-                answer_usual_size(product, usual, lang, color=slots.color) if usual is not None else None
-            ) or answer_size(
-                product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth, color=slots.color
+                fit
+                or (answer_usual_size(product, usual, lang, color=slots.color) if usual is not None else None)
+                or answer_size(
+                    product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth, color=slots.color
+                )
             )
         elif intent is Intent.VARIANT:
             gender = answers_product.gender_asked(u.normalized)
@@ -870,6 +892,15 @@ _WHOLE_ANSWER_INTENTS = frozenset(
 _POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
 
 
+# How a garment or shoe fits ("偏大吗", "宽松吗", "是正码吗"): the catalog's words on it, not the chart.
+_FIT_ASKED_RE = re.compile(r"偏大|偏小|正码|标准码|宽松|修身|紧身|宽大|合身|大不大|小不小|显胖|显瘦|版型")
+
+
+def asks_the_fit(normalized: str) -> bool:
+    """Whether a size question asks how the product fits (``_FIT_ASKED_RE``), not which size to take."""
+    return _FIT_ASKED_RE.search(normalized) is not None
+
+
 def stated_in_catalog(product: Product, normalized: str, lang: str) -> str | None:
     """The attribute (``attribute_answer``), else the sentence (``quote_answer``), that answers the
     line, read whole, else clause by clause (``asked_clauses``: "防水不 下周去海边" asks "防水不"),
@@ -916,6 +947,8 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
         return ("one_unit", unit)  # "多少钱一支" gets a pack's price per 支
     if u.intent is Intent.FLASH_SALE and answers.asks_coupons_with_the_sale(u.normalized):
         return ("stacking",)  # "秒杀价能叠券吗" never shares "秒杀几点"'s reply
+    if u.intent is Intent.PRICE_PROTECTION and answers.names_a_protection_exclusion(u.normalized):
+        return ("exclusion_first",)  # "秒杀时能退差价吗" leads with the exclusions, "保价多久" not
     if u.intent in _WHOLE_ANSWER_INTENTS:
         return ()
     variant = asked_variant(u.normalized) if u.intent is Intent.VARIANT else None
@@ -923,8 +956,12 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
     return (
         variant or "",
         usual_size(u.normalized) if u.intent is Intent.SIZE else None,  # "平时穿39" never shares 37's
+        asks_the_fit(u.normalized) if u.intent is Intent.SIZE else None,  # "偏大吗" is no chart
         *sorted(coupon_terms),  # "能领几张" never shares "有券吗"'s reply
         *(answers.coupon_words_asked(u.normalized) if u.intent is Intent.DISCOUNT else ()),
+        asks_arrival(u.normalized) if u.intent is Intent.SHIPPING else None,  # "几天能到" is no "包邮吗"
+        # "拆了能退吗" leads with the condition on opened goods, never "能退吗"'s terms
+        *(answers_policy.goods_states_named(u.normalized) if u.intent is Intent.AFTER_SALES else ()),
         bool(GIFT_RE.search(u.normalized)),
         bool(INTRODUCE_RE.search(u.normalized)),
         *question_terms(u.normalized),

@@ -962,6 +962,15 @@ def _protection_rules_note(rules: PriceProtectionRules, lang: str) -> str:
     return f"{'、'.join(excluded)}不参与保价" if excluded else ""
 
 
+# A price the protection may leave out, named in the question ("现在买，秒杀时能退差价吗", "用券买的保价吗").
+_EXCLUSION_NAMED_RE = re.compile(r"秒杀|券|flash|coupon")
+
+
+def names_a_protection_exclusion(normalized: str) -> bool:
+    """Whether a price-protection question names a flash sale or a coupon: the exclusions are its answer."""
+    return _EXCLUSION_NAMED_RE.search(normalized) is not None
+
+
 def answer_price_protection(
     product: Product,
     rules: PriceProtectionRules,
@@ -969,9 +978,12 @@ def answer_price_protection(
     nickname: str = "",
     result: ProtectionResult | None = None,
     told_case: str = "",
+    exclusion_first: bool = False,
 ) -> str:
     """N天保价 and its exclusions; with a ``ProtectionResult`` (or the words of one, ``told_case``)
-    also the viewer's own case."""
+    also the viewer's own case. ``exclusion_first``: the question named a flash sale or a coupon
+    ("秒杀时能退差价吗"), so the exclusions lead ("秒杀价、优惠券价不参与保价，…支持15天保价"); said
+    after "支持15天保价" they read as a yes."""
     en = lang == "en"
     days = product.price_protection_days
     if days <= 0:
@@ -979,7 +991,9 @@ def answer_price_protection(
         return finish(body, nickname, lang)
     note = _protection_rules_note(rules, lang)
     parts = [f"{product.name}: {days}-day price protection" if en else f"{product.name}支持{days}天保价"]
-    if note:
+    if note and exclusion_first:
+        parts.insert(0, note)
+    elif note:
         parts.append(note)
     if result is not None:
         parts.append(_protection_case(result, lang))

@@ -24,11 +24,17 @@ def region_outside_mainland(text: str) -> str | None:
 
 
 def answer_shipping(
-    policy: ShippingPolicy | None, region: str | None = None, lang: str = "zh", nickname: str = ""
+    policy: ShippingPolicy | None,
+    region: str | None = None,
+    lang: str = "zh",
+    nickname: str = "",
+    arrival_asked: bool = False,
 ) -> str | None:
     """Carrier, dispatch promise (or pre-sale date), free-shipping threshold and excluded regions;
     None for a region outside the mainland the policy does not list (``OUTSIDE_MAINLAND``: a
-    policy's terms are the mainland's, so "发香港吗" is a person's to answer)."""
+    policy's terms are the mainland's, so "发香港吗" is a person's to answer). Asked when goods
+    arrive (``arrival_asked``), the dispatch promise is said to be no arrival time: a policy states
+    none, and "付款后48小时内发货" alone reads as one."""
     if policy is None or (region in OUTSIDE_MAINLAND and region not in policy.excluded_regions):
         return None
     en = lang == "en"
@@ -72,6 +78,8 @@ def answer_shipping(
         )
     elif excluded:
         parts.append(f"except {join(excluded, lang)}" if en else f"{join(excluded, lang)}除外")
+    if arrival_asked:
+        parts.append("delivery time depends on the courier" if en else "到货时间以快递实际配送为准")
     return finish(("; " if en else "，").join(parts), nickname, lang)
 
 
@@ -96,6 +104,13 @@ def states_the_goods_state(policy: AfterSalesPolicy | None, normalized: str) -> 
         if _names_a_state(normalized, words) and not any(w[:2] in notes for w in words):
             return False
     return True
+
+
+def goods_states_named(normalized: str) -> tuple[str, ...]:
+    """The states of the goods the line says they are in (``vocabulary.GOODS_STATES``' names: "拆了能退吗"
+    -> ("opened",)): the after-sales answer leads with the policy's condition on each, so two questions
+    naming different states never share a reply."""
+    return tuple(name for name, words in GOODS_STATES.items() if _names_a_state(normalized, words))
 
 
 _NOT_SO_RE = re.compile(r"(?:没|没有|未|不)$")

@@ -401,7 +401,9 @@ def _holds(longer: str, shorter: str) -> bool:
 
 # Goods got into someone's mouth or eyes ("小孩把凝珠咬破了", "狗狗舔了一口"): where the product's own
 # FAQ speaks of 误食 (the operator's word for it), that pair answers first, whatever else is asked.
-_SWALLOWED_RE = re.compile(r"咬破|咬开|咬了|吞了|吞下|咽下|误吞|误食|舔了|吃进去|喝进去|进嘴|进眼睛|溅到眼")
+_SWALLOWED_RE = re.compile(
+    r"咬破|咬开|咬了|吞了|吞下|咽下|误吞|误食|误吃|误喝|舔了|吃进去|喝进去|进嘴|进眼睛|溅到眼"
+)
 
 
 def swallowed_faq(product: Product, normalized: str) -> FaqPair | None:

@@ -16,6 +16,9 @@ from assistant.danmaku.brands import asks_whether_of_brand
 from assistant.danmaku.vocabulary import GOODS_HEADS, ONE_CHARACTER_GOODS
 from knowledge.domain import Product
 
+# A battery's capacity asked ("多少毫安", "多少mah"): only an attribute in mAh answers it.
+_BATTERY_PHRASINGS = ("多少毫安", "几毫安", "多少mah", "几mah", "多少毫安时")
+
 # One measure asked, by the character of the attribute keys that hold it ("靴筒高度", "厚度", "裤长"):
 # "多X" or "X不X" ("筒多高", "砧板多厚", "厚不厚"); not after a property of another kind ("性价比高不高",
 # "发货时间长不长"), and "多长时间" asks a time (``_HOW_LONG_RE``).
@@ -69,6 +72,7 @@ SYNONYMS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
         ),
         ("净含量", "容量", "规格"),
     ),
+    (_BATTERY_PHRASINGS, ("容量", "电池", "电池容量")),
     (("怎么存", "怎么保存", "冷藏", "储存"), ("储存方式",)),
     (("保温多久", "保温效果", "能保温"), ("保温",)),
     (("功率", "多少瓦", "几瓦", "多少w", "几w", "费电"), ("功率",)),
@@ -274,6 +278,8 @@ def attribute_answer(product: Product, normalized: str, lang: str = "zh") -> str
                 if measure:  # the one measure asked is no question of the whole size
                     continue
                 present = [k for k in present if not _asks_another_part(product, normalized, k)]
+            if phrasings is _BATTERY_PHRASINGS:  # a battery's, never a cup's 500ml
+                present = [k for k in present if "mah" in product.attributes[k].lower()]
             keys.extend(present[:1])
     keys.extend(
         k

@@ -4,7 +4,9 @@
 A viewer filling a basket asks what it comes to. Read one product at a time, the line got the price
 of one of them (or of the wrong one, with its count): the basket is read whole here. The line is cut
 at the words that join products (和, 跟, 加一个, +, 、 ...); each piece names one product of the room by
-its link number or its name, or, naming none, a version of the product in view ("6斤的"); a line
+its link number or its name, or, naming none, a version of the product in view ("6斤的"); where the
+line gives each thing its own count with no word between ("白色M两件黑色M一件多少钱"), it is cut where
+one thing and its count end, and such a line asks their total with no word of a total; a line
 that adds one product to the one in view ("和12号牛仔裤一起买") buys the one in view too. Each
 piece's count ("两箱", never a count inside a version's name: "三支套装"; 各 gives every piece one)
 and the versions its words name are kept. The answerer prices it (``answers.answer_basket_price``: a
@@ -19,7 +21,7 @@ from dataclasses import dataclass
 
 from assistant.danmaku.intent import about_own_order
 from assistant.danmaku.matcher import ProductMatcher
-from assistant.danmaku.slot_rules import LETTER_SIZE_RE, TOTAL_WORDS, count_said, link_numbers
+from assistant.danmaku.slot_rules import LETTER_SIZE_RE, TOTAL_WORDS, count_said, count_spans, link_numbers
 from knowledge.domain import Catalog, Product, Sku
 
 MAX_ITEMS = 4  # products priced in one reply
@@ -35,6 +37,8 @@ JOINED_RE = re.compile(r"和|跟|与|以及|还有|、|,|/|\s|再加|加上|加(
 _WITH_THE_ONE_IN_VIEW_RE = re.compile(r"^(?:那|那就)?(?:和|跟|与|加|再加|连|配)|这个|这件|这款|这条|这双|它")
 # One count for each of the products ("各两件").
 _EACH_RE = re.compile(r"各(.{1,4})")
+# What after a count makes it part of a pack's name ("三支套装", "两瓶装").
+_PACK_AFTER_RE = re.compile(r"套装|装|套")
 _SPEC_WORD_RE = re.compile(r"[^\s×*+/()（）]+")
 _VERSION_SUFFIX_RE = re.compile(r"(?<=..)(?:款|装|版)$")
 
@@ -54,8 +58,13 @@ class BasketItem:
 
 def asks_a_total(normalized: str) -> bool:
     """Whether the line asks what several things come to: a price asked with a word of buying
-    together or adding ("一起买多少钱", "加一个…多少钱"); not a count ("一共有多少个颜色")."""
-    return bool(_TOGETHER_RE.search(normalized) and _PRICE_ASKED_RE.search(normalized))
+    together or adding ("一起买多少钱", "加一个…多少钱"), with one count for each ("白色M和黑色M各一件多少钱")
+    or with a count of each of two things ("麻辣味3份甜辣味2份多少钱"); not a count ("一共有多少个颜色")."""
+    if not _PRICE_ASKED_RE.search(normalized):
+        return False
+    counts = count_spans(normalized)
+    each = any(normalized[max(start - 1, 0) : start] == "各" for start, _ in counts)
+    return bool(_TOGETHER_RE.search(normalized)) or each or len(counts) >= 2
 
 
 def pieces_naming(
@@ -64,9 +73,48 @@ def pieces_naming(
     """The line cut at the words that join products (``JOINED_RE``, ``_cut``), each piece with the one
     product it names by its link number or a name only it has (``_named``), or None."""
     cut = [
-        c for piece in JOINED_RE.split(normalized) if piece for c in _cut(piece, matcher, catalog, in_view)
+        c
+        for piece in JOINED_RE.split(normalized)
+        if piece
+        for counted in _after_counts(piece, matcher, catalog, in_view)
+        for c in _cut(counted, matcher, catalog, in_view)
     ]
     return [(piece, _named(piece, matcher, catalog)) for piece in cut]
+
+
+def _after_counts(
+    piece: str, matcher: ProductMatcher, catalog: Catalog, in_view: Product | None
+) -> list[str]:
+    """A piece cut where one thing said with its count ends and the next begins: after the count of
+    a thing said before it ("白色m2件黑色m1件" -> "白色m2件", "黑色m1件"), before the count of a thing
+    said after it ("2件白色m1件黑色m" -> "2件白色m", "1件黑色m"). A count with nothing named before it
+    counts what follows ("买两箱30包的"); one that is part of a version's name of the product in view
+    ("肤色3条 M") or of a pack ("三支套装") cuts nothing."""
+    specs = "".join(s.spec.lower().replace(" ", "") for s in in_view.skus) if in_view is not None else ""
+    pieces, start = [], 0
+    for a, b in count_spans(piece):
+        head = piece[start:a]
+        if (
+            piece[a:b] in specs
+            or _PACK_AFTER_RE.match(piece, b)
+            or not _names(head, matcher, catalog, in_view)
+        ):
+            continue
+        if count_spans(head):
+            pieces.append(head)
+            start = a
+        elif b < len(piece):
+            pieces.append(piece[start:b])
+            start = b
+    pieces.append(piece[start:])
+    return [p for p in pieces if p]
+
+
+def _names(text: str, matcher: ProductMatcher, catalog: Catalog, in_view: Product | None) -> bool:
+    """Whether a piece names a product of the room or a version of the product in view."""
+    return _named(text, matcher, catalog) is not None or (
+        in_view is not None and bool(_versions_named(in_view, text))
+    )
 
 
 def basket_asked(
@@ -74,7 +122,9 @@ def basket_asked(
 ) -> tuple[BasketItem, ...]:
     """The products the line asks the total of, in its order (module docstring); () unless it asks a
     total of two or more products (or versions) and is not about the viewer's own order."""
-    if not asks_a_total(normalized) or about_own_order(normalized):
+    # "买耳机加充电宝多少钱": 加 between two products' names asks their total too (``_cut`` reads it)
+    added = "加" in normalized and _PRICE_ASKED_RE.search(normalized) is not None
+    if not (asks_a_total(normalized) or added) or about_own_order(normalized):
         return ()
     found: list[tuple[Product, str]] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
@@ -122,18 +172,14 @@ def _cut(piece: str, matcher: ProductMatcher, catalog: Catalog, in_view: Product
     """A piece cut further at a + before a product's name or link ("卸妆油+3号防晒"; not "200ml+100ml"),
     and at a 加 between two products or versions of the one in view ("防晒两支加卸妆油", "白色M加黑色L";
     not "加绒")."""
-
-    def names(text: str) -> bool:
-        return _named(text, matcher, catalog) is not None or (
-            in_view is not None and bool(_versions_named(in_view, text))
-        )
-
     for mark in ("+", "加"):
         head, found, tail = piece.partition(mark)
         if not found or not head or not tail:
             continue
         if (mark == "+" and _named(tail, matcher, catalog) is not None) or (
-            mark == "加" and names(head) and names(tail)
+            mark == "加"
+            and _names(head, matcher, catalog, in_view)
+            and _names(tail, matcher, catalog, in_view)
         ):
             return [head, *_cut(tail, matcher, catalog, in_view)]
     return [piece]

@@ -56,7 +56,9 @@ CONCEPTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "oily": ((*SKIN_TYPES["油皮"], "控油", "出油"), False),
     "dry": ((*SKIN_TYPES["干皮"], "保湿", "补水"), False),
     "acne": ((*SKIN_TYPES["痘痘肌"], "痘痘", "长痘", "祛痘"), False),
-    "pregnant": (("孕妇", "孕期", "怀孕", "哺乳"), False),
+    # nursing is no pregnancy: a sentence safe in pregnancy ("孕期可以使用") says nothing of nursing
+    "pregnant": (("孕妇", "孕期", "怀孕"), False),
+    "nursing": (("哺乳", "喂奶", "母乳"), False),
     "child": (("儿童", "小孩", "孩子", "宝宝", "婴儿", "学生"), False),
     "makeup_off": (("卸妆", "卸掉", "洗掉", "卸淡妆", "卸浓妆", "卸彩妆", "卸眼妆", "淡妆", "浓妆"), False),
     "clean": (("干净", "清洁", "洁净", "洗净"), False),

@@ -98,12 +98,20 @@ _VALUE_ASKED = (
     r"(?:\d|单(?:支|个|瓶|件|买|品)|[双两三四五六七八九十](?:支|个|瓶|件|盒|包|袋|片|罐|装)|装|款|色|码|ml|g|瓶|盒|包|袋)"
     r"[^,.!?\s]{0,6}?(?<!不)(?:划算|合算|实惠|便宜|省钱)(?:吗|嘛|呢|\?|$)"
     r"|性价比(?:高|怎么样|咋样|如何)?(?:吗|嘛|不|么|\?)|性价比高不高|性价比(?:怎么样|咋样|如何)"
+    # how much one version saves against another of the room ("两支装比买两个单支便宜多少钱",
+    # "双支装能省多少"), not against another shop, day or price ("比别家便宜多少", "比原价便宜多少")
+    r"|比(?![^,.!?\s]{0,8}(?:家|店|超市|网上|官方|旗舰|天|昨|前|上次|直播|原价|划线|专柜|日常|平时|外面))"
+    r"[^,.!?\s]{1,10}?(?:便宜|省|实惠)了?(?:多少|几块)"
+    r"|(?:装|单支|单个|单买)的?(?:能|可以|会)?(?:便宜|省)了?(?:多少|几块)"
 )
 _VALUE_ASKED_RE = re.compile(_VALUE_ASKED)
 # Every version's price asked at once ("规格价格都说下", "各规格多少钱").
 _VERSIONS_PRICED = (
     r"规格.{0,4}(?:价格|价钱|多少钱)|(?:价格|价钱).{0,4}规格|各(?:个|种)?(?:规格|款).{0,3}(?:多少|价)"
 )
+
+# How long goods take to a place ("济南到北京需要多久", "到我们这边要几天"): a shipping question.
+_TO_A_PLACE = rf"到(?:{REGIONS}|我们?这边?|我这)[^,.!?\s]{{0,4}}?(?:多久|几天|多长时间)"
 
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
     (intent, re.compile(pattern))
@@ -131,7 +139,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             # 换 of goods or sizes ("能换吗", "可以换个颜色吗"), not of a song or a view ("能换个角度吗")
             r"退货|退换|能退|可以退|退吗|怎么退|退款|换货|(?:能|可以)换(?=货|码|色|颜色|尺码|尺寸|大|小|新|成|别的|"
             r"一件|一个|一下|个(?:码|颜色|尺码|新的|大|小)|吗|么|嘛|不|呢|\?|$)|"
-            rf"运费险|{WARRANTY}|售后|无理由|假一赔|{_NO_FEELING}坏了"
+            rf"运费险|{WARRANTY}|售后|无理由|假一赔|{_NO_FEELING}坏了|"
+            # who pays the postage of goods sent back ("退回来运费谁付", "换码运费谁出", "寄回的运费")
+            r"(?:退回|寄回|换码|换尺码|换个码|换大|换小)[^,.!?\s]{0,4}(?:运费|邮费)"
             r"|(?<![a-z])(returns?|refunds?|warranty|exchange|guarantee)(?![a-z])",
         ),
         (
@@ -154,6 +164,7 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             # "橙子发西藏吗", "能到青海吗"
             rf"发(?:到|往)?(?:{REGIONS})|(?:能|可以)(?:寄|送|发)?到(?:{REGIONS})"
             rf"|(?:{REGIONS}).{{0,2}}(?:能|可以)(?:收)?到(?:吗|不|么|嘛)"  # "青海能到不"
+            rf"|{_TO_A_PLACE}"  # how long goods take to a place ("济南到北京需要多久")
             r"|ship|deliver|(?<![a-z])post(age)?(?![a-z])|arrive|courier",
         ),
         # which version is the better buy, or every version's price ("哪个划算", "规格价格都说下"):
@@ -228,10 +239,11 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             r"多少钱|什么价|价格|价钱|价位|(?<!有)几块|几元|单价|贵|多少[一1]|how much|price|cost",
         ),
         # a link pasted (the anonymised "[链接x]" of a service chat) asks for none, nor does a link named
-        # as the product asked of ("35号链接的牛奶是哪里产的"): the words around it ask
+        # as the product asked of ("35号链接的牛奶是哪里产的", "3号链接防水吗"): the words after it ask
         (
             Intent.HOW_TO_ORDER,
-            r"(?<!\[)链接(?!x\]|的)|链接的(?:呢|在哪)|小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])",
+            r"(?<!\[)(?<!\d号)链接(?!x\]|的)|\d+号链接(?=[呢吗么嘛?!.,~\s啊呀哦]*$|在哪|呢)|链接的(?:呢|在哪)|"
+            r"小黄车|购物车|(?<![a-z])(link|buy)(?![a-z])",
         ),
         # a bare 多少 asks the price only where nothing follows it: "多少粉丝" / "多少平米" / "多少票"
         # count something else; so does a count of what was done ("卖了多少", "吃多少", "赢了多少")
@@ -252,7 +264,7 @@ _BOUGHT_BEFORE_RE = re.compile(
 )
 
 # The viewer demanding in the first person ("我要退货", "我要求退款").
-_I_DEMAND = r"我要(?:退|换|求|投诉)|我要求"
+_I_DEMAND = r"我要(?:退|换|求|投诉|保价|价保|补差)|我要求"
 # A complaint ("要投诉", "客服不理"), a demand ("给我换一个"), goods not arrived ("还没到"): the viewer's
 # own matter, and something wrong when told as a statement (``_PROBLEM_RE``).
 _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
@@ -260,10 +272,14 @@ _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
 # the room, the internet or a colour to be shown ("想退出", "要退网了", "想换个颜色看看").
 _DEMAND = (
     r"给我(?:退|换|补|赔)|(?:退|赔)我|补我(?!.{0,3}(?:券|红包|福袋))|"
+    # a price difference demanded bare ("退差价!", "主播退一下差价"), never asked of the policy
+    # ("能退差价吗", "降价了会退差价吗")
+    r"(?:^|[,.!?\s])(?:主播)?(?:快|赶紧)?(?:退|补)(?:一下|下)?差价[!.~\s啊呀吧]*$|"
     r"(?:想|要|申请)(?:退|换)(?!出|休|网|圈|群|个颜色|个色|一下颜色|个角度)"
 )
 _NOT_ARRIVED = (
     r"还没(?:到|发|收到|送)(?!家|公司|学校|单位|地方|时间|点|岁|年龄|下班|放假)"  # "还没到家": life
+    r"|还不(?:给我)?(?:发|寄|送)"  # "怎么还不发货"
 )
 # A line about the viewer's own order, purchase or claim ("我买的…怎么还没到", "退我30块", "订单显示
 # 签收了"): a person must look it up, so no catalog template ever answers it ("我的皮肤" is no order).
@@ -291,7 +307,13 @@ _OWN_ORDER_RE = re.compile(
     # the time left on a purchase's warranty or return window ("保修还有多久")
     rf"(?:保修|质保|保价|退货|售后).{{0,4}}还(?:有|剩)(?:{_TIME_LEFT})|"
     # money paid back into the viewer's account ("差价能打到我卡里吗")
-    r"(?:打到|退到|返到|退回到).{0,6}(?:账户|账号|卡里|余额|支付宝|微信)"
+    r"(?:打到|退到|返到|退回到).{0,6}(?:账户|账号|卡里|余额|支付宝|微信)|"
+    # the viewer's own parcel or price paid, asked without naming it ("我的几天能到", "啥时候发我的",
+    # "我买贵了", "刚买就降价了"), a difference or coupon of theirs not paid or not taken off
+    # ("差价什么时候退", "差价退了吗", "领了券怎么没减", "我的券用不了"), a parcel refused ("拒收")
+    r"我的(?=[^,.!?\s]{0,2}(?:几天|什么时候|啥时候|多久|哪天|怎么还|还没|到哪))|发我的|"
+    r"买贵了|(?:刚|才)(?:买|拍)(?:完|了)?就降|差价(?:什么时候|啥时候|多久|几天|怎么还)?(?:退|到账|给)(?:了)?(?:吗|没|呢)?$|"
+    r"我的券|券.{0,4}(?:没减|没扣|用不了|不能用|不见了|没到账)|领了券.{0,4}(?:没|不)|拒收"
 )
 
 
@@ -320,13 +342,21 @@ _ARRIVED = r"收到|到手|拆开|拆封|寄来|送来|到货|买的|拍的"
 _ARRIVED_RE = re.compile(rf"{_ARRIVED}|包装|快递")
 # Money paid for an order gone wrong ("付了款订单不见了", "我已经付过款了"; not "付了款多久发货", nor
 # a condition: "如果付了款发现不合适能退吗").
-_PAID_RE = re.compile(r"(?:我|已经)付(?:了|过)款|付(?:了|过)款.{0,6}(?:没|不|还|一直|订单)")
+_PAID_RE = re.compile(
+    r"(?:我|已经)付(?:了|过)款|付(?:了|过)款.{0,6}(?:没|不|还|一直|订单)"
+    # an order just placed, the line opening on it and going on to the parcel ("拍了三天了什么时候发",
+    # "付款了什么时候发货", "拍了 几天到"); not how long after ordering ("拍了多久发", "下单了几天能到"),
+    # a condition ("买了降价能退差价吗", "拍了不合适可以退吗"), nor asked of someone ("拍了吗")
+    r"|^(?:已经|刚刚?|都)?(?:拍|下单|下了单|付款|付了款|付了|买)了"
+    r"(?:[\d一两三四五六七八九十几好半]+(?:天|个?小时|周)了|[\s,.!?~]*(?:什么时候|啥时候|怎么还|还没|为什么|咋还)"
+    r"|[\s,.!?~]+(?:几天|多久))"
+)
 _CONDITION_RE = re.compile(r"如果|万一|要是|假如|假设|会不会|的话")
 # A parcel sent again, or whether it was sent ("能补发吗", "发货了吗"), unless what is sent is a
 # link, a coupon or a giveaway ("链接再发一次", "券发了吗", "福袋发了吗").
 _SENT_AGAIN_RE = re.compile(
     r"补发|重发|重新(?:发|寄)|再(?:发|寄)一(?:次|个|遍)|"
-    r"(?:发货|发出|寄出|送到|到货|签收|退款|发)了(?:吗|没|么|嘛)"
+    r"(?:发货|发出|寄出|送到|到货|签收|退款|发)了(?:吗|没|么|嘛)|(?:发货|发出|寄出|到货|退款)没(?:有)?(?:$|[?!.,\s呀啊呢])"
 )
 _GIVEAWAY_RE = re.compile(r"链接|券|福袋|红包|福利|抽奖|赠品|小样|口令|截图|图")
 
@@ -374,7 +404,7 @@ def about_own_order(normalized: str) -> bool:
 # told of goods in hand whatever else the line names.
 _CHILD = r"(?:孩子|宝宝(?!们)|小孩|(?<!洋)娃(?!娃)|儿子|女儿)"
 _ACCIDENT = (
-    rf"误吞|误食|进眼睛|溅到眼|{_CHILD}(?:把|将).{{0,10}}(?:吞|咽)(?:了|下去|进去)|"
+    rf"误吞|误食|误吃|误喝|进眼睛|溅到眼|{_CHILD}(?:把|将).{{0,10}}(?:吞|咽)(?:了|下去|进去)|"
     rf"{_CHILD}.{{0,10}}(?:咬破|咬开)了"
 )
 _ACCIDENT_RE = re.compile(_ACCIDENT)
@@ -704,6 +734,19 @@ def asks_value(normalized: str) -> bool:
     """Whether a price question asks which version is the better buy, or whether one is
     (``_VALUE_ASKED``: "哪个划算", "双支装划算吗")."""
     return _VALUE_ASKED_RE.search(normalized) is not None
+
+
+# How long goods take to arrive ("几天能到", "什么时候到货", "多久能收到"): the policy states when they
+# are dispatched, never when they arrive.
+_ARRIVAL_ASKED_RE = re.compile(
+    r"(?:几天|多久|什么时候|啥时候|几号|哪天|多长时间|多少天)(?:能|可以|就能|会|才能)?(?:收|送)?到(?!期|账|手价)"
+    rf"|到货|送达|{_TO_A_PLACE}"
+)
+
+
+def asks_arrival(normalized: str) -> bool:
+    """Whether a shipping question asks when goods arrive (``_ARRIVAL_ASKED_RE``: "几天能到")."""
+    return _ARRIVAL_ASKED_RE.search(normalized) is not None
 
 
 def asks_list_price(normalized: str) -> bool:

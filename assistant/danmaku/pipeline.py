@@ -80,13 +80,21 @@ from assistant.danmaku.product_questions import (
     counted_by_versions,
     gives_a_body_to_size,
     gives_a_usual_size,
+    link_and_version_only,
     names_goods_sold,
     read_complaint,
     sizes_said_as_numbers,
     version_held,
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
-from assistant.danmaku.resolve import Resolution, resolve_product, several_versions, skus_holding
+from assistant.danmaku.resolve import (
+    Resolution,
+    resolve_product,
+    several_versions,
+    skus_holding,
+    version_said,
+)
+from assistant.danmaku.slot_rules import link_numbers
 from assistant.danmaku.triage import asked_clauses, without_chatter_around
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
@@ -360,9 +368,14 @@ class DanmakuPipeline:
             )
             # goods the room sells asked for by their name ("有没有牛奶"): a shop question
             sold_named = names_goods_sold(understanding, matcher, catalog) if chatter else ()
+            # a version of a product picked by its link ("10号黑色M"): its stock, never a page
+            said = link_numbers(understanding.normalized) if chatter else ()
+            linked = catalog.product(matcher.by_link.get(said[0]) or "") if len(said) == 1 else None
+            version_picked = link_and_version_only(understanding.normalized, linked)
             # a version of the product in view asked for ("60包的有吗", "青轴有吗"): its stock
             asked_for = (
-                bool(sold_named)
+                version_picked
+                or bool(sold_named)
                 or (chatter and bool(version_held(understanding.normalized, in_view)))
                 or followup
                 # "主播说359怎么我这还是459", "墨黑怎么没了": a price or a version's stock, in a
@@ -386,6 +399,8 @@ class DanmakuPipeline:
             else:
                 route = decision.route
             understanding = as_question(understanding)
+            if version_picked:
+                understanding = replace(understanding, intent=Intent.STOCK)
         elif followup:
             route = "answer"
         elif decision is not None:
@@ -620,6 +635,8 @@ class DanmakuPipeline:
                 several.key()
                 if asked_of and (several := several_versions(asked_of, understanding.normalized))
                 else (),
+                # the one version said by the product's own words ("栗色37有吗" is not "37码有吗")
+                said.key() if asked_of and (said := version_said(asked_of, understanding.normalized)) else (),
             ),
             language=understanding.language,
             text=open_text,

@@ -82,9 +82,41 @@ def version_held(normalized: str, product: Product | None) -> str:
     return hint if hint and skus_holding(product, hint) else ""
 
 
+# A link said as such at the start of a line ("10号", "10号链接", "链接10").
+_LINK_SAID_RE = re.compile(r"^(?:\d{1,3}\s*号(?:链接)?|链接\s*\d{1,3})")
+# A size in letters or in numbers said bare ("黑m", "米白 L", "37").
+_SIZE_WORD_RE = re.compile(r"(?<![a-z])(?:x{0,3}[sml]|[2-6]?xl|\d{2,3})(?![a-z\d])(?:码|号)?")
+
+
+def link_and_version_only(normalized: str, linked: Product | None) -> bool:
+    """Whether the line says nothing but a link number and versions of its product ("10号黑色M",
+    "11号白色M", "17号37"): the version picked, of which the stock is the answer (never a page to the
+    host for a line with no question)."""
+    if linked is None or (link := _LINK_SAID_RE.match(normalized)) is None:
+        return False
+    rest = normalized[link.end() :]
+    if not rest.strip():
+        return False
+    named = False
+    for word in sorted({w.lower() for sku in linked.skus for w in sku.spec.split()}, key=len, reverse=True):
+        if word in rest:
+            rest, named = rest.replace(word, " "), True
+    for colour in colours_named(rest):
+        if skus_holding(linked, colour):
+            rest, named = rest.replace(colour, " ").replace(colour[:-1], " "), True
+    for one in "黑白红蓝绿灰粉紫黄棕":  # a colour of the specs said by its character ("黑m")
+        if one in rest and skus_holding(linked, one):
+            rest, named = rest.replace(one, " "), True
+    sized = _SIZE_WORD_RE.sub(" ", rest)
+    named = named or sized != rest
+    return named and not re.sub(r"[的色码号\s,.~!]", "", sized)
+
+
 # A number said with 号 alone ("37号还有吗", "栗色37号"): a link number to the rules, unless it is
 # written as one (after 链接 or 第, before 链接) or as a date (after 月).
 _NUMBER_HAO_RE = re.compile(r"(?<![\d月.第#])(?<!链接)(\d{2,3})\s*号(?!\s*(?:的)?\s*链接|\d)")
+# A number said bare right after a word ("深蓝28", "黑色 38"), no unit, 号 or 码 after it.
+_NUMBER_BARE_RE = re.compile(r"(?<=[\u4e00-\u9fff])\s?(\d{2,3})(?![\d.%a-z号码元块岁斤个件天月点分折])")
 # A spec word that is a size in numbers ("栗色 37", "浅蓝 27", "36码").
 _NUMBER_SIZE_RE = re.compile(r"(\d{2,3})码?")
 # Whether a size is there: the only question a size said as N号 is read for ("37号还有吗", "38号有货吗");
@@ -120,6 +152,8 @@ def sizes_said_as_numbers(normalized: str, product: Product | None, links: froze
     if not sizes:
         return normalized
     sized = _NUMBER_HAO_RE.sub(lambda m: f"{m.group(1)}码" if m.group(1) in sizes else m.group(0), normalized)
+    # and said bare after a version word ("深蓝28有吗", "黑色38有吗": a size, sold or not in that colour)
+    sized = _NUMBER_BARE_RE.sub(lambda m: f"{m.group(1)}码" if m.group(1) in sizes else m.group(0), sized)
     if sized == normalized:
         return normalized
     rest = sized

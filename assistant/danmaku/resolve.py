@@ -56,6 +56,8 @@ from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.slot_rules import LETTER_SIZE_RE, colours_named, sizes_named
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
+    CLOTHES_KIND_CHARACTERS,
+    CLOTHES_WORDS_RE,
     GOODS_HEAD_WORDS,
     GOODS_HEADS,
     INTERCHANGEABLE_FORMS,
@@ -139,6 +141,17 @@ def resolve_product(
         name_span = goods_of_a_kind_asked(text)
     names = matcher.match(text)
     previous = dialogue.product_id if dialogue else None
+    presented = catalog.product(on_stage) if on_stage else None
+    if (
+        not names.exact
+        and presented is not None
+        and CLOTHES_WORDS_RE.search(text)
+        and not _of_clothes(presented)
+    ):  # "主播穿的衣服多少钱", "这件衣服多少钱" with a cleanser on stage: clothes, which it is not
+        asked_before = catalog.product(previous) if previous else None
+        if asked_before is not None and _of_clothes(asked_before):
+            return Resolution(previous, "previous")
+        return Resolution(None, "not_sold")
     if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:
@@ -152,6 +165,8 @@ def resolve_product(
         ):  # "3号链接多少 … 它要卸妆吗" of a sunscreen whose FAQ asks 需要卸妆吗: not the 卸妆油
             return Resolution(previous, "previous")
         stage_product = catalog.product(on_stage) if on_stage and on_stage != names.exact[0] else None
+        if stage_product is not None and _used_with(text, names.key):
+            return Resolution(on_stage, "stage")  # "能装牛奶吗" of a cup on stage: the cup, not the milk
         if stage_product is not None and stage_claims(
             stage_product, names.key, intent, asks_there=bool(version_asked(text)) or asks_whether_sold(text)
         ):
@@ -222,6 +237,22 @@ def resolve_product(
     if previous:
         return Resolution(previous, "previous")
     return Resolution(None, "none")
+
+
+# A verb of what goods are used with, right before another product's name ("能装牛奶吗", "能给耳机充电吗",
+# "能充充电宝吗", "能连耳机吗"): that product is what the one in view holds, charges or connects.
+_USED_WITH = r"(?:装|盛|泡|充|给|连|接|插)(?:个|一个|上|下)?"
+
+
+def _used_with(text: str, key: str) -> bool:
+    """Whether the product name ``key`` is said as what the product in view is used with."""
+    return bool(key) and re.search(_USED_WITH + re.escape(key), text) is not None
+
+
+def _of_clothes(product: Product) -> bool:
+    """Whether a product is clothes: its category or name holds a character of clothes ("服饰",
+    "开衫", "雪地靴": ``vocabulary.CLOTHES_KIND_CHARACTERS``)."""
+    return any(c in f"{product.category}{product.name}" for c in CLOTHES_KIND_CHARACTERS)
 
 
 def _other_goods_in_view(span: str, catalog: Catalog, on_stage: str, text: str) -> bool:
@@ -606,6 +637,24 @@ def several_versions(product: Product, normalized: str) -> VersionsAsked | None:
     return VersionsAsked(tuple(s for s in product.skus if s.sku_id in found), tuple(absent))
 
 
+def version_said(product: Product, normalized: str) -> VersionsAsked | None:
+    """The versions of the one colour (or first word of the specs) and the one size the line names
+    together ("栗色37有吗": 栗色 37), or, where the product is sold in each but never in the two
+    together ("栗色39有吗" of boots sold in 栗色 36-38 and 黑色 37/39), that combination said absent,
+    never answered with the other colour's 39. None when the line names other than one of each."""
+    colours, sizes = _versions_named(product, normalized)
+    if len(colours) != 1 or len(sizes) != 1:
+        return None
+    colour, size = colours[0][2], sizes[0][2]
+    held = [(s, _spec_has(s.spec, colour), _spec_has(s.spec, size)) for s in product.skus]
+    both = tuple(s for s, c, z in held if c and z)
+    if both:
+        return VersionsAsked(both, ())
+    if any(c for _, c, _ in held) and any(z for _, _, z in held):
+        return VersionsAsked((), (f"{colour} {size}",))
+    return None
+
+
 # What may stand between two versions of one list: joining words ("黑色和白色", "M、L", "36码37码").
 _LISTED_BETWEEN_RE = re.compile(r"[\s和跟与及、/,或还有是的码号]*")
 
@@ -644,7 +693,21 @@ def _versions_named(
     for size in sizes_named(text):
         found = re.search(rf"(?<![a-z0-9]){re.escape(size.lower())}(?![a-z0-9])", text)
         sizes.append((found.start() if found else len(text), 1, size))
+    said = {size for _, _, size in sizes}
+    for size in _number_sizes(product) - said:
+        if found := re.search(rf"(?<![\d.]){size}{_NOT_A_BARE_SIZE_AFTER}", text):
+            sizes.append((found.start(), 1, size))
     return colours, sorted(sizes)
+
+
+# What may not follow a bare number for it to be a size ("栗色37和黑色37", not "37元", "37.5", "37岁").
+_NOT_A_BARE_SIZE_AFTER = r"(?![\d.%a-z元块岁斤个件天月点分折号])"
+
+
+def _number_sizes(product: Product) -> frozenset[str]:
+    """The sizes a product is sold in that are plain numbers ("37" of "栗色 37", "27" of "浅蓝 27"):
+    said bare beside a version word they are that size, as "37码" is."""
+    return frozenset(word for sku in product.skus for word in sku.spec.split()[1:] if word.isdigit())
 
 
 def skus_holding(product: Product, word: str) -> list[Sku]:

@@ -86,6 +86,8 @@ _AGE_WORDS = {
     "怀孕": "孕妇",
     "pregnan": "孕妇",
     "哺乳": "哺乳期",
+    "喂奶": "哺乳期",
+    "母乳": "哺乳期",
     "老人": "老人",
     "老年": "老人",
     "elderly": "老人",
@@ -128,7 +130,8 @@ _LINK_RE = re.compile(
     rf"(\d{{1,3}})\s*号\s*链接|链接\s*(\d{{1,3}})(?!\d|\s*(?:{UNIT_COUNTERS}))|第(\d{{1,3}})个?链接|#\s*(?!0)(\d{{1,3}})(?!\d)"
     r"|(?<![a-z])(?:link|number|no\.?)\s*#?\s*(\d{1,3})(?!\d)"
     # a number written with a leading zero ("07号") is a shade or a model, never a bare link number
-    r"|(?<![\d月.])(?!0)(\d{1,3})\s*号(?!\s*(?:发|到|前|之前|以前|后|之后|开|结束|左右|晚|早|上午|下午|晚上|码|\d"
+    # (a number after it only as a size: "17号37码有吗" is link 17's size 37, "12号3点" a date)
+    r"|(?<![\d月.])(?!0)(\d{1,3})\s*号(?!\s*(?:发|到|前|之前|以前|后|之后|开|结束|左右|晚|早|上午|下午|晚上|码|\d(?!\d{0,2}码)"
     r"|买|拍|下单|下的|订|付|签收|收|退|换|会|能|之内|以内|的(?:单|订单|货|快递)"
     # a date's sale or price (``DATED_SALE``); "3号还有吗", "2号有优惠吗" and "3号价格多少" stay links
     rf"|{DATED_SALE}))"
@@ -349,9 +352,15 @@ def says_only_details(normalized: str, slots: Slots | None = None) -> bool:
 # Units to buy: a count and a counter ("10个", "三瓶", "2盒"), not an ordinal, a promotion's terms, a
 # pack size (第2件, 满2件, 2支装) or the end of an amount ("¥9.9只要1元": no 9 只), in a line that buys
 # or totals ("买", "一起", "多少钱").
-_QUANTITY_RE = re.compile(
-    rf"(?<![第满前后每这那哪0-9.¥$])(\d{{1,3}}|[二两三四五六七八九十]{{1,3}})({UNIT_COUNTERS})(?![装号码月天人次])"
-)
+def _counted_re(numerals: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![第满前后每这那哪0-9.¥$])(\d{{1,3}}|[{numerals}]{{1,3}})({UNIT_COUNTERS})(?![装号码月天人次])"
+    )
+
+
+_QUANTITY_RE = _counted_re("二两三四五六七八九十")
+# The same with one ("奶白两个雾蓝一个": a count of each thing asked; "一个" alone buys no quantity).
+_ANY_COUNT_RE = _counted_re("一二两三四五六七八九十")
 # The words of a total ("一共多少钱", "加起来多少"): what several things come to.
 TOTAL_WORDS = "一起|一共|总共|合计|加起来|总价"
 # ... or a bare 多少 closing the line ("4个多少", "两瓶多少": what they come to)
@@ -366,13 +375,15 @@ MAX_QUANTITY = 999
 _ONE_UNIT_PRICED_RE = re.compile(
     rf"(?:多少钱?|几块钱?|什么价|啥价)\s*[一1]({UNIT_COUNTERS})|(?<![\d.一二两三四五六七八九十])[一1]({UNIT_COUNTERS})\s*"
     r"(?:多少钱|几块|什么价|啥价|合多少|算下来多少|平均多少)"
+    # a single one asked ("单支多少钱", "单瓶的价格"): of a pack too, what one of it comes to
+    rf"|单({UNIT_COUNTERS})(?:装|的)?\s*(?:多少钱?|几块|什么价|啥价|价格|价钱)"
 )
 
 
 def one_unit_priced(normalized: str) -> str | None:
-    """The unit of which the line asks the price of one ("两支装多少钱一支" -> "支"), or None."""
+    """The unit of which the line asks the price of one ("两支装多少钱一支", "单支多少钱": "支"), or None."""
     match = _ONE_UNIT_PRICED_RE.search(normalized)
-    return None if match is None else match.group(1) or match.group(2)
+    return None if match is None else match.group(1) or match.group(2) or match.group(3)
 
 
 def quantity_unit(normalized: str) -> str | None:
@@ -391,6 +402,12 @@ def count_said(normalized: str) -> int | None:
     match = _QUANTITY_RE.search(normalized)
     n = count_value(match.group(1)) if match is not None else None
     return n if n is not None and 2 <= n <= MAX_QUANTITY else None
+
+
+def count_spans(normalized: str) -> list[tuple[int, int]]:
+    """Where the line says a count before a counter, one included ("白色m2件黑色m1件": "2件", "1件";
+    "奶白两个雾蓝一个": "两个", "一个"), as (start, end) in the line's order."""
+    return [m.span() for m in _ANY_COUNT_RE.finditer(normalized)]
 
 
 def count_value(word: str) -> int | None:

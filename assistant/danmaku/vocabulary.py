@@ -64,6 +64,12 @@ GOODS_HEAD_WORDS = ("电脑", "平板")  # two-character nouns of goods a name m
 # with the characters that make a product's name such goods (雪地靴 is a 鞋). Never a part of another
 # product (线, 壳, 盒, 灯: an earphone's cable, a keyboard's light), a shade (粉), water (水), a verb
 # (包邮, 被), nor the forms of a cosmetic, whose names trade places (洁面乳 is a 洗面奶, 防晒乳 a 防晒霜).
+# Clothes named by a general word ("主播穿的衣服", "这件衣服", "这个外套"), and the characters that
+# make a product's category or name one of clothes ("服饰", "开衫", "羽绒服", "雪地靴"): a line that
+# asks of clothes is never about a product on stage that is none.
+CLOTHES_WORDS_RE = re.compile(r"衣服|衣裳|外套|上衣|穿的")
+CLOTHES_KIND_CHARACTERS = "服装衣衫裤裙鞋靴袜帽巾"
+
 ONE_CHARACTER_GOODS: Mapping[str, str] = {
     "锅": "锅",
     "鞋": "鞋靴",

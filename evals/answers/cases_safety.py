@@ -323,6 +323,12 @@ def wrong_kind_cases() -> list[Case]:
         ("能换个颜色给我们看看吗", ("7天", "可选")),  # a request to the host to show it
         ("被子收到有异味", ("7天",)),  # goods gone wrong, told as a statement: a person
         ("裤长多少", ("¥",)),  # a measure of another kind of goods, never the price
+        ("拍了三天了什么时候发", ("中通", "48小时")),  # an order just placed, its parcel chased
+        ("怎么还不发货啊", ("中通", "48小时")),
+        ("差价退了吗", ("7天",)),  # the viewer's own difference chased
+        ("拒收运费谁出", ("中通", "48小时")),  # a parcel refused: a person
+        ("主播穿的衣服是几号链接", ("7号链接",)),  # clothes, which the cleanser on stage is not
+        ("多少毫安", ("净含量",)),  # a battery's capacity, never the cleanser's net content
     )
     return [
         ask(
@@ -421,6 +427,69 @@ def wrong_kind_cases() -> list[Case]:
             ["stock"],
             "有米白的L吗",
             expect("FS01", intent="stock", required=("米白 L已售罄",)),
+            stage="FS01",
+        ),
+        ask(  # who pays the postage of a return: the return terms, never the outbound fee
+            "return-postage",
+            ["after_sales"],
+            "换码运费谁出",
+            expect("FS01", intent="after_sales", required=("运费险",), forbidden=("顺丰",)),
+            stage="FS01",
+        ),
+        ask(  # a question after a link number is the one asked, not how to order
+            "link-then-question",
+            ["grounded", "link_number"],
+            "3号链接防水吗",
+            expect("MZ03", intent="other", required=("防水防汗",), source=None),
+            stage="MZ03",
+        ),
+        ask(  # nursing is no pregnancy: what the catalog says of pregnancy never answers it
+            "nursing-not-pregnancy",
+            ["suitability", "handoff"],
+            "哺乳期可以吗",
+            expect(intent=None, forbidden=("孕期",), source=None, reply=None),
+            stage="MZ09",
+        ),
+        ask(  # a colour and a size each sold, never together: said not sold
+            "version-not-sold-together",
+            ["stock"],
+            "栗色39有吗",
+            expect("FS08", intent="stock", required=("没有栗色 39这个规格",), forbidden=("有货",)),
+            stage="FS08",
+        ),
+        ask(  # a version picked by its link, no question: its stock, never a page
+            "link-and-version-picked",
+            ["stock", "link_number"],
+            "10号黑色M",
+            expect("FS01", intent="stock", required=("黑色 M有货",)),
+            stage="FS01",
+        ),
+        ask(  # what the cup on stage holds is not the product asked of
+            "used-with-another-product",
+            ["handoff", "wrong-kind"],
+            "能装牛奶吗",
+            expect(intent=None, forbidden=("青禾牧场", "¥"), source=None, reply=None),
+            stage="HJ01",
+        ),
+        ask(  # when goods arrive: the dispatch promise is no arrival time
+            "shipping-arrival",
+            ["shipping"],
+            "几天能到",
+            expect("MZ07", intent="shipping", required=("48小时内发货", "到货时间以快递实际配送为准")),
+            stage="MZ07",
+        ),
+        ask(  # a flash sale named: the exclusion leads
+            "protection-flash-named",
+            ["price_protection"],
+            "秒杀的时候买能保价吗",
+            expect("SM01", intent="price_protection", required=("秒杀价、优惠券价不参与保价，",)),
+            stage="SM01",
+        ),
+        ask(  # the fit asked: the catalog's words on it, not the chart
+            "size-fit-asked",
+            ["size", "grounded"],
+            "偏大吗",
+            expect("FS01", intent="size", required=("偏大",), forbidden=("告诉我身高体重",)),
             stage="FS01",
         ),
         ask(  # a choice the product does not offer, said so with what it does offer

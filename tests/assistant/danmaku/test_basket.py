@@ -204,3 +204,53 @@ def test_a_basket_with_a_version_sold_out_says_so_and_gives_no_sum(system: Pipel
     result = ask(system, "HJ01", "20:40", "墨黑加一个中号砧板多少钱")
     assert "墨黑 500ml已售罄" in result.text and "中号 38×26cm ¥89" in result.text, result.text
     assert "=" not in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "in_view", "expected"),
+    [
+        # each version with its own count, no word of a total: what they come to together
+        ("白色M两件黑色M一件多少钱", "FS02", [("FS02", 2), ("FS02", 1)]),
+        ("白色M两件 黑色M一件多少钱", "FS02", [("FS02", 2), ("FS02", 1)]),
+        ("奶白两个雾蓝一个多少钱", "HJ01", [("HJ01", 2), ("HJ01", 1)]),
+        ("两件白色M一件黑色M多少钱", "FS02", [("FS02", 2), ("FS02", 1)]),  # each count before its thing
+        ("卸妆油两瓶7号洗面奶一支多少钱", "MZ08", [("MZ08", 2), ("MZ07", 1)]),
+        ("麻辣味3份、甜辣味2份多少钱", "SP05", [("SP05", 3), ("SP05", 2)]),
+        # 各 with a count, no word of a total
+        ("白色M和黑色M各一件多少钱", "FS02", [("FS02", 1), ("FS02", 1)]),
+    ],
+)
+def test_versions_each_said_with_its_count_are_a_basket(
+    text: str, in_view: str, expected: list[tuple[str, int]]
+) -> None:
+    assert [(i.product_id, i.quantity) for i in read(text, in_view)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "in_view"),
+    [
+        ("两支多少钱", "MZ07"),  # one count: a quantity of one product
+        ("这一个多少钱", "MZ07"),  # "这一个" counts nothing
+        ("一个多少钱两个多少钱", "MZ07"),  # counts of no version named: the quantity reply
+        ("肤色3条M两件多少钱", "FS05"),  # "3条" is part of the version's name, not a count of it
+    ],
+)
+def test_a_count_in_a_versions_name_or_of_nothing_named_is_no_basket(text: str, in_view: str) -> None:
+    assert read(text, in_view) == ()
+
+
+def test_versions_each_with_its_count_are_summed(system: PipelineSystem) -> None:
+    # before: "买2件：白色 M ¥59×2=¥118", the black one left out of what was asked
+    result = ask(system, "FS02", "18:50", "白色M两件黑色M一件多少钱")
+    assert "白色 M ¥59×2" in result.text and "黑色 M ¥59" in result.text and "= ¥177" in result.text, result
+
+
+def test_two_products_joined_by_jia_are_a_basket_without_a_word_of_a_total(system: PipelineSystem) -> None:
+    # before: "买耳机加充电宝多少钱" got the power bank's price alone
+    result = ask(system, "SM01", "18:50", "买耳机加充电宝多少钱")
+    assert "声屿 Air3" in result.text and "充电宝" in result.text and "= ¥448" in result.text, result.text
+
+
+@pytest.mark.parametrize(("text", "in_view"), [("加绒的多少钱", "FS06"), ("加一支多少钱", "MZ07")])
+def test_jia_of_one_product_is_no_basket(text: str, in_view: str) -> None:
+    assert read(text, in_view) == ()

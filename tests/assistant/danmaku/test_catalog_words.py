@@ -137,6 +137,35 @@ def test_question_terms_tell_apart_what_is_asked_and_join_paraphrases() -> None:
         ("我买两支多少钱", False),
         ("买了降价能退差价吗", False),
         ("敏感肌能用吗", False),
+        # an order just placed, the line going on to its parcel; not how long after ordering
+        ("拍了三天了什么时候发", True),
+        ("付款了什么时候发货", True),
+        ("拍了 几天到", True),
+        ("拍了多久发", False),
+        ("下单了几天能到", False),
+        ("买了能换码吗", False),  # a condition
+        ("拍了不合适可以退吗", False),
+        ("拍了吗", False),
+        # whether it was sent, asked with 没; not sent yet; the viewer's own without a noun
+        ("发货没", True),
+        ("怎么还不发货啊", True),
+        ("还不到一百块", False),
+        ("我的几天能到", True),
+        ("啥时候发我的", True),
+        # a price difference demanded or chased, a price paid too high; the policy asked stays
+        ("退差价", True),
+        ("主播退一下差价", True),
+        ("差价什么时候退", True),
+        ("差价退了吗", True),
+        ("我要保价", True),
+        ("我买贵了能退差价吗", True),
+        ("能退差价吗", False),
+        ("降价了会退差价吗", False),
+        # a coupon of theirs not taken off; a parcel refused
+        ("领了券怎么没减", True),
+        ("我的券怎么用不了", True),
+        ("优惠券怎么用", False),
+        ("拒收运费谁出", True),
     ],
 )
 def test_about_own_order(text: str, own: bool) -> None:

@@ -1238,3 +1238,199 @@ def test_a_device_gone_wrong_of_the_viewers_reaches_a_person(
 
 def test_another_shops_goods_told_beside_a_question_leave_the_question(system: PipelineSystem) -> None:
     assert_replied(system, "FS01", "会钻绒吗 去年买的别家的钻一身毛", "faq", "正常穿着基本不钻绒")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "拍了三天了什么时候发",
+        "付款了什么时候发货",
+        "发货没",
+        "怎么还不发货啊",
+        "退差价",
+        "差价退了吗",
+        "我要保价",
+    ],
+)
+def test_the_viewers_own_parcel_or_difference_gets_no_policy_template(
+    system: PipelineSystem, text: str
+) -> None:
+    # before: "中通快递，付款后48小时内发货…" or "支持7天保价…" to a viewer chasing their own order
+    result = ask(system, text)
+    assert result.source != "catalog", (result.source, result.text)
+
+
+def test_a_coupon_not_taken_off_gets_no_coupon_list(system: PipelineSystem) -> None:
+    result = ask(system, "领了券怎么没减", stage="MZ01")
+    assert result.source != "catalog", (result.source, result.text)
+
+
+@pytest.mark.parametrize(("stage", "text"), [("SM01", "退回来运费谁付"), ("FS01", "换码运费谁出")])
+def test_return_postage_gets_the_return_terms_not_the_outbound_fee(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.intent == "after_sales" and "运费险" in result.text, (result.intent, result.text)
+
+
+@pytest.mark.parametrize(("stage", "text"), [("MZ09", "哺乳期可以吗"), ("MZ01", "喂奶期间能用吗")])
+def test_nursing_is_never_answered_with_what_the_catalog_says_of_pregnancy(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert "孕期" not in result.text, result.text
+
+
+def test_a_nursing_follow_up_after_a_pregnancy_question_gets_no_pregnancy_answer(
+    system: PipelineSystem,
+) -> None:
+    system.reset()
+    system.set_stage("MZ02", START)
+    first = system.ask("v1", "孕妇能用吗", START + timedelta(seconds=60), "")
+    then = system.ask("v1", "哺乳期呢", START + timedelta(seconds=80), "")
+    assert "孕期" in first.text and "孕期" not in then.text, (first.text, then.text)
+
+
+def test_a_state_of_the_goods_asked_never_shares_the_plain_return_reply(system: PipelineSystem) -> None:
+    system.reset()
+    system.set_stage("SP01", START)
+    plain = system.ask("v1", "能退吗", START + timedelta(seconds=60), "")
+    opened = system.ask("v2", "拆了能退吗", START + timedelta(seconds=62), "")
+    assert plain.text.startswith("支持7天无理由退货") and opened.text.startswith("食品拆封后"), (
+        plain,
+        opened,
+    )
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "expected"),
+    [
+        ("MZ03", "3号链接防水吗", "防水防汗"),  # before: how to order
+        ("SM01", "19号链接续航多久", "32小时"),
+        ("SM03", "21号链接几个口", "2C1A"),  # before: the price
+    ],
+)
+def test_a_question_after_a_link_number_is_answered_not_the_link(
+    system: PipelineSystem, stage: str, text: str, expected: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.intent != "how_to_order" and expected in result.text, (result.intent, result.text)
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [
+        # a colour and a size each sold, never together: said not sold, not the other colour's size
+        ("FS08", "栗色39有吗", "没有栗色 39这个规格"),  # before: "黑色 39有货"
+        ("FS08", "黑色38有吗", "没有黑色 38这个规格"),  # before: "黑色 37有货，黑色 39有货"
+        ("FS03", "深蓝28有吗", "没有深蓝 28这个规格"),
+        ("FS01", "米白XL有吗", "没有米白 XL这个规格"),
+    ],
+)
+def test_a_colour_and_size_never_sold_together_are_said_not_sold(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert said in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [
+        ("FS01", "10号黑色M", "黑色 M有货"),  # before: paged to the host
+        ("MZ07", "11号白色M", "白色 M有货"),  # the link's product, whatever is on stage
+        ("FS08", "17号栗色37码", "栗色 37有货"),
+    ],
+)
+def test_a_version_picked_by_its_link_gets_its_stock_not_a_page(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.source == "catalog" and result.text.endswith(said), (result.source, result.text)
+
+
+def test_a_size_after_a_link_number_keeps_the_link(system: PipelineSystem) -> None:
+    # before: the earphones on stage "没有37这个规格"; link 17 is the snow boots
+    result = ask(system, "17号37码有吗", stage="SM01")
+    assert result.product_id == "FS08" and "37有货" in result.text, (result.product_id, result.text)
+
+
+def test_what_the_product_on_stage_is_used_with_is_not_the_product_asked_of(system: PipelineSystem) -> None:
+    # "能装牛奶吗" of the cup named the milk; the viewer's next "多少钱" got the milk's price
+    system.reset()
+    system.set_stage("HJ01", START)
+    system.ask("v1", "能装牛奶吗", START + timedelta(seconds=60), "")
+    price = system.ask("v1", "多少钱", START + timedelta(seconds=80), "")
+    assert price.product_id == "HJ01" and "牛奶" not in price.text, price
+
+
+def test_when_goods_arrive_is_said_to_be_the_couriers(system: PipelineSystem) -> None:
+    arrival = ask(system, "几天能到")
+    free = ask(system, "包邮吗")
+    assert "到货时间以快递实际配送为准" in arrival.text, arrival.text
+    assert "到货时间" not in free.text, free.text
+
+
+def test_a_flash_sale_named_leads_price_protection_with_its_exclusion(system: PipelineSystem) -> None:
+    result = ask(system, "现在买 秒杀的时候能退差价吗", stage="SM01")
+    assert result.text.startswith("秒杀价、优惠券价不参与保价"), result.text
+    plain = ask(system, "保价多久", stage="SM01")
+    assert "支持15天保价" in plain.text and not plain.text.startswith("秒杀价"), plain.text
+
+
+def test_a_single_one_asked_of_a_pack_gets_each_version_per_piece(system: PipelineSystem) -> None:
+    # before: "¥79-¥199", a range holding the three-piece set
+    result = ask(system, "单支多少钱", stage="MZ05")
+    assert "#01 豆沙玫瑰 ¥79" in result.text and "合每支" in result.text, result.text
+
+
+def test_the_fit_asked_is_answered_from_the_catalogs_words_not_the_chart(system: PipelineSystem) -> None:
+    result = ask(system, "偏大吗", stage="FS01")
+    assert "偏大" in result.text and "告诉我身高体重" not in result.text, result.text
+
+
+def test_one_version_said_by_the_products_own_words_never_shares_a_sizes_reply(
+    system: PipelineSystem,
+) -> None:
+    system.reset()
+    system.set_stage("FS08", START)
+    size = system.ask("v1", "37码有吗", START + timedelta(seconds=60), "")
+    version = system.ask("v2", "栗色37有吗", START + timedelta(seconds=62), "")
+    assert "黑色 37" in size.text and "黑色 37" not in version.text, (size.text, version.text)
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [("SM02", "多少毫安", "20000mAh"), ("SM05", "电池多少毫安", "4000mAh")],
+)
+def test_a_batterys_capacity_is_answered_in_mah(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert said in result.text, result.text
+
+
+@pytest.mark.parametrize("stage", ["MZ07", "HJ01"])
+def test_a_batterys_capacity_is_never_a_net_content(system: PipelineSystem, stage: str) -> None:
+    # before: "多少毫安" of the cleanser got "净含量：120g"
+    result = ask(system, "多少毫安", stage=stage)
+    assert "净含量" not in result.text and "容量" not in result.text, result.text
+
+
+def test_a_child_who_swallowed_it_gets_the_faq_on_swallowing(system: PipelineSystem) -> None:
+    result = ask(system, "孩子误吃了怎么办", stage="HJ04")
+    assert "误食请立即就医" in result.text, result.text
+
+
+@pytest.mark.parametrize("text", ["主播穿的衣服是几号链接", "主播身上的衣服多少钱", "这件衣服多少钱"])
+def test_clothes_asked_of_with_no_clothes_in_view_are_never_the_product_on_stage(
+    system: PipelineSystem, text: str
+) -> None:
+    # before: the cleanser's link or price for the host's clothes
+    result = ask(system, text, stage="MZ07")
+    assert result.source != "catalog" and "洗面奶" not in result.text, (result.source, result.text)
+
+
+def test_clothes_asked_of_with_clothes_on_stage_are_the_product_on_stage(system: PipelineSystem) -> None:
+    result = ask(system, "这件衣服多少钱", stage="FS07")
+    assert result.product_id == "FS07" and "¥239" in result.text, result.text

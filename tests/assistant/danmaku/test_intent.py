@@ -802,3 +802,28 @@ def test_key_in_an_english_line_is_no_code_asked() -> None:
 )
 def test_a_city_inside_a_word_of_goods_is_no_region(text: str, region: str | None) -> None:
     assert understand(text).slots.region == region
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # who pays the postage of goods sent back: the return terms, never the outbound fee
+        ("退回来运费谁付", Intent.AFTER_SALES),
+        ("换码运费谁出", Intent.AFTER_SALES),
+        ("寄回的运费", Intent.AFTER_SALES),
+        ("运费多少", Intent.SHIPPING),
+        # how long goods take to a place
+        ("济南到北京需要多久", Intent.SHIPPING),
+        ("到我们这边要几天", Intent.SHIPPING),
+        ("保修到期还要多久", Intent.AFTER_SALES),
+        # a link named as the product asked of: the words after it ask
+        ("3号链接防水吗", Intent.OTHER),
+        ("19号链接续航多久", Intent.OTHER),
+        ("3号链接", Intent.HOW_TO_ORDER),
+        ("3号链接在哪", Intent.HOW_TO_ORDER),
+        ("上3号链接", Intent.HOW_TO_ORDER),
+        ("链接发一下", Intent.HOW_TO_ORDER),
+    ],
+)
+def test_return_postage_travel_time_and_a_links_own_question(text: str, intent: Intent) -> None:
+    assert understand(text).intent is intent

@@ -435,6 +435,10 @@ def test_which_is_better_or_praise_of_the_price_gets_no_arithmetic(system: Pipel
         ("FS08", "栗色和黑色有货吗", "栗色 36有货，栗色 37有货，栗色 38已售罄，黑色 37有货，黑色 39有货"),
         ("HJ01", "奶白和墨黑有货吗", "奶白 500ml有货，墨黑 500ml已售罄"),
         ("FS08", "黑色和白色有货吗", "黑色 37有货，黑色 39有货；没有白色"),  # no white boots
+        # a size the product is sold in, said as a bare number beside each colour
+        ("FS08", "栗色37和黑色37有吗", "栗色 37有货，黑色 37有货"),  # before: the black ones only
+        ("FS03", "浅蓝27和深蓝27有吗", "浅蓝 27有货，深蓝 27有货"),  # before: every light blue
+        ("FS08", "黑色37和栗色39有吗", "黑色 37有货；没有栗色 39"),
     ],
 )
 def test_two_versions_asked_in_one_line_are_each_answered(
@@ -550,6 +554,22 @@ def test_a_better_buy_of_counts_compares_the_versions_and_works_out_no_total(sys
 
 
 @pytest.mark.parametrize(
+    ("stage", "text", "per_unit"),
+    [
+        # before: "买2个：…双支装 ¥269×2=¥538", two double packs priced
+        ("MZ03", "两支装比买两个单支便宜多少钱", "折合每ml"),
+        ("MZ07", "双支装能省多少", "折合每100g"),
+        ("SP01", "60包的比30包的便宜多少", "折合每100g"),
+    ],
+)
+def test_what_one_version_saves_against_another_is_compared_per_unit(
+    system: PipelineSystem, stage: str, text: str, per_unit: str
+) -> None:
+    result = ask(system, stage, "20:40", text)
+    assert per_unit in result.text and "×2=" not in result.text, result
+
+
+@pytest.mark.parametrize(
     ("text", "intent"),
     [
         ("还是拼多多便宜", None),  # another shop: no arithmetic
@@ -559,6 +579,8 @@ def test_a_better_buy_of_counts_compares_the_versions_and_works_out_no_total(sys
         ("没什么性价比", None),  # a complaint
         ("今天买还是等两天便宜", None),  # another day
         ("这里买还是去大超市买便宜", None),  # another shop
+        ("比别家便宜多少", None),
+        ("比昨天便宜多少", None),  # another day
     ],
 )
 def test_value_words_of_another_question_get_no_arithmetic(
