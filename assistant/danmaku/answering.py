@@ -520,19 +520,15 @@ class Answerer:
             if not slots.measured and any(w in u.normalized for w in ABOUT_THE_HOST):
                 return None  # "主播穿的什么码": the host's own size, not the chart
             usual = usual_size(u.normalized) if not slots.measured else None
-            # "偏大吗", "宽松吗": the catalog's own words on the fit, before the chart of sizes
-            fit = (
-                stated_in_catalog(product, u.normalized, lang)
-                if usual is None and not slots.measured and asks_the_fit(u.normalized)
-                else None
-            )
             body = (
-                fit
-                or (answer_usual_size(product, usual, lang, color=slots.color) if usual is not None else None)
-                or answer_size(
-                    product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth, color=slots.color
-                )
+                answer_usual_size(product, usual, lang, color=slots.color) if usual is not None else None
+            ) or answer_size(
+                product, slots.height_cm, slots.weight_kg, lang, girth=slots.girth, color=slots.color
             )
+            fit_unsaid = asks_the_fit(u.normalized) and not asks_the_fit(body or "")
+            if usual is None and not slots.measured and fit_unsaid:
+                # "偏大吗", "宽松吗": the catalog's own words on the fit, where the chart says none
+                body = stated_in_catalog(product, u.normalized, lang) or body
         elif intent is Intent.VARIANT:
             gender = answers_product.gender_asked(u.normalized)
             if gender is not None and not answers_product.names_a_gender(product, gender):
@@ -578,6 +574,8 @@ class Answerer:
             if variants and skin is None and slots.age is None:
                 return self._clarify_variant(product, question, variants, at)
             body = answers_product.answer_suitability(product, skin, slots.age, lang, asked=u.normalized)
+            if body is not None and answers_product.leaves_nursing_unsaid(u.normalized, body):
+                return None  # "孕妇和哺乳期能用吗": what pregnancy allows says nothing of nursing
         elif intent is Intent.USAGE:
             body = answers_product.answer_usage(product, lang)
             if body is None and lang != "en":  # no usage attribute: a plain "怎么用" may be described

@@ -963,7 +963,7 @@ def _protection_rules_note(rules: PriceProtectionRules, lang: str) -> str:
 
 
 # A price the protection may leave out, named in the question ("现在买，秒杀时能退差价吗", "用券买的保价吗").
-_EXCLUSION_NAMED_RE = re.compile(r"秒杀|券|flash|coupon")
+_EXCLUSION_NAMED_RE = re.compile(r"(?<!不用)(?<!没用)(?<!不是)(?<!没有)(?:秒杀|券)|flash|coupon")
 
 
 def names_a_protection_exclusion(normalized: str) -> bool:

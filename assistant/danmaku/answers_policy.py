@@ -78,7 +78,7 @@ def answer_shipping(
         )
     elif excluded:
         parts.append(f"except {join(excluded, lang)}" if en else f"{join(excluded, lang)}除外")
-    if arrival_asked:
+    if arrival_asked and not (region is not None and province in excluded):  # no arrival where none is sent
         parts.append("delivery time depends on the courier" if en else "到货时间以快递实际配送为准")
     return finish(("; " if en else "，").join(parts), nickname, lang)
 

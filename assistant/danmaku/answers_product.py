@@ -495,6 +495,15 @@ def _faq_mentioning(product: Product, words: Sequence[str], asked: str = "") -> 
     return max(fitting, key=lambda f: len(_grams(rest(f)) & _grams(asked)), default=None)
 
 
+_NURSING_RE = re.compile(r"哺乳|喂奶|母乳")
+
+
+def leaves_nursing_unsaid(asked: str, answer: str) -> bool:
+    """Whether a question names nursing and an answer found for it says nothing of nursing (the
+    sentence on pregnancy of "孕妇和哺乳期能用吗"): no answer for a safety question half answered."""
+    return _NURSING_RE.search(asked) is not None and _NURSING_RE.search(answer) is None
+
+
 # Who a product must be safe for, asked before any skin type: pregnancy, nursing, infants.
 SAFETY_AGES = frozenset({"孕妇", "哺乳期", "婴儿"})
 

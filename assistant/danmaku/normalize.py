@@ -162,7 +162,11 @@ def chinese_to_int(numeral: str) -> int | None:
 
 def _numeral(match: re.Match[str]) -> str:
     value = chinese_to_int(match.group(0))
-    return match.group(0) if value is None else str(value)
+    if value is None:
+        return match.group(0)
+    # after a number of digits, a space keeps the two apart ("栗色37两双": 37 and 2双, never 372双)
+    before = match.string[match.start() - 1 : match.start()]
+    return f" {value}" if before.isdigit() else str(value)
 
 
 def _prefixed_numeral(match: re.Match[str]) -> str:

@@ -72,6 +72,7 @@ from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.pipeline_state import PipelineState
 from assistant.danmaku.product_questions import (
+    SPEC_COLOUR_CHARACTERS,
     VERSION_INTENTS,
     answers_the_words,
     asks_for_unlisted_goods,
@@ -80,11 +81,12 @@ from assistant.danmaku.product_questions import (
     counted_by_versions,
     gives_a_body_to_size,
     gives_a_usual_size,
-    link_and_version_only,
     names_goods_sold,
+    phone_makers_as_android,
     read_complaint,
     sizes_said_as_numbers,
     version_held,
+    version_picked_by_link,
 )
 from assistant.danmaku.replies import BatchResult, Ignored, Joined, Reply, address
 from assistant.danmaku.resolve import (
@@ -94,7 +96,7 @@ from assistant.danmaku.resolve import (
     skus_holding,
     version_said,
 )
-from assistant.danmaku.slot_rules import link_numbers
+from assistant.danmaku.slot_rules import LETTER_SIZE_RE, link_numbers
 from assistant.danmaku.triage import asked_clauses, without_chatter_around
 from assistant.danmaku.types import Danmaku, FurtherAsk, Intent, ReplySource, Slots, Triage, Understanding
 from assistant.danmaku.understanding import Route, UnderstandingModel, silences, stays_quiet, takes_up
@@ -318,7 +320,9 @@ class DanmakuPipeline:
         normalized = normalize(message.text)
         # "37号还有吗" of the boots in view: size 37, not link 37 (the last product asked, else the stage)
         links = frozenset(p.link_no for p in products_in_view if p.link_no is not None)
-        sized = sizes_said_as_numbers(normalized, asked_before or in_view, links)
+        sized = sizes_said_as_numbers(
+            phone_makers_as_android(normalized, matcher), asked_before or in_view, links
+        )
         in_view_ids = {p.product_id for p in products_in_view}
         if sized != normalized and set(matcher.match(normalized).exact) - in_view_ids:
             sized = normalized  # "37号杯子还有吗": another product named, the number is its link
@@ -356,6 +360,10 @@ class DanmakuPipeline:
         # "50ml呢" with no question of the viewer's before: what that version of the product costs
         version_alone = "" if followup else version_named_alone(understanding.normalized, in_view)
         followup = followup or bool(version_alone)
+        # a version of a product picked by its link, no other word ("10号黑色M"): its stock, never a page
+        said = link_numbers(understanding.normalized)
+        linked = catalog.product(matcher.by_link.get(said[0]) or "") if len(said) == 1 else None
+        picked_words = version_picked_by_link(understanding.normalized, linked)
         if understanding.triage is not Triage.QUESTION:
             # goods the viewer has gone wrong, told without a question: a person must see it
             chatter = understanding.triage is Triage.CHATTER
@@ -368,13 +376,9 @@ class DanmakuPipeline:
             )
             # goods the room sells asked for by their name ("有没有牛奶"): a shop question
             sold_named = names_goods_sold(understanding, matcher, catalog) if chatter else ()
-            # a version of a product picked by its link ("10号黑色M"): its stock, never a page
-            said = link_numbers(understanding.normalized) if chatter else ()
-            linked = catalog.product(matcher.by_link.get(said[0]) or "") if len(said) == 1 else None
-            version_picked = link_and_version_only(understanding.normalized, linked)
             # a version of the product in view asked for ("60包的有吗", "青轴有吗"): its stock
             asked_for = (
-                version_picked
+                picked_words is not None
                 or bool(sold_named)
                 or (chatter and bool(version_held(understanding.normalized, in_view)))
                 or followup
@@ -399,8 +403,6 @@ class DanmakuPipeline:
             else:
                 route = decision.route
             understanding = as_question(understanding)
-            if version_picked:
-                understanding = replace(understanding, intent=Intent.STOCK)
         elif followup:
             route = "answer"
         elif decision is not None:
@@ -426,6 +428,17 @@ class DanmakuPipeline:
                 route = "silent"
             else:
                 route = "handoff" if decision.route == "silent" else decision.route
+        if picked_words is not None:
+            # the version of a product picked by its link ("10号黑色M", "5号豆沙玫瑰"): its stock
+            longest = next((w for w in picked_words if not LETTER_SIZE_RE.fullmatch(w) and len(w) > 1), None)
+            one = next((w for w in picked_words if len(w) == 1 and w in SPEC_COLOUR_CHARACTERS), None)
+            slots = understanding.slots
+            if longest is not None and slots.variant_hint is None and slots.color is None:
+                slots = replace(slots, variant_hint=longest)
+            elif one is not None and slots.color is None:  # "10号黑M": 黑色
+                slots = replace(slots, color=f"{one}色")
+            understanding = replace(understanding, intent=Intent.STOCK, slots=slots)
+            route = "answer"
         if (
             route == "open"
             and understanding.intent is Intent.SHIPPING

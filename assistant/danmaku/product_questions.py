@@ -29,7 +29,7 @@ from assistant.danmaku.resolve import Resolution, skus_holding
 from assistant.danmaku.size_chart import SIZE_KEYS, answer_usual_size, says_only_usual_size, usual_size
 from assistant.danmaku.slot_rules import age_words, colours_named, extract_slots, says_only_details
 from assistant.danmaku.types import Intent, Understanding
-from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, GOODS_HEADS, in_catalog_words
+from assistant.danmaku.vocabulary import ADDRESSED_VIEWERS, ANDROID_MAKERS, GOODS_HEADS, in_catalog_words
 from knowledge.domain import Catalog, Product
 
 
@@ -84,32 +84,37 @@ def version_held(normalized: str, product: Product | None) -> str:
 
 # A link said as such at the start of a line ("10号", "10号链接", "链接10").
 _LINK_SAID_RE = re.compile(r"^(?:\d{1,3}\s*号(?:链接)?|链接\s*\d{1,3})")
-# A size in letters or in numbers said bare ("黑m", "米白 L", "37").
-_SIZE_WORD_RE = re.compile(r"(?<![a-z])(?:x{0,3}[sml]|[2-6]?xl|\d{2,3})(?![a-z\d])(?:码|号)?")
+# A size in letters said bare ("黑m", "米白 L"); one in numbers is a word of the specs ("37").
+_SIZE_WORD_RE = re.compile(r"(?<![a-z])(?:x{0,3}[sml]|[2-6]?xl)(?![a-z\d])(?:码|号)?")
+# A colour of the specs said by its character ("黑m", "11号 白").
+SPEC_COLOUR_CHARACTERS = "黑白红蓝绿灰粉紫黄棕"
 
 
-def link_and_version_only(normalized: str, linked: Product | None) -> bool:
-    """Whether the line says nothing but a link number and versions of its product ("10号黑色M",
-    "11号白色M", "17号37"): the version picked, of which the stock is the answer (never a page to the
-    host for a line with no question)."""
+def version_picked_by_link(normalized: str, linked: Product | None) -> tuple[str, ...] | None:
+    """The words of ``linked``'s specs a line says where it says nothing but a link number and versions
+    of that link's product ("10号黑色M" -> ("黑色", "m"), "5号豆沙玫瑰", "17号37"), longest first: the
+    version picked, whose stock is the answer (never a page to the host for a line with no question).
+    None where the line says anything else ("10号好看", "10号冲") or names no version."""
     if linked is None or (link := _LINK_SAID_RE.match(normalized)) is None:
-        return False
+        return None
     rest = normalized[link.end() :]
-    if not rest.strip():
-        return False
-    named = False
+    said: list[str] = []
     for word in sorted({w.lower() for sku in linked.skus for w in sku.spec.split()}, key=len, reverse=True):
         if word in rest:
-            rest, named = rest.replace(word, " "), True
+            rest = rest.replace(word, " ")
+            said.append(word)
     for colour in colours_named(rest):
         if skus_holding(linked, colour):
-            rest, named = rest.replace(colour, " ").replace(colour[:-1], " "), True
-    for one in "黑白红蓝绿灰粉紫黄棕":  # a colour of the specs said by its character ("黑m")
+            rest = rest.replace(colour, " ").replace(colour[:-1], " ")
+            said.append(colour)
+    for one in SPEC_COLOUR_CHARACTERS:  # a colour of the specs said by its character ("黑m")
         if one in rest and skus_holding(linked, one):
-            rest, named = rest.replace(one, " "), True
+            rest = rest.replace(one, " ")
+            said.append(one)
     sized = _SIZE_WORD_RE.sub(" ", rest)
-    named = named or sized != rest
-    return named and not re.sub(r"[的色码号\s,.~!]", "", sized)
+    if (sized == rest and not said) or re.sub(r"[的色码号\s,.~!]", "", sized):
+        return None
+    return tuple(said)
 
 
 # A number said with 号 alone ("37号还有吗", "栗色37号"): a link number to the rules, unless it is
@@ -130,6 +135,24 @@ _SIZE_LINE_WORDS_RE = re.compile(
     r"\d{2,3}码|码|还有|有没有|有货|没货|还剩|断码|缺货|没了|有的|有|请问|主播|姐妹们|宝宝|亲|"
     r"鞋子?|靴子?|裤子?|这个|那个|这双|那双|这条|那条|的|和|跟|与|还|吗|嘛|呢|啊|呀|哦|吧|么|没|不|货|[,.!?~、\s]"
 )
+
+
+# A maker of Android phones said as the viewer's phone in a question whether goods work with it
+# ("华为手机能用吗", "小米能连吗", "vivo的可以吗"); not "华为的耳机" (another maker's goods).
+_ANDROID_PHONE_RE = re.compile(
+    rf"({'|'.join(ANDROID_MAKERS)})(?=(?:手机)?(?:的)?\s*(?:能用|能连|可以用|可以连|可用|兼容|适配|支持|能不能|行吗|行不行|可以吗))"
+)
+
+
+def phone_makers_as_android(normalized: str, matcher: ProductMatcher) -> str:
+    """``normalized`` with an Android phone's maker said as 安卓 ("华为手机能用吗" -> "安卓手机能用吗"),
+    the word the catalog's compatibility is stated in; unchanged where the room sells goods by that
+    name (the maker is then a product asked of)."""
+
+    def platform(m: re.Match[str]) -> str:
+        return m.group(0) if matcher.match(m.group(1)).exact else "安卓"
+
+    return _ANDROID_PHONE_RE.sub(platform, normalized)
 
 
 def sizes_said_as_numbers(normalized: str, product: Product | None, links: frozenset[int]) -> str:

@@ -239,14 +239,19 @@ def resolve_product(
     return Resolution(None, "none")
 
 
-# A verb of what goods are used with, right before another product's name ("能装牛奶吗", "能给耳机充电吗",
-# "能充充电宝吗", "能连耳机吗"): that product is what the one in view holds, charges or connects.
-_USED_WITH = r"(?:装|盛|泡|充|给|连|接|插)(?:个|一个|上|下)?"
+# A verb of what goods are used with, said as whether they can ("能装牛奶吗", "可以充充电宝吗", "能连耳机吗",
+# "能给耳机充电吗"), right before another product's name: that product is what the one in view holds,
+# charges or connects. Never a pack's word ("罐装绿茶", "双支装防晒") nor a request ("给个保温杯链接").
+_USED_WITH = r"(?:能|可以|可|会|能不能|可不可以|用来|拿来)(?:装|盛|泡|充|连|接|插)"
+_CHARGED = r"(?:能|可以|可|会|能不能|可不可以)?给"
 
 
 def _used_with(text: str, key: str) -> bool:
     """Whether the product name ``key`` is said as what the product in view is used with."""
-    return bool(key) and re.search(_USED_WITH + re.escape(key), text) is not None
+    if not key:
+        return False
+    name = re.escape(key)
+    return re.search(rf"{_USED_WITH}{name}|{_CHARGED}{name}充", text) is not None
 
 
 def _of_clothes(product: Product) -> bool:

@@ -64,6 +64,23 @@ GOODS_HEAD_WORDS = ("电脑", "平板")  # two-character nouns of goods a name m
 # with the characters that make a product's name such goods (雪地靴 is a 鞋). Never a part of another
 # product (线, 壳, 盒, 灯: an earphone's cable, a keyboard's light), a shade (粉), water (水), a verb
 # (包邮, 被), nor the forms of a cosmetic, whose names trade places (洁面乳 is a 洗面奶, 防晒乳 a 防晒霜).
+# Makers of Android phones, said where a shopper asks whether goods work with their phone ("华为手机能
+# 用吗", "小米能连吗"): the catalog says 安卓 ("支持iOS和安卓手机").
+ANDROID_MAKERS = (
+    "华为",
+    "小米",
+    "红米",
+    "荣耀",
+    "oppo",
+    "vivo",
+    "三星",
+    "一加",
+    "魅族",
+    "realme",
+    "iqoo",
+    "真我",
+)
+
 # Clothes named by a general word ("主播穿的衣服", "这件衣服", "这个外套"), and the characters that
 # make a product's category or name one of clothes ("服饰", "开衫", "羽绒服", "雪地靴"): a line that
 # asks of clothes is never about a product on stage that is none.

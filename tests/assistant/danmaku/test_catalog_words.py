@@ -269,3 +269,8 @@ def test_a_suitability_question_about_a_thing_gets_no_skin_type_answer() -> None
         assert all("肤质" not in r.text and r.source != "catalog" for r in thing), thing
     finally:
         services.close()
+
+
+def test_a_numeral_after_digits_stays_apart() -> None:
+    # "栗色37两双" was "栗色372双": 372 pairs priced
+    assert "372" not in normalize("栗色37两双多少钱")

@@ -1434,3 +1434,106 @@ def test_clothes_asked_of_with_no_clothes_in_view_are_never_the_product_on_stage
 def test_clothes_asked_of_with_clothes_on_stage_are_the_product_on_stage(system: PipelineSystem) -> None:
     result = ask(system, "这件衣服多少钱", stage="FS07")
     assert result.product_id == "FS07" and "¥239" in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [
+        ("SM01", "华为手机能用吗", "支持iOS和安卓"),  # before: paged to the host
+        ("SM04", "华为能用吗", "安卓8.0及以上"),
+        ("SM09", "华为能用吗", "有线充电都可以"),  # the power bank's FAQ "安卓能用吗"
+    ],
+)
+def test_an_android_phones_maker_is_asked_as_android(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert said in result.text, result.text
+
+
+def test_another_makers_goods_stay_another_makers(system: PipelineSystem) -> None:
+    result = ask(system, "华为的耳机多少钱", stage="SM01")
+    assert "¥299" not in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("MZ07", "怎么还不发福袋"),  # a giveaway, no parcel
+        ("MZ07", "主播还不发车"),
+        ("MZ07", "买了好几天了 真好用"),  # praise, no parcel
+        ("MZ07", "拍了三天了 好用吗"),
+    ],
+)
+def test_chat_beside_an_order_word_is_never_paged(system: PipelineSystem, stage: str, text: str) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.source != "handoff", (result.source, result.text)
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "intent"),
+    [
+        ("MZ07", "差价退吗", "price_protection"),  # the policy asked, not a difference chased
+        ("MZ01", "领了券不能叠加吗", "discount"),
+        ("MZ03", "拍了 几天内能退", "after_sales"),
+        ("MZ03", "买了还没拆能退吗", "after_sales"),
+        ("MZ07", "能发我的城市吗", "shipping"),
+        ("MZ07", "寄回老家运费多少", "shipping"),  # goods sent home, no return
+    ],
+)
+def test_policy_questions_beside_order_words_keep_their_answer(
+    system: PipelineSystem, stage: str, text: str, intent: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.source == "catalog" and result.intent == intent, (result.source, result.intent, result.text)
+
+
+@pytest.mark.parametrize(
+    "text", ["刚下单什么时候发", "拍完了什么时候发", "拍了两件 什么时候发", "付了 几天到"]
+)
+def test_an_order_just_placed_chased_goes_to_a_person(system: PipelineSystem, text: str) -> None:
+    result = ask(system, text)
+    assert result.source != "catalog", (result.source, result.text)
+
+
+def test_pregnancy_and_nursing_asked_together_get_no_half_answer(system: PipelineSystem) -> None:
+    result = ask(system, "孕妇和哺乳期能用吗", stage="MZ02")
+    assert "孕期可以使用" not in result.text, result.text
+
+
+def test_a_coupon_not_used_leads_with_no_exclusion(system: PipelineSystem) -> None:
+    result = ask(system, "不用券能保价吗", stage="SM01")
+    assert result.text.startswith("声屿 Air3"), result.text
+
+
+def test_a_region_not_shipped_to_gets_no_arrival_note(system: PipelineSystem) -> None:
+    result = ask(system, "新疆几天到")
+    assert "不发货或不包邮" in result.text and "到货时间" not in result.text, result.text
+
+
+def test_a_fit_the_size_chart_states_keeps_the_chart(system: PipelineSystem) -> None:
+    result = ask(system, "37偏大吗", stage="FS08")
+    assert "平时穿37码建议选36码" in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "said"),
+    [
+        ("MZ05", "5号豆沙玫瑰", "#01 豆沙玫瑰有货"),  # before: every shade
+        ("FS01", "10号黑M", "黑色 M有货"),
+        ("FS01", "10号链接黑色M", "黑色 M有货"),
+    ],
+)
+def test_the_version_picked_by_its_link_is_that_version_alone(
+    system: PipelineSystem, stage: str, text: str, said: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.text.endswith(said), result.text
+
+
+@pytest.mark.parametrize(("stage", "text"), [("SP04", "给个保温杯链接"), ("HJ01", "罐装绿茶多少钱")])
+def test_a_request_or_a_packs_word_before_a_name_is_no_use_of_the_stage_product(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.product_id != stage, (result.product_id, result.text)
