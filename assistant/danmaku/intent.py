@@ -268,7 +268,7 @@ _BOUGHT_BEFORE_RE = re.compile(
 )
 
 # The viewer demanding in the first person ("我要退货", "我要求退款").
-_I_DEMAND = r"我要(?:退|换|求|投诉|保价|价保|补差)|我要求"
+_I_DEMAND = r"我要(?:退|换|求|投诉)|我要(?:保价|价保|补差)(?![吗么嘛])|我要求"
 # A complaint ("要投诉", "客服不理"), a demand ("给我换一个"), goods not arrived ("还没到"): the viewer's
 # own matter, and something wrong when told as a statement (``_PROBLEM_RE``).
 _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
@@ -285,6 +285,12 @@ _NOT_ARRIVED = (
     r"还没(?:到|发|收到|送)(?!家|公司|学校|单位|地方|时间|点|岁|年龄|下班|放假)"  # "还没到家": life
     # "怎么还不发货"; not a giveaway, a coupon or a link the host has not sent ("还不发福袋", "还不发车")
     r"|还不(?:给我)?(?:发|寄|送)(?![^,.!?\s]{0,3}(?:链接|券|福袋|红包|福利|抽奖|赠品|小样|口令|车|运费险))"
+)
+# A link that will not open or let the viewer buy ("3号链接打不开", "链接怎么没了", "链接拍不了"): the
+# viewer's purchase blocked, a person's to look at.
+_LINK_FAULT = (
+    r"链接.{0,3}(?:打不开|点不进|点不开|进不去|卡了|卡住|失效|不见了|没了|没有了|拍不了|买不了|下不了单|"
+    r"付不了款|拍不上)"
 )
 # A line about the viewer's own order, purchase or claim ("我买的…怎么还没到", "退我30块", "订单显示
 # 签收了"): a person must look it up, so no catalog template ever answers it ("我的皮肤" is no order).
@@ -316,11 +322,12 @@ _OWN_ORDER_RE = re.compile(
     # the viewer's own parcel or price paid, asked without naming it ("我的几天能到", "啥时候发我的",
     # "我买贵了", "刚买就降价了"), a difference or coupon of theirs not paid or not taken off
     # ("差价什么时候退", "差价退了吗", "领了券怎么没减", "我的券用不了"), a parcel refused ("拒收")
-    r"我的(?=[^,.!?\s]{0,2}(?:几天|什么时候|啥时候|多久|哪天|怎么还|还没|到哪))|"
+    r"我的(?=[^,.!?\s]{0,2}(?:几天|什么时候|啥时候|多久|哪天|怎么还|还没|到哪)"
+    r"|[^,.!?\s]{0,6}(?:到货|发货|发了|到了)(?:没|了吗|吗|了没))|"
     r"发我的(?:货|快递|东西|单|订单)?(?:$|[?!.,\s吗呢啊呀])|买贵了|(?:刚|才)(?:买|拍)(?:完|了)?就降|"
     r"差价(?:(?:什么时候|啥时候|多久|几天|怎么还)(?:退|到账|给|到)|(?:退|到账|给)了)|"
     r"我的券|领的券|券.{0,3}(?:没减|没扣|没抵|不见了|没到账|怎么用不了|用不了了)|领了券.{0,4}(?:没减|没扣|没抵|用不了)|"
-    r"拒收"
+    rf"拒收|{_LINK_FAULT}"
 )
 
 
@@ -419,7 +426,7 @@ _ACCIDENT = (
 _ACCIDENT_RE = re.compile(_ACCIDENT)
 # Something wrong with goods the viewer has ("收到的杯子碎了", "我三天前买的耳机右耳没声音").
 _PROBLEM_RE = re.compile(
-    rf"{_DAMAGED}|{_SENT_WRONG}|没(?:有)?声(?:音)?|没反应|打不开|开不了|不亮|充不进|充不上|(?:少|缺)了|过期了|变质|"
+    rf"{_DAMAGED}|{_SENT_WRONG}|{_LINK_FAULT}|没(?:有)?声(?:音)?|没反应|打不开|开不了|不亮|充不进|充不上|(?:少|缺)了|过期了|变质|"
     r"受潮|发霉|有(?:个)?洞|掉漆|不能用|用不了了|没法用|漏水|漏液|漏气|裂开|裂缝|是空的|坏的|"
     # faults of make, fit, use and smell ("开线了", "鼓包了", "一股哈喇味"), the body's reaction to
     # them ("用了过敏", "吃了拉肚子"), and goods short or fake ("只发了一件", "不是正品")
@@ -1023,6 +1030,16 @@ def asks_whether_sold(normalized: str) -> bool:
     )
 
 
+# A version come back in stock asked ("黑色M到货没", "米白什么时候补货").
+_RESTOCK_RE = re.compile(r"到货|补货|上货")
+
+
+def _names_a_version(normalized: str) -> bool:
+    """Whether the line names a colour or a size (the slots' reading)."""
+    slots = extract_slots(normalized)
+    return slots.color is not None or slots.size is not None
+
+
 def classify_intent(normalized: str) -> Intent | None:
     """The first intent rule that matches the normalised question, or None when none does."""
     if only_about_the_host_or_show(normalized):
@@ -1043,6 +1060,8 @@ def classify_intent(normalized: str) -> Intent | None:
         )
     ):
         return Intent.OTHER
+    if _RESTOCK_RE.search(normalized) and _names_a_version(normalized) and not about_own_order(normalized):
+        return Intent.STOCK  # "黑色M到货没", "米白什么时候到货": a version back in stock, no parcel
     for intent, pattern in _RULES:
         if pattern.search(normalized):
             return intent
