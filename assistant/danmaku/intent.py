@@ -9,7 +9,8 @@ ordered list of precompiled regexes, first match wins. The order encodes the pri
     link mention) > PRICE (a bare 多少 closing the question) > OTHER
 
 so "降价了能退差价吗" is PRICE_PROTECTION (not PRICE), "秒杀价多少" FLASH_SALE, "运费险" AFTER_SALES
-(not SHIPPING), "XL还有吗" STOCK, "3号链接多少钱" PRICE. A question naming a height or weight
+(not SHIPPING), "XL还有吗" STOCK, "3号链接多少钱" PRICE. A version come back in stock ("黑色M到货没")
+is STOCK before every rule (no parcel of the viewer's). A question naming a height or weight
 with no stronger intent is SIZE. A fragment that only names a variant ("那黑色的呢") has no intent
 of its own: it is OTHER with the colour slot, and ``is_followup_reference`` is true, so the
 dialogue layer can reuse the viewer's previous intent with the new slot.
