@@ -631,6 +631,14 @@ class DanmakuPipeline:
             understanding.normalized if understanding.intent is Intent.OTHER or route == "open" else ""
         )
         asked_of = catalog.product(resolution.product_id) if resolution.product_id else None
+        # the versions of several asked at once ("黑色和白色有货吗" is not "黑色有货吗"), else the one version
+        # a stock question says by the product's own words ("栗色37有吗" is not "37码有吗"): as answered
+        several = several_versions(asked_of, understanding.normalized) if asked_of else None
+        said = (
+            version_said(asked_of, understanding.normalized)
+            if asked_of and several is None and understanding.intent is Intent.STOCK
+            else None
+        )
         key = AnswerKey(
             catalog_id=catalog.catalog_id,
             catalog_version=catalog.version,
@@ -644,12 +652,8 @@ class DanmakuPipeline:
                 resolution.candidates,
                 route,  # a line handed to a person never shares an answer with one answered
                 answer_facets(understanding),  # what else the wording asks ("有带吸管的吗")
-                # the versions of several asked at once: "黑色和白色有货吗" is not "黑色有货吗"
-                several.key()
-                if asked_of and (several := several_versions(asked_of, understanding.normalized))
-                else (),
-                # the one version said by the product's own words ("栗色37有吗" is not "37码有吗")
-                said.key() if asked_of and (said := version_said(asked_of, understanding.normalized)) else (),
+                several.key() if several else (),
+                said.key() if said else (),
             ),
             language=understanding.language,
             text=open_text,
