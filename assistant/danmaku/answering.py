@@ -54,6 +54,7 @@ from assistant.danmaku.intent import (
     works_out_a_case,
 )
 from assistant.danmaku.operator_faq import OperatorFaq
+from assistant.danmaku.policy_asks import asks_what_no_policy_states, asks_what_the_policy_states
 from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
@@ -223,8 +224,13 @@ class Answerer:
         if question.route == "handoff" or own_order:
             # an order, a claim, a product not sold here, a request: never a catalog template
             return self._operator_or_handoff(catalog, question, at)
-        if question.route == "open" and (
-            understanding.intent is not Intent.OTHER or resolution.product_id is None
+        if (
+            question.route == "open"
+            and (understanding.intent is not Intent.OTHER or resolution.product_id is None)
+            and not (
+                resolution.product_id is not None
+                and asks_what_the_policy_states(understanding.normalized, understanding.intent)
+            )
         ):  # unsure: no template answer; the catalog's own words may still answer it
             composed = self._operator_or_handoff(catalog, question, at)
             if composed.source is ReplySource.HANDOFF:
@@ -435,6 +441,8 @@ class Answerer:
         body: str | None
         if intent in (Intent.PRICE, Intent.DISCOUNT) and names_another_day(u.normalized):
             return None  # "明天有优惠吗": today's facts do not answer for another day
+        if intent in _POLICY_INTENTS and asks_what_no_policy_states(u.normalized):
+            return None  # "两瓶是分开寄吗", "只退其中一个能退吗": no policy states it, no template answers
         if _asks_steps(u):
             return None  # "保价怎么申请": the policy's terms are not the steps asked for
         packs = answers.packs_of_the_unit(product, u.normalized) if slots.quantity is not None else {}
@@ -826,6 +834,7 @@ def join_answers(bodies: Sequence[str]) -> str:
 _MEASURE_RE = re.compile(r"容量|多少ml|多少毫升|净含量|规格")
 
 # Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
+_POLICY_INTENTS = frozenset({Intent.SHIPPING, Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
 FAQ_FIRST = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.VARIANT, Intent.OTHER})
 GIFT_RE = re.compile(r"赠品|小样|试用装|福袋|送什么|有赠|有送|送不送|gift")
 # "这个是什么呀" / "卖的什么" of the product in view, the whole line (not "这是什么意思"): a question about

@@ -63,6 +63,7 @@ __all__ = [
     "mentions_a_fault",
     "names_another_day",
     "reports_a_problem",
+    "ships_from",
     "sold_thing",
     "thing_asked_for",
     "understand",
@@ -328,17 +329,29 @@ _OWN_ORDER_RE = re.compile(
     r"发我的(?:货|快递|东西|单|订单)?(?:$|[?!.,\s吗呢啊呀])|买贵了|(?:刚|才)(?:买|拍)(?:完|了)?就降|"
     r"差价(?:(?:什么时候|啥时候|多久|几天|怎么还)(?:退|到账|给|到)|(?:退|到账|给)了)|"
     r"我的券|领的券|券.{0,3}(?:没减|没扣|没抵|不见了|没到账|怎么用不了|用不了了)|领了券.{0,4}(?:没减|没扣|没抵|用不了)|"
-    rf"拒收|{_LINK_FAULT}"
+    rf"拒收|{_LINK_FAULT}|"
+    # goods already sent or exchanged, asked after ("刚发出去?", "是昨天发出来的吗", "换的那双什么时候到"), or
+    # whether a return is still possible, asked bare ("还能换不": 还 is the viewer's own purchase; not
+    # "拆了还能退吗", the policy on opened goods)
+    r"刚发(?:出来|出去|走)|发出来的(?:吗|么|嘛)|"
+    r"换(?:的|过来的|回来的)(?!话)[^,.!?\s]{0,4}?(?:什么时候|啥时候|多久|几天|怎么还)|"
+    # an order placed a day gone by, told bare ("昨天拍今天就到", "前天下单")
+    r"(?:昨天|前天|昨晚)(?:晚上|下午|上午|中午)?(?:就|才)?(?:拍|买|下单|付款)|"
+    # a date the viewer was told of their parcel, something they sent the shop ("客服说明天到的",
+    # "显示明天送达", "我发给你的截图")
+    r"(?<!主播)说(?:好的?)?(?:今天|明天|后天|\d{1,2}号)(?:能|会|就)?(?:到|送到|送达|发货)的|"
+    r"(?:显示|写着?)(?:今天|明天|后天|\d{1,2}号)(?:能|会|就)?(?:到|送到|送达|发货)|我(?:刚才?|已经)?发给你|"
+    r"^(?:那|这个|现在|那现在)?还(?:能|可以)(?:退|换)(?:货)?(?:吗|么|嘛|不)?\??$"
 )
 
 
-# A parcel already on its way: the whole question is whether it arrives today or at what hour
-# ("今天能送到吗", "快递几点能到", "3点前能送到小区吗"), or at what time of a coming day
-# ("明天几点送到": only a parcel already dispatched has a delivery day); not "今天到手价",
-# "几点到几点", "几点到货", "明天能到吗", and not when the line still speaks of ordering
-# ("下午拍今天能到吗" is a pre-sale question).
+# A parcel already on its way: the whole question is at what hour it arrives ("快递几点能到",
+# "3点前能送到小区吗", "今晚能到吗"), or at what time of a coming day ("明天几点送到": only a parcel
+# already dispatched has a delivery hour); not "今天到手价", "几点到几点", "几点到货", and not a day
+# alone ("今天能送到吗", "明天能到吗": the dispatch promise answers it before buying), nor when the line
+# still speaks of ordering ("下午拍今晚能到吗" is a pre-sale question).
 _ARRIVING_NOW_RE = re.compile(
-    r"(?:今天|今晚|几点|\d{1,2}点半?|上午|下午|(?:明天|后天)(?:什么时候|几点|上午|下午|晚上))"
+    r"(?:今晚|几点|\d{1,2}点半?|上午|下午|(?:明天|后天)(?:什么时候|几点|上午|下午|晚上))"
     r"(?:前|之前)?(?:能|可以|会|就能)?"
     r"(?:到|送到(?:[^\s]{0,6}(?:站|驿站|小区|家里?|楼下?|单位|公司|学校))?|送过来|派送)"
     r"了?(?:吗|嘛|不|没|呢)?[?!.,~\s呀啊]*$"
@@ -567,6 +580,11 @@ _SHIPS_FROM_RE = re.compile(
 )
 
 
+def ships_from(normalized: str) -> bool:
+    """Whether the line asks where the goods ship from (``_SHIPS_FROM_RE``), which no policy states."""
+    return _SHIPS_FROM_RE.search(normalized) is not None
+
+
 # The host's own body or skin ("主播头发什么颜色", "主播是油皮还是干皮"): chat about the host, not a
 # colour or skin-type question about the product on stage.
 _HOSTS_OWN_RE = re.compile(
@@ -715,7 +733,7 @@ _PROCEDURE_RE = re.compile(
 # Sending goods back: where, by which courier, what ("退货地址是哪里", "发什么快递退回", "配件不用寄吧");
 # a step of a return, which no shipping or after-sales policy states.
 _SEND_BACK_RE = re.compile(
-    r"(退货|退回|寄回|退换货?|换货|售后)的?地址|"
+    r"(退货|退回|寄回|退换货?|换货|售后)的?地址|(退货|退回|寄回|换货)(要)?寄(到|去|回)?哪|"
     r"(发|用|走|寄)(什么|哪个|哪家)(快递|物流).{0,2}(退|寄|返)|"
     r"(退|寄|返)回.{0,2}(发|用|走|寄)(什么|哪个|哪家)(快递|物流)|"
     r"(不用|不需要|要不要|需不需要|用不用|需要)(一起|一块)?(寄|退)回?(吧|吗|呢|么|\?|$)"
@@ -756,7 +774,7 @@ def asks_value(normalized: str) -> bool:
 # How long goods take to arrive ("几天能到", "什么时候到货", "多久能收到"): the policy states when they
 # are dispatched, never when they arrive.
 _ARRIVAL_ASKED_RE = re.compile(
-    r"(?:几天|多久|什么时候|啥时候|几号|哪天|多长时间|多少天|明天|后天|这周|周末)(?:能|可以|就能|会|才能)?(?:收|送)?到(?!期|账|手价)"
+    r"(?:几天|多久|什么时候|啥时候|几号|哪天|多长时间|多少天|今天|明天|后天|这周|周末)(?:能|可以|就能|会|才能)?(?:收|送)?到(?!期|账|手价)"
     r"|到(?:吗|不)?[^,.!?]{0,3}?几天"
     rf"|到货|送达|{_TO_A_PLACE}"
 )

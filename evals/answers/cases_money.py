@@ -49,6 +49,9 @@ STAGE_PRICE = (
     ("FS07", "这个多少米", "slang"),
     ("HJ08", "这个几块", "slang"),
     ("SM04", "这个价格多少", "plain"),
+    # in a fashion room the clothes the host wears are the product presented
+    ("FS06", "主播身上的衣服多少钱", "plain"),
+    ("FS09", "主播穿的这件多少钱", "plain"),
 )
 LINK_PRICE = (
     (3, "3号链接多少钱"),

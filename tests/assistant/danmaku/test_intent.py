@@ -303,7 +303,9 @@ def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> Non
 @pytest.mark.parametrize(
     ("text", "own"),
     [
-        ("今天能送到吗", True),
+        ("今天能送到吗", False),  # a day, no hour: the dispatch promise answers it before buying
+        ("今晚能送到吗", True),
+        ("今天下午能送到吗", True),  # an hour of the day: a parcel on its way
         ("几点能到", True),
         ("质保还有多长时间", True),
         ("钱退到我卡里了吗", True),

@@ -1,0 +1,84 @@
+"""Whether a question about the shop's terms asks what the room's policies state.
+
+The understanding model may be unsure of a policy question ("今天下单能发出去不", "快递费咋算的呀",
+"如果降价了能保价吗"): in a customer-service chat the same words often chase an order already placed.
+Such an unsure ("open") line may still be answered from the policy when it asks one of the facts the
+policy objects hold, and nothing they do not. Which facts those are is fixed by the catalog's data
+model (``knowledge.domain``), not by any data:
+
+- shipping (``ShippingPolicy``): the carrier, when goods are sent, what delivery costs, the regions
+  served (a time to arrive is answered by the dispatch promise, told it is no arrival date);
+- after-sales (``AfterSalesPolicy``): returns within the no-reason window, exchanges, who pays
+  the postage back (运费险);
+- price protection: the days it lasts, and whether a lower price later is refunded;
+- discounts: the room's coupons and 满减.
+
+Never stated, so never answered here: an hour or a day part of delivery, a station or pickup point,
+where goods ship from, a membership's terms, returning part of an order, where or when refunded
+money goes, a step of an application, anything a line chases ("为什么", "怎么还", "赶得上吗").
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.danmaku.intent import asks_a_procedure, asks_arrival, ships_from
+from assistant.danmaku.types import Intent
+
+_CARRIERS = r"顺丰|京东|中通|圆通|韵达|申通|邮政|ems|极兔|德邦"
+_STATED: dict[Intent, re.Pattern[str]] = {
+    Intent.SHIPPING: re.compile(
+        rf"(?:什么|啥|哪家|哪个)(?:快递|物流)|发(?:的|是)?(?:{_CARRIERS})|(?:{_CARRIERS})(?:快递|物流)|"
+        r"(?:什么时候|啥时候|几天|多久|多长时间|今天|明天|当天|马上)(?:下单|拍|付款)?(?:能|可以|会|就|就能)?(?:发货|发出|寄出|出货|发吗|发吧|发\?|发$)|"
+        r"发货(?:时间|快|慢|要|需要)|运费(?!险)|邮费|快递费|包邮|邮资"
+    ),
+    Intent.AFTER_SALES: re.compile(
+        r"无理由|(?:能|可以|可不可以|支持|能不能)(?:退|换)|退换|换货|退货|运费险|"
+        r"(?:寄回|退回|退货|换货|退换)的?(?:运费|邮费|快递费|费用)|运费谁出"
+    ),
+    Intent.PRICE_PROTECTION: re.compile(r"保价|价保|价格保护|退差价|补差价"),
+    Intent.DISCOUNT: re.compile(r"优惠[券卷]|[券卷]|满减|满\d+减|优惠|打折|折扣"),
+}
+_UNSTATED_RE = re.compile(
+    # an hour or a part of the day goods arrive, a station, a pickup point, a door (a time of sending
+    # is the dispatch promise's: "晚上拍能当天发吗")
+    r"(?:中午|上午|下午|晚上|今晚|凌晨|几点|\d点|点半).{0,4}(?:到|送|派送)|送到[^,.!?\s]{0,6}站|站点|配送站|驿站|自提|"
+    r"上门|"
+    # a membership's terms, the payment's own money
+    r"会员|plus|白条|e卡|积分|京豆|"
+    # part of an order, parcels split or joined
+    r"单退|部分(?!地区|城市|省)|其中|所有(?:东西|商品)?都|全部退|一起退|单独寄|分开(?:发|寄)|一起(?:发|寄)|合并|"
+    # a place of delivery no policy names
+    r"送到(?:学校|门口|家门口|楼下|楼上|单位|公司)|放(?:门口|快递柜)|"
+    # refunded money: where to, how fast
+    r"退款.{0,4}(?:多久|什么时候|啥时候|几天|慢|快)|到账|原路|退到|退回到|返到"
+)
+# What an unsure line tells of the viewer's own case, which the line alone does not hold: a chase or a
+# challenge ("为什么", "怎么还", "赶得上吗", "不是说后天能送到吗"), something sent before ("我发给你的截图"),
+# a day gone by ("前天收到红包 这个能退吗", "上周拍的能保价吗"). A sure line is the model's to read (and
+# a day told is worked out against the return window: ``intent.works_out_a_case``).
+_OWN_CASE_RE = re.compile(
+    r"为什么|为啥|怎么还|还没|赶得上|赶的上|来得及|着急|很急|^(?:那|可)?不是|发给你|给你发|"
+    # the viewer's own goods or order said in the first person ("我的耳机能换新吗", "我那单可以退吗"), or
+    # money taken from them ("怎么收了我8块运费")
+    r"我的|我那|我这(?:单|个|件|边的)|(?:收|扣)了我|多收|不想要了|"
+    r"昨天|前天|上周|上个?星期|上个?月|之前|上次|那天|\d{1,2}号|[\d一二两三四五六七八九十几]+天前"
+)
+
+
+def asks_what_the_policy_states(normalized: str, intent: Intent) -> bool:
+    """Whether a policy question of ``intent`` asks a fact its policy states (module docstring) and
+    nothing the policies never state."""
+    stated = _STATED.get(intent)
+    if stated is None:
+        return False
+    asked = stated.search(normalized) is not None or (intent is Intent.SHIPPING and asks_arrival(normalized))
+    return asked and not asks_what_no_policy_states(normalized) and _OWN_CASE_RE.search(normalized) is None
+
+
+def asks_what_no_policy_states(normalized: str) -> bool:
+    """Whether a policy question asks something no policy object holds (module docstring): a template
+    of the policy would answer another question."""
+    return (
+        _UNSTATED_RE.search(normalized) is not None or asks_a_procedure(normalized) or ships_from(normalized)
+    )
