@@ -54,7 +54,11 @@ from assistant.danmaku.intent import (
     works_out_a_case,
 )
 from assistant.danmaku.operator_faq import OperatorFaq
-from assistant.danmaku.policy_asks import asks_what_no_policy_states, asks_what_the_policy_states
+from assistant.danmaku.policy_asks import (
+    asks_what_no_policy_states,
+    asks_what_the_policy_states,
+    names_a_membership,
+)
 from assistant.danmaku.purchase_told import days_since_receipt, purchase_told
 from assistant.danmaku.resolve import (
     Resolution,
@@ -228,7 +232,9 @@ class Answerer:
             question.route == "open"
             and (understanding.intent is not Intent.OTHER or resolution.product_id is None)
             and not (
-                resolution.product_id is not None
+                # with no LLM to read it, an unsure question of a fact the policy states gets the policy
+                self._llm is None
+                and resolution.product_id is not None
                 and asks_what_the_policy_states(understanding.normalized, understanding.intent)
             )
         ):  # unsure: no template answer; the catalog's own words may still answer it
@@ -441,6 +447,8 @@ class Answerer:
         body: str | None
         if intent in (Intent.PRICE, Intent.DISCOUNT) and names_another_day(u.normalized):
             return None  # "明天有优惠吗": today's facts do not answer for another day
+        if intent in (Intent.PRICE, Intent.DISCOUNT) and names_a_membership(u.normalized):
+            return None  # "衣服会员价多少": the catalog's price is everyone's, not a member's
         if intent in _POLICY_INTENTS and asks_what_no_policy_states(u.normalized):
             return None  # "两瓶是分开寄吗", "只退其中一个能退吗": no policy states it, no template answers
         if _asks_steps(u):

@@ -33,6 +33,7 @@ from assistant.danmaku.triage import has_question_cue, is_question, pieces, tria
 from assistant.danmaku.types import Intent, Slots, Triage, Understanding
 from assistant.danmaku.vocabulary import (
     A_NOT_A,
+    ACKNOWLEDGEMENTS,
     ADDRESSED_VIEWERS,
     ASKING_JI,
     FABRIC_PROPERTIES,
@@ -147,6 +148,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             rf"运费险|{WARRANTY}|售后|无理由|假一赔|{_NO_FEELING}坏了|"
             # who pays the postage of goods sent back ("退回来运费谁付", "换码运费谁出", "寄回的运费")
             r"(?:退回|寄回(?!老?家)|换码|换尺码|换个码|换大|换小|换色|换颜色|换个颜色)[^,.!?\s]{0,4}(?:运费|邮费)"
+            # or compensates it for a fault ("质量问题运费谁承担", "运费能赔吗")
+            r"|赔付?运费|运费.{0,3}(?:赔|报销)|质量问题[^?!]{0,12}(?:运费|邮费)"
             r"|(?<![a-z])(returns?|refunds?|warranty|exchange|guarantee)(?![a-z])",
         ),
         (
@@ -270,7 +273,9 @@ _BOUGHT_BEFORE_RE = re.compile(
 )
 
 # The viewer demanding in the first person ("我要退货", "我要求退款").
-_I_DEMAND = r"我要(?:退|换|求|投诉)|我要(?:保价|价保|补差)(?![吗么嘛])|我要求"
+_I_DEMAND = (
+    r"我要(?:退|换|求|投诉)|我[^,.!?\s]{0,4}要(?:保修|维修|返修)|我要(?:保价|价保|补差)(?![吗么嘛])|我要求"
+)
 # A complaint ("要投诉", "客服不理"), a demand ("给我换一个"), goods not arrived ("还没到"): the viewer's
 # own matter, and something wrong when told as a statement (``_PROBLEM_RE``).
 _COMPLAINT = r"投诉|12315|消协|维权|客服不理|(?:客服|你们)不回"
@@ -335,6 +340,12 @@ _OWN_ORDER_RE = re.compile(
     # "拆了还能退吗", the policy on opened goods)
     r"刚发(?:出来|出去|走)|发出来的(?:吗|么|嘛)|"
     r"换(?:的|过来的|回来的)(?!话)[^,.!?\s]{0,4}?(?:什么时候|啥时候|多久|几天|怎么还)|"
+    # the viewer's own goods asked of returns, exchanges or price protection in the first person
+    # ("我这单能退吗", "我那件羽绒服能换个码吗", "我的能保价吗"; not "我这种油皮能用吗"), their return's
+    # postage ("我退回去的运费谁出"), a payment of theirs not made ("运费险怎么没赔", "退款怎么还没到")
+    r"我(?:的|那|这)(?![种样么])[^,.!?\s]{0,6}?(?:能|可以|能不能|可不可以)?(?:退|换(?!着|一下)|保价|价保)|"
+    r"我(?:换货|退货|退回去|寄回去|退回|寄回)的|"
+    r"(?:运费险|保价|差价|退款|赔付|补偿).{0,3}怎么(?:还)?没|"
     # an order placed a day gone by, told bare ("昨天拍今天就到", "前天下单")
     r"(?:昨天|前天|昨晚)(?:晚上|下午|上午|中午)?(?:就|才)?(?:拍|买|下单|付款)|"
     # a date the viewer was told of their parcel, something they sent the shop ("客服说明天到的",
@@ -726,14 +737,14 @@ _OTHER_DAY_RE = re.compile(
 # the catalog's policies state terms (7 days, who pays the return), not the steps of a platform's
 # order page, so no policy template answers it.
 _PROCEDURE_RE = re.compile(
-    r"(怎么|如何|在哪|哪里|去哪)(里)?(申请|操作|办理|提交|弄|退|换|找|点)|流程|步骤|点哪|入口|"
+    r"(怎么|如何|在哪|哪里|去哪)(里)?(申请|操作|办理|提交|弄|退|换|找|点|保修|维修|修)|流程|步骤|点哪|入口|"
     r"(什么时候|多久|几天)(能|会|才)?(退回|到账|退到|返还|退给|退的)|记录|进度|"
     r"(先要|要先|需要先|得先)(签收|寄回|退回|申请|联系|拍照|确认|拆)"
 )
 # Sending goods back: where, by which courier, what ("退货地址是哪里", "发什么快递退回", "配件不用寄吧");
 # a step of a return, which no shipping or after-sales policy states.
 _SEND_BACK_RE = re.compile(
-    r"(退货|退回|寄回|退换货?|换货|售后)的?地址|(退货|退回|寄回|换货)(要)?寄(到|去|回)?哪|"
+    r"(退货|退回|寄回|退换货?|换货|售后)的?地址|(退货|退回|寄回|换货)(要)?寄(到|去|回)?哪|(寄回|退回)(到|去)?哪|"
     r"(发|用|走|寄)(什么|哪个|哪家)(快递|物流).{0,2}(退|寄|返)|"
     r"(退|寄|返)回.{0,2}(发|用|走|寄)(什么|哪个|哪家)(快递|物流)|"
     r"(不用|不需要|要不要|需不需要|用不用|需要)(一起|一块)?(寄|退)回?(吧|吗|呢|么|\?|$)"
@@ -1051,6 +1062,7 @@ def asks_whether_sold(normalized: str) -> bool:
 
 # A version come back in stock asked ("黑色M到货没", "米白什么时候补货").
 _RESTOCK_RE = re.compile(r"到货|补货|上货")
+_RETURN_ASKED_RE = re.compile(r"(?:能|可以|能不能|可不可以|支持)(?:退|换)|退货|退换|换货|无理由")
 
 
 def _names_a_version(normalized: str) -> bool:
@@ -1082,6 +1094,8 @@ def classify_intent(normalized: str) -> Intent | None:
     if _RESTOCK_RE.search(normalized) and _names_a_version(normalized) and not about_own_order(normalized):
         return Intent.STOCK  # "黑色M到货没", "米白什么时候到货": a version back in stock, no parcel
     for intent, pattern in _RULES:
+        if intent is Intent.FLASH_SALE and _RETURN_ASKED_RE.search(normalized):
+            continue  # "秒杀的能退吗": the return terms of goods bought in a flash sale
         if pattern.search(normalized):
             return intent
     if sold_thing(normalized):  # where to buy it: its link, or a person when nothing is called so
@@ -1168,7 +1182,7 @@ _COUNT_OF_UNITS_RE = re.compile(rf"(?:[一两二三四五六七八九十几半]|
 _NAME_FILLER_RE = re.compile(
     # a date ("10月25日买的"); 那 opening a follow-up ("那栗色36还有吗"), not 那 of "那件开衫" or "那个"
     rf"\d{{1,2}}\s*月\s*\d{{1,2}}\s*[日号]?|\d{{1,2}}\s*[日号](?=买|拍|下单|下的|的)|"
-    rf"^那(?![个款件条双只瓶盒台套支把张种些边里儿])|当时|那时候?|花了|请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她您]|今天|明天|后天|今晚|明晚|今夜|现在|一天|"
+    rf"^那(?![个款件条双只瓶盒台套支把张种些边里儿])|{ACKNOWLEDGEMENTS}|当时|那时候?|花了|请问|问(?:您|你)?一?下|想问|主播|{ADDRESSED_VIEWERS}|你们|我们|我家|我的|[我你他她您]|今天|明天|后天|今晚|明晚|今夜|现在|一天|"
     rf"这个|这款|那个|那款|{_BARE_THIS}|这边|那边|这里|那里|这儿|那儿|{SKIN_TONES}|[吗呢吧啊呀哦的了么是有没能可以要想会也还和跟都就才又]|[\d\s?!,.。a-z]"
 )
 _CJK_SPAN_RE = re.compile(r"[\u4e00-\u9fff]{2,12}")

@@ -99,6 +99,12 @@ _SHORTHAND = {
     "链结": "链接",
     "连结": "链接",
     "包油": "包邮",
+    "包游": "包邮",
+    "运废": "运费",
+    # the shop's words typed in pinyin
+    "baoyou": "包邮",
+    "yunfei": "运费",
+    "fahuo": "发货",
     "优惠卷": "优惠券",  # 卷 typed for 券; only here: 卷 is a word of its own elsewhere (卷发, 用卷尺)
     "康康": "看看",
     "六六六": "666",

@@ -15,16 +15,20 @@ model (``knowledge.domain``), not by any data:
 
 Never stated, so never answered here: an hour or a day part of delivery, a station or pickup point,
 where goods ship from, a membership's terms, returning part of an order, where or when refunded
-money goes, a step of an application, anything a line chases ("为什么", "怎么还", "赶得上吗").
+money goes, a step of an application. Nor is an unsure line telling the viewer's own case: a chase
+("为什么", "怎么还", "赶得上吗"), a day gone by, their goods in the first person, goods gone wrong.
+With an LLM configured the answerer lets it read unsure lines instead (``llm_reading``).
 """
 
 from __future__ import annotations
 
 import re
 
-from assistant.danmaku.intent import asks_a_procedure, asks_arrival, ships_from
+from assistant.danmaku.intent import asks_a_procedure, asks_arrival, mentions_a_fault, ships_from
 from assistant.danmaku.types import Intent
 
+# A member's own terms ("会员价", "plus会员包邮吗", "vip有优惠吗"): no catalog states them.
+_MEMBERSHIP = r"会员|(?<![a-z])plus(?![a-z])|(?<![a-z])vip(?![a-z])"
 _CARRIERS = r"顺丰|京东|中通|圆通|韵达|申通|邮政|ems|极兔|德邦"
 _STATED: dict[Intent, re.Pattern[str]] = {
     Intent.SHIPPING: re.compile(
@@ -45,13 +49,15 @@ _UNSTATED_RE = re.compile(
     r"(?:中午|上午|下午|晚上|今晚|凌晨|几点|\d点|点半).{0,4}(?:到|送|派送)|送到[^,.!?\s]{0,6}站|站点|配送站|驿站|自提|"
     r"上门|"
     # a membership's terms, the payment's own money
-    r"会员|plus|白条|e卡|积分|京豆|"
+    rf"{_MEMBERSHIP}|白条|e卡|积分|京豆|"
     # part of an order, parcels split or joined
     r"单退|部分(?!地区|城市|省)|其中|所有(?:东西|商品)?都|全部退|一起退|单独寄|分开(?:发|寄)|一起(?:发|寄)|合并|"
     # a place of delivery no policy names
     r"送到(?:学校|门口|家门口|楼下|楼上|单位|公司)|放(?:门口|快递柜)|"
     # refunded money: where to, how fast
-    r"退款.{0,4}(?:多久|什么时候|啥时候|几天|慢|快)|到账|原路|退到|退回到|返到"
+    # what a warranty covers ("保修包括电池吗")
+    r"保修.{0,3}(?:包括|包含|范围|哪些)|"
+    r"(?:多久|什么时候|啥时候|几天)(?:能|会|才)?退款|退款.{0,4}(?:多久|什么时候|啥时候|几天|慢|快)|到账|原路|退到|退回到|返到"
 )
 # What an unsure line tells of the viewer's own case, which the line alone does not hold: a chase or a
 # challenge ("为什么", "怎么还", "赶得上吗", "不是说后天能送到吗"), something sent before ("我发给你的截图"),
@@ -73,7 +79,12 @@ def asks_what_the_policy_states(normalized: str, intent: Intent) -> bool:
     if stated is None:
         return False
     asked = stated.search(normalized) is not None or (intent is Intent.SHIPPING and asks_arrival(normalized))
-    return asked and not asks_what_no_policy_states(normalized) and _OWN_CASE_RE.search(normalized) is None
+    return (
+        asked
+        and not asks_what_no_policy_states(normalized)
+        and _OWN_CASE_RE.search(normalized) is None
+        and not mentions_a_fault(normalized)  # "过敏了能不能退": goods gone wrong, unsure whose
+    )
 
 
 def asks_what_no_policy_states(normalized: str) -> bool:
@@ -82,3 +93,12 @@ def asks_what_no_policy_states(normalized: str) -> bool:
     return (
         _UNSTATED_RE.search(normalized) is not None or asks_a_procedure(normalized) or ships_from(normalized)
     )
+
+
+_MEMBERSHIP_RE = re.compile(_MEMBERSHIP)
+
+
+def names_a_membership(normalized: str) -> bool:
+    """Whether the line asks a member's terms ("衣服会员价多少", "vip有优惠吗"): the catalog
+    states prices and promotions for everyone, so its price or coupons are no answer."""
+    return _MEMBERSHIP_RE.search(normalized) is not None

@@ -56,6 +56,7 @@ from assistant.danmaku.matcher import NameMatch, ProductMatcher
 from assistant.danmaku.slot_rules import LETTER_SIZE_RE, colours_named, sizes_named
 from assistant.danmaku.types import Intent, Slots
 from assistant.danmaku.vocabulary import (
+    ANY_CLOTHES_WORDS,
     CLOTHES_KIND_CHARACTERS,
     CLOTHES_WORDS_RE,
     GOODS_HEAD_WORDS,
@@ -152,6 +153,9 @@ def resolve_product(
         if asked_before is not None and _of_clothes(asked_before):
             return Resolution(previous, "previous")
         return Resolution(None, "not_sold")
+    any_clothes = name_span in ANY_CLOTHES_WORDS
+    if not names.exact and presented is not None and any_clothes and _of_clothes(presented):
+        return Resolution(on_stage, "stage")  # "衣服包邮吗" with a down jacket on stage: that jacket
     if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
     if len(names.exact) == 1:

@@ -86,6 +86,8 @@ ANDROID_MAKERS = (
 # asks of clothes is never about a product on stage that is none.
 CLOTHES_WORDS_RE = re.compile(r"衣服|衣裳|外套|上衣|穿的")
 CLOTHES_KIND_CHARACTERS = "服装衣衫裤裙鞋靴袜帽巾"
+# The words for clothes of any kind ("衣服包邮吗" in a fashion room: whatever clothes are presented).
+ANY_CLOTHES_WORDS = ("衣服", "衣裳")
 
 ONE_CHARACTER_GOODS: Mapping[str, str] = {
     "锅": "锅",
@@ -119,6 +121,8 @@ GOODS_STATES: Mapping[str, tuple[str, ...]] = {
 }
 # A laugh typed in a line ("哈哈", "笑死"): chatter to the triage, and a joke rather than goods gone wrong.
 LAUGH = r"哈哈|嘿嘿|hhh|笑死"
+# Words that acknowledge what was said before a question ("好滴 能退吗", "嗯嗯 几天发货"): no name of goods.
+ACKNOWLEDGEMENTS = r"好(?:滴|哒|嘞|叻|吧|呀|啊|嘛)|嗯+|恩+|哦+|噢+|喔+|额+|呃+|谢谢|多谢|明白了?|知道了"
 # Cities of the provinces shops most often leave out of shipping or free shipping, by province: a
 # viewer names the city ("发拉萨吗", "乌鲁木齐包邮吗") where the catalog lists the province. Names that
 # are also common words are left out (阿里 the company, 白银 the metal, 山南, 玉树, 万宁 the chain).

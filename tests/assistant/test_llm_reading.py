@@ -26,7 +26,7 @@ from tests.assistant.test_service_danmaku import T0, msg, post
 
 __all__ = ["llm_server"]  # the scripted server fixture, shared with test_llm
 
-UNSURE_RETURN = "买了不合适可以退不"  # an after-sales policy question, or a claim? the model cannot tell
+UNSURE_RETURN = "这个买了不合适可以退不"  # an after-sales policy question, or a claim? the model cannot tell
 UNSURE_REFUND = "拍了能退吗 多久退款"  # the policy asked, or a refund awaited?
 BY_LINK = {1: "P1", 3: "P3"}
 PQ: Final = "product_question"
@@ -183,8 +183,13 @@ def test_a_reading_never_moves_a_line_to_another_product_than_the_one_it_names(l
         assert reply["source"] != "catalog" or reply["product_id"] == "MZ07"
 
 
-def test_without_an_llm_the_unsure_line_goes_to_a_person() -> None:
+def test_without_an_llm_an_unsure_line_gets_the_policy_only_for_a_fact_it_states() -> None:
+    """No LLM to read them: the return terms answer whether goods can be returned
+    (``policy_asks``); how soon a refund comes back is no fact of the policy, so a person."""
     with service(demo=True) as (client, services, _):
         on_stage(services)
-        reply = post(client, msg("w1", UNSURE_RETURN)).json()["replies"][0]
-        assert reply["source"] == "handoff"
+        expected = after_sales_template(client)
+        terms = post(client, msg("w1", UNSURE_RETURN)).json()["replies"][0]
+        assert terms["source"] == "catalog" and terms["text"] == expected
+        refund = post(client, msg("w2", UNSURE_REFUND)).json()["replies"][0]
+        assert refund["source"] == "handoff"

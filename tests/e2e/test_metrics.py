@@ -343,7 +343,7 @@ def test_an_unsure_line_read_by_the_llm_is_answered_from_the_catalog(
     llm_server: LiveServer, fake_llm: str
 ) -> None:
     """The served process with an LLM configured: a line the understanding model is unsure of
-    ("买了不合适可以退不": policy question or claim?) is read by the LLM (validated JSON, no answer
+    ("这个买了不合适可以退不": policy question or claim?) is read by the LLM (validated JSON, no answer
     text) and answered with the catalog's own after-sales answer; an unusable reading leaves the
     next one to a person (tests/assistant/test_llm_reading.py has the cases)."""
     room = new_room(llm_server)
@@ -356,7 +356,8 @@ def test_an_unsure_line_read_by_the_llm_is_answered_from_the_catalog(
     httpx.post(f"{fake_llm}/_reset", timeout=5).raise_for_status()
     httpx.post(f"{fake_llm}/_script", json={"responses": steps}, timeout=5).raise_for_status()
     before = scrape(llm_server)
-    read = post_danmaku(llm_server, room, msg("u1", "uv1", "买了不合适可以退不", t0 + timedelta(seconds=20)))
+    unsure = "这个买了不合适可以退不"
+    read = post_danmaku(llm_server, room, msg("u1", "uv1", unsure, t0 + timedelta(seconds=20)))
     unusable = post_danmaku(llm_server, room, msg("u2", "uv2", "过敏了能不能退", t0 + timedelta(seconds=40)))
     assert read["replies"][0]["source"] == "catalog"
     assert read["replies"][0]["text"].endswith(plain["text"].split(" ", 1)[-1])

@@ -1516,3 +1516,51 @@ def test_the_version_picked_by_its_link_gets_its_stock_alone(
 def test_a_link_that_will_not_let_the_viewer_buy_goes_to_a_person(system: PipelineSystem, text: str) -> None:
     result = ask(system, text)
     assert result.source == "handoff", (result.source, result.text)
+
+
+@pytest.mark.parametrize(
+    ("stage", "text", "intent"),
+    [
+        ("SM01", "好滴 能退吗", "after_sales"),  # an acknowledgement names no goods
+        ("MZ07", "嗯嗯 几天发货啊", "shipping"),
+        ("FS01", "衣服包邮吗", "shipping"),  # in a fashion room, the clothes presented
+        ("FS01", "衣服多久发货", "shipping"),
+        ("MZ07", "包游吗", "shipping"),  # a typo of 包邮
+        ("MZ07", "yunfei多少", "shipping"),  # pinyin: the fee, never the price
+    ],
+)
+def test_a_policy_question_behind_an_acknowledgement_a_general_word_or_a_typo_is_answered(
+    system: PipelineSystem, stage: str, text: str, intent: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.source == "catalog" and result.intent == intent, (result.source, result.text)
+    assert result.product_id == stage
+
+
+def test_clothes_asked_of_with_a_cleanser_on_stage_are_still_not_the_cleanser(system: PipelineSystem) -> None:
+    result = ask(system, "衣服包邮吗", stage="MZ07")
+    assert result.product_id != "MZ07" and "中通" not in result.text, result.text
+
+
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("SM01", "保修包括电池吗"),  # what the warranty covers: no policy says
+        ("SM01", "耳机坏了怎么保修"),  # the steps of a repair
+        ("HJ05", "我暖风机要保修"),  # a demand
+        ("SM01", "我这单能退吗"),  # the viewer's own order
+        ("MZ07", "两瓶是分开寄吗"),  # parcels split
+        ("FS01", "衣服会员价多少"),  # a member's price: the catalog's is everyone's
+        ("MZ07", "vip有优惠吗"),
+    ],
+)
+def test_a_policy_question_beyond_the_policy_or_of_the_viewers_own_goes_to_a_person(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    result = ask(system, text, stage=stage)
+    assert result.source == "handoff", (result.source, result.text)
+
+
+def test_returns_of_flash_sale_goods_get_the_return_terms(system: PipelineSystem) -> None:
+    result = ask(system, "秒杀的能退吗", stage="HJ05")
+    assert result.source == "catalog" and result.intent == "after_sales" and "7天无理由" in result.text

@@ -95,6 +95,9 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     ("几点开抢", I.FLASH_SALE, {}),
     ("八点开抢吗", I.FLASH_SALE, {}),
     ("秒杀价多少", I.FLASH_SALE, {}),
+    ("秒杀的能退吗", I.AFTER_SALES, {}),  # the return terms of goods bought in a flash sale
+    ("质量问题运费谁承担", I.AFTER_SALES, {}),  # postage compensated for a fault: the return terms
+    ("运费能赔吗", I.AFTER_SALES, {}),
     ("限量多少件", I.FLASH_SALE, {}),
     ("when does the flash sale end", I.FLASH_SALE, {}),
     # price protection
@@ -287,6 +290,11 @@ def test_a_bare_how_much_the_list_price_and_time_left(text: str, intent: Intent 
         ("退货地址是哪里", True),
         ("发什么快递", False),  # the carrier: a term of the shipping policy
         ("用顺丰寄吗", False),
+        ("坏了怎么保修", True),  # how to get a repair, not the warranty's months
+        ("保修要去哪修", True),
+        ("退货寄到哪里", True),
+        ("寄回到哪里", True),
+        ("保修多久", False),
     ],
 )
 def test_asking_the_steps_of_a_request(text: str, procedure: bool) -> None:
@@ -353,6 +361,25 @@ def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> Non
         ("一年前买的能保修吗", True),
         ("万一我买错了能换吗", False),  # a condition
         ("活动前拍的话有赠品吗", False),
+        # the viewer's own goods in the first person, asked of returns or price protection
+        ("我这单能退吗", True),
+        ("我那件羽绒服能换个码吗", True),
+        ("我的能保价吗", True),
+        ("我这种油皮能用吗", False),  # who the goods suit, before buying
+        ("我退回去的运费谁出", True),
+        ("运费险怎么没赔", True),  # a payment of theirs not made
+        ("我暖风机要保修", True),  # a demand
+        # goods already sent or exchanged, a date told, something sent to the shop
+        ("刚发出去?", True),
+        ("是昨天发出来的吗", True),
+        ("换的那双什么时候到", True),
+        ("换的话运费谁出", False),  # a condition: the policy
+        ("客服说明天到的", True),
+        ("主播说明天发货吗", False),  # what the host said of the sale
+        ("我发给你的截图", True),
+        ("昨天拍今天就到", True),
+        ("还能换不", True),  # 还: a purchase made
+        ("拆了还能退吗", False),  # the policy on opened goods
     ],
 )
 def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
