@@ -841,8 +841,9 @@ def join_answers(bodies: Sequence[str]) -> str:
 # A measure a variant question asks ("容量多大", "多少ml"): an attribute that states it answers best.
 _MEASURE_RE = re.compile(r"容量|多少ml|多少毫升|净含量|规格")
 
-# Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
+# Intents answered from the shop's policy objects (shipping, after-sales, price protection).
 _POLICY_INTENTS = frozenset({Intent.SHIPPING, Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
+# Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
 FAQ_FIRST = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.VARIANT, Intent.OTHER})
 GIFT_RE = re.compile(r"赠品|小样|试用装|福袋|送什么|有赠|有送|送不送|gift")
 # "这个是什么呀" / "卖的什么" of the product in view, the whole line (not "这是什么意思"): a question about

@@ -148,8 +148,9 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = tuple(
             rf"运费险|{WARRANTY}|售后|无理由|假一赔|{_NO_FEELING}坏了|"
             # who pays the postage of goods sent back ("退回来运费谁付", "换码运费谁出", "寄回的运费")
             r"(?:退回|寄回(?!老?家)|换码|换尺码|换个码|换大|换小|换色|换颜色|换个颜色)[^,.!?\s]{0,4}(?:运费|邮费)"
-            # or compensates it for a fault ("质量问题运费谁承担", "运费能赔吗")
-            r"|赔付?运费|运费.{0,3}(?:赔|报销)|质量问题[^?!]{0,12}(?:运费|邮费)"
+            # or compensates it for a fault ("质量问题运费谁承担", "运费能赔吗"), or asked of a return
+            # ("退的时候要运费吗")
+            r"|赔付?运费|运费.{0,3}(?:赔|报销)|质量问题[^?!]{0,12}(?:运费|邮费)|退(?:货|回)?的时候.{0,3}(?:运费|邮费)"
             r"|(?<![a-z])(returns?|refunds?|warranty|exchange|guarantee)(?![a-z])",
         ),
         (
@@ -274,7 +275,8 @@ _BOUGHT_BEFORE_RE = re.compile(
 
 # The viewer demanding in the first person ("我要退货", "我要求退款").
 _I_DEMAND = (
-    r"我要(?:退|换|求|投诉)|我[^,.!?\s]{0,4}要(?:保修|维修|返修)|我要(?:保价|价保|补差)(?![吗么嘛])|我要求"
+    r"我要(?:申请|办理?)(?:售后|退货|退款|换货|保价|价保|维修|保修)|我要(?:退|换|求|投诉)|"
+    r"我[^,.!?\s]{0,4}要(?:保修|维修|返修)|我要(?:保价|价保|补差)(?![吗么嘛])|我要求"
 )
 # A complaint ("要投诉", "客服不理"), a demand ("给我换一个"), goods not arrived ("还没到"): the viewer's
 # own matter, and something wrong when told as a statement (``_PROBLEM_RE``).
@@ -343,8 +345,11 @@ _OWN_ORDER_RE = re.compile(
     # the viewer's own goods asked of returns, exchanges or price protection in the first person
     # ("我这单能退吗", "我那件羽绒服能换个码吗", "我的能保价吗"; not "我这种油皮能用吗"), their return's
     # postage ("我退回去的运费谁出"), a payment of theirs not made ("运费险怎么没赔", "退款怎么还没到")
-    r"我(?:的|那|这)(?![种样么])[^,.!?\s]{0,6}?(?:能|可以|能不能|可不可以)?(?:退|换(?!着|一下)|保价|价保)|"
-    r"我(?:换货|退货|退回去|寄回去|退回|寄回)的|"
+    r"我(?:的|那|这)(?![种样么])[^,.!?]{0,8}?(?:能|可以|能不能|可不可以)?(?:退|换(?!着|一下)|保价|价保)|"
+    r"我(?:换货|退货|退回去|寄回去|退回|寄回)的|我的(?:运费险|运费|邮费|保价|差价)|"
+    # money taken from the viewer or laid out by them, goods just received ("多收了我8块运费",
+    # "退货运费我先垫的", "能退吗 我刚收到")
+    r"(?:收|扣)了我.{0,4}(?:钱|运费|邮费|块|元|\d)|多(?:收|扣)了|我(?:先)?垫(?:付|的|了)|我(?:刚|才|已经)收到|"
     r"(?:运费险|保价|差价|退款|赔付|补偿).{0,3}怎么(?:还)?没|"
     # an order placed a day gone by, told bare ("昨天拍今天就到", "前天下单")
     r"(?:昨天|前天|昨晚)(?:晚上|下午|上午|中午)?(?:就|才)?(?:拍|买|下单|付款)|"
@@ -1062,7 +1067,11 @@ def asks_whether_sold(normalized: str) -> bool:
 
 # A version come back in stock asked ("黑色M到货没", "米白什么时候补货").
 _RESTOCK_RE = re.compile(r"到货|补货|上货")
-_RETURN_ASKED_RE = re.compile(r"(?:能|可以|能不能|可不可以|支持)(?:退|换)|退货|退换|换货|无理由")
+# Another term asked of goods bought in a flash sale ("秒杀的能退吗", "秒杀的包邮吗", "秒杀的有保修吗"):
+# that term's policy, not the flash sale.
+_TERMS_ASKED_RE = re.compile(
+    rf"(?:能|可以|能不能|可不可以|支持)(?:退|换)|退货|退换|换货|无理由|包邮|运费|邮费|{WARRANTY}"
+)
 
 
 def _names_a_version(normalized: str) -> bool:
@@ -1094,7 +1103,7 @@ def classify_intent(normalized: str) -> Intent | None:
     if _RESTOCK_RE.search(normalized) and _names_a_version(normalized) and not about_own_order(normalized):
         return Intent.STOCK  # "黑色M到货没", "米白什么时候到货": a version back in stock, no parcel
     for intent, pattern in _RULES:
-        if intent is Intent.FLASH_SALE and _RETURN_ASKED_RE.search(normalized):
+        if intent is Intent.FLASH_SALE and _TERMS_ASKED_RE.search(normalized):
             continue  # "秒杀的能退吗": the return terms of goods bought in a flash sale
         if pattern.search(normalized):
             return intent

@@ -51,12 +51,12 @@ _UNSTATED_RE = re.compile(
     # a membership's terms, the payment's own money
     rf"{_MEMBERSHIP}|白条|e卡|积分|京豆|"
     # part of an order, parcels split or joined
-    r"单退|部分(?!地区|城市|省)|其中|所有(?:东西|商品)?都|全部退|一起退|单独寄|分开(?:发|寄)|一起(?:发|寄)|合并|"
+    r"单退|部分(?!地区|城市|省)|其中|剩下的|剩余的|退(?:一|1)(?:件|个|瓶|支|盒|包|双|条)|所有(?:东西|商品)?都|全部退|一起退|单独寄|分开(?:发|寄)|一起(?:发|寄)|合并|"
     # a place of delivery no policy names
     r"送到(?:学校|门口|家门口|楼下|楼上|单位|公司)|放(?:门口|快递柜)|"
+    # what a warranty covers, how it is served ("保修包括电池吗", "换新还是维修", "全国联保吗")
+    r"保修.{0,3}(?:包括|包含|范围|哪些)|换新还是(?:维|修)|(?:维修|修)还是换新|联保|保修.{0,4}寄回|"
     # refunded money: where to, how fast
-    # what a warranty covers ("保修包括电池吗")
-    r"保修.{0,3}(?:包括|包含|范围|哪些)|"
     r"(?:多久|什么时候|啥时候|几天)(?:能|会|才)?退款|退款.{0,4}(?:多久|什么时候|啥时候|几天|慢|快)|到账|原路|退到|退回到|返到"
 )
 # What an unsure line tells of the viewer's own case, which the line alone does not hold: a chase or a
@@ -65,9 +65,8 @@ _UNSTATED_RE = re.compile(
 # a day told is worked out against the return window: ``intent.works_out_a_case``).
 _OWN_CASE_RE = re.compile(
     r"为什么|为啥|怎么还|还没|赶得上|赶的上|来得及|着急|很急|^(?:那|可)?不是|发给你|给你发|"
-    # the viewer's own goods or order said in the first person ("我的耳机能换新吗", "我那单可以退吗"), or
-    # money taken from them ("怎么收了我8块运费")
-    r"我的|我那|我这(?:单|个|件|边的)|(?:收|扣)了我|多收|不想要了|"
+    # the viewer's own goods or order said in the first person ("我的耳机能换新吗", "我那单可以退吗")
+    r"我的|我那|我这(?:单|个|件|边的)|不想要了|"
     r"昨天|前天|上周|上个?星期|上个?月|之前|上次|那天|\d{1,2}号|[\d一二两三四五六七八九十几]+天前"
 )
 

@@ -59,6 +59,7 @@ from assistant.danmaku.vocabulary import (
     ANY_CLOTHES_WORDS,
     CLOTHES_KIND_CHARACTERS,
     CLOTHES_WORDS_RE,
+    GARMENT_CHARACTERS,
     GOODS_HEAD_WORDS,
     GOODS_HEADS,
     INTERCHANGEABLE_FORMS,
@@ -154,7 +155,7 @@ def resolve_product(
             return Resolution(previous, "previous")
         return Resolution(None, "not_sold")
     any_clothes = name_span in ANY_CLOTHES_WORDS
-    if not names.exact and presented is not None and any_clothes and _of_clothes(presented):
+    if not names.exact and presented is not None and any_clothes and _a_garment(presented):
         return Resolution(on_stage, "stage")  # "衣服包邮吗" with a down jacket on stage: that jacket
     if names.exact and _other_goods_around(names.key, names.exact, name_span, catalog, text):
         return Resolution(None, "not_sold")  # "有卸妆膏吗": a 卸妆膏 is no 卸妆油, nor the stage's 卸妆 FAQ
@@ -262,6 +263,12 @@ def _of_clothes(product: Product) -> bool:
     """Whether a product is clothes: its category or name holds a character of clothes ("服饰",
     "开衫", "雪地靴": ``vocabulary.CLOTHES_KIND_CHARACTERS``)."""
     return any(c in f"{product.category}{product.name}" for c in CLOTHES_KIND_CHARACTERS)
+
+
+def _a_garment(product: Product) -> bool:
+    """Whether a product's name names a garment ("羽绒服", "开衫"; ``vocabulary.GARMENT_CHARACTERS``),
+    what a general word for clothes may mean (boots and scarves are clothes of another kind)."""
+    return any(c in product.name for c in GARMENT_CHARACTERS)
 
 
 def _other_goods_in_view(span: str, catalog: Catalog, on_stage: str, text: str) -> bool:

@@ -85,9 +85,11 @@ ANDROID_MAKERS = (
 # make a product's category or name one of clothes ("服饰", "开衫", "羽绒服", "雪地靴"): a line that
 # asks of clothes is never about a product on stage that is none.
 CLOTHES_WORDS_RE = re.compile(r"衣服|衣裳|外套|上衣|穿的")
-CLOTHES_KIND_CHARACTERS = "服装衣衫裤裙鞋靴袜帽巾"
-# The words for clothes of any kind ("衣服包邮吗" in a fashion room: whatever clothes are presented).
+# The characters of garments in a product's name ("羽绒服", "开衫", "牛仔裤"; not "雪地靴", "围巾"), and
+# the general words for them ("衣服包邮吗" in a fashion room: the garment presented, never boots).
+GARMENT_CHARACTERS = "服衣衫裤裙"
 ANY_CLOTHES_WORDS = ("衣服", "衣裳")
+CLOTHES_KIND_CHARACTERS = GARMENT_CHARACTERS + "装鞋靴袜帽巾"
 
 ONE_CHARACTER_GOODS: Mapping[str, str] = {
     "锅": "锅",

@@ -1537,9 +1537,13 @@ def test_a_policy_question_behind_an_acknowledgement_a_general_word_or_a_typo_is
     assert result.product_id == stage
 
 
-def test_clothes_asked_of_with_a_cleanser_on_stage_are_still_not_the_cleanser(system: PipelineSystem) -> None:
-    result = ask(system, "衣服包邮吗", stage="MZ07")
-    assert result.product_id != "MZ07" and "中通" not in result.text, result.text
+@pytest.mark.parametrize("stage", ["MZ07", "FS08"])
+def test_clothes_asked_of_are_never_goods_of_another_kind_on_stage(
+    system: PipelineSystem, stage: str
+) -> None:
+    """A cleanser is no clothes, and snow boots are no garment: "衣服包邮吗" is not about them."""
+    result = ask(system, "衣服包邮吗", stage=stage)
+    assert result.product_id != stage and result.source != "catalog", result.text
 
 
 @pytest.mark.parametrize(
@@ -1552,6 +1556,10 @@ def test_clothes_asked_of_with_a_cleanser_on_stage_are_still_not_the_cleanser(sy
         ("MZ07", "两瓶是分开寄吗"),  # parcels split
         ("FS01", "衣服会员价多少"),  # a member's price: the catalog's is everyone's
         ("MZ07", "vip有优惠吗"),
+        ("SM01", "坏了是换新还是维修"),  # how a warranty is served
+        ("SM01", "保修是全国联保吗"),
+        ("FS01", "买两件能退一件吗"),  # part of an order
+        ("SP01", "开了一包剩下的能退吗"),
     ],
 )
 def test_a_policy_question_beyond_the_policy_or_of_the_viewers_own_goes_to_a_person(

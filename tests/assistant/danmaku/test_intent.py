@@ -98,6 +98,9 @@ LABELLED: list[tuple[str, Intent, dict[str, Any]]] = [
     ("秒杀的能退吗", I.AFTER_SALES, {}),  # the return terms of goods bought in a flash sale
     ("质量问题运费谁承担", I.AFTER_SALES, {}),  # postage compensated for a fault: the return terms
     ("运费能赔吗", I.AFTER_SALES, {}),
+    ("退的时候要运费吗", I.AFTER_SALES, {}),  # the postage of a return
+    ("秒杀的包邮吗", I.SHIPPING, {}),  # another term of flash-sale goods: that term's
+    ("秒杀的耳机有保修吗", I.AFTER_SALES, {}),
     ("限量多少件", I.FLASH_SALE, {}),
     ("when does the flash sale end", I.FLASH_SALE, {}),
     # price protection
@@ -380,6 +383,13 @@ def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> Non
         ("昨天拍今天就到", True),
         ("还能换不", True),  # 还: a purchase made
         ("拆了还能退吗", False),  # the policy on opened goods
+        # money taken or laid out, goods just received, a request for after-sales
+        ("多收了我8块运费", True),
+        ("我的运费险呢", True),
+        ("退货运费我先垫的 谁报销", True),
+        ("能退吗 我刚收到", True),
+        ("我这瓶还没拆 能退吗", True),
+        ("客服 我要申请售后", True),
     ],
 )
 def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:
