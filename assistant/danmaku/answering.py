@@ -36,12 +36,10 @@ from assistant.danmaku.compliance import drop_injected_sentences, find_banned, s
 from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, ViewerDialogue
 from assistant.danmaku.intent import (
     about_own_order,
-    asks_a_procedure,
     asks_arrival,
     asks_for_a_persons_act,
     asks_list_price,
     asks_the_return_case,
-    asks_to_send_back,
     asks_value,
     asks_warranty,
     compared_elsewhere,
@@ -55,6 +53,8 @@ from assistant.danmaku.intent import (
 )
 from assistant.danmaku.operator_faq import OperatorFaq
 from assistant.danmaku.policy_asks import (
+    POLICY_INTENTS,
+    asks_the_steps,
     asks_what_no_policy_states,
     asks_what_the_policy_states,
     names_a_membership,
@@ -449,10 +449,10 @@ class Answerer:
             return None  # "明天有优惠吗": today's facts do not answer for another day
         if intent in (Intent.PRICE, Intent.DISCOUNT) and names_a_membership(u.normalized):
             return None  # "衣服会员价多少": the catalog's price is everyone's, not a member's
-        if intent in _POLICY_INTENTS and asks_what_no_policy_states(u.normalized):
-            return None  # "两瓶是分开寄吗", "只退其中一个能退吗": no policy states it, no template answers
-        if _asks_steps(u):
-            return None  # "保价怎么申请": the policy's terms are not the steps asked for
+        if intent in POLICY_INTENTS and asks_what_no_policy_states(u.normalized, intent):
+            # "两瓶是分开寄吗", "只退其中一个能退吗", "保价怎么申请": no policy states it (the steps of a
+            # request are no terms), so no template answers
+            return None
         packs = answers.packs_of_the_unit(product, u.normalized) if slots.quantity is not None else {}
         one_unit = one_unit_priced(u.normalized) if intent is Intent.PRICE else None
         unit_packs = answers.packs_of(product, one_unit) if one_unit else {}
@@ -841,8 +841,6 @@ def join_answers(bodies: Sequence[str]) -> str:
 # A measure a variant question asks ("容量多大", "多少ml"): an attribute that states it answers best.
 _MEASURE_RE = re.compile(r"容量|多少ml|多少毫升|净含量|规格")
 
-# Intents answered from the shop's policy objects (shipping, after-sales, price protection).
-_POLICY_INTENTS = frozenset({Intent.SHIPPING, Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
 # Intents whose best answer is a close operator FAQ pair when there is one ("多久敷一次").
 FAQ_FIRST = frozenset({Intent.SUITABILITY, Intent.USAGE, Intent.MATERIAL, Intent.VARIANT, Intent.OTHER})
 GIFT_RE = re.compile(r"赠品|小样|试用装|福袋|送什么|有赠|有送|送不送|gift")
@@ -902,12 +900,6 @@ _WHOLE_ANSWER_INTENTS = frozenset(
 )
 
 
-# Intents answered by a policy's terms, which say nothing of how to file a request or send goods
-# back (``asks_a_procedure``: "保价怎么申请", "退货地址是哪里"); a shipping question's only procedure
-# is sending goods back (``asks_to_send_back``: "发什么快递退回", "配件不用寄吧").
-_POLICY_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
-
-
 # How a garment or shoe fits ("偏大吗", "宽松吗", "是正码吗"): the catalog's words on it, not the chart.
 _FIT_ASKED_RE = re.compile(r"偏大|偏小|正码|标准码|宽松|修身|紧身|宽大|合身|大不大|小不小|显胖|显瘦|版型")
 
@@ -932,10 +924,8 @@ def stated_in_catalog(product: Product, normalized: str, lang: str) -> str | Non
 
 
 def _asks_steps(understanding: Understanding) -> bool:
-    """Whether a policy question asks the steps of a request or of a return, not the policy's terms."""
-    if understanding.intent in _POLICY_TERMS_INTENTS:
-        return asks_a_procedure(understanding.normalized)
-    return understanding.intent is Intent.SHIPPING and asks_to_send_back(understanding.normalized)
+    """Whether a policy question asks the steps of a request or of a return (``policy_asks``)."""
+    return asks_the_steps(understanding.normalized, understanding.intent)
 
 
 def answer_facets(understanding: Understanding) -> tuple[object, ...]:

@@ -24,7 +24,13 @@ from __future__ import annotations
 
 import re
 
-from assistant.danmaku.intent import asks_a_procedure, asks_arrival, mentions_a_fault, ships_from
+from assistant.danmaku.intent import (
+    asks_a_procedure,
+    asks_arrival,
+    asks_to_send_back,
+    mentions_a_fault,
+    ships_from,
+)
 from assistant.danmaku.types import Intent
 
 # A member's own terms ("会员价", "plus会员包邮吗", "vip有优惠吗"): no catalog states them.
@@ -80,18 +86,35 @@ def asks_what_the_policy_states(normalized: str, intent: Intent) -> bool:
     asked = stated.search(normalized) is not None or (intent is Intent.SHIPPING and asks_arrival(normalized))
     return (
         asked
-        and not asks_what_no_policy_states(normalized)
+        and not asks_what_no_policy_states(normalized, intent)
         and _OWN_CASE_RE.search(normalized) is None
         and not mentions_a_fault(normalized)  # "过敏了能不能退": goods gone wrong, unsure whose
     )
 
 
-def asks_what_no_policy_states(normalized: str) -> bool:
-    """Whether a policy question asks something no policy object holds (module docstring): a template
-    of the policy would answer another question."""
+def asks_what_no_policy_states(normalized: str, intent: Intent) -> bool:
+    """Whether a policy question of ``intent`` asks something no policy object holds (module
+    docstring): a template of the policy would answer another question."""
     return (
-        _UNSTATED_RE.search(normalized) is not None or asks_a_procedure(normalized) or ships_from(normalized)
+        _UNSTATED_RE.search(normalized) is not None
+        or asks_the_steps(normalized, intent)
+        or ships_from(normalized)
     )
+
+
+# Intents answered from the shop's policy objects; of them, those answered by a policy's terms, which
+# say nothing of how to file a request or send goods back.
+_TERMS_INTENTS = frozenset({Intent.AFTER_SALES, Intent.PRICE_PROTECTION})
+POLICY_INTENTS = _TERMS_INTENTS | {Intent.SHIPPING}
+
+
+def asks_the_steps(normalized: str, intent: Intent) -> bool:
+    """Whether a policy question asks the steps of a request or of a return, not the policy's terms
+    (``intent.asks_a_procedure``: "保价怎么申请", "退货地址是哪里"); a shipping question's only steps are
+    sending goods back (``intent.asks_to_send_back``: "发什么快递退回"; "包邮怎么弄" is the policy's)."""
+    if intent in _TERMS_INTENTS:
+        return asks_a_procedure(normalized)
+    return intent is Intent.SHIPPING and asks_to_send_back(normalized)
 
 
 _MEMBERSHIP_RE = re.compile(_MEMBERSHIP)

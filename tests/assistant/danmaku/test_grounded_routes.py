@@ -1527,6 +1527,7 @@ def test_a_link_that_will_not_let_the_viewer_buy_goes_to_a_person(system: Pipeli
         ("FS01", "衣服多久发货", "shipping"),
         ("MZ07", "包游吗", "shipping"),  # a typo of 包邮
         ("MZ07", "yunfei多少", "shipping"),  # pinyin: the fee, never the price
+        ("MZ07", "包邮怎么弄", "shipping"),  # a procedure word, but the shipping terms are asked
     ],
 )
 def test_a_policy_question_behind_an_acknowledgement_a_general_word_or_a_typo_is_answered(

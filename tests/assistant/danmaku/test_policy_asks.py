@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import numpy as np
 import pytest
 
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.policy_asks import asks_what_no_policy_states, asks_what_the_policy_states
 from assistant.danmaku.types import Intent
-from assistant.danmaku.understanding import INTENTS, UnderstandingModel
 from evals.answers.system import START, PipelineSystem
+from tests.assistant.danmaku.test_understanding import biased_model
 
 
 @pytest.mark.parametrize(
@@ -48,7 +47,7 @@ def test_a_fact_the_policy_holds_is_asked(text: str, intent: Intent) -> None:
 )
 def test_what_no_policy_states_is_never_the_policys_to_answer(text: str, intent: Intent) -> None:
     normalized = normalize(text)
-    assert asks_what_no_policy_states(normalized)
+    assert asks_what_no_policy_states(normalized, intent)
     assert not asks_what_the_policy_states(normalized, intent)
 
 
@@ -63,8 +62,17 @@ def test_what_no_policy_states_is_never_the_policys_to_answer(text: str, intent:
 )
 def test_an_unsure_line_telling_the_viewers_own_case_is_no_policy_question(text: str, intent: Intent) -> None:
     normalized = normalize(text)
-    assert not asks_what_no_policy_states(normalized)  # the facts asked are the policy's
+    assert not asks_what_no_policy_states(normalized, intent)  # the facts asked are the policy's
     assert not asks_what_the_policy_states(normalized, intent)  # but the case is the viewer's own
+
+
+def test_a_shipping_questions_only_steps_are_sending_goods_back() -> None:
+    """ "包邮怎么弄" asks the shipping terms (a procedure word, no request's steps); sending goods back
+    is no shipping term."""
+    for text in ("包邮怎么弄", "怎么点包邮"):
+        assert asks_what_the_policy_states(normalize(text), Intent.SHIPPING), text
+    assert asks_what_no_policy_states(normalize("退回去发什么快递"), Intent.SHIPPING)
+    assert asks_what_no_policy_states(normalize("保价怎么申请"), Intent.PRICE_PROTECTION)
 
 
 def test_product_questions_are_no_policy_facts() -> None:
@@ -72,18 +80,10 @@ def test_product_questions_are_no_policy_facts() -> None:
     assert not asks_what_the_policy_states(normalize("运费多少"), Intent.OTHER)
 
 
-def _unsure_model() -> UnderstandingModel:
-    """A model whose features do nothing and that is unsure of every line: P(route) = softmax of the
-    biases = (0.44, 0.40, 0.16), the "open" route."""
-    dim = 64
-    return UnderstandingModel(
-        np.zeros((dim, 3)), np.array((1.0, 0.9, 0.0)), np.zeros((dim, len(INTENTS))), np.zeros(len(INTENTS))
-    )
-
-
 @pytest.fixture
 def unsure_room() -> PipelineSystem:
-    system = PipelineSystem(understanding=_unsure_model())
+    """A room whose model is unsure of every line: P(route) = (0.44, 0.40, 0.16), the "open" route."""
+    system = PipelineSystem(understanding=biased_model((1.0, 0.9, 0.0), Intent.OTHER, 0.0))
     system.reset()
     system.set_stage("MZ07", START)
     return system
@@ -95,6 +95,7 @@ def unsure_room() -> PipelineSystem:
         ("今天能发货吗", "shipping", "48小时内发货"),
         ("那个快递费怎么算的", "shipping", "满¥99包邮"),
         ("多久能到啊", "shipping", "到货时间以快递实际配送为准"),
+        ("包邮怎么弄", "shipping", "满¥99包邮"),
         ("收到不喜欢可以退吗", "after_sales", "7天无理由"),
         ("要是降价了能保价吗", "price_protection", "7天保价"),
     ],

@@ -40,7 +40,7 @@ from knowledge.demo import load_demo_catalog
 DIM = 64
 
 
-def _biased(
+def biased_model(
     route_logits: tuple[float, float, float], intent: Intent, intent_logit: float
 ) -> UnderstandingModel:
     """A model whose features do nothing: its probabilities are the softmax of the biases."""
@@ -58,7 +58,7 @@ def _decide(model: UnderstandingModel, text: str):  # type: ignore[no-untyped-de
 
 
 def test_a_sure_answer_is_answered_with_the_models_intent() -> None:
-    decision = _decide(_biased((4.0, 0.0, 0.0), Intent.PRICE, 6.0), "这个怎么卖")
+    decision = _decide(biased_model((4.0, 0.0, 0.0), Intent.PRICE, 6.0), "这个怎么卖")
     assert decision.route == "answer"
     assert decision.p_answer > 0.9
     assert decision.intent is Intent.PRICE
@@ -66,20 +66,20 @@ def test_a_sure_answer_is_answered_with_the_models_intent() -> None:
 
 def test_below_the_answer_threshold_it_abstains_to_a_person_or_silence() -> None:
     # P = (0.05, 0.93, 0.02): a person's job
-    handoff = _decide(_biased((0.0, 3.0, -1.0), Intent.PRICE, 0.0), "这个怎么卖")
+    handoff = _decide(biased_model((0.0, 3.0, -1.0), Intent.PRICE, 0.0), "这个怎么卖")
     assert handoff.route == "handoff"
     # P = (0.25, 0.09, 0.67): silence is likeliest
-    silent = _decide(_biased((0.0, -1.0, 1.0), Intent.PRICE, 0.0), "这个怎么卖")
+    silent = _decide(biased_model((0.0, -1.0, 1.0), Intent.PRICE, 0.0), "这个怎么卖")
     assert silent.route == "silent" and silences(silent)
     # P = (0.44, 0.40, 0.16): unsure; only a grounded source may answer, never a template
-    unsure = _decide(_biased((1.0, 0.9, 0.0), Intent.PRICE, 0.0), "这个怎么卖")
+    unsure = _decide(biased_model((1.0, 0.9, 0.0), Intent.PRICE, 0.0), "这个怎么卖")
     assert unsure.route == "open" and not silences(unsure)
 
 
 def test_an_unsure_structured_question_is_never_answered_from_a_template() -> None:
     """Route "open" with a structured intent (price) hands off; with an open wording the product's
     own FAQ may still answer."""
-    unsure = _biased((1.0, 0.9, 0.0), Intent.PRICE, 0.0)
+    unsure = biased_model((1.0, 0.9, 0.0), Intent.PRICE, 0.0)
     system = PipelineSystem(understanding=unsure)
     system.reset()
     system.set_stage("MZ07", START)
@@ -90,13 +90,13 @@ def test_an_unsure_structured_question_is_never_answered_from_a_template() -> No
 
 
 def test_an_unsure_intent_leaves_the_rule_intent_alone() -> None:
-    decision = _decide(_biased((4.0, 0.0, 0.0), Intent.STOCK, 0.5), "这个怎么卖")
+    decision = _decide(biased_model((4.0, 0.0, 0.0), Intent.STOCK, 0.5), "这个怎么卖")
     assert decision.intent is None  # one class at 0.5 logit out of 14 is far below 0.75
 
 
 def test_chatter_and_steering_are_taken_up_only_when_sure() -> None:
-    sure_request = _decide(_biased((0.0, 5.0, 0.0), Intent.OTHER, 0.0), "哈哈")
-    unsure = _decide(_biased((0.0, 1.0, 0.5), Intent.OTHER, 0.0), "哈哈")
+    sure_request = _decide(biased_model((0.0, 5.0, 0.0), Intent.OTHER, 0.0), "哈哈")
+    unsure = _decide(biased_model((0.0, 1.0, 0.5), Intent.OTHER, 0.0), "哈哈")
     assert takes_up(sure_request, Triage.CHATTER)
     assert takes_up(sure_request, Triage.STEERING)
     assert not takes_up(unsure, Triage.CHATTER)
@@ -111,7 +111,7 @@ def test_features_fold_digits_and_carry_the_rule_reading() -> None:
 
 
 def test_weights_round_trip_and_bad_files_fail_clearly(tmp_path: Path) -> None:
-    model = _biased((1.0, 2.0, 3.0), Intent.USAGE, 2.0)
+    model = biased_model((1.0, 2.0, 3.0), Intent.USAGE, 2.0)
     path = tmp_path / "m.npz"
     model.save(path)
     again = UnderstandingModel.load(path)
@@ -346,7 +346,7 @@ def test_chat_like_lines_nothing_answers_stay_silent_instead_of_paging_the_host(
         ("sure it is a question", (5.0, -1.0, -0.5)),  # silence 0.004 > person 0.002: both remote
     )
     for name, logits in cases:
-        system = PipelineSystem(understanding=_biased(logits, Intent.OTHER, 0.0))
+        system = PipelineSystem(understanding=biased_model(logits, Intent.OTHER, 0.0))
         system.reset()
         system.set_stage("MZ07", START)
         other = system.ask("v1", text, START + timedelta(seconds=60))
@@ -377,7 +377,7 @@ def test_goods_the_room_does_not_sell_asked_in_a_chat_like_line_stay_silent() ->
     on sale is answered whatever the model's doubt."""
     answers: dict[str, list[str]] = {}
     for name, logits in (("silence likelier", (1.0, 0.0, 0.5)), ("person likelier", (1.0, 0.5, 0.0))):
-        system = PipelineSystem(understanding=_biased(logits, Intent.PRICE, 0.0))
+        system = PipelineSystem(understanding=biased_model(logits, Intent.PRICE, 0.0))
         system.reset()
         system.set_stage("MZ07", START)
         unsold = system.ask("v1", "这个月饼多少钱", START + timedelta(seconds=60))
