@@ -192,7 +192,9 @@ class AfterSalesPolicy:
     after_sales_id: str
     no_reason_return_days: int = 7  # 7天无理由; 0 means not supported
     return_shipping_insurance: bool = False  # 运费险
-    warranty_months: int = 0
+    # months of warranty; 0: the policy states there is none; None: it says nothing of a warranty
+    # (a question about repairs is then a person's)
+    warranty_months: int | None = None
     notes: str = ""  # e.g. "食品拆封后不支持无理由退货"
 
 

@@ -4,6 +4,10 @@ This is the format of JSON catalog files (import and export) and of stored snaps
 strings ("199.00") so no float ever touches a price; times are ISO-8601 with an offset.
 ``catalog_from_dict`` trusts its input (it reads what ``catalog_to_dict`` wrote); operator uploads go
 through ``knowledge.ingest``, which validates and reports every problem with its place.
+
+``format`` (``SNAPSHOT_FORMAT``) says how a stored document reads: before format 2 an empty warranty
+cell was stored as ``0``, so a ``0`` of an older snapshot is read as "not stated" (``None``: a person
+answers), never as "no warranty", which would be said on air.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from knowledge.domain import (
     Sku,
     SpendDiscount,
 )
+
+SNAPSHOT_FORMAT = 2  # 2: warranty_months left out when not stated, 0 a stated "no warranty"
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -205,21 +211,29 @@ def shipping_from_dict(d: dict[str, Any]) -> ShippingPolicy:
 
 
 def after_sales_to_dict(a: AfterSalesPolicy) -> dict[str, Any]:
-    return {
+    """The policy's JSON; ``warranty_months`` is left out when the policy says nothing of a warranty."""
+    out: dict[str, Any] = {
         "after_sales_id": a.after_sales_id,
         "no_reason_return_days": a.no_reason_return_days,
         "return_shipping_insurance": a.return_shipping_insurance,
-        "warranty_months": a.warranty_months,
-        "notes": a.notes,
     }
+    if a.warranty_months is not None:
+        out["warranty_months"] = a.warranty_months
+    out["notes"] = a.notes
+    return out
 
 
-def after_sales_from_dict(d: dict[str, Any]) -> AfterSalesPolicy:
+def after_sales_from_dict(d: dict[str, Any], snapshot_format: int = 2) -> AfterSalesPolicy:
+    """The policy of ``d``; a warranty of 0 months in a snapshot older than format 2 was an empty
+    cell as often as a stated "none", so it reads as not stated (module docstring)."""
+    months = None if d.get("warranty_months") is None else int(d["warranty_months"])
+    if snapshot_format < 2 and months == 0:
+        months = None
     return AfterSalesPolicy(
         after_sales_id=str(d["after_sales_id"]),
         no_reason_return_days=int(d.get("no_reason_return_days", 7)),
         return_shipping_insurance=bool(d.get("return_shipping_insurance", False)),
-        warranty_months=int(d.get("warranty_months", 0)),
+        warranty_months=months,
         notes=str(d.get("notes", "")),
     )
 
@@ -227,6 +241,7 @@ def after_sales_from_dict(d: dict[str, Any]) -> AfterSalesPolicy:
 def catalog_to_dict(c: Catalog) -> dict[str, Any]:
     """The canonical JSON document for a catalog (also the JSON import format)."""
     return {
+        "format": SNAPSHOT_FORMAT,
         "catalog_id": c.catalog_id,
         "version": c.version,
         "price_protection": {
@@ -242,7 +257,9 @@ def catalog_to_dict(c: Catalog) -> dict[str, Any]:
 
 
 def catalog_from_dict(d: dict[str, Any]) -> Catalog:
+    """The catalog of a document ``catalog_to_dict`` wrote, of any ``format`` (module docstring)."""
     rules = d.get("price_protection") or {}
+    snapshot_format = int(d.get("format", 1))
     return Catalog(
         catalog_id=str(d["catalog_id"]),
         version=int(d.get("version", 0)),
@@ -252,7 +269,7 @@ def catalog_from_dict(d: dict[str, Any]) -> Catalog:
             note=str(rules.get("note", PriceProtectionRules().note)),
         ),
         shipping=tuple(shipping_from_dict(s) for s in d.get("shipping", ())),
-        after_sales=tuple(after_sales_from_dict(a) for a in d.get("after_sales", ())),
+        after_sales=tuple(after_sales_from_dict(a, snapshot_format) for a in d.get("after_sales", ())),
         promotions=tuple(promotion_from_dict(p) for p in d.get("promotions", ())),
         products=tuple(product_from_dict(p) for p in d.get("products", ())),
     )

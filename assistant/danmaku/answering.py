@@ -607,7 +607,9 @@ class Answerer:
                 bought = purchase_told(u.normalized, at)
                 received = days_since_receipt(u.normalized, at)
                 case = answers_policy.return_case(terms, received, bought.days_ago if bought else None, lang)
-            body = answers_policy.answer_after_sales(terms, lang, told=case, asked=u.normalized)
+            body = answers_policy.answer_after_sales(
+                terms, lang, told=case, asked=u.normalized, warranty_asked=asks_warranty(u.normalized)
+            )
         elif intent is Intent.HOW_TO_ORDER:
             body = answers.answer_how_to_order(product, lang)
         else:
@@ -968,6 +970,8 @@ def answer_facets(understanding: Understanding) -> tuple[object, ...]:
         asks_arrival(u.normalized) if u.intent is Intent.SHIPPING else None,  # "几天能到" is no "包邮吗"
         # "拆了能退吗" leads with the condition on opened goods, never "能退吗"'s terms
         *(answers_policy.goods_states_named(u.normalized) if u.intent is Intent.AFTER_SALES else ()),
+        # "保修多久" leads with the warranty, "能退吗" with the return terms
+        asks_warranty(u.normalized) if u.intent is Intent.AFTER_SALES else None,
         bool(GIFT_RE.search(u.normalized)),
         bool(INTRODUCE_RE.search(u.normalized)),
         *question_terms(u.normalized),

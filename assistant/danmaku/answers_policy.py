@@ -88,9 +88,11 @@ _CONDITION_RE = re.compile(r"不|后|除|仅|只|需|未|质量|人为")
 
 
 def states_a_warranty(policy: AfterSalesPolicy | None) -> bool:
-    """Whether the after-sales policy states a warranty (its months): the one fact of repairs that
-    ``answer_after_sales`` says; a note that only names one ("全国联保") is left to a person."""
-    return policy is not None and policy.warranty_months > 0
+    """Whether the after-sales policy states its warranty: its months, or that there is none (0 given,
+    as a cleanser's or food's terms may say): the one fact of repairs that ``answer_after_sales``
+    says. A policy that leaves it out (``None``: an empty cell), or a note that only names one
+    ("全国联保"), leaves the question to a person."""
+    return policy is not None and policy.warranty_months is not None
 
 
 def states_the_goods_state(policy: AfterSalesPolicy | None, normalized: str) -> bool:
@@ -131,8 +133,11 @@ def answer_after_sales(
     nickname: str = "",
     told: ReturnCase | None = None,
     asked: str = "",
+    warranty_asked: bool = False,
 ) -> str | None:
-    """Returns (N天无理由), return-shipping insurance, warranty, plus the operator's conditions;
+    """Returns (N天无理由), return-shipping insurance, warranty, plus the operator's conditions; the
+    warranty the policy states comes first when the question asks about one (``warranty_asked``:
+    "保修多久" -> "不提供保修，支持7天无理由退货…"), and that there is none is said only then;
     the viewer's own case (``return_case``), where given, stands for the return terms (and, past the
     window, for the insurance of a return too). The conditions on a state of the goods the question
     ``asked`` names come first, in place of the return terms or the viewer's case ("拆了能退吗":
@@ -148,15 +153,16 @@ def answer_after_sales(
         ]
         if insured is not None:
             parts.append("return shipping insurance included" if insured else "no return shipping insurance")
-        if months > 0:
-            parts.append(f"{months}-month warranty")
+        warranty = (f"{months}-month warranty" if months else "no warranty") if months is not None else ""
     else:
         parts = [told.text if told else (f"支持{days}天无理由退货" if days > 0 else "不支持无理由退货")]
         if insured is not None:
             parts.append("有运费险" if insured else "没有运费险")
-        if months > 0:
-            parts.append(f"保修{months}个月")
-    said = "".join(parts)
+        warranty = (f"保修{months}个月" if months else "不提供保修") if months is not None else ""
+    leading = [warranty] if warranty_asked and warranty else []  # the warranty asked comes first
+    if months and not leading:  # months stated are said with the terms; that there is none only when asked
+        parts.append(warranty)
+    said = "".join(leading + parts)
     notes = [n.strip() for n in _NOTE_SPLIT_RE.split(policy.notes) if n.strip()]
     extra = [n for n in notes if n not in said and _CONDITION_RE.search(n)]
     named = [w[:2] for words in GOODS_STATES.values() if _names_a_state(asked, words) for w in words]
@@ -164,7 +170,7 @@ def answer_after_sales(
     rest = [n for n in extra if n not in first]
     if first:  # the condition on the state named decides: the bare terms or the window would mislead
         parts = parts[1:]
-    return finish(("; " if en else "，").join(first + parts + rest), nickname, lang)
+    return finish(("; " if en else "，").join(leading + first + parts + rest), nickname, lang)
 
 
 @dataclass(frozen=True, slots=True)

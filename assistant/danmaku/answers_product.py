@@ -300,9 +300,11 @@ _AMOUNT_OR_FREQUENCY_RE = re.compile(
 # How to use it, how much of it and how often ("用法是什么", "一次用多少", "一天用几次"): the
 # description's usage sentences say all three ("一小颗就能…", "早晚都能用").
 _HOW_TO_USE_RE = re.compile(rf"怎么用|如何使用|怎么使用|如何用|使用方法|用法|{_AMOUNT_OR_FREQUENCY_ASKED}")
-# What may stand beside "怎么用" in a plain how-to-use question ("那这个具体是怎么用的呀")
+# What may stand beside "怎么用" in a plain how-to-use question ("那具体要怎么用呀"), a shopper new
+# to the product included ("第一次买不知道怎么用", "新手不会用": not "我妈怎么用", someone else's use)
 _HOW_TO_USE_FILLER_RE = re.compile(
-    r"这个|这款|那个|请问|具体|到底|一般|应该|什么|怎样|[这那它该是要的呢啊呀吗嘛哦嗯个款?!.,~\s]"
+    r"这个|这款|那个|请问|具体|到底|一般|应该|什么|怎样|不知道|不会|第一次(?:买|用)?|新手|想问一?下|"
+    r"[这那它该是要的呢啊呀吗嘛哦嗯个款我?!.,~\s]"
 )
 
 

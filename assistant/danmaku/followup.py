@@ -41,6 +41,12 @@ def _fragment(text: str) -> re.Match[str] | None:
 _POINTS_AT_PRODUCT_RE = re.compile(r"^(?:这|那)(?:个|款|件|条|双|套|瓶|支|只|盒|种|把|台)?$|^它$")
 # A fragment that names a link and nothing else ("10号链接", "3号", "链接5")
 _LINK_ONLY_RE = re.compile(r"\d{1,3}号(?:链接)?|链接\d{1,3}")
+# Who pays the postage, asked alone ("运费谁出", "那邮费呢", "来回运费谁承担"): after a return or an
+# exchange asked about, the postage of sending the goods back, never the delivery fee.
+_POSTAGE_ALONE_RE = re.compile(
+    r"^(?:那|那么|那这个)?(?:来回的?|寄回的?|退回的?)?(?:运费|邮费|快递费)"
+    r"(?:谁出|谁承担|谁付|谁负责|谁来出|我出吗|要我出吗|要自己出吗|自己出吗|怎么算|呢|吗)?[?!.~\s]*$"
+)
 FOLLOWUP_MAX_CHARS = 12  # a longer line says more than a follow-up
 # A follow-up comes right after the answer it follows (seconds). The dialogue itself is kept longer
 # (``StateOptions.dialogue_ttl_s``) for lines that name their reference ("那黑色的呢", "它保价吗");
@@ -118,10 +124,13 @@ def carry_over_intent(
     """A follow-up fragment keeps the viewer's previous intent: "那黑色的呢" after a price question
     asks the black variant's price; "6斤的呢" after a price question about a quilt asks the price of
     the 6斤 variant (not a size question). "这个呢" after a question of no known kind asks its words
-    again ("续航多久"), without the names of the product it was about. ``in_view``: the product on
-    stage and the one the dialogue is about."""
+    again ("续航多久"), without the names of the product it was about; "运费谁出" after a return or
+    exchange question asks the postage back (``_POSTAGE_ALONE_RE``). ``in_view``: the product on stage
+    and the one the dialogue is about."""
     if dialogue is None or dialogue.intent is None or version_asked(understanding.normalized):
         return understanding  # "白色遥控的有吗" after a price question: whether it is there
+    if dialogue.intent is Intent.AFTER_SALES and _POSTAGE_ALONE_RE.match(understanding.normalized):
+        return replace(understanding, intent=Intent.AFTER_SALES)  # "能换货吗" then "运费谁出": 运费险
     asked_before = next((p for p in in_view if p.product_id == dialogue.product_id), None)
     fragment = _fragment(understanding.normalized)
     word = fragment.group(1) if fragment is not None else ""

@@ -71,6 +71,7 @@ from assistant.danmaku.intent import (
 from assistant.danmaku.matcher import ProductMatcher
 from assistant.danmaku.normalize import normalize
 from assistant.danmaku.pipeline_state import PipelineState
+from assistant.danmaku.policy_asks import asks_what_the_policy_states
 from assistant.danmaku.product_questions import (
     SPEC_COLOUR_CHARACTERS,
     VERSION_INTENTS,
@@ -440,10 +441,13 @@ class DanmakuPipeline:
             understanding = replace(understanding, intent=Intent.STOCK, slots=slots)
             route = "answer"
         if (
-            route == "open"
+            route in ("open", "handoff")
             and understanding.intent is Intent.SHIPPING
             and understanding.slots.region is not None
             and not about_own_order(understanding.normalized)
+            # a line the model hands to a person must ask only what the shipping policy states, with
+            # nothing of the viewer's own case in it ("我在新疆 快递怎么还没到")
+            and (route == "open" or asks_what_the_policy_states(understanding.normalized, Intent.SHIPPING))
         ):  # "我在包头，能发货吗": whether the shop sends there is the catalog's list of regions left out
             route = "answer"
         if (

@@ -15,8 +15,9 @@ model (``knowledge.domain``), not by any data:
 
 Never stated, so never answered here: an hour or a day part of delivery, a station or pickup point,
 where goods ship from, a membership's terms, returning part of an order, where or when refunded
-money goes, a step of an application. Nor is an unsure line telling the viewer's own case: a chase
-("为什么", "怎么还", "赶得上吗"), a day gone by, their goods in the first person, goods gone wrong.
+money goes, the day a term starts counting from, a step of an application. Nor is an unsure line
+telling the viewer's own case: a chase ("为什么", "怎么还", "赶得上吗"), a day gone by, their goods in
+the first person, goods gone wrong.
 With an LLM configured the answerer lets it read unsure lines instead (``llm_reading``).
 """
 
@@ -40,7 +41,9 @@ _STATED: dict[Intent, re.Pattern[str]] = {
     Intent.SHIPPING: re.compile(
         rf"(?:什么|啥|哪家|哪个)(?:快递|物流)|发(?:的|是)?(?:{_CARRIERS})|(?:{_CARRIERS})(?:快递|物流)|"
         r"(?:什么时候|啥时候|几天|多久|多长时间|今天|明天|当天|马上)(?:下单|拍|付款)?(?:能|可以|会|就|就能)?(?:发货|发出|寄出|出货|发吗|发吧|发\?|发$)|"
-        r"发货(?:时间|快|慢|要|需要)|运费(?!险)|邮费|快递费|包邮|邮资"
+        r"发货(?:时间|快|慢|要|需要)|运费(?!险)|邮费|快递费|包邮|邮资|"
+        # whether goods are sent at all, or to a region ("新疆能发货吗", "我在包头，能发吗")
+        r"(?:能|可以|能不能|可不可以)(?:发货|发|寄|送)(?:过来|过去|到)?(?:吗|么|嘛|不|\?|$)"
     ),
     Intent.AFTER_SALES: re.compile(
         r"无理由|(?:能|可以|可不可以|支持|能不能)(?:退|换)|退换|换货|退货|运费险|"
@@ -62,6 +65,9 @@ _UNSTATED_RE = re.compile(
     r"送到(?:学校|门口|家门口|楼下|楼上|单位|公司)|放(?:门口|快递柜)|"
     # what a warranty covers, how it is served ("保修包括电池吗", "换新还是维修", "全国联保吗")
     r"保修.{0,3}(?:包括|包含|范围|哪些)|换新还是(?:维|修)|(?:维修|修)还是换新|联保|保修.{0,4}寄回|"
+    # the day a term starts counting from ("保修期从啥时候开始算", "三包按什么为准"): the policies
+    # state a term's length, never its start
+    r"(?:以|按)[^,.!?\s]{0,6}为准|从(?:什么|啥|哪天|哪一天)(?:时候)?(?:开始)?(?:算|计算)|起算|"
     # refunded money: where to, how fast
     r"(?:多久|什么时候|啥时候|几天)(?:能|会|才)?退款|退款.{0,4}(?:多久|什么时候|啥时候|几天|慢|快)|到账|原路|退到|退回到|返到"
 )

@@ -78,11 +78,15 @@ _REQUEST_TOPIC_RE = re.compile(
     r"(?<![a-z])(price|cost|ship|shipping|delivery|deliver|size|stock|coupon|discount|sale|return|refund|link|"
     r"buy|order|colou?rs?|material|fabric|warranty)(?![a-z])"
 )
-# The price judged, said as the whole line ("这个价格可以的", "价格美丽", "这价格不错"): praise, no price
-# asked ("价格美丽 求链接" asks the link; "价格可以吗" is a question by its cue).
-_PRICE_JUDGED_RE = re.compile(
-    r"(?:这个|这)?(?:价格|价钱|价位|这价)(?:真|很|挺|也|还|太|好|超|巨|蛮)?"
-    r"(?:可以|美丽|不错|还行|划算|实惠|香|感人|合适|良心|ok|好|不贵)(?:的|了|啊|呀|哦|呢|!|~|\s|哈)*"
+# The price or one of the shop's terms judged, said as the whole line ("这个价格可以的", "价格美丽", "包邮
+# 就是爱", "京东快递就是快", "保价这个功能好"): praise, nothing asked ("价格美丽 求链接" asks the link;
+# "价格可以吗", "包邮吗" are questions by their cue, and a term said alone, "包邮", asks for it).
+_TERMS_JUDGED_RE = re.compile(
+    r"(?:这个|这)?(?:价格|价钱|价位|这价|包邮|运费险|保价|价保|七天无理由|7天无理由|满减|"
+    r"(?:顺丰|京东|中通|圆通|韵达|极兔)(?:快递|物流)?|快递|物流|发货)"
+    r"(?:这个功能|这个服务|服务)?(?:真的|真|就是|很|挺|也|还|太|好|超|巨|蛮|是真的)?"
+    r"(?:可以|美丽|不错|还行|划算|实惠|香|感人|合适|良心|ok|好|不贵|快|棒|爱|贴心|给力|靠谱|赞|yyds)"
+    r"(?:的|了|啊|呀|哦|呢|!|~|\s|哈)*"
 )
 _SOFT_TOPIC_RE = re.compile(
     r"颜色|色号|颜值|质量|面料|料子|材质|款式|版型|效果|味道|牌子|品牌|成分|适合|尺寸"
@@ -163,7 +167,7 @@ def _testifies(normalized: str) -> bool:
     parts = pieces(normalized)
     if len(parts) < 2 or any(_REQUEST_TOPIC_RE.fullmatch(p) for p in parts):
         return False
-    return any(_PRICE_JUDGED_RE.fullmatch(p) or _CHATTER_RE.search(p) for p in parts)
+    return any(_TERMS_JUDGED_RE.fullmatch(p) or _CHATTER_RE.search(p) for p in parts)
 
 
 def has_question_cue(normalized: str) -> bool:
@@ -176,7 +180,7 @@ def is_question(normalized: str) -> bool:
     """Question vs chatter for a danmaku that is neither abuse, steering nor spam (rules above)."""
     wh = _WH_RE.search(normalized) is not None
     cue = wh or _YESNO_RE.search(normalized) is not None
-    if not cue and (_DONE_RE.search(normalized) or _PRICE_JUDGED_RE.fullmatch(normalized.strip())):
+    if not cue and (_DONE_RE.search(normalized) or _TERMS_JUDGED_RE.fullmatch(normalized.strip())):
         return False
     if (
         not cue

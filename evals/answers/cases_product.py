@@ -331,6 +331,9 @@ def after_sales_cases() -> list[Case]:
             ["没有运费险|不含运费险|无运费险|不支持运费险|不提供运费险|no return shipping insurance"],
         ),
         ("SP03", "坏果怎么办", ["48"]),
+        # a policy stating no warranty (warranty_months 0) says so first, the return terms beside it
+        ("MZ07", "这款保修多久", ["不提供保修", "7天无理由"]),
+        ("SP02", "有保修吗", ["不提供保修"]),
     )
     # the day of receipt or purchase told: the no-reason window worked out from receipt
     told: tuple[tuple[str, str, list[str], list[str]], ...] = (

@@ -175,7 +175,9 @@ def _policy_numbers(catalog: Catalog, product: Product) -> tuple[set[Decimal], s
         text += ship.presale_dispatch + "\n"
     after = catalog.after_sales_policy(product.after_sales_id)
     if after is not None:
-        durations.update((Decimal(after.no_reason_return_days), Decimal(after.warranty_months)))
+        durations.add(Decimal(after.no_reason_return_days))
+        if after.warranty_months is not None:
+            durations.add(Decimal(after.warranty_months))
         text += after.notes + "\n"
     return money, durations, text + catalog.price_protection.note
 
@@ -258,10 +260,9 @@ def _catalog_numbers(catalog: Catalog) -> frozenset[Decimal]:
     for ship in catalog.shipping:
         out |= numbers_in(ship.presale_dispatch) | {Decimal(ship.dispatch_hours), ship.fee}
     for after in catalog.after_sales:
-        out |= numbers_in(after.notes) | {
-            Decimal(after.no_reason_return_days),
-            Decimal(after.warranty_months),
-        }
+        out |= numbers_in(after.notes) | {Decimal(after.no_reason_return_days)}
+        if after.warranty_months is not None:
+            out.add(Decimal(after.warranty_months))
     _CATALOG_NUMBERS[key] = frozenset(out)
     return _CATALOG_NUMBERS[key]
 

@@ -58,9 +58,9 @@ log = logging.getLogger(__name__)
 # Raise the bounds as the figures improve; docs/understanding-model.md has the full tables.
 CV_GATES: dict[str, tuple[str, float]] = {
     # all 1,903 development lines labelled (the model retrained on them)
-    "wrong_confident_answer_rate": ("max", 0.025),  # measured 0.018-0.019 (16-17 of 898-900 replies)
-    "answerable_recall": ("min", 0.55),  # measured 0.588 (47 of 80 lines); 0.538-0.550 a round before
-    # measured 0.039-0.044 (33-37 of 836-840 handoffs): met, so held to the goal itself (a bound is
+    "wrong_confident_answer_rate": ("max", 0.025),  # measured 0.016-0.017 (14-15 of 897-903 replies)
+    "answerable_recall": ("min", 0.65),  # measured 0.700-0.713 (56-57 of 80 lines); 0.588 two rounds before
+    # measured 0.045-0.047 (37-39 of 825-833 handoffs): met, so held to the goal itself (a bound is
     # never stricter than its goal)
     "chat_handoff_share": ("max", 0.05),
 }

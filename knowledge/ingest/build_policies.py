@@ -98,7 +98,7 @@ def read_after_sales(tables: list[RawTable], log: ProblemLog, tz: tzinfo) -> dic
             r.text("after_sales_id", required=True),
             no_reason_return_days=7 if days is None else days,
             return_shipping_insurance=bool(insurance),
-            warranty_months=warranty or 0,
+            warranty_months=warranty,
             notes=r.text("notes"),
         )
 

@@ -100,7 +100,7 @@ TABLES: dict[TableKind, tuple[Column, ...]] = {
         Column("after_sales_id", ("售后政策", "售后模板", "政策ID"), True),
         Column("no_reason_return_days", ("无理由退货天数", "无理由退货"), doc="empty: 7; 0: none"),
         Column("return_shipping_insurance", ("运费险",), doc="boolean; empty: false"),
-        Column("warranty_months", ("保修月数", "保修"), doc="empty: 0"),
+        Column("warranty_months", ("保修月数", "保修"), doc="empty: not stated; 0: none"),
         Column("notes", ("备注", "说明")),
     ),
     TableKind.SETTINGS: (

@@ -23,7 +23,7 @@ _SECTIONS: dict[str, TableKind] = {
     "after_sales": TableKind.AFTER_SALES,
     "promotions": TableKind.PROMOTIONS,
 }
-_IGNORED_KEYS = frozenset({"catalog_id", "version"})  # the store assigns both
+_IGNORED_KEYS = frozenset({"format", "catalog_id", "version"})  # the store assigns all three
 _RECORD_SECTIONS: dict[str, TableKind] = {
     "product_row": TableKind.PRODUCTS,
     "product": TableKind.PRODUCTS,

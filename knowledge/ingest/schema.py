@@ -121,6 +121,7 @@ def catalog_schema() -> dict[str, Any]:
         **_object(
             ["products"],
             {
+                "format": {"type": "integer", "description": "the document's format; ignored on import"},
                 "catalog_id": {"type": "string", "description": "ignored on import"},
                 "version": {"type": "integer", "description": "ignored on import"},
                 "price_protection": _object(

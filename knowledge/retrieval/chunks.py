@@ -132,7 +132,9 @@ def _after_sales_lines(after_sales: AfterSalesPolicy) -> list[str]:
     else:
         lines = ["售后: 不支持无理由退货"]
     lines.append("有运费险" if after_sales.return_shipping_insurance else "无运费险")
-    if after_sales.warranty_months:
+    if after_sales.warranty_months == 0:
+        lines.append("不提供保修")
+    elif after_sales.warranty_months is not None:
         lines.append(f"保修{after_sales.warranty_months}个月")
     if after_sales.notes:
         lines.append(after_sales.notes)

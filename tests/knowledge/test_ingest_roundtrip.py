@@ -28,6 +28,7 @@ from knowledge.domain import (
     SpendDiscount,
 )
 from knowledge.ingest import UploadedFile, export_catalog, parse_catalog
+from knowledge.serialize import SNAPSHOT_FORMAT, catalog_from_dict, catalog_to_dict
 
 CST = timezone(timedelta(hours=8))
 FILENAMES = {"csv": "catalog.zip", "xlsx": "catalog.xlsx", "json": "catalog.json"}
@@ -127,6 +128,8 @@ def full_catalog() -> Catalog:
         after_sales=(
             AfterSalesPolicy("STD", 7, True, 0, ""),
             AfterSalesPolicy("WARRANTY", 0, False, 12, "定制款不支持无理由退货"),
+            # a warranty left unsaid (an empty cell) is no warranty of 0 months, in every format
+            AfterSalesPolicy("UNSAID", 7, False, None, ""),
         ),
         price_protection=PriceProtectionRules(
             exclude_flash_sale=True, exclude_coupons=False, note="秒杀价不保价"
@@ -198,3 +201,18 @@ def test_json_export_keeps_raw_text() -> None:
 def test_unknown_export_format_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown export format"):
         export_catalog(full_catalog(), "pdf")  # type: ignore[arg-type]
+
+
+def test_a_stored_warranty_of_0_reads_by_the_snapshots_format() -> None:
+    """Before format 2 an empty warranty cell was stored as 0: such a 0 reads as not stated (a person
+    answers), never as "no warranty" said on air; a format-2 snapshot keeps 0 as stated and leaves an
+    unstated warranty out."""
+    catalog = full_catalog()
+    stored = catalog_to_dict(catalog)
+    assert stored["format"] == SNAPSHOT_FORMAT == 2
+    assert catalog_from_dict(stored) == catalog
+    by_id = {a["after_sales_id"]: a for a in stored["after_sales"]}
+    assert by_id["STD"]["warranty_months"] == 0 and "warranty_months" not in by_id["UNSAID"]
+    legacy = {k: v for k, v in stored.items() if k != "format"}
+    read = {a.after_sales_id: a.warranty_months for a in catalog_from_dict(legacy).after_sales}
+    assert read == {"STD": None, "WARRANTY": 12, "UNSAID": None}

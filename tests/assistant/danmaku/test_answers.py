@@ -455,6 +455,15 @@ def test_shipping_after_sales_how_to_order_handoff() -> None:
     assert clean(A.answer_after_sales(digital)) == (
         "支持7天无理由退货，有运费险，保修12个月，激活后无质量问题不支持无理由退货"
     )
+    # a warranty asked leads; that there is none is said only when asked, and never when unsaid
+    asked = clean(A.answer_after_sales(digital, warranty_asked=True))
+    assert asked.startswith("保修12个月，支持7天无理由退货")
+    none = AfterSalesPolicy("n", 7, True, 0, "")
+    assert clean(A.answer_after_sales(none, warranty_asked=True)) == "不提供保修，支持7天无理由退货，有运费险"
+    assert clean(A.answer_after_sales(none)) == "支持7天无理由退货，有运费险"
+    assert clean(A.answer_after_sales(none, lang="en", warranty_asked=True)).startswith("no warranty; ")
+    unsaid = AfterSalesPolicy("u", 7, True, None, "")
+    assert clean(A.answer_after_sales(unsaid, warranty_asked=True)) == "支持7天无理由退货，有运费险"
     assert "点击下方小黄车3号链接" in clean(A.answer_how_to_order(CUP))
     assert A.handoff() == "已帮你转给主播，请稍等哦"
     assert A.handoff("en", "amy") == "@amy I've passed your question to the host."

@@ -6,6 +6,7 @@ shipped understanding model, no LLM), with the cleanser MZ07 (sold in 120g / 60g
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -290,7 +291,13 @@ def test_a_parcel_on_its_way_or_a_purchase_is_for_a_person(system: PipelineSyste
     assert result.source != "catalog" and "¥" not in result.text
 
 
-@pytest.mark.parametrize("text", ["洗面奶要怎么用", "用法是什么", "一次用多少", "一天用几次"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        *("洗面奶要怎么用", "用法是什么", "一次用多少", "一天用几次"),
+        *("第一次买不知道怎么用", "我是新手不知道怎么用"),  # a shopper new to it
+    ],
+)
 def test_how_to_use_is_answered_from_the_descriptions_own_sentences(
     system: PipelineSystem, text: str
 ) -> None:
@@ -360,7 +367,9 @@ def test_the_list_price_keeps_the_coupon_price(system: PipelineSystem) -> None:
     assert "原价¥359（现价¥259）" in result.text and "用券后¥229" in result.text
 
 
-@pytest.mark.parametrize(("text", "stage"), [("运费险怎么用", "MZ07"), ("优惠券要怎么用", "MZ07")])
+@pytest.mark.parametrize(
+    ("text", "stage"), [("运费险怎么用", "MZ07"), ("优惠券要怎么用", "MZ07"), ("我妈怎么用", "MZ07")]
+)
 def test_how_to_use_something_else_is_not_the_products_usage(
     system: PipelineSystem, text: str, stage: str
 ) -> None:
@@ -386,13 +395,31 @@ def test_a_purchase_never_shares_the_policys_cached_reply(system: PipelineSystem
 
 
 def test_a_warranty_is_answered_only_by_a_policy_that_states_one(system: PipelineSystem) -> None:
-    """The cleanser's after-sales policy (7天无理由, 运费险) says nothing of repairs: "保修多久" gets a
-    person, not its return terms; the earphones' (数码, 保修12个月) answers it."""
+    """The cleanser's after-sales policy states no warranty (``warranty_months`` 0): "保修多久" gets
+    that first, beside the return terms; the earphones' (数码, 保修12个月) leads with its months; a
+    return question says nothing of a warranty there is none of, and never shares the warranty's
+    cached reply."""
+    cleanser = ask(system, "这款保修多久")
+    assert cleanser.source == "catalog", cleanser.text
+    assert cleanser.text.startswith("不提供保修，支持7天无理由退货"), cleanser.text
+    earphones = ask(system, "保修多久", stage="SM01")
+    assert earphones.source == "catalog" and earphones.text.startswith("保修12个月，"), earphones.text
+    returns = ask(system, "支持七天无理由吗")  # the return terms still answer a return question
+    assert returns.source == "catalog" and "7天无理由" in returns.text and "保修" not in returns.text
+    warranty, terms = ask_one_after_another(system, "有保修吗", "能退吗")
+    assert "不提供保修" in warranty.text and "保修" not in terms.text, (warranty.text, terms.text)
+
+
+def test_a_policy_silent_on_a_warranty_leaves_it_to_a_person() -> None:
+    """A policy that says nothing of a warranty (an empty ``warranty_months`` cell: ``None``) never
+    answers "保修多久" with its return terms, nor says there is none."""
+    demo = load_demo_catalog()
+    silent = tuple(replace(a, warranty_months=None) for a in demo.after_sales)
+    settings = Settings(store="memory", embeddings="none", demo=False)
+    system = PipelineSystem(settings, replace(demo, after_sales=silent))
     cleanser = ask(system, "这款保修多久")
     assert cleanser.source == "handoff", cleanser.text
-    earphones = ask(system, "保修多久", stage="SM01")
-    assert earphones.source == "catalog" and "保修12个月" in earphones.text
-    returns = ask(system, "支持七天无理由吗")  # the return terms still answer a return question
+    returns = ask(system, "支持七天无理由吗")
     assert returns.source == "catalog" and "7天无理由" in returns.text
 
 
@@ -1323,6 +1350,23 @@ def test_what_the_product_on_stage_is_used_with_is_not_the_product_asked_of(syst
     # "能装牛奶吗" of the cup named the milk; the viewer's next "多少钱" got the milk's price
     _, price = ask_one_after_another(system, "能装牛奶吗", "多少钱", "HJ01", one_viewer=True)
     assert price.product_id == "HJ01" and "牛奶" not in price.text, price
+
+
+@pytest.mark.parametrize(
+    ("first", "then"), [("能换货吗", "运费谁出"), ("能退吗", "那邮费呢"), ("不合适能换吗", "那运费谁承担")]
+)
+def test_postage_asked_after_a_return_is_the_postage_back(
+    system: PipelineSystem, first: str, then: str
+) -> None:
+    """Who pays the postage, asked right after a return or an exchange, is the postage of sending the
+    goods back (运费险), never the delivery fee; asked alone or after a shipping question it is the fee."""
+    _, back = ask_one_after_another(system, first, then, one_viewer=True)
+    assert back.source == "catalog" and back.intent == "after_sales" and "运费险" in back.text, back
+    assert "¥8" not in back.text
+    _, fee = ask_one_after_another(system, "包邮吗", then, one_viewer=True)
+    assert fee.intent == "shipping" and "¥8" in fee.text, fee
+    alone = ask(system, then)
+    assert alone.intent == "shipping" and "¥8" in alone.text, alone
 
 
 def test_when_goods_arrive_is_said_to_be_the_couriers(system: PipelineSystem) -> None:

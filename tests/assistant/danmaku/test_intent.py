@@ -390,6 +390,11 @@ def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> Non
         ("能退吗 我刚收到", True),
         ("我这瓶还没拆 能退吗", True),
         ("客服 我要申请售后", True),
+        # goods received, against a time for them to come (R1: a time to arrive with no order told)
+        ("收到货发现漏了", True),
+        ("我收到货了吧", True),
+        ("下单后几天能收到货", False),
+        ("几天能收到货", False),
     ],
 )
 def test_a_parcel_on_its_way_is_an_own_order(text: str, own: bool) -> None:

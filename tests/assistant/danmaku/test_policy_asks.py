@@ -21,6 +21,7 @@ from tests.assistant.danmaku.test_understanding import biased_model
         ("好的 那多久能到啊", Intent.SHIPPING),  # a time to arrive: the dispatch promise, told it is none
         ("那个快递费怎么算的", Intent.SHIPPING),  # what delivery costs
         ("你们发顺丰吗", Intent.SHIPPING),  # the carrier
+        ("我在包头，能发货吗？", Intent.SHIPPING),  # whether goods are sent there
         ("收到不喜欢可以退吗", Intent.AFTER_SALES),  # returns
         ("换货的运费谁出", Intent.AFTER_SALES),  # the postage back
         ("要是降价了能保价吗", Intent.PRICE_PROTECTION),
@@ -43,6 +44,8 @@ def test_a_fact_the_policy_holds_is_asked(text: str, intent: Intent) -> None:
         ("退款要多久才到", Intent.AFTER_SALES),  # refunded money, how fast
         ("保价的钱原路退回吗", Intent.PRICE_PROTECTION),  # where it goes
         ("保价怎么申请", Intent.PRICE_PROTECTION),  # the steps of a request
+        ("保修期从啥时候开始算", Intent.AFTER_SALES),  # the day a term starts counting from
+        ("三包期按什么为准", Intent.AFTER_SALES),
     ],
 )
 def test_what_no_policy_states_is_never_the_policys_to_answer(text: str, intent: Intent) -> None:

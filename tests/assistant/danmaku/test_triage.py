@@ -131,6 +131,15 @@ LABELLED: list[tuple[str, Triage]] = [
     ("价格美丽", C),
     ("价格可以吗", Q),
     ("价格可以便宜点", Q),
+    # one of the shop's terms judged, said as a statement: praise; asked, or named alone: a question
+    ("包邮就是爱", C),
+    ("京东快递就是快", C),
+    ("顺丰真的快", C),
+    ("保价这个功能好", C),
+    ("包邮", Q),
+    ("包邮吗", Q),
+    ("发货快吗", Q),
+    ("顺丰快吗", Q),
     # abuse (never echoed)
     ("傻逼主播", A),
     ("sb", A),
