@@ -598,8 +598,16 @@ class Answerer:
                 body = self._usage_described(product, u.normalized)
         elif intent is Intent.AFTER_SALES:
             terms = catalog.after_sales_policy(product.after_sales_id)
-            if asks_warranty(u.normalized) and not answers_policy.states_a_warranty(terms):
-                return None  # "保修多久": the return terms say nothing of repairs
+            if asks_warranty(u.normalized):
+                if _tells_goods_gone_wrong(u.normalized):
+                    return None  # "拉链坏了能修吗", "手表进水了保修吗": the viewer's goods, a person's
+                if _QUALITY_ONLY_RE.search(u.normalized) and "保质期" in product.attributes:
+                    # "质保期多久" of goods that keep for a time (food, cosmetics): their shelf life
+                    return self._done(
+                        attribute_lines(product, ["保质期"], lang), ReplySource.CATALOG, product, at, None
+                    )
+                if not answers_policy.states_a_warranty(terms):
+                    return None  # "保修多久": the return terms say nothing of repairs
             if not answers_policy.states_the_goods_state(terms, u.normalized):
                 return None  # "拆封了还能退吗": terms silent on opened goods are no answer
             case = None
@@ -923,6 +931,23 @@ def stated_in_catalog(product: Product, normalized: str, lang: str) -> str | Non
         (found for c in asked_clauses(normalized) if (found := stated(c)) is not None), None
     )
     return None if found is None else found + answers_product.sold_out_named(product, found, lang)
+
+
+# A warranty asked by 质保 alone ("质保期多久", "有质保吗"), no word of repairs: of goods that keep for a
+# time it is their shelf life (保质期), as shoppers type it.
+_QUALITY_ONLY_RE = re.compile(r"^(?!.*(?:保修|维修|修理|返修|包修|能修|联保)).*质保")
+# What happened to the goods, told before a warranty question ("屏幕裂了保修吗", "进水了能修吗", "跑绒了
+# 包修吗"), unless as a condition ("如果坏了保修吗", "万一坏了能修吗").
+_TOLD_BEFORE_REPAIR_RE = re.compile(r"了[^,.!?\s]{0,4}(?:保修|包修|质保|维修|修)")
+_CONDITION_RE = re.compile(r"如果|要是|万一|假如|假设|的话")
+
+
+def _tells_goods_gone_wrong(normalized: str) -> bool:
+    """Whether a warranty question tells goods of the viewer's gone wrong (a fault, or something
+    that happened to them: ``_TOLD_BEFORE_REPAIR_RE``), not a condition asked before buying."""
+    if _CONDITION_RE.search(normalized):
+        return False
+    return mentions_a_fault(normalized) or _TOLD_BEFORE_REPAIR_RE.search(normalized) is not None
 
 
 def _asks_steps(understanding: Understanding) -> bool:

@@ -52,7 +52,9 @@ class ViewerDialogue:
     pending: PendingClarification | None = None
     viewer: Slots = field(default_factory=Slots)
     # the words of a last question of no known kind (``Intent.OTHER``: "续航多久", answered from an
-    # attribute or a sentence), which "这个呢" about the next product asks again; "" otherwise
+    # attribute or a sentence), which "这个呢" about the next product asks again, or of an after-sales
+    # question (a return's, a warranty's or the viewer's own, which tells what "运费谁出" after it
+    # means); "" otherwise
     asked: str = ""
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from assistant.danmaku.attributes import without_names
 from assistant.danmaku.catalog_words import product_names
 from assistant.danmaku.dialogue import ViewerDialogue
-from assistant.danmaku.intent import is_followup_reference, version_asked
+from assistant.danmaku.intent import about_own_order, asks_warranty, is_followup_reference, version_asked
 from assistant.danmaku.resolve import skus_holding
 from assistant.danmaku.slot_rules import extract_slots, says_only_details, strip_slot_words
 from assistant.danmaku.types import Intent, Slots, Understanding
@@ -129,7 +129,13 @@ def carry_over_intent(
     and the one the dialogue is about."""
     if dialogue is None or dialogue.intent is None or version_asked(understanding.normalized):
         return understanding  # "白色遥控的有吗" after a price question: whether it is there
-    if dialogue.intent is Intent.AFTER_SALES and _POSTAGE_ALONE_RE.match(understanding.normalized):
+    if (
+        dialogue.intent is Intent.AFTER_SALES
+        and dialogue.asked
+        and not asks_warranty(dialogue.asked)  # "保修多久" then "那邮费呢": the delivery fee
+        and not about_own_order(dialogue.asked)  # "我要退货" then "运费谁出": their own return's
+        and _POSTAGE_ALONE_RE.match(understanding.normalized)
+    ):
         return replace(understanding, intent=Intent.AFTER_SALES)  # "能换货吗" then "运费谁出": 运费险
     asked_before = next((p for p in in_view if p.product_id == dialogue.product_id), None)
     fragment = _fragment(understanding.normalized)

@@ -312,8 +312,9 @@ _OWN_ORDER_RE = re.compile(
     rf"{_DEMAND}|退给我|帮我(?:查|退|改|取消|催|看看|看下)|{_I_DEMAND}|催一?下|"
     # a complaint, a parcel stuck or lost ("要投诉", "物流三天没动了")
     rf"{_COMPLAINT}|(?:物流|快递|包裹|订单).{{0,6}}(?:没动|不动|没更新|不更新|不见了|找不到|卡住|被取消)|"
-    # goods received ("收到的", "收到货发现…", "收到货了吧"; not a time to come: "什么时候能收到货")
-    rf"没收到|{_NOT_ARRIVED}|收到(?:的|了)|(?<![能会才就要以])收到货|收到货了|"
+    # goods received ("收到的", "收到货发现…", "才收到货就漏了", "收到货了吧"; not a time for them to come:
+    # "什么时候能收到货", "几天收到货", "多久收到货")
+    rf"没收到|{_NOT_ARRIVED}|收到(?:的|了)|(?<![能会以久候])(?<!几天)(?<!多少天)(?<!哪天)收到货|收到货了|"
     # an order or request under review ("订单审核要多久"; not "发弹幕要审核吗"), chasing or changing it
     # ("怎么催发货", "能改发京东吗"), goods sent wrong, the skin's reaction after use ("少发了一支",
     # "用了脸红了"; not "用了会过敏吗", a question before buying)

@@ -446,8 +446,14 @@ class DanmakuPipeline:
             and understanding.slots.region is not None
             and not about_own_order(understanding.normalized)
             # a line the model hands to a person must ask only what the shipping policy states, with
-            # nothing of the viewer's own case in it ("我在新疆 快递怎么还没到")
-            and (route == "open" or asks_what_the_policy_states(understanding.normalized, Intent.SHIPPING))
+            # nothing of the viewer's own case or order in it ("我在新疆 快递怎么还没到", "拍了能发吗")
+            and (
+                route == "open"
+                or (
+                    asks_what_the_policy_states(understanding.normalized, Intent.SHIPPING)
+                    and _ORDER_WORDS_RE.search(understanding.normalized) is None
+                )
+            )
         ):  # "我在包头，能发货吗": whether the shop sends there is the catalog's list of regions left out
             route = "answer"
         if (
@@ -751,7 +757,7 @@ class DanmakuPipeline:
             ),
             asked=(
                 question.understanding.normalized
-                if question.understanding.intent is Intent.OTHER
+                if question.understanding.intent in (Intent.OTHER, Intent.AFTER_SALES)
                 and len(question.understanding.normalized) <= ASKED_MAX_CHARS
                 else ""
             ),
@@ -793,4 +799,9 @@ class DanmakuPipeline:
 
 
 # The words of a last question kept for "这个呢"; a longer line is not kept (it says more than one ask).
+# Words of an order placed or a parcel under way ("提交订单了", "已下单", "拍了", "付款了", "快递停了"): a
+# line the model hands to a person that holds one is about the viewer's own order, never the policy's.
+_ORDER_WORDS_RE = re.compile(
+    r"订单|单子|单号|下单了|下了单|已下单|拍了|付款了|付了|买了|快递|物流|包裹|停了|到哪"
+)
 ASKED_MAX_CHARS = 64

@@ -378,7 +378,19 @@ def names_unknown_product(
     properties shoppers ask about (``catalog_words.names_aspect``: 续航, 防水, 保质期) and spans with
     a character of doing (``_FUNCTION_CHAR_RE``: "发货"), unless the span ends in a noun of goods
     ("保温壶", "洗发水": ``_GOODS_HEAD_RE``); with ``text``, the span must also stand where a name
-    does (``_NAME_SLOT_RE``)."""
+    does (``_NAME_SLOT_RE``): ``looks_like_a_name``."""
+    if not looks_like_a_name(span, text):
+        return False
+    texts = _catalog_texts(catalog)
+    if within is not None:
+        texts = tuple(t for p, t in zip(catalog.products, texts, strict=True) if p.product_id == within)
+    return not any(span in t for t in texts)
+
+
+def looks_like_a_name(span: str, text: str | None = None) -> bool:
+    """Whether a span may name goods (``names_unknown_product``'s reading, before any catalog is
+    looked at): Chinese only, no aspect word, person, time or adverb, no character of doing unless
+    it ends in a noun of goods, and (with ``text``) standing where a name does."""
     if not _CJK_ONLY_RE.match(span) or _NOT_A_PRODUCT_RE.search(span):
         return False
     goods = (
@@ -388,12 +400,7 @@ def names_unknown_product(
     )
     if not goods and (_FUNCTION_CHAR_RE.search(span) or names_aspect(span, text or "")):
         return False
-    if text is not None and re.search(_NAME_SLOT_RE + re.escape(span), text) is None:
-        return False
-    texts = _catalog_texts(catalog)
-    if within is not None:
-        texts = tuple(t for p, t in zip(catalog.products, texts, strict=True) if p.product_id == within)
-    return not any(span in t for t in texts)
+    return text is None or re.search(_NAME_SLOT_RE + re.escape(span), text) is not None
 
 
 _WORD_SPLIT_RE = re.compile(r"[\s,，、/+()（）]+")
@@ -497,19 +504,36 @@ def _names_no_product_here(
         return False  # "靴子偏码吗" with the snow boots on stage: their kind, not goods the room lacks
     if names_unknown_product(span, catalog, text):
         return True
-    return (
-        on_stage is not None
-        and reference != "stage"
-        and intent not in _CLAIMABLE_INTENTS
-        and _ORDERING_DEVICE_RE.match(span) is None
-        and names_unknown_product(span, catalog, text, within=on_stage)
-    )
+    if on_stage is None or reference == "stage" or intent in _CLAIMABLE_INTENTS:
+        return False
+    # a buying question's goods are what the product on stage is called, never what it only mentions
+    # working with ("电磁炉多少钱" with a wok "燃气灶、电磁炉通用" presented, "笔记本多少钱" with a charger
+    # that charges one, "手机多少钱" with earphones)
+    if _ORDERING_DEVICE_RE.match(span) is not None:
+        # a device wherever it stands ("今天买了手机 降价能保价吗"), but the viewer's own what they order
+        # with ("手机怎么下单")
+        return intent not in _ORDERING_INTENTS and not _is_called_so(span, stage_product)
+    if _GOODS_HEAD_RE.search(span) is not None:  # goods, by their noun: what the stage product is called
+        return looks_like_a_name(span, text) and not _is_called_so(span, stage_product)
+    return names_unknown_product(span, catalog, text, within=on_stage)  # any other word: all it says
+
+
+def _is_called_so(span: str, product: Product | None) -> bool:
+    """Whether the product's own names, brand, category or specs hold ``span`` (what it is, not what
+    its description or attributes mention)."""
+    if product is None:
+        return False
+    said = " ".join((product.name, *product.aliases, product.brand or "", product.category))
+    return span in " ".join((said, *(s.spec for s in product.skus))).lower()
 
 
 # A pack or version ("套装", "旅行装") is a choice of the product in view; the viewer's own device is
-# what they order with ("手机怎么下单", "苹果手机上怎么领券"), not goods asked about.
+# what they order with ("手机怎么下单", "苹果手机上怎么领券"), not goods asked about, in a question of
+# ordering, coupons or a flash sale only: "手机多少钱", "手机能保价吗" ask about a phone, which a cleanser
+# presented is not.
 _PACK_RE = re.compile(r"(装|款|版|套|系列)$")
 _ORDERING_DEVICE_RE = re.compile(r"^(苹果|安卓|华为)?(手机|电脑|平板|ipad|iphone)(上|端|里)?$")
+_ORDERING_INTENTS = frozenset({Intent.HOW_TO_ORDER, Intent.DISCOUNT, Intent.FLASH_SALE})
 
 
 _TEXTS: dict[tuple[str, str], tuple[str, ...]] = {}

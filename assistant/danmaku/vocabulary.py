@@ -58,8 +58,8 @@ UNIT_COUNTERS = "个|件|支|瓶|盒|套|份|包|袋|罐|双|只|条|箱|台|组
 
 # The last character of a name of goods, the noun a shopper buys ("洗发水", "保温壶", "洁面皂"): a name
 # span ending in one names goods.
-GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅枕被毯垫伞链戒皂棉纸"
-GOODS_HEAD_WORDS = ("电脑", "平板")  # two-character nouns of goods a name may end in ("笔记本电脑")
+GOODS_HEADS = "水霜乳膜液膏露粉笔机器仪壶杯包鞋袜衣裤裙帽镜表灯线壳巾刷盒锅炉灶枕被毯垫伞链戒皂棉纸"
+GOODS_HEAD_WORDS = ("电脑", "平板", "笔记本")  # nouns of goods of several characters a name may end in
 # Nouns a viewer names a kind of goods by alone, or with 子 ("这个锅多少钱", "这条裙子多少钱"), each
 # with the characters that make a product's name such goods (雪地靴 is a 鞋). Never a part of another
 # product (线, 壳, 盒, 灯: an earphone's cable, a keyboard's light), a shade (粉), water (水), a verb

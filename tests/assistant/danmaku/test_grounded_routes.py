@@ -410,6 +410,35 @@ def test_a_warranty_is_answered_only_by_a_policy_that_states_one(system: Pipelin
     assert "不提供保修" in warranty.text and "保修" not in terms.text, (warranty.text, terms.text)
 
 
+@pytest.mark.parametrize(
+    ("stage", "text"),
+    [
+        ("FS01", "拉链坏了能修吗"),
+        ("HJ06", "枕头塌了保修吗"),
+        ("SM04", "手表进水了保修吗"),
+        ("MZ07", "坏了能修吗"),
+    ],
+)
+def test_a_warranty_asked_of_goods_gone_wrong_is_a_persons(
+    system: PipelineSystem, stage: str, text: str
+) -> None:
+    """Goods of the viewer's gone wrong, told with a warranty question: a person, whatever the policy's
+    months ("不提供保修" to a broken zip, or "保修12个月" to a watch that took in water, answers nothing)."""
+    assert ask(system, text, stage).source in ("handoff", ""), text
+    conditional = ask(system, "如果坏了保修吗", "SM01")  # asked before buying
+    assert conditional.source == "catalog" and "保修12个月" in conditional.text, conditional
+
+
+def test_quality_assurance_of_goods_that_keep_is_their_shelf_life(system: PipelineSystem) -> None:
+    """ "质保" of food or a cosmetic, with no word of repairs, is how long it keeps (保质期), as shoppers
+    type it; of clothes or a device it is the warranty."""
+    toast = ask(system, "吐司质保期几天", "SP02")
+    assert toast.source == "catalog" and "保质期：15天" in toast.text and "保修" not in toast.text, toast
+    assert "保质期：3年" in ask(system, "质保期多久", "MZ07").text
+    assert "不提供保修" in ask(system, "有质保吗", "FS01").text
+    assert "保修12个月" in ask(system, "质保多久", "SM01").text
+
+
 def test_a_policy_silent_on_a_warranty_leaves_it_to_a_person() -> None:
     """A policy that says nothing of a warranty (an empty ``warranty_months`` cell: ``None``) never
     answers "保修多久" with its return terms, nor says there is none."""
@@ -1363,8 +1392,9 @@ def test_postage_asked_after_a_return_is_the_postage_back(
     _, back = ask_one_after_another(system, first, then, one_viewer=True)
     assert back.source == "catalog" and back.intent == "after_sales" and "运费险" in back.text, back
     assert "¥8" not in back.text
-    _, fee = ask_one_after_another(system, "包邮吗", then, one_viewer=True)
-    assert fee.intent == "shipping" and "¥8" in fee.text, fee
+    for before in ("包邮吗", "保修多久"):  # after a shipping or a warranty question: the delivery fee
+        _, fee = ask_one_after_another(system, before, then, one_viewer=True)
+        assert fee.intent == "shipping" and "¥8" in fee.text, (before, fee)
     alone = ask(system, then)
     assert alone.intent == "shipping" and "¥8" in alone.text, alone
 

@@ -393,7 +393,11 @@ def test_the_one_procedure_of_a_shipping_question_is_sending_goods_back() -> Non
         # goods received, against a time for them to come (R1: a time to arrive with no order told)
         ("收到货发现漏了", True),
         ("我收到货了吧", True),
+        ("才收到货就漏液了", True),
+        ("昨天收到货 能退吗", True),
         ("下单后几天能收到货", False),
+        ("几天收到货", False),
+        ("多久收到货啊", False),
         ("几天能收到货", False),
     ],
 )

@@ -46,6 +46,9 @@ def test_a_fact_the_policy_holds_is_asked(text: str, intent: Intent) -> None:
         ("保价怎么申请", Intent.PRICE_PROTECTION),  # the steps of a request
         ("保修期从啥时候开始算", Intent.AFTER_SALES),  # the day a term starts counting from
         ("三包期按什么为准", Intent.AFTER_SALES),
+        ("保修是从下单开始算吗", Intent.AFTER_SALES),
+        ("保修要自己出运费吗", Intent.AFTER_SALES),  # how a warranty is served
+        ("保修期过了还能修吗", Intent.AFTER_SALES),
     ],
 )
 def test_what_no_policy_states_is_never_the_policys_to_answer(text: str, intent: Intent) -> None:

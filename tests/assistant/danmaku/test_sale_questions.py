@@ -77,7 +77,11 @@ def test_shipping_to_a_city_is_answered_from_the_regions_left_out(
 
 
 @pytest.mark.parametrize(
-    "text", ["我的快递到包头了吗", "我在新疆 快递怎么还没到", "我在西藏 昨天拍的什么时候发"]
+    "text",
+    [
+        *("我的快递到包头了吗", "我在新疆 快递怎么还没到", "我在西藏 昨天拍的什么时候发"),
+        *("我在包头 快递停了好几天 能送到吗", "我在新疆 提交订单了能发吗"),  # an order placed, a parcel
+    ],
 )
 def test_shipping_to_a_city_of_ones_own_parcel_is_a_persons(system: PipelineSystem, text: str) -> None:
     result = ask(system, "SP03", "20:50", text)

@@ -136,7 +136,10 @@ LABELLED: list[tuple[str, Triage]] = [
     ("京东快递就是快", C),
     ("顺丰真的快", C),
     ("保价这个功能好", C),
+    ("包邮好评", C),
     ("包邮", Q),
+    ("发货快", Q),  # a question typed without 吗, as often as praise
+    ("包邮可以", Q),
     ("包邮吗", Q),
     ("发货快吗", Q),
     ("顺丰快吗", Q),

@@ -260,6 +260,30 @@ def test_a_thing_only_another_products_words_mention_is_not_the_stage_product() 
     assert charger.how == "name" and charger.product_id != "MZ07"
 
 
+@pytest.mark.parametrize(
+    ("text", "stage"),
+    [
+        ("手机多少钱", "MZ07"),
+        ("手机能保价吗", "MZ07"),
+        ("手机多少钱", "SM01"),  # the earphones connect to a 手机, which they are not
+        ("iphone多少钱", "SM09"),  # the power bank works with an iPhone
+        ("电磁炉多少钱", "HJ07"),  # the wok: "燃气灶、电磁炉通用"
+        ("燃气灶有货吗", "HJ07"),
+        ("笔记本多少钱", "SM03"),  # the charger charges one
+        ("洗衣机多少钱", "HJ04"),  # the laundry pods go into one
+    ],
+)
+def test_a_thing_the_product_on_stage_works_with_is_not_it(text: str, stage: str) -> None:
+    """A buying question's goods are what the product presented is called (its names, brand,
+    category, specs), never what its description, attributes or FAQ mention it working with. The
+    viewer's phone is still what they order with ("用手机怎么领券")."""
+    assert _resolve_with_stage(text, stage).how == "not_sold", text
+    assert _resolve_with_stage("用手机怎么领券", stage).product_id == stage
+    assert _resolve_with_stage("平板多少钱", "SM08").product_id == "SM08"  # the tablet is one
+    for line, presented in (("不粘锅多少钱", "HJ07"), ("炒锅有货吗", "HJ07"), ("氮化镓多少钱", "SM03")):
+        assert _resolve_with_stage(line, presented).product_id == presented, line  # what they are called
+
+
 def test_one_character_goods_that_the_product_in_view_is_not_are_not_the_product_in_view() -> None:
     """ "这个锅多少钱" while the cleanser is presented: a name span needs two characters, so 锅 was
     read as no name and the stage word gave the cleanser's price. One character (or it with 子) is
