@@ -409,10 +409,11 @@ _WORD_SPLIT_RE = re.compile(r"[\s,，、/+()（）]+")
 def _called(head: str, product: Product | None) -> bool:
     """Whether a word of the product's name, aliases or specs ends in the noun of goods ``head`` (or
     one of its kind, ``vocabulary.ONE_CHARACTER_GOODS``: 雪地靴 is a 鞋; 杯子 ends in 杯 before its
-    子), so that "这双鞋" may mean it; a 杯垫 is no 杯."""
+    子; a cosmetic's form, ``INTERCHANGEABLE_FORMS``: 牛乳 is a 牛奶), so that "这双鞋" may mean it; a
+    杯垫 is no 杯."""
     if product is None:
         return True
-    marks = ONE_CHARACTER_GOODS.get(head, head)
+    marks = INTERCHANGEABLE_FORMS if head in INTERCHANGEABLE_FORMS else ONE_CHARACTER_GOODS.get(head, head)
     texts = (product.name, *product.aliases, *(s.spec for s in product.skus))
     words = (w.removesuffix("子") for t in texts for w in _WORD_SPLIT_RE.split(t.lower()))
     return any(w[-1:] in marks for w in words if w)
@@ -513,8 +514,14 @@ def _names_no_product_here(
         # a device wherever it stands ("今天买了手机 降价能保价吗"), but the viewer's own what they order
         # with ("手机怎么下单")
         return intent not in _ORDERING_INTENTS and not _is_called_so(span, stage_product)
-    if _GOODS_HEAD_RE.search(span) is not None:  # goods, by their noun: what the stage product is called
-        return looks_like_a_name(span, text) and not _is_called_so(span, stage_product)
+    if _GOODS_HEAD_RE.search(span) is not None:
+        # goods, by their noun: what the stage product is called, or goods of its kind by another word
+        # ("乳霜多少钱" of a 面霜, "铝合金锅" of a 炒锅, "牛乳" of a 牛奶); "电磁炉" is no 锅
+        return (
+            looks_like_a_name(span, text)
+            and not _is_called_so(span, stage_product)
+            and not _called(span[-1], stage_product)
+        )
     return names_unknown_product(span, catalog, text, within=on_stage)  # any other word: all it says
 
 

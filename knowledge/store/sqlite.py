@@ -27,6 +27,8 @@ from typing import Any
 
 from knowledge.domain import Catalog
 from knowledge.serialize import (
+    SNAPSHOT_FORMAT,
+    after_sales_from_dict,
     after_sales_to_dict,
     catalog_from_dict,
     catalog_to_dict,
@@ -61,6 +63,14 @@ CREATE TABLE IF NOT EXISTS versions (
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _after_sales_row(row: dict[str, Any]) -> dict[str, Any]:
+    """An after-sales policy row as the current format reads it: rows are rewritten only when the
+    policies change, so a row of an older format (no ``format`` in it) is read by that format's rules
+    (``serialize.after_sales_from_dict``: its warranty of 0 was as often an empty cell)."""
+    written = int(row.pop("format", 1))
+    return after_sales_to_dict(after_sales_from_dict(row, written))
 
 
 class SqliteCatalogStore(BaseCatalogStore):
@@ -149,11 +159,11 @@ class SqliteCatalogStore(BaseCatalogStore):
             "version": row[0],
             "price_protection": json.loads(row[1]),
             "shipping": rows(policies, "shipping"),
-            "after_sales": rows(policies, "after_sales"),
+            "after_sales": [_after_sales_row(d) for d in rows(policies, "after_sales")],
             "promotions": rows("SELECT data_json FROM promotions WHERE catalog_id=? ORDER BY seq"),
             "products": rows("SELECT data_json FROM products WHERE catalog_id=? ORDER BY seq"),
         }
-        return catalog_from_dict(doc)
+        return catalog_from_dict({"format": SNAPSHOT_FORMAT, **doc})
 
     def _version_rows(self, catalog_id: str) -> list[CatalogVersion]:
         sql = (
@@ -211,7 +221,7 @@ class SqliteCatalogStore(BaseCatalogStore):
             conn.execute("DELETE FROM policies WHERE catalog_id=?", (catalog_id,))
             rows = [("shipping", s.shipping_id, i, shipping_to_dict(s)) for i, s in enumerate(new.shipping)]
             rows += [
-                ("after_sales", a.after_sales_id, i, after_sales_to_dict(a))
+                ("after_sales", a.after_sales_id, i, {**after_sales_to_dict(a), "format": SNAPSHOT_FORMAT})
                 for i, a in enumerate(new.after_sales)
             ]
             conn.executemany(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
@@ -524,3 +525,34 @@ def test_reading_under_a_lock_the_listener_needs_does_not_deadlock(
     store.put_promotion("a", Coupon("cp-1", "券", T0, T0 + timedelta(days=1), amount=Decimal("5")), T0)
     thread.join(timeout=20)
     assert acquired == [True] and loaded == [1]
+
+
+def test_a_warranty_stated_none_and_one_unsaid_survive_a_restart(tmp_path: Path) -> None:
+    """A warranty of 0 (stated: none) and an unsaid one (None) read back as written after a restart;
+    a row written before the store recorded its format reads a 0 as unsaid (an empty cell then), so
+    "no warranty" is never said on air for it."""
+    path = tmp_path / "catalog.sqlite3"
+    none, unsaid = AfterSalesPolicy("none", 7, True, 0, ""), AfterSalesPolicy("unsaid", 7, True, None, "")
+    catalog = Catalog(
+        "shop",
+        (product("p1", sku("p1-a", "5"), after_sales_id="none"),),
+        shipping=(SHIP,),
+        after_sales=(none, unsaid),
+    )
+    first = SqliteCatalogStore(path)
+    first.apply_import("shop", catalog, "upsert", T0)
+    first.close()
+    again = SqliteCatalogStore(path)
+    assert {a.after_sales_id: a.warranty_months for a in again.get("shop").after_sales} == {
+        "none": 0,
+        "unsaid": None,
+    }
+    again.close()
+    with sqlite3.connect(path) as conn:  # as an older release wrote it: no format, 0 for an empty cell
+        legacy = '{"after_sales_id":"none","no_reason_return_days":7,"return_shipping_insurance":true,'
+        legacy += '"warranty_months":0,"notes":""}'
+        conn.execute("UPDATE policies SET data_json=? WHERE policy_id='none'", (legacy,))
+    reopened = SqliteCatalogStore(path)
+    policy = reopened.get("shop").after_sales_policy("none")
+    assert policy is not None and policy.warranty_months is None
+    reopened.close()

@@ -271,6 +271,7 @@ def test_a_thing_only_another_products_words_mention_is_not_the_stage_product() 
         ("燃气灶有货吗", "HJ07"),
         ("笔记本多少钱", "SM03"),  # the charger charges one
         ("洗衣机多少钱", "HJ04"),  # the laundry pods go into one
+        ("乳液多少钱", "MZ02"),  # a lotion, which a face cream is not
     ],
 )
 def test_a_thing_the_product_on_stage_works_with_is_not_it(text: str, stage: str) -> None:
@@ -280,8 +281,13 @@ def test_a_thing_the_product_on_stage_works_with_is_not_it(text: str, stage: str
     assert _resolve_with_stage(text, stage).how == "not_sold", text
     assert _resolve_with_stage("用手机怎么领券", stage).product_id == stage
     assert _resolve_with_stage("平板多少钱", "SM08").product_id == "SM08"  # the tablet is one
-    for line, presented in (("不粘锅多少钱", "HJ07"), ("炒锅有货吗", "HJ07"), ("氮化镓多少钱", "SM03")):
-        assert _resolve_with_stage(line, presented).product_id == presented, line  # what they are called
+    for line, presented in (
+        *(("不粘锅多少钱", "HJ07"), ("炒锅有货吗", "HJ07"), ("氮化镓多少钱", "SM03")),  # what they are called
+        # goods of its kind by another word: the noun they end in is the product's own, or its kind's
+        *(("乳霜多少钱", "MZ02"), ("铝合金锅多少钱", "HJ07")),
+        *(("牛乳多少钱", "SP08"), ("牛反绒鞋多少钱", "FS08")),
+    ):
+        assert _resolve_with_stage(line, presented).product_id == presented, line
 
 
 def test_one_character_goods_that_the_product_in_view_is_not_are_not_the_product_in_view() -> None:
