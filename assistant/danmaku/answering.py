@@ -37,6 +37,7 @@ from assistant.danmaku.dialogue import ClarifyOption, PendingClarification, View
 from assistant.danmaku.intent import (
     about_own_order,
     asks_arrival,
+    asks_as_a_condition,
     asks_for_a_persons_act,
     asks_list_price,
     asks_the_return_case,
@@ -939,13 +940,12 @@ _QUALITY_ONLY_RE = re.compile(r"^(?!.*(?:保修|维修|修理|返修|包修|能�
 # What happened to the goods, told before a warranty question ("屏幕裂了保修吗", "进水了能修吗", "跑绒了
 # 包修吗"), unless as a condition ("如果坏了保修吗", "万一坏了能修吗").
 _TOLD_BEFORE_REPAIR_RE = re.compile(r"了[^,.!?\s]{0,4}(?:保修|包修|质保|维修|修)")
-_CONDITION_RE = re.compile(r"如果|要是|万一|假如|假设|的话")
 
 
 def _tells_goods_gone_wrong(normalized: str) -> bool:
     """Whether a warranty question tells goods of the viewer's gone wrong (a fault, or something
     that happened to them: ``_TOLD_BEFORE_REPAIR_RE``), not a condition asked before buying."""
-    if _CONDITION_RE.search(normalized):
+    if asks_as_a_condition(normalized):
         return False
     return mentions_a_fault(normalized) or _TOLD_BEFORE_REPAIR_RE.search(normalized) is not None
 

@@ -51,6 +51,7 @@ __all__ = [
     "about_own_order",
     "as_question",
     "asks_a_procedure",
+    "asks_as_a_condition",
     "asks_list_price",
     "asks_value",
     "asks_warranty",
@@ -400,6 +401,14 @@ _PAID_RE = re.compile(
     r"|[\s,.!?~]*还没(?:发|到|收|送)|[\s,.!?~]+(?:几天|多久)[^,.!?]{0,3}?(?:到|发|收))"
 )
 _CONDITION_RE = re.compile(r"如果|万一|要是|假如|假设|会不会|的话")
+
+
+def asks_as_a_condition(normalized: str) -> bool:
+    """Whether the line asks of a case it supposes ("万一我买错了能换吗", "如果坏了保修吗"), not one
+    that happened (``_CONDITION_RE``)."""
+    return _CONDITION_RE.search(normalized) is not None
+
+
 # A parcel sent again, or whether it was sent ("能补发吗", "发货了吗"), unless what is sent is a
 # link, a coupon or a giveaway ("链接再发一次", "券发了吗", "福袋发了吗").
 _SENT_AGAIN_RE = re.compile(
