@@ -31,7 +31,10 @@ from knowledge.domain import (
     SpendDiscount,
 )
 
-SNAPSHOT_FORMAT = 2  # 2: warranty_months left out when not stated, 0 a stated "no warranty"
+SNAPSHOT_FORMAT = 2
+# The format from which warranty_months is left out when not stated and a 0 is a stated "no warranty"
+# (before it, an empty cell was stored as 0).
+_WARRANTY_NONE_STATED_FROM = 2
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -223,11 +226,11 @@ def after_sales_to_dict(a: AfterSalesPolicy) -> dict[str, Any]:
     return out
 
 
-def after_sales_from_dict(d: dict[str, Any], snapshot_format: int = 2) -> AfterSalesPolicy:
+def after_sales_from_dict(d: dict[str, Any], snapshot_format: int = SNAPSHOT_FORMAT) -> AfterSalesPolicy:
     """The policy of ``d``; a warranty of 0 months in a snapshot older than format 2 was an empty
     cell as often as a stated "none", so it reads as not stated (module docstring)."""
     months = None if d.get("warranty_months") is None else int(d["warranty_months"])
-    if snapshot_format < 2 and months == 0:
+    if snapshot_format < _WARRANTY_NONE_STATED_FROM and months == 0:
         months = None
     return AfterSalesPolicy(
         after_sales_id=str(d["after_sales_id"]),

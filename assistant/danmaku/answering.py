@@ -599,10 +599,11 @@ class Answerer:
                 body = self._usage_described(product, u.normalized)
         elif intent is Intent.AFTER_SALES:
             terms = catalog.after_sales_policy(product.after_sales_id)
-            if asks_warranty(u.normalized):
+            warranty_asked = asks_warranty(u.normalized)
+            if warranty_asked:
                 if _tells_goods_gone_wrong(u.normalized):
                     return None  # "拉链坏了能修吗", "手表进水了保修吗": the viewer's goods, a person's
-                if _QUALITY_ONLY_RE.search(u.normalized) and "保质期" in product.attributes:
+                if _asks_quality_assurance_only(u.normalized) and "保质期" in product.attributes:
                     # "质保期多久" of goods that keep for a time (food, cosmetics): their shelf life
                     return self._done(
                         attribute_lines(product, ["保质期"], lang), ReplySource.CATALOG, product, at, None
@@ -617,7 +618,7 @@ class Answerer:
                 received = days_since_receipt(u.normalized, at)
                 case = answers_policy.return_case(terms, received, bought.days_ago if bought else None, lang)
             body = answers_policy.answer_after_sales(
-                terms, lang, told=case, asked=u.normalized, warranty_asked=asks_warranty(u.normalized)
+                terms, lang, told=case, asked=u.normalized, warranty_asked=warranty_asked
             )
         elif intent is Intent.HOW_TO_ORDER:
             body = answers.answer_how_to_order(product, lang)
@@ -934,12 +935,16 @@ def stated_in_catalog(product: Product, normalized: str, lang: str) -> str | Non
     return None if found is None else found + answers_product.sold_out_named(product, found, lang)
 
 
-# A warranty asked by 质保 alone ("质保期多久", "有质保吗"), no word of repairs: of goods that keep for a
-# time it is their shelf life (保质期), as shoppers type it.
-_QUALITY_ONLY_RE = re.compile(r"^(?!.*(?:保修|维修|修理|返修|包修|能修|联保)).*质保")
 # What happened to the goods, told before a warranty question ("屏幕裂了保修吗", "进水了能修吗", "跑绒了
 # 包修吗"), unless as a condition ("如果坏了保修吗", "万一坏了能修吗").
 _TOLD_BEFORE_REPAIR_RE = re.compile(r"了[^,.!?\s]{0,4}(?:保修|包修|质保|维修|修)")
+
+
+def _asks_quality_assurance_only(normalized: str) -> bool:
+    """Whether a warranty question says 质保 and no other word of repairs (``asks_warranty``:
+    "质保期多久", "有质保吗"): of goods that keep for a time it asks their shelf life (保质期), as
+    shoppers type it."""
+    return "质保" in normalized and not asks_warranty(normalized.replace("质保", ""))
 
 
 def _tells_goods_gone_wrong(normalized: str) -> bool:

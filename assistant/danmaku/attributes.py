@@ -113,10 +113,10 @@ def _brand_of_another(product: Product, unnamed: str) -> bool:
         return False
     thing = named.group(1)
     goods = len(thing) >= 3 or (len(thing) == 2 and thing[-1] in GOODS_HEADS)
-    return goods and not _holds(product, thing)
+    return goods and not names_the_product(product, thing)
 
 
-def _holds(product: Product, thing: str) -> bool:
+def names_the_product(product: Product, thing: str) -> bool:
     """Whether ``thing`` is what the product is: in its name, aliases, category or specs, or (a
     noun of goods, 子 aside: "靴子", "鞋") the kind a word of its name or aliases ends in."""
     core = thing.removesuffix("子") if len(thing) > 1 else thing

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from assistant.danmaku.attributes import PARTS
+from assistant.danmaku.attributes import PARTS, names_the_product
 from assistant.danmaku.brands import asks_another_brand
 from assistant.danmaku.catalog_words import names_aspect
 from assistant.danmaku.dialogue import ViewerDialogue
@@ -526,12 +526,9 @@ def _names_no_product_here(
 
 
 def _is_called_so(span: str, product: Product | None) -> bool:
-    """Whether the product's own names, brand, category or specs hold ``span`` (what it is, not what
-    its description or attributes mention)."""
-    if product is None:
-        return False
-    said = " ".join((product.name, *product.aliases, product.brand or "", product.category))
-    return span in " ".join((said, *(s.spec for s in product.skus))).lower()
+    """Whether ``span`` is what the product is (``attributes.names_the_product``: its names, category,
+    specs) or its brand, not what its description or attributes mention."""
+    return product is not None and (names_the_product(product, span) or span in (product.brand or "").lower())
 
 
 # A pack or version ("套装", "旅行装") is a choice of the product in view; the viewer's own device is
